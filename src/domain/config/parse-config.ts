@@ -1,0 +1,141 @@
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { classifyOwnerRef } from '../owner/owner-ref.js';
+import { type WardenConfig, wardenConfig } from './warden-config.js';
+
+type Path = readonly (string | number)[];
+
+interface ConfigIssue {
+  readonly line?: number;
+  readonly path: string;
+  readonly message: string;
+}
+
+type ConfigResult =
+  | { readonly ok: true; readonly config: WardenConfig }
+  | { readonly ok: false; readonly issues: readonly string[] };
+
+/**
+ * Checks a Pool Warden config file in stages, stopping at the first stage that fails:
+ * YAML syntax (duplicate keys rejected) → schema → references between entries. Every issue
+ * reads `file:line: path: message`, so an admin can jump straight to it.
+ */
+function parseConfig(text: string, file: string): ConfigResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((e) => {
+        const line = lineCounter.linePos(e.pos[0]).line;
+        return `${file}:${line}: ${e.message.split('\n')[0]}`;
+      }),
+    };
+  }
+  const lineOf = (path: Path): number | undefined => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return undefined;
+  };
+  const format = (issue: ConfigIssue): string =>
+    `${file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.path || '(top level)'}: ${issue.message}`;
+
+  const parsed = wardenConfig.safeParse(doc.toJS());
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) =>
+        format({
+          // An unknown key is reported on its own line, not on the object that holds it.
+          line: lineOf(
+            issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined
+              ? [...(issue.path as Path), issue.keys[0]]
+              : (issue.path as Path)
+          ),
+          path: pathText(issue.path as Path),
+          message: describeIssue(issue),
+        })
+      ),
+    };
+  }
+  const referenceIssues = checkReferences(parsed.data).map((issue) =>
+    format({ ...issue, line: lineOf(issue.at) })
+  );
+  return referenceIssues.length > 0
+    ? { ok: false, issues: referenceIssues }
+    : { ok: true, config: parsed.data };
+}
+
+/** Owner values must lead somewhere: a directory entry, an email address or a Slack member id. */
+function checkReferences(config: WardenConfig): (ConfigIssue & { at: Path })[] {
+  const issues: (ConfigIssue & { at: Path })[] = [];
+  const refer = (value: string, at: Path) => {
+    if (classifyOwnerRef(value, config.directory) === 'unknown') {
+      issues.push({
+        at,
+        path: pathText(at),
+        message: `"${value}" is not a directory id, an email address or a Slack member id`,
+      });
+    }
+  };
+  refer(config.owners.fallback, ['owners', 'fallback']);
+  for (const [arn, owner] of Object.entries(config.owners.roles))
+    refer(owner, ['owners', 'roles', arn]);
+  for (const [id, entry] of Object.entries(config.directory)) {
+    const team = entry.team === undefined ? undefined : config.directory[entry.team];
+    if (entry.team !== undefined && team === undefined) {
+      issues.push({
+        at: ['directory', id, 'team'],
+        path: pathText(['directory', id, 'team']),
+        message: `team "${entry.team}" is not in the directory`,
+      });
+    }
+    const reachable = [entry, team].some(
+      (e) => e?.email !== undefined || e?.slack !== undefined || e?.slackWebhook !== undefined
+    );
+    if (!reachable) {
+      issues.push({
+        at: ['directory', id],
+        path: pathText(['directory', id]),
+        message:
+          'has no email, slack or slackWebhook (nor a team that has one): notices could not reach it',
+      });
+    }
+  }
+  return issues;
+}
+
+interface SchemaIssue {
+  readonly code: string;
+  readonly message: string;
+  readonly expected?: string;
+  readonly keys?: readonly string[];
+  readonly values?: readonly unknown[];
+}
+
+function describeIssue(issue: SchemaIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_type':
+      return `expected ${issue.expected ?? 'another type'}`;
+    case 'invalid_value':
+      return `must be ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
+    default:
+      return issue.message === 'Invalid input' ? `invalid value (${issue.code})` : issue.message;
+  }
+}
+
+function pathText(path: Path): string {
+  return path
+    .map((part, i) => {
+      if (typeof part === 'number') return `[${part}]`;
+      if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(part)) return i === 0 ? part : `.${part}`;
+      return `[${JSON.stringify(part)}]`;
+    })
+    .join('');
+}
+
+export type { ConfigResult };
+export { parseConfig };

@@ -1,0 +1,193 @@
+import type { WardenConfig } from '../config/warden-config.js';
+import { DeliveryError, NoticeInProgressError } from '../errors.js';
+import { parseStateChangeEvent, type StateChangeEvent } from '../event/state-change-event.js';
+import type { Tags } from '../event/tags.js';
+import { isTerminalStatus, type TerminalStatus } from '../job/job-status.js';
+import type { TrainingJobSnapshot } from '../job/training-job.js';
+import { deliveryTargets } from '../notice/delivery-targets.js';
+import { buildNotice, type Notice, noticeKey } from '../notice/notice.js';
+import { renderEmail } from '../notice/render-email.js';
+import { renderSlack } from '../notice/render-slack.js';
+import { jobKey } from '../owner/job-caller.js';
+import { resolveOwner } from '../owner/resolve-owner.js';
+import type { CallerRegistry } from '../ports/caller-registry.js';
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/log.js';
+import type { Channel, NoticeLedger } from '../ports/notice-ledger.js';
+import type { ParkedEvents } from '../ports/parked-events.js';
+import type { SageMakerGateway } from '../ports/sagemaker-gateway.js';
+import type { EmailSender, SlackSender } from '../ports/senders.js';
+import { hourlyPrice } from '../pricing/price-table.js';
+
+interface FinishNoticeDeps {
+  readonly config: WardenConfig;
+  readonly clock: Clock;
+  readonly sageMaker: SageMakerGateway;
+  readonly ledger: NoticeLedger;
+  readonly callers: CallerRegistry;
+  readonly parked: ParkedEvents;
+  readonly email: EmailSender;
+  readonly slack: SlackSender;
+  readonly log: Log;
+}
+
+type FinishOutcome =
+  | {
+      readonly kind: 'notice';
+      readonly job: string;
+      readonly status: TerminalStatus;
+      readonly owner: string;
+      /** Every channel the notice reached, including ones an earlier attempt delivered. */
+      readonly channels: readonly Channel[];
+    }
+  | { readonly kind: 'ignored'; readonly job: string; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly reason: string };
+
+/** First wait between DescribeTrainingJob attempts while the pool status is missing; doubles. */
+const DESCRIBE_BACKOFF_MS = 1000;
+
+/**
+ * Turns one EventBridge event into at most one notice per job and terminal status.
+ *
+ * 1. Parse the event; park and reject what cannot be read.
+ * 2. Ignore non-terminal statuses (a late `InProgress` never undoes a finish).
+ * 3. Claim the notice in the ledger; a duplicate finds it done.
+ * 4. Enrich from SageMaker: warm pool, keep-alive, billable time; tags if the event had none.
+ * 5. Resolve the owner and build the notice.
+ * 6. Deliver on each channel not yet reached, recording each, then mark the notice sent.
+ *
+ * A failure after the claim releases it and rethrows, so Lambda's retry (and in the end its
+ * on-failure destination) keeps the event; channels that already got through are not repeated.
+ */
+async function notifyOnFinish(input: unknown, deps: FinishNoticeDeps): Promise<FinishOutcome> {
+  const parsed = parseStateChangeEvent(input);
+  if (!parsed.ok) {
+    await deps.parked.park({ reason: parsed.reason, receivedAt: deps.clock.now(), event: input });
+    return { kind: 'rejected', reason: parsed.reason };
+  }
+  const { event } = parsed;
+  if (event.warnings.length > 0)
+    deps.log.warn('event fields ignored', { warnings: event.warnings });
+  const status = event.job.status;
+  if (!isTerminalStatus(status)) {
+    return { kind: 'ignored', job: event.job.name, reason: `non-terminal status ${status}` };
+  }
+
+  const key = noticeKey(event.job.arn, status);
+  const claim = await deps.ledger.claim(key, deps.clock.now());
+  if (claim.kind === 'done') {
+    return {
+      kind: 'ignored',
+      job: event.job.name,
+      reason: `duplicate: ${status} notice already sent`,
+    };
+  }
+  if (claim.kind === 'busy') throw new NoticeInProgressError(key);
+
+  try {
+    const notice = await composeNotice(event, status, deps);
+    const channels = await deliver(notice, claim.delivered, deps);
+    await deps.ledger.complete(key, deps.clock.now());
+    return { kind: 'notice', job: notice.jobName, status, owner: notice.owner.id, channels };
+  } catch (error) {
+    await deps.ledger.release(key).catch((releaseError: unknown) => {
+      // The lease expires on its own; the original error is the one worth surfacing.
+      deps.log.warn('notice lease not released', { key, error: String(releaseError) });
+    });
+    throw error;
+  }
+}
+
+async function composeNotice(
+  event: StateChangeEvent,
+  status: TerminalStatus,
+  deps: FinishNoticeDeps
+): Promise<Notice> {
+  const described = await describeUntilPoolKnown(event.job, deps);
+  // SageMaker's answer is fresher than the event, but the event decides which notice this is.
+  const job: TrainingJobSnapshot = { ...event.job, ...described, status };
+  const tags: Tags = event.tags ?? (await deps.sageMaker.listTags(job.arn));
+  const caller = await deps.callers.find(jobKey(job.arn));
+  const owner = resolveOwner(
+    {
+      tags,
+      ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }),
+      ...(caller ? { caller } : {}),
+    },
+    deps.config
+  );
+  const price = hourlyPrice(job.instanceType, deps.config.prices);
+  return buildNotice({
+    job,
+    status,
+    region: event.region,
+    owner,
+    now: deps.clock.now(),
+    ...(price === undefined ? {} : { price }),
+  });
+}
+
+/**
+ * DescribeTrainingJob briefly omits WarmPoolStatus right after a job ends, so a job that asked
+ * for keep-alive is described again, with backoff, a bounded number of times.
+ */
+async function describeUntilPoolKnown(
+  job: TrainingJobSnapshot,
+  deps: FinishNoticeDeps
+): Promise<TrainingJobSnapshot | undefined> {
+  const attempts = deps.config.notices.describeAttempts;
+  let described: TrainingJobSnapshot | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    described = await deps.sageMaker.describeTrainingJob(job.name);
+    if (described === undefined) {
+      deps.log.warn('training job not found; notice uses event data only', { job: job.name });
+      return undefined;
+    }
+    const keepAlive = described.keepAliveSeconds ?? job.keepAliveSeconds ?? 0;
+    if (described.warmPool !== undefined || keepAlive === 0) return described;
+    if (attempt < attempts) await deps.clock.sleep(DESCRIBE_BACKOFF_MS * 2 ** (attempt - 1));
+  }
+  deps.log.warn('warm pool status still missing after retries', { job: job.name, attempts });
+  return described;
+}
+
+/**
+ * Sends on every channel not yet reached. A failing channel does not stop the others: they are
+ * recorded as delivered, and the failure is rethrown afterwards so the retry sends only it.
+ */
+async function deliver(
+  notice: Notice,
+  alreadyDelivered: readonly Channel[],
+  deps: FinishNoticeDeps
+): Promise<Channel[]> {
+  const targets = deliveryTargets(notice.owner, deps.config.notices.slackDmByEmail);
+  const ref = { jobName: notice.jobName, status: notice.status };
+  const sends: [Channel, () => Promise<void>][] = [];
+  const { email, slack } = targets;
+  if (email !== undefined)
+    sends.push(['email', () => deps.email.send(renderEmail(notice, email), ref)]);
+  if (slack !== undefined)
+    sends.push(['slack', () => deps.slack.send(slack, renderSlack(notice), ref)]);
+
+  const failures: Error[] = [];
+  for (const [channel, send] of sends) {
+    if (alreadyDelivered.includes(channel)) continue;
+    try {
+      await send();
+    } catch (error) {
+      failures.push(error instanceof Error ? error : new DeliveryError(channel, String(error)));
+      continue;
+    }
+    await deps.ledger.recordDelivery(notice.key, channel);
+  }
+  const [first, ...rest] = failures;
+  if (first === undefined) return sends.map(([channel]) => channel);
+  if (rest.length === 0) throw first;
+  throw new DeliveryError('all channels', failures.map((f) => f.message).join('; '), {
+    cause: new AggregateError(failures),
+    retryable: true,
+  });
+}
+
+export type { FinishNoticeDeps, FinishOutcome };
+export { notifyOnFinish };

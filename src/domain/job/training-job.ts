@@ -1,0 +1,137 @@
+import { parseTimestamp } from '../event/timestamp.js';
+import { dropUndefined, isRecord } from '../objects.js';
+
+interface WarmPoolSnapshot {
+  readonly status: string;
+  readonly retainedBillableSeconds?: number;
+  readonly reusedByJob?: string;
+}
+
+/**
+ * What Pool Warden knows about a training job at one moment, from an event's `detail` or a
+ * `DescribeTrainingJob` answer (both use the same PascalCase field names). Times are epoch ms.
+ */
+interface TrainingJobSnapshot {
+  readonly name: string;
+  readonly arn: string;
+  readonly status: string;
+  readonly secondaryStatus?: string;
+  readonly failureReason?: string;
+  readonly roleArn?: string;
+  readonly instanceType?: string;
+  readonly instanceCount?: number;
+  readonly keepAliveSeconds?: number;
+  readonly warmPool?: WarmPoolSnapshot;
+  readonly creationTime?: number;
+  readonly startTime?: number;
+  readonly endTime?: number;
+  readonly lastModifiedTime?: number;
+  readonly trainingSeconds?: number;
+  readonly billableSeconds?: number;
+}
+
+type SnapshotResult =
+  | { readonly ok: true; readonly job: TrainingJobSnapshot; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly reason: string };
+
+const JOB_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:training-job\/.+$/;
+
+/**
+ * Reads a DescribeTrainingJob-shaped record (`prefix` names it in messages, e.g. `detail`).
+ * Name, ARN and status are required; every other field is optional, and one that is present but
+ * malformed is dropped with a warning instead of failing the whole record.
+ */
+function readTrainingJob(record: unknown, prefix: string): SnapshotResult {
+  if (!isRecord(record)) return { ok: false, reason: `${prefix} is not an object` };
+  const name = record.TrainingJobName;
+  const arn = record.TrainingJobArn;
+  const status = record.TrainingJobStatus;
+  if (typeof name !== 'string' || name.trim() === '') {
+    return { ok: false, reason: `${prefix}.TrainingJobName is missing or not a string` };
+  }
+  if (typeof arn !== 'string' || !JOB_ARN.test(arn)) {
+    return { ok: false, reason: `${prefix}.TrainingJobArn is missing or not a training-job ARN` };
+  }
+  if (typeof status !== 'string' || status.trim() === '') {
+    return { ok: false, reason: `${prefix}.TrainingJobStatus is missing or not a string` };
+  }
+
+  const warnings: string[] = [];
+  const field = new FieldReader(record, prefix, warnings);
+  const resources = field.object('ResourceConfig');
+  const warmPool = field.object('WarmPoolStatus');
+  const job: TrainingJobSnapshot = {
+    name,
+    arn,
+    status,
+    secondaryStatus: field.string('SecondaryStatus'),
+    failureReason: field.string('FailureReason'),
+    roleArn: field.string('RoleArn'),
+    instanceType: resources?.string('InstanceType'),
+    instanceCount: resources?.count('InstanceCount', 1),
+    keepAliveSeconds: resources?.count('KeepAlivePeriodInSeconds', 0),
+    warmPool: readWarmPool(warmPool),
+    creationTime: field.time('CreationTime'),
+    startTime: field.time('TrainingStartTime'),
+    endTime: field.time('TrainingEndTime'),
+    lastModifiedTime: field.time('LastModifiedTime'),
+    trainingSeconds: field.count('TrainingTimeInSeconds', 0),
+    billableSeconds: field.count('BillableTimeInSeconds', 0),
+  };
+  return { ok: true, job: dropUndefined(job), warnings };
+}
+
+function readWarmPool(field: FieldReader | undefined): WarmPoolSnapshot | undefined {
+  const status = field?.string('Status');
+  if (field === undefined || status === undefined) return undefined;
+  return dropUndefined({
+    status,
+    retainedBillableSeconds: field.count('ResourceRetainedBillableTimeInSeconds', 0),
+    reusedByJob: field.string('ReusedByJob'),
+  });
+}
+
+/** Typed, forgiving access to optional fields, collecting a warning for each bad one. */
+class FieldReader {
+  constructor(
+    private readonly record: Record<string, unknown>,
+    private readonly prefix: string,
+    private readonly warnings: string[]
+  ) {}
+
+  string(key: string): string | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string') return value === '' ? undefined : value;
+    return this.drop(key, 'a string');
+  }
+
+  count(key: string, min: number): number | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof n === 'number' && Number.isInteger(n) && n >= min) return n;
+    return this.drop(key, `an integer ≥ ${min}`);
+  }
+
+  time(key: string): number | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null || value === '') return undefined;
+    return parseTimestamp(value) ?? this.drop(key, 'a timestamp');
+  }
+
+  object(key: string): FieldReader | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    if (isRecord(value)) return new FieldReader(value, `${this.prefix}.${key}`, this.warnings);
+    return this.drop(key, 'an object');
+  }
+
+  private drop(key: string, expected: string): undefined {
+    this.warnings.push(`${this.prefix}.${key} ignored: expected ${expected}`);
+    return undefined;
+  }
+}
+
+export type { SnapshotResult, TrainingJobSnapshot, WarmPoolSnapshot };
+export { readTrainingJob };

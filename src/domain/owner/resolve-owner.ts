@@ -1,0 +1,93 @@
+import type { WardenConfig } from '../config/warden-config.js';
+import { OWNER_TAG } from '../config/warden-config.js';
+import type { Tags } from '../event/tags.js';
+import { dropUndefined } from '../objects.js';
+import type { JobCaller } from './job-caller.js';
+import { classifyOwnerRef } from './owner-ref.js';
+
+/** The person or team a notice goes to, with the channels that reach them. */
+interface ResolvedOwner {
+  /** The value that named the owner: a directory id, an email address or a Slack member id. */
+  readonly id: string;
+  readonly displayName: string;
+  /** Which step of the chain found the owner, in words (e.g. `tag warden:owner`). */
+  readonly via: string;
+  readonly email?: string;
+  readonly slackUser?: string;
+  /** Secret name of an incoming webhook (a team channel). */
+  readonly slackWebhook?: string;
+  readonly timeZone: string;
+  readonly team?: string;
+  /** Candidates that were tried first and could not be used, and why. */
+  readonly skipped: readonly string[];
+}
+
+interface OwnerInputs {
+  readonly tags: Tags;
+  readonly roleArn?: string;
+  readonly caller?: JobCaller;
+}
+
+/**
+ * Finds a job's owner by the documented chain: the `warden:owner` tag → the admin's tag keys →
+ * the role map → the CloudTrail caller of CreateTrainingJob → the fallback contact. A candidate
+ * that leads nowhere is skipped (and recorded), so a typo in a tag never loses a notice.
+ */
+function resolveOwner(inputs: OwnerInputs, config: WardenConfig): ResolvedOwner {
+  const skipped: string[] = [];
+  const candidates: [via: string, value: string | undefined][] = [
+    ...[OWNER_TAG, ...config.owners.tagKeys].map((key): [string, string | undefined] => [
+      `tag ${key}`,
+      inputs.tags[key]?.trim(),
+    ]),
+    ['role map', inputs.roleArn === undefined ? undefined : config.owners.roles[inputs.roleArn]],
+    ['CloudTrail caller', inputs.caller?.principal],
+  ];
+  for (const [via, value] of candidates) {
+    if (value === undefined || value === '') continue;
+    const owner = toOwner(value, via, config, skipped);
+    if (owner !== undefined) return owner;
+    skipped.push(`${via} "${value}" is not a directory id, an email address or a Slack member id`);
+  }
+  // The config check guarantees the fallback resolves.
+  const fallback = toOwner(config.owners.fallback, 'fallback contact', config, skipped);
+  if (fallback === undefined) throw new TypeError('config.owners.fallback does not resolve');
+  return fallback;
+}
+
+function toOwner(
+  value: string,
+  via: string,
+  config: WardenConfig,
+  skipped: readonly string[]
+): ResolvedOwner | undefined {
+  const kind = classifyOwnerRef(value, config.directory);
+  const base = { id: value, displayName: value, via, skipped: [...skipped] };
+  const timeZone = config.defaults.timeZone;
+  switch (kind) {
+    case 'email':
+      return { ...base, email: value, timeZone };
+    case 'slack':
+      return { ...base, slackUser: value, timeZone };
+    case 'unknown':
+      return undefined;
+    case 'directory': {
+      const entry = config.directory[value];
+      const team = entry?.team === undefined ? undefined : config.directory[entry.team];
+      return dropUndefined({
+        ...base,
+        displayName: entry?.name ?? value,
+        email: entry?.email ?? team?.email,
+        // A person's own DM beats the team channel; the team channel beats nothing.
+        slackUser: entry?.slack ?? (entry?.slackWebhook === undefined ? team?.slack : undefined),
+        slackWebhook:
+          entry?.slack === undefined ? (entry?.slackWebhook ?? team?.slackWebhook) : undefined,
+        timeZone: entry?.timeZone ?? team?.timeZone ?? timeZone,
+        team: entry?.team,
+      });
+    }
+  }
+}
+
+export type { OwnerInputs, ResolvedOwner };
+export { resolveOwner };

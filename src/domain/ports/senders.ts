@@ -1,0 +1,24 @@
+import type { EmailMessage } from '../notice/render-email.js';
+import type { SlackMessage } from '../notice/render-slack.js';
+
+/** Where a Slack message goes: a member's DM, a member found by email, or a team webhook. */
+type SlackTarget =
+  | { readonly kind: 'user'; readonly id: string }
+  | { readonly kind: 'email'; readonly email: string }
+  | { readonly kind: 'webhook'; readonly name: string };
+
+/** Identifies the notice a message belongs to (outbox file names, log keys). */
+interface NoticeRef {
+  readonly jobName: string;
+  readonly status: string;
+}
+
+interface EmailSender {
+  send(message: EmailMessage, ref: NoticeRef): Promise<void>;
+}
+
+interface SlackSender {
+  send(target: SlackTarget, message: SlackMessage, ref: NoticeRef): Promise<void>;
+}
+
+export type { EmailSender, NoticeRef, SlackSender, SlackTarget };

@@ -1,0 +1,64 @@
+/**
+ * Illustrative on-demand SageMaker training prices, USD per instance-hour, roughly the
+ * us-east-1 list prices in late 2026. They are NOT a quote: regions, savings plans and price
+ * changes differ. Notices say so, and admins override any entry under `prices:` in the config.
+ */
+const ILLUSTRATIVE_PRICES: Readonly<Record<string, number>> = {
+  'ml.t3.medium': 0.05,
+  'ml.t3.large': 0.1,
+  'ml.t3.xlarge': 0.2,
+  'ml.m5.large': 0.115,
+  'ml.m5.xlarge': 0.23,
+  'ml.m5.2xlarge': 0.461,
+  'ml.m5.4xlarge': 0.922,
+  'ml.m5.12xlarge': 2.765,
+  'ml.m5.24xlarge': 5.53,
+  'ml.c5.xlarge': 0.204,
+  'ml.c5.2xlarge': 0.408,
+  'ml.c5.4xlarge': 0.816,
+  'ml.c5.9xlarge': 1.836,
+  'ml.c5.18xlarge': 3.672,
+  'ml.g4dn.xlarge': 0.736,
+  'ml.g4dn.2xlarge': 0.94,
+  'ml.g4dn.4xlarge': 1.505,
+  'ml.g4dn.12xlarge': 4.89,
+  'ml.g5.xlarge': 1.408,
+  'ml.g5.2xlarge': 1.515,
+  'ml.g5.4xlarge': 2.03,
+  'ml.g5.12xlarge': 7.09,
+  'ml.g5.48xlarge': 20.36,
+  'ml.g6.xlarge': 1.006,
+  'ml.g6.12xlarge': 5.752,
+  'ml.p3.2xlarge': 3.825,
+  'ml.p3.8xlarge': 14.688,
+  'ml.p3.16xlarge': 28.152,
+  'ml.p4d.24xlarge': 37.688,
+  'ml.p5.48xlarge': 113.07,
+  'ml.trn1.2xlarge': 1.544,
+  'ml.trn1.32xlarge': 24.725,
+};
+
+interface HourlyPrice {
+  readonly usdPerHour: number;
+  /** `illustrative` prices come from the built-in table and must be labelled as such. */
+  readonly source: 'config' | 'illustrative';
+}
+
+function hourlyPrice(
+  instanceType: string | undefined,
+  overrides: Readonly<Record<string, number>>
+): HourlyPrice | undefined {
+  if (instanceType === undefined) return undefined;
+  const configured = overrides[instanceType];
+  if (configured !== undefined) return { usdPerHour: configured, source: 'config' };
+  const listed = ILLUSTRATIVE_PRICES[instanceType];
+  return listed === undefined ? undefined : { usdPerHour: listed, source: 'illustrative' };
+}
+
+/** Dollars for `seconds` of `count` instances at `price`. */
+function costOf(seconds: number, count: number, price: HourlyPrice): number {
+  return (seconds * count * price.usdPerHour) / 3600;
+}
+
+export type { HourlyPrice };
+export { costOf, hourlyPrice, ILLUSTRATIVE_PRICES };
