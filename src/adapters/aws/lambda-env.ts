@@ -1,0 +1,32 @@
+import { ConfigError } from '../../domain/errors.js';
+
+/** What a deployed function is told through its environment (see serverless.yml). */
+interface LambdaEnv {
+  readonly tableName: string;
+  readonly emailTopicArn: string;
+  /** Secrets Manager secret with the Slack bot token and webhook URLs. */
+  readonly slackSecretId: string;
+  readonly slackApiBase?: string;
+}
+
+/** Reads the environment once, failing fast with the name of every missing variable. */
+function readLambdaEnv(env: NodeJS.ProcessEnv = process.env): LambdaEnv {
+  const missing: string[] = [];
+  const required = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === '')
+      missing.push(`environment variable ${name} is not set`);
+    return value ?? '';
+  };
+  const result: LambdaEnv = {
+    tableName: required('WARDEN_TABLE'),
+    emailTopicArn: required('WARDEN_EMAIL_TOPIC_ARN'),
+    slackSecretId: required('WARDEN_SLACK_SECRET_ID'),
+    ...(env.WARDEN_SLACK_API_BASE ? { slackApiBase: env.WARDEN_SLACK_API_BASE } : {}),
+  };
+  if (missing.length > 0) throw new ConfigError(missing);
+  return result;
+}
+
+export type { LambdaEnv };
+export { readLambdaEnv };
