@@ -1,0 +1,53 @@
+// esbuild plugins for the Lambda bundles, used by serverless-esbuild (serverless.yml
+// `custom.esbuild.plugins`) and by the benchmark, so both build the same thing.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bundledConfigModule = resolve(root, 'src/handlers/bundled-config.ts');
+
+/**
+ * Replaces src/handlers/bundled-config.ts with the checked config as a literal. The file is
+ * `warden.config.yaml` in the service folder unless WARDEN_CONFIG_FILE names another.
+ */
+const wardenConfig = {
+  name: 'warden-config',
+  setup(build) {
+    build.onLoad({ filter: /bundled-config\.ts$/ }, async (args) => {
+      if (resolve(args.path) !== bundledConfigModule) return undefined;
+      const file = process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml';
+      const path = resolve(root, file);
+      const { parseConfig } = await tsImport(
+        '../src/domain/config/parse-config.ts',
+        import.meta.url
+      );
+      let text;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        return { errors: [{ text: `Pool Warden config ${file} not found` }] };
+      }
+      const result = parseConfig(text, file);
+      if (!result.ok) return { errors: result.issues.map((issue) => ({ text: issue })) };
+      return {
+        contents: `export const loadBundledConfig = async () => (${JSON.stringify(result.config)});`,
+        loader: 'js',
+        watchFiles: [path],
+      };
+    });
+  },
+};
+
+/** Swaps the SDK's default credential chain for env-only credentials (see lambda-credentials.ts). */
+const lambdaCredentials = {
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: resolve(root, 'src/adapters/aws/lambda-credentials.ts'),
+    }));
+  },
+};
+
+export default [wardenConfig, lambdaCredentials];

@@ -1,0 +1,43 @@
+import { WardenError } from '../domain/errors.js';
+import type { CliIo } from './io.js';
+import { replayCommand } from './replay-command.js';
+
+const USAGE = `usage: warden <command> [options]
+
+commands:
+  replay   run SageMaker events through the real handler, locally (warden replay --help)
+
+Exit status: 0 success, 1 some input was rejected or failed, 2 bad arguments or configuration.`;
+
+const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> =
+  {
+    replay: replayCommand,
+  };
+
+/** Runs one `warden` command and returns its exit status; never throws. */
+async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`warden: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof WardenError) {
+      io.stderr.write(`warden ${name}: ${error.message}\n`);
+      return error.code === 'USAGE' || error.code === 'CONFIG_INVALID' ? 2 : 1;
+    }
+    io.stderr.write(
+      `warden ${name}: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`
+    );
+    return 1;
+  }
+}
+
+export { main };

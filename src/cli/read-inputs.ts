@@ -1,0 +1,79 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { UsageError } from '../domain/errors.js';
+import type { ReplayInput } from '../sim/replay.js';
+
+const EVENT_FILES = new Set(['.json', '.jsonl', '.ndjson']);
+
+/**
+ * Expands PATH arguments into files: a file as given, a folder as its `.json`, `.jsonl` and
+ * `.ndjson` files, recursively, in name order. A path that does not exist is a usage error.
+ */
+async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) throw new UsageError(`no such file or folder: ${path}`);
+    if (info.isDirectory()) files.push(...(await filesIn(path)));
+    else files.push(path);
+  }
+  return files;
+}
+
+async function filesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesIn(path)));
+    else if (EVENT_FILES.has(extname(entry.name))) files.push(path);
+  }
+  return files;
+}
+
+/**
+ * Reads one file into replay inputs. `.jsonl`/`.ndjson` hold one event per line (blank lines
+ * skipped); any other file holds one event or an array of them. JSON that does not parse
+ * becomes an input with an error naming the file and line, so its siblings still run.
+ */
+async function readInputs(file: string): Promise<ReplayInput[]> {
+  const text = await readFile(file, 'utf8');
+  const ext = extname(file);
+  if (ext === '.jsonl' || ext === '.ndjson') {
+    return text.split('\n').flatMap((line, i): ReplayInput[] => {
+      if (line.trim() === '') return [];
+      const source = `${file}:${i + 1}`;
+      const parsed = parseJson(line);
+      return [
+        'value' in parsed ? { source, event: parsed.value } : { source, error: parsed.error },
+      ];
+    });
+  }
+  const parsed = parseJson(text);
+  if (!('value' in parsed))
+    return [{ source: locate(file, text, parsed.error), error: parsed.error }];
+  if (Array.isArray(parsed.value)) {
+    return parsed.value.map((event: unknown, i) => ({ source: `${file}[${i}]`, event }));
+  }
+  return [{ source: file, event: parsed.value }];
+}
+
+function parseJson(text: string): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { error: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+/** Adds the line number when the JSON error names a position. */
+function locate(file: string, text: string, error: string): string {
+  const line = /line (\d+)/.exec(error)?.[1];
+  if (line !== undefined) return `${file}:${line}`;
+  const position = /position (\d+)/.exec(error)?.[1];
+  if (position === undefined) return file;
+  return `${file}:${text.slice(0, Number(position)).split('\n').length}`;
+}
+
+export { expandPaths, readInputs };

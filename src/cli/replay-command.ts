@@ -1,0 +1,158 @@
+import { access } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../adapters/config/load-config-file.js';
+import { parseConfig } from '../domain/config/parse-config.js';
+import type { WardenConfig } from '../domain/config/warden-config.js';
+import { UsageError } from '../domain/errors.js';
+import type { Log } from '../domain/ports/log.js';
+import { type ReplayResult, startReplay } from '../sim/replay.js';
+import type { CliIo } from './io.js';
+import { readDescribeFixtures } from './read-describe-fixtures.js';
+import { expandPaths, readInputs } from './read-inputs.js';
+
+const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--describe PATH]... PATH...
+
+Runs events through the real job-state-change handler against a simulated SageMaker, an
+in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
+
+  PATH             an event JSON file (one event or an array), a JSONL file, or a folder of them
+  --json           one JSON line per outcome on stdout
+  --config FILE    Pool Warden config (default: ./warden.config.yaml, else built-in defaults)
+  --outbox DIR     where notices are written (default: ./out/outbox)
+  --describe PATH  DescribeTrainingJob answers (JSON files or a folder) to use instead of
+                   the event's own fields; may be repeated
+
+Exit status: 0 all inputs processed or deliberately ignored, 1 some rejected or failed,
+2 bad arguments.`;
+
+const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
+/** Used when no config file exists, so a first replay needs nothing but an event. */
+const BUILT_IN_CONFIG = 'version: 1\nowners:\n  fallback: unowned@example.com\n';
+/** Progress is shown on a terminal once a replay is long enough to wait for. */
+const PROGRESS_FROM = 20;
+
+async function replayCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseReplayArgs(argv);
+  if (args === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const files = await expandPaths(args.paths);
+  const fixtures = await readDescribeFixtures(args.describe);
+  const config = await resolveConfig(args.config, io);
+  const inputs = (await Promise.all(files.map(readInputs))).flat();
+
+  const session = startReplay({ config, outboxDir: args.outbox, fixtures, log: stderrLog(io) });
+  const counts = { notice: 0, ignored: 0, rejected: 0, failed: 0 };
+  const progress = io.stderr.isTTY === true && inputs.length >= PROGRESS_FROM;
+  for (const [i, input] of inputs.entries()) {
+    const result = await session.run(input);
+    counts[result.kind] += 1;
+    if (progress) io.stderr.write(`\r\x1b[Kreplaying ${i + 1}/${inputs.length}`);
+    io.stdout.write(`${args.json ? jsonLine(result) : humanLine(result)}\n`);
+  }
+  if (progress) io.stderr.write('\r\x1b[K');
+  const summary =
+    `${inputs.length} input${inputs.length === 1 ? '' : 's'}: ${counts.notice} notice${counts.notice === 1 ? '' : 's'}, ` +
+    `${counts.ignored} ignored, ${counts.rejected} rejected, ${counts.failed} failed; ` +
+    `${session.written.length} file${session.written.length === 1 ? '' : 's'} in ${args.outbox}\n`;
+  (args.json ? io.stderr : io.stdout).write(summary);
+  return counts.rejected + counts.failed > 0 ? 1 : 0;
+}
+
+interface ReplayArgs {
+  readonly json: boolean;
+  readonly config?: string;
+  readonly outbox: string;
+  readonly describe: string[];
+  readonly paths: string[];
+}
+
+function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length === 0) throw new UsageError(`replay needs at least one PATH\n\n${USAGE}`);
+  return {
+    json: values.json ?? false,
+    ...(values.config === undefined ? {} : { config: values.config }),
+    outbox: values.outbox ?? 'out/outbox',
+    describe: values.describe ?? [],
+    paths: positionals,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+      outbox: { type: 'string' },
+      describe: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+async function resolveConfig(file: string | undefined, io: CliIo): Promise<WardenConfig> {
+  if (file !== undefined) return loadConfigFile(file);
+  const exists = await access(DEFAULT_CONFIG_FILE).then(
+    () => true,
+    () => false
+  );
+  if (exists) return loadConfigFile(DEFAULT_CONFIG_FILE);
+  io.stderr.write(
+    `note: no --config and no ./${DEFAULT_CONFIG_FILE}; every notice goes to unowned@example.com\n`
+  );
+  const builtIn = parseConfig(BUILT_IN_CONFIG, 'built-in config');
+  if (!builtIn.ok) throw new TypeError(`built-in config is invalid: ${builtIn.issues.join('; ')}`);
+  return builtIn.config;
+}
+
+/** The documented `--json` line shapes, with their keys in a fixed order. */
+function jsonLine(result: ReplayResult): string {
+  switch (result.kind) {
+    case 'notice':
+      return JSON.stringify({
+        kind: 'notice',
+        job: result.job,
+        status: result.status,
+        owner: result.owner,
+        channels: result.channels,
+      });
+    case 'ignored':
+      return JSON.stringify({ kind: 'ignored', job: result.job, reason: result.reason });
+    case 'rejected':
+    case 'failed':
+      return JSON.stringify({ kind: result.kind, source: result.source, reason: result.reason });
+  }
+}
+
+function humanLine(result: ReplayResult): string {
+  switch (result.kind) {
+    case 'notice':
+      return `notice    ${result.job} ${result.status} -> ${result.owner} (${result.channels.join(', ') || 'no channel'})`;
+    case 'ignored':
+      return `ignored   ${result.job}: ${result.reason}`;
+    case 'rejected':
+    case 'failed':
+      return `${result.kind.padEnd(9)} ${result.source}: ${result.reason}`;
+  }
+}
+
+function stderrLog(io: CliIo): Log {
+  const write = (level: string) => (message: string, extra: Record<string, unknown>) => {
+    io.stderr.write(`${level}: ${message} ${JSON.stringify(extra)}\n`);
+  };
+  return { info: () => undefined, warn: write('warning') };
+}
+
+export { replayCommand };

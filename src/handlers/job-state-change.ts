@@ -1,0 +1,35 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../adapters/logging/logger.js';
+import {
+  type FinishNoticeDeps,
+  type FinishOutcome,
+  notifyOnFinish,
+} from '../domain/finish/notify-on-finish.js';
+import { isRecord } from '../domain/objects.js';
+import { finishNoticeDeps, once } from './lambda-deps.js';
+import { logFailure } from './middleware/log-failure.js';
+
+/**
+ * EventBridge → "SageMaker Training Job State Change" → at most one notice per job and
+ * terminal status. A malformed event is logged and parked, and the invocation succeeds, so it
+ * is not retried forever; a delivery failure fails the invocation, so it is retried.
+ */
+function createHandler(loadDeps: () => Promise<FinishNoticeDeps>) {
+  const deps = once(loadDeps);
+  return middy(async (event: unknown): Promise<FinishOutcome> => {
+    const jobArn =
+      isRecord(event) && isRecord(event.detail) ? event.detail.TrainingJobArn : undefined;
+    if (typeof jobArn === 'string') logger.appendKeys({ jobArn });
+    const outcome = await notifyOnFinish(event, await deps());
+    if (outcome.kind === 'rejected') logger.error('event rejected and parked', { outcome });
+    else logger.info('event handled', { outcome });
+    return outcome;
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logFailure(logger));
+}
+
+const handler = createHandler(finishNoticeDeps);
+
+export { createHandler, handler };

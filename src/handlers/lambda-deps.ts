@@ -1,0 +1,70 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
+import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
+import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
+import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
+import { SdkSageMakerGateway } from '../adapters/aws/sagemaker-gateway.js';
+import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
+import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
+import { systemClock } from '../adapters/clock/system-clock.js';
+import { logger } from '../adapters/logging/logger.js';
+import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
+import type { FinishNoticeDeps } from '../domain/finish/notify-on-finish.js';
+import type { CallerRegistry } from '../domain/ports/caller-registry.js';
+import { loadBundledConfig } from './bundled-config.js';
+
+/**
+ * Throttling is the normal state of SageMaker's control plane (see the reference, §6), so every
+ * client retries adaptively and more than the default 3 times.
+ */
+const CLIENT_OPTIONS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
+
+/** Wires the deployed adapters for the finish notice, from the function's environment. */
+async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
+  const env = readLambdaEnv();
+  const config = await loadBundledConfig();
+  const dynamo = new DynamoDBClient(CLIENT_OPTIONS);
+  const secrets = new SecretsManagerSlackSecrets(
+    new SecretsManagerClient(CLIENT_OPTIONS),
+    env.slackSecretId,
+    systemClock
+  );
+  return {
+    config,
+    clock: systemClock,
+    sageMaker: new SdkSageMakerGateway(new SageMakerClient(CLIENT_OPTIONS)),
+    ledger: new DynamoNoticeLedger(dynamo, { tableName: env.tableName }),
+    callers: new DynamoCallerRegistry(dynamo, env.tableName),
+    parked: new DynamoParkedEvents(dynamo, env.tableName),
+    email: new SnsEmailSender(new SNSClient(CLIENT_OPTIONS), env.emailTopicArn),
+    slack: new HttpSlackSender({
+      secrets,
+      sleep: systemClock.sleep,
+      ...(env.slackApiBase === undefined ? {} : { apiBase: env.slackApiBase }),
+    }),
+    log: logger,
+  };
+}
+
+/** Wires the caller registry for the CloudTrail intake. */
+async function callerRegistry(): Promise<CallerRegistry> {
+  const env = readLambdaEnv();
+  return new DynamoCallerRegistry(new DynamoDBClient(CLIENT_OPTIONS), env.tableName);
+}
+
+/** Builds dependencies on first use and keeps them for the container's life; a failure is retried. */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= build().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
+}
+
+export { callerRegistry, finishNoticeDeps, once };
