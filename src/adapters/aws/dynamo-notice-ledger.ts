@@ -36,7 +36,7 @@ class DynamoNoticeLedger implements NoticeLedger {
           Key: this.key(key),
           UpdateExpression: 'SET #state = :pending, leaseUntil = :lease, #ttl = :ttl',
           ConditionExpression:
-            'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil < :now)',
+            'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil <= :now)',
           ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':pending': { S: 'pending' },

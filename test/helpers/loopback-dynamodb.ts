@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { closeServer, listenOnLoopback, loopbackClientConfig } from './loopback-http.js';
+
+/** A DynamoDB (dynalite) on loopback, with the service's table created as serverless.yml does. */
+class LoopbackDynamo {
+  private constructor(
+    private readonly server: Server,
+    readonly endpoint: string,
+    /** The real SDK client, pointed at this server. */
+    readonly client: DynamoDBClient
+  ) {}
+
+  static async start(): Promise<LoopbackDynamo> {
+    const server = dynalite({ createTableMs: 0 });
+    const endpoint = await listenOnLoopback(server);
+    return new LoopbackDynamo(server, endpoint, new DynamoDBClient(loopbackClientConfig(endpoint)));
+  }
+
+  /** WardenTable of serverless.yml: `pk` (S) hash, `sk` (S) range, on-demand billing. */
+  async createWardenTable(tableName: string): Promise<void> {
+    await this.client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      })
+    );
+  }
+
+  /** The stored item, read back consistently, or undefined. */
+  async item(
+    tableName: string,
+    pk: string,
+    sk: string
+  ): Promise<Record<string, AttributeValue> | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: pk }, sk: { S: sk } },
+        ConsistentRead: true,
+      })
+    );
+    return Item;
+  }
+
+  async stop(): Promise<void> {
+    this.client.destroy();
+    await closeServer(this.server);
+  }
+}
+
+export { LoopbackDynamo };
