@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { classifyOwnerRef } from '../owner/owner-ref.js';
 import { type WardenConfig, wardenConfig } from './warden-config.js';
 
@@ -31,9 +31,17 @@ function parseConfig(text: string, file: string): ConfigResult {
       }),
     };
   }
+  // A map entry is reported on its key's line: a block value only starts on the next one.
+  const keyOf = (path: Path): unknown => {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const last = String(path[path.length - 1]);
+    if (!isMap(parent)) return undefined;
+    return parent.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === last)?.key;
+  };
   const lineOf = (path: Path): number | undefined => {
     for (let depth = path.length; depth >= 0; depth--) {
-      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      const at = path.slice(0, depth);
+      const node = depth === 0 ? doc.contents : (keyOf(at) ?? doc.getIn(at, true));
       if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
     }
     return undefined;
@@ -112,10 +120,14 @@ interface SchemaIssue {
   readonly expected?: string;
   readonly keys?: readonly string[];
   readonly values?: readonly unknown[];
+  /** For `invalid_key`: why the key itself was rejected. */
+  readonly issues?: readonly SchemaIssue[];
 }
 
 function describeIssue(issue: SchemaIssue): string {
   switch (issue.code) {
+    case 'invalid_key':
+      return `key ${(issue.issues ?? []).map(describeIssue).join('; ') || 'is invalid'}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type':

@@ -1,8 +1,8 @@
 import * as z from 'zod/mini';
 import { EMAIL, SLACK_MEMBER } from '../owner/owner-ref.js';
 
-/** The tag every team can set on a job to name its owner; always consulted first. */
-const OWNER_TAG = 'warden:owner';
+// Descriptions live in the schema (not in comments) so the generated JSON Schema carries them
+// into the admin's editor as hover text.
 
 function isTimeZone(value: string): boolean {
   try {
@@ -19,66 +19,112 @@ const timeZone = z
   .check(z.refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Berlin, America/New_York)'));
 const secretName = z
   .string()
-  .check(z.regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a secret name of letters, digits, _ . -'));
+  .check(z.regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a name of letters, digits, _ . -'));
 
 const directoryEntry = z.strictObject({
-  /** How notices address this person or team; defaults to the directory id. */
-  name: z.optional(z.string().check(z.minLength(1), z.maxLength(80))),
-  email: z.optional(z.string().check(z.regex(EMAIL, 'is not an email address'))),
-  /** Slack member id for a direct message from the bot (U… or W…). */
-  slack: z.optional(z.string().check(z.regex(SLACK_MEMBER, 'is not a Slack member id (U… or W…)'))),
-  /** Name of the secret holding an incoming-webhook URL (a team channel). */
-  slackWebhook: z.optional(secretName),
-  timeZone: z.optional(timeZone),
-  /** Directory id of this person's team: fills in channels and time zone the person lacks. */
-  team: z.optional(ownerId),
+  name: z.optional(
+    z
+      .string()
+      .check(
+        z.minLength(1),
+        z.maxLength(80),
+        z.describe('How notices address this person or team.')
+      )
+  ),
+  email: z.optional(
+    z
+      .string()
+      .check(z.regex(EMAIL, 'is not an email address'), z.describe('Address for email notices.'))
+  ),
+  slack: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(SLACK_MEMBER, 'is not a Slack member id (U… or W…)'),
+        z.describe('Slack member id; notices arrive as a DM from the Pool Warden bot.')
+      )
+  ),
+  slackWebhook: z.optional(
+    secretName.check(
+      z.describe('Name of an incoming webhook (a channel) under "webhooks" in the Slack secret.')
+    )
+  ),
+  timeZone: z.optional(timeZone.check(z.describe('IANA time zone for times in notices.'))),
+  team: z.optional(
+    ownerId.check(
+      z.describe('Directory id of the team; fills in channels and time zone the entry lacks.')
+    )
+  ),
 });
+
+const noticeDefaults = {
+  emailFrom: 'Pool Warden <pool-warden@localhost>',
+  slackDmByEmail: false,
+  describeAttempts: 4,
+};
 
 const wardenConfig = z.strictObject({
   version: z.literal(1),
   defaults: z._default(
     z.strictObject({
-      /** Time zone for owners whose directory entry has none. */
-      timeZone: z._default(timeZone, 'UTC'),
+      timeZone: z._default(timeZone, 'UTC').check(z.describe('Time zone for owners without one.')),
     }),
     { timeZone: 'UTC' }
   ),
   owners: z.strictObject({
-    /** Tag keys consulted after `warden:owner`, in order. */
-    tagKeys: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(128))), []),
-    /** Execution role ARN → owner or team id, for jobs without an owner tag. */
-    roles: z._default(
+    tagKeys: z
+      ._default(z.array(z.string().check(z.minLength(1), z.maxLength(128))), [])
+      .check(z.describe('Tag keys naming the owner, read in order after warden:owner.')),
+    roles: z
+      ._default(
+        z.record(
+          z
+            .string()
+            .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\//, 'must be an IAM role ARN')),
+          ownerId
+        ),
+        {}
+      )
+      .check(z.describe('Execution role ARN to owner or team, for jobs without an owner tag.')),
+    fallback: ownerId.check(
+      z.describe(
+        'Who hears about a job when nothing else names an owner. Required, so no notice is lost.'
+      )
+    ),
+  }),
+  directory: z
+    ._default(z.record(ownerId, directoryEntry), {})
+    .check(z.describe('People and teams by id: how to reach them and their time zone.')),
+  prices: z
+    ._default(
       z.record(
-        z.string().check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\//, 'must be an IAM role ARN')),
-        ownerId
+        z.string().check(z.regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'must be an ml.* instance type')),
+        z.number().check(z.positive('must be a positive price'))
       ),
       {}
-    ),
-    /** Who hears about a job when nothing else names an owner. Required: no notice is lost. */
-    fallback: ownerId,
-  }),
-  directory: z._default(z.record(ownerId, directoryEntry), {}),
-  /** USD per instance-hour, overriding the illustrative built-in table. */
-  prices: z._default(
-    z.record(
-      z.string().check(z.regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'must be an ml.* instance type')),
-      z.number().check(z.positive('must be a positive price'))
-    ),
-    {}
-  ),
+    )
+    .check(z.describe('USD per instance-hour, overriding the illustrative built-in prices.')),
   notices: z._default(
     z.strictObject({
-      /** From address written into local `.eml` files (SNS sets its own sender when deployed). */
-      emailFrom: z._default(
-        z.string().check(z.minLength(3)),
-        'Pool Warden <pool-warden@localhost>'
-      ),
-      /** Look up a Slack member by email when the owner has only an email (needs the bot token). */
-      slackDmByEmail: z._default(z.boolean(), false),
-      /** DescribeTrainingJob attempts while the warm pool status is still missing. */
-      describeAttempts: z._default(z.int().check(z.gte(1), z.lte(10)), 4),
+      emailFrom: z
+        ._default(z.string().check(z.minLength(3)), noticeDefaults.emailFrom)
+        .check(
+          z.describe('From address of local .eml files; SNS sets its own sender when deployed.')
+        ),
+      slackDmByEmail: z
+        ._default(z.boolean(), noticeDefaults.slackDmByEmail)
+        .check(
+          z.describe(
+            'Find owners known only by email in Slack (users.lookupByEmail; needs the bot token).'
+          )
+        ),
+      describeAttempts: z
+        ._default(z.int().check(z.gte(1), z.lte(10)), noticeDefaults.describeAttempts)
+        .check(
+          z.describe('DescribeTrainingJob attempts while the warm pool status is still missing.')
+        ),
     }),
-    { emailFrom: 'Pool Warden <pool-warden@localhost>', slackDmByEmail: false, describeAttempts: 4 }
+    noticeDefaults
   ),
 });
 
@@ -86,4 +132,4 @@ type WardenConfig = z.infer<typeof wardenConfig>;
 type DirectoryEntry = z.infer<typeof directoryEntry>;
 
 export type { DirectoryEntry, WardenConfig };
-export { isTimeZone, OWNER_TAG, wardenConfig };
+export { isTimeZone, wardenConfig };

@@ -10,10 +10,12 @@ function formatDuration(totalSeconds: number): string {
   return `${Math.floor(hours / 24)}d ${pad(hours % 24)}h`;
 }
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+// Intl formatters are costly to build, so they are built on first use (not at cold start).
+let usd: Intl.NumberFormat | undefined;
 
 function formatUsd(amount: number): string {
   if (amount > 0 && amount < 0.005) return '<$0.01';
+  usd ??= new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
   return usd.format(amount);
 }
 

@@ -1,9 +1,11 @@
 import type { WardenConfig } from '../config/warden-config.js';
-import { OWNER_TAG } from '../config/warden-config.js';
 import type { Tags } from '../event/tags.js';
 import { dropUndefined } from '../objects.js';
 import type { JobCaller } from './job-caller.js';
 import { classifyOwnerRef } from './owner-ref.js';
+
+/** The tag every team can set on a job to name its owner; always consulted first. */
+const OWNER_TAG = 'warden:owner';
 
 /** The person or team a notice goes to, with the channels that reach them. */
 interface ResolvedOwner {
@@ -90,4 +92,4 @@ function toOwner(
 }
 
 export type { OwnerInputs, ResolvedOwner };
-export { resolveOwner };
+export { OWNER_TAG, resolveOwner };
