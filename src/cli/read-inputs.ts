@@ -22,7 +22,8 @@ async function expandPaths(paths: readonly string[]): Promise<string[]> {
 
 async function filesIn(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  // Code-point order, so the replay order does not depend on the machine's locale.
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
   for (const entry of entries) {
     const path = join(dir, entry.name);
@@ -71,6 +72,7 @@ function parseJson(text: string): { value: unknown } | { error: string } {
 function locate(file: string, text: string, error: string): string {
   const line = /line (\d+)/.exec(error)?.[1];
   if (line !== undefined) return `${file}:${line}`;
+  if (error.includes('end of JSON input')) return `${file}:${text.trimEnd().split('\n').length}`;
   const position = /position (\d+)/.exec(error)?.[1];
   if (position === undefined) return file;
   return `${file}:${text.slice(0, Number(position)).split('\n').length}`;

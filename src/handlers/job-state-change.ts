@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/logging/logger.js';
@@ -15,19 +16,19 @@ import { logFailure } from './middleware/log-failure.js';
  * terminal status. A malformed event is logged and parked, and the invocation succeeds, so it
  * is not retried forever; a delivery failure fails the invocation, so it is retried.
  */
-function createHandler(loadDeps: () => Promise<FinishNoticeDeps>) {
+function createHandler(loadDeps: () => Promise<FinishNoticeDeps>, log: Logger = logger) {
   const deps = once(loadDeps);
   return middy(async (event: unknown): Promise<FinishOutcome> => {
     const jobArn =
       isRecord(event) && isRecord(event.detail) ? event.detail.TrainingJobArn : undefined;
-    if (typeof jobArn === 'string') logger.appendKeys({ jobArn });
+    if (typeof jobArn === 'string') log.appendKeys({ jobArn });
     const outcome = await notifyOnFinish(event, await deps());
-    if (outcome.kind === 'rejected') logger.error('event rejected and parked', { outcome });
-    else logger.info('event handled', { outcome });
+    if (outcome.kind === 'rejected') log.error('event rejected and parked', { outcome });
+    else log.info('event handled', { outcome });
     return outcome;
   })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logFailure(logger));
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(logFailure(log));
 }
 
 const handler = createHandler(finishNoticeDeps);

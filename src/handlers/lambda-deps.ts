@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
 import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';

@@ -1,0 +1,219 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambdaBundle } from '../../scripts/lambda-bundles.js';
+import { lambdaContext, stateChangeEvent, TEAM_CONFIG_YAML } from '../helpers/factories.js';
+import { LoopbackDynamo } from '../helpers/loopback-dynamodb.js';
+import { loopbackClientConfig } from '../helpers/loopback-http.js';
+import { LoopbackSageMaker } from '../helpers/loopback-sagemaker.js';
+import { LoopbackSecretsManager } from '../helpers/loopback-secrets-manager.js';
+import { LoopbackSlack } from '../helpers/loopback-slack.js';
+
+const TABLE = 'pool-warden-test';
+const SECRET = 'pool-warden/test/slack';
+const BOT_TOKEN = 'xoxb-bundle-test';
+const BUNDLE_LIMIT_BYTES = 400 * 1024;
+
+/**
+ * The deployable artefact, end to end: the handler bundled exactly as `serverless package`
+ * bundles it (config inlined, env-only credentials), run in fresh Node processes the way Lambda
+ * runs it, against DynamoDB, SNS, SageMaker, Secrets Manager and Slack on loopback.
+ */
+describe('job-state-change bundle', () => {
+  let dir: string;
+  let bundle: string;
+  let bundleBytes: number;
+  let dynamo: LoopbackDynamo;
+  let fauxqs: FauxqsServer;
+  let sqs: SQSClient;
+  let queueUrl: string;
+  let topicArn: string;
+  let sageMaker: LoopbackSageMaker;
+  let secrets: LoopbackSecretsManager;
+  let slack: LoopbackSlack;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'warden-bundle-'));
+    const config = join(dir, 'warden.config.yaml');
+    await writeFile(config, TEAM_CONFIG_YAML);
+    bundle = join(dir, 'job-state-change.mjs');
+    const previous = process.env.WARDEN_CONFIG_FILE;
+    process.env.WARDEN_CONFIG_FILE = config;
+    try {
+      bundleBytes = await buildLambdaBundle('src/handlers/job-state-change.ts', bundle);
+    } finally {
+      if (previous === undefined) delete process.env.WARDEN_CONFIG_FILE;
+      else process.env.WARDEN_CONFIG_FILE = previous;
+    }
+
+    dynamo = await LoopbackDynamo.start();
+    await dynamo.createWardenTable(TABLE);
+    fauxqs = await startFauxqs({ port: 0, logger: false });
+    sqs = new SQSClient(loopbackClientConfig(fauxqs.address));
+    ({ topicArn } = fauxqs.createTopic('notices'));
+    ({ queueUrl } = fauxqs.createQueue('alice-inbox'));
+    fauxqs.subscribe({
+      topic: 'notices',
+      queue: 'alice-inbox',
+      attributes: {
+        RawMessageDelivery: 'true',
+        FilterPolicy: JSON.stringify({ owner: ['alice@example.com'] }),
+      },
+    });
+    sageMaker = await LoopbackSageMaker.start();
+    slack = await LoopbackSlack.start({
+      botToken: BOT_TOKEN,
+      members: { 'alice@example.com': 'U0ALICE01' },
+    });
+    secrets = await LoopbackSecretsManager.start();
+    secrets.putSecret(
+      SECRET,
+      JSON.stringify({ botToken: BOT_TOKEN, webhooks: { vision: slack.webhookUrl('vision') } })
+    );
+  });
+
+  afterAll(async () => {
+    sqs.destroy();
+    await Promise.all([
+      dynamo.stop(),
+      fauxqs.stop(),
+      sageMaker.stop(),
+      secrets.stop(),
+      slack.stop(),
+    ]);
+  });
+
+  /** One cold Lambda container: imports the bundle, invokes it once per event, prints outcomes. */
+  async function coldContainer(events: unknown[]): Promise<unknown[]> {
+    const eventsFile = join(dir, `events-${Math.random().toString(36).slice(2)}.json`);
+    await writeFile(eventsFile, JSON.stringify({ events, context: lambdaContext() }));
+    const script = `
+      import { readFileSync } from 'node:fs';
+      const { events, context } = JSON.parse(readFileSync(${JSON.stringify(eventsFile)}, 'utf8'));
+      context.getRemainingTimeInMillis = () => 30000;
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const outcomes = [];
+      for (const event of events) {
+        try { outcomes.push(await handler(event, context)); }
+        catch (error) { outcomes.push({ kind: 'thrown', message: error.message }); }
+      }
+      process.stdout.write(JSON.stringify(outcomes));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--input-type=module', '-e', script],
+      {
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          AWS_ENDPOINT_URL_SNS: fauxqs.address,
+          AWS_ENDPOINT_URL_SAGEMAKER: sageMaker.endpoint,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          WARDEN_TABLE: TABLE,
+          WARDEN_EMAIL_TOPIC_ARN: topicArn,
+          WARDEN_SLACK_SECRET_ID: SECRET,
+          WARDEN_SLACK_API_BASE: slack.apiBase,
+        },
+      }
+    );
+    return JSON.parse(stdout) as unknown[];
+  }
+
+  async function aliceInbox(): Promise<Message[]> {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      })
+    );
+    return Messages;
+  }
+
+  it('stays within the 400 KB bundle budget', () => {
+    expect(bundleBytes).toBeLessThanOrEqual(BUNDLE_LIMIT_BYTES);
+  });
+
+  it('notifies once across duplicate deliveries in warm and cold containers', async () => {
+    // Prepare
+    // The deployed handler reads the real clock, so the job ends a minute before the test runs.
+    const event = stateChangeEvent({ name: 'bundle-run-001', endTime: Date.now() - 60_000 });
+    const detail = event.detail as Record<string, unknown>;
+    sageMaker.addJob({
+      ...detail,
+      TrainingEndTime: Number(detail.TrainingEndTime) / 1000,
+      TrainingStartTime: Number(detail.TrainingStartTime) / 1000,
+      CreationTime: Number(detail.CreationTime) / 1000,
+      LastModifiedTime: Number(detail.LastModifiedTime) / 1000,
+      ResourceConfig: {
+        InstanceType: 'ml.g5.2xlarge',
+        InstanceCount: 1,
+        KeepAlivePeriodInSeconds: 1800,
+      },
+      WarmPoolStatus: { Status: 'Available' },
+      BillableTimeInSeconds: 3600,
+      ModelArtifacts: { S3ModelArtifacts: 's3://bucket/model.tar.gz' },
+      StoppingCondition: { MaxRuntimeInSeconds: 86400 },
+    });
+
+    // Act
+    const warm = await coldContainer([event, event]);
+    const cold = await coldContainer([event]);
+
+    // Assess
+    expect(warm).toEqual([
+      {
+        kind: 'notice',
+        job: 'bundle-run-001',
+        status: 'Completed',
+        owner: 'alice',
+        channels: ['email', 'slack'],
+      },
+      {
+        kind: 'ignored',
+        job: 'bundle-run-001',
+        reason: 'duplicate: Completed notice already sent',
+      },
+    ]);
+    expect(cold).toEqual([
+      {
+        kind: 'ignored',
+        job: 'bundle-run-001',
+        reason: 'duplicate: Completed notice already sent',
+      },
+    ]);
+    const inbox = await aliceInbox();
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]?.Body).toMatch(/Warm pool: +Available until .+ \((28|29)m \d\ds left\)\./);
+    expect(inbox[0]?.Body).toMatch(/At risk: +\$0\.7\d if nobody reuses the pool/);
+    expect(inbox[0]?.MessageAttributes?.owner?.StringValue).toBe('alice@example.com');
+    const posts = slack.requestsTo('/api/chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(JSON.parse(posts[0]?.body ?? '{}')).toMatchObject({ channel: 'U0ALICE01' });
+    const ledger = await dynamo.item(
+      TABLE,
+      'NOTICE#arn:aws:sagemaker:us-east-1:111122223333:training-job/bundle-run-001#Completed',
+      'NOTICE'
+    );
+    expect(ledger?.state?.S).toBe('sent');
+    expect(ledger?.delivered?.SS?.sort()).toEqual(['email', 'slack']);
+  });
+
+  it('parks a malformed event and acknowledges it, so it is not retried', async () => {
+    const [outcome] = await coldContainer([
+      { source: 'aws.sagemaker', 'detail-type': 'SageMaker Training Job State Change' },
+    ]);
+
+    expect(outcome).toEqual({ kind: 'rejected', reason: 'detail is not an object' });
+  });
+});

@@ -1,0 +1,267 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import {
+  AWS_DOCS_SAMPLE,
+  SYNTHETIC_FAILED,
+  SYNTHETIC_IN_PROGRESS,
+  stateChangeEvent,
+  TEAM_CONFIG_YAML,
+} from '../helpers/factories.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+const SAMPLE = join(FIXTURES, AWS_DOCS_SAMPLE);
+
+function collector(isTTY = false) {
+  let text = '';
+  return {
+    stream: { write: (chunk: string) => (text += chunk), isTTY },
+    get text() {
+      return text;
+    },
+  };
+}
+
+async function run(argv: string[]) {
+  const stdout = collector();
+  const stderr = collector();
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream });
+  return {
+    code,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    lines: stdout.text.trim().split('\n').filter(Boolean),
+  };
+}
+
+let dir: string;
+let outbox: string;
+/** A config whose only contact is the fallback, so results do not depend on the cwd's config. */
+let fallbackOnly: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-replay-'));
+  outbox = join(dir, 'outbox');
+  fallbackOnly = join(dir, 'fallback-only.yaml');
+  await writeFile(fallbackOnly, 'version: 1\nowners:\n  fallback: unowned@example.com\n');
+});
+
+describe('warden replay', () => {
+  it('prints one notice for the AWS docs sample', async () => {
+    const { code, lines } = await run([
+      'replay',
+      '--json',
+      '--config',
+      fallbackOnly,
+      '--outbox',
+      outbox,
+      SAMPLE,
+    ]);
+
+    expect(code).toBe(0);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      {
+        kind: 'notice',
+        job: '89c96cc8-dded-4739-afcc-6f1dc936701d',
+        status: 'Completed',
+        owner: 'unowned@example.com',
+        channels: ['email'],
+      },
+    ]);
+  });
+
+  it('still prints one notice when the sample is replayed twice', async () => {
+    const { code, lines } = await run(['replay', '--json', '--outbox', outbox, SAMPLE, SAMPLE]);
+
+    expect(code).toBe(0);
+    expect(lines.map((l) => JSON.parse(l).kind)).toEqual(['notice', 'ignored']);
+    expect(JSON.parse(lines[1] ?? '')).toEqual({
+      kind: 'ignored',
+      job: '89c96cc8-dded-4739-afcc-6f1dc936701d',
+      reason: 'duplicate: Completed notice already sent',
+    });
+  });
+
+  it('rejects a broken file by name and line, processes its siblings, and exits 1', async () => {
+    // Prepare
+    const broken = join(dir, 'broken.json');
+    await writeFile(broken, '{\n  "source": "aws.sagemaker",\n  "detail": \n');
+
+    // Act
+    const { code, lines } = await run(['replay', '--json', '--outbox', outbox, broken, SAMPLE]);
+
+    // Assess
+    expect(code).toBe(1);
+    const [rejected, notice] = lines.map((l) => JSON.parse(l));
+    expect(rejected).toMatchObject({ kind: 'rejected', source: `${broken}:3` });
+    expect(rejected.reason).toMatch(/^invalid JSON: /);
+    expect(notice).toMatchObject({ kind: 'notice' });
+  });
+
+  it('names the line of a JSONL file whose event is malformed', async () => {
+    const file = join(dir, 'day.jsonl');
+    const lines = [
+      JSON.stringify(stateChangeEvent()),
+      '',
+      JSON.stringify({ source: 'aws.ec2' }),
+      '{oops',
+    ];
+    await writeFile(file, `${lines.join('\n')}\n`);
+
+    const result = await run(['replay', '--json', '--outbox', outbox, file]);
+
+    expect(result.code).toBe(1);
+    expect(result.lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ kind: 'notice', job: 'resnet-sweep-017' }),
+      {
+        kind: 'rejected',
+        source: `${file}:3`,
+        reason: 'source is "aws.ec2", expected "aws.sagemaker"',
+      },
+      expect.objectContaining({ kind: 'rejected', source: `${file}:4` }),
+    ]);
+  });
+
+  it('replays a folder in name order and ignores non-terminal events', async () => {
+    const events = join(dir, 'events');
+    await run(['replay', '--outbox', outbox, join(FIXTURES, 'events')]);
+    const { lines } = await run([
+      'replay',
+      '--json',
+      '--outbox',
+      join(events, 'unused'),
+      join(FIXTURES, 'events'),
+    ]);
+
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ kind: 'notice', job: 'exp-42-lr-3e-4', status: 'Failed' }),
+      { kind: 'ignored', job: 'exp-42-lr-3e-4', reason: 'non-terminal status InProgress' },
+      expect.objectContaining({ kind: 'notice', job: '89c96cc8-dded-4739-afcc-6f1dc936701d' }),
+    ]);
+    expect(
+      [SYNTHETIC_FAILED, SYNTHETIC_IN_PROGRESS].every((f) => f.startsWith('events/SYNTHETIC-'))
+    ).toBe(true);
+  });
+
+  it('writes the notice to the outbox as .eml and Slack Block Kit, using a describe fixture', async () => {
+    // Prepare
+    const config = join(dir, 'warden.config.yaml');
+    await writeFile(config, TEAM_CONFIG_YAML);
+    const describeDir = join(dir, 'describe');
+    await mkdir(describeDir);
+    const event = stateChangeEvent();
+    await writeFile(join(dir, 'event.json'), JSON.stringify(event));
+    const detail = event.detail as Record<string, unknown>;
+    await writeFile(
+      join(describeDir, 'resnet.json'),
+      JSON.stringify({
+        ...detail,
+        ResourceConfig: {
+          InstanceType: 'ml.g5.2xlarge',
+          InstanceCount: 1,
+          KeepAlivePeriodInSeconds: 1800,
+        },
+        WarmPoolStatus: { Status: 'Available' },
+        BillableTimeInSeconds: 3600,
+      })
+    );
+
+    // Act
+    const { code, stdout } = await run([
+      'replay',
+      '--outbox',
+      outbox,
+      '--config',
+      config,
+      '--describe',
+      describeDir,
+      join(dir, 'event.json'),
+    ]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('notice    resnet-sweep-017 Completed -> alice (email, slack)');
+    expect((await readdir(outbox)).sort()).toEqual([
+      'resnet-sweep-017-Completed.eml',
+      'resnet-sweep-017-Completed.slack.json',
+    ]);
+    const eml = await readFile(join(outbox, 'resnet-sweep-017-Completed.eml'), 'utf8');
+    expect(eml).toContain('To: alice@example.com\r\n');
+    // alice is in Europe/Berlin: the pool expires 30 min after the 10:00 UTC end.
+    expect(eml).toContain('Available until Thu 26 Nov, 11:30 CET (30m 00s left).');
+    expect(eml).toContain('At risk:       $0.76 if nobody reuses the pool before it expires');
+    const slack = JSON.parse(
+      await readFile(join(outbox, 'resnet-sweep-017-Completed.slack.json'), 'utf8')
+    );
+    expect(slack.target).toEqual({ kind: 'user', id: 'U0ALICE01' });
+    expect(slack.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Completed: resnet-sweep-017' },
+    });
+  });
+
+  it('exits 2 with the usage when arguments are wrong', async () => {
+    const unknownOption = await run(['replay', '--jsn', SAMPLE]);
+    const noPath = await run(['replay']);
+    const missingPath = await run(['replay', join(dir, 'nope.json')]);
+    const unknownCommand = await run(['replya']);
+
+    expect([unknownOption.code, noPath.code, missingPath.code, unknownCommand.code]).toEqual([
+      2, 2, 2, 2,
+    ]);
+    expect(unknownOption.stderr).toContain("Unknown option '--jsn'");
+    expect(noPath.stderr).toContain('replay needs at least one PATH');
+    expect(missingPath.stderr).toContain(`no such file or folder: ${join(dir, 'nope.json')}`);
+    expect(unknownCommand.stderr).toContain('unknown command "replya"');
+  });
+
+  it('exits 2 naming file and line when the config is invalid', async () => {
+    const config = join(dir, 'bad.yaml');
+    await writeFile(config, 'version: 1\nowners:\n  fallback: nobody\n');
+
+    const { code, stderr } = await run(['replay', '--config', config, SAMPLE]);
+
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${config}:3: owners.fallback: "nobody" is not a directory id`);
+  });
+
+  it('shows progress on a terminal for long replays', async () => {
+    const file = join(dir, 'many.jsonl');
+    const events = Array.from({ length: 25 }, (_, i) =>
+      JSON.stringify(stateChangeEvent({ name: `job-${i}` }))
+    );
+    await writeFile(file, events.join('\n'));
+    const stdout = collector();
+    const stderr = collector(true);
+
+    const code = await main(['replay', '--outbox', outbox, file], {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+    });
+
+    expect(code).toBe(0);
+    expect(stderr.text).toContain('replaying 25/25');
+    expect(stdout.text).toContain('25 inputs: 25 notices, 0 ignored, 0 rejected, 0 failed');
+  });
+});
+
+describe('bin/warden.js', () => {
+  it('runs replay as an installed command would', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'warden.js');
+
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      'replay',
+      '--json',
+      '--outbox',
+      outbox,
+      SAMPLE,
+    ]);
+
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'notice', status: 'Completed' });
+  });
+});

@@ -1,0 +1,195 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryCallerRegistry } from '../../src/adapters/memory/memory-caller-registry.js';
+import { MemoryNoticeLedger } from '../../src/adapters/memory/memory-notice-ledger.js';
+import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-events.js';
+import type { FinishNoticeDeps } from '../../src/domain/finish/notify-on-finish.js';
+import { readTrainingJob, type TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
+import { createHandler } from '../../src/handlers/job-state-change.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import {
+  AWS_DOCS_SAMPLE,
+  fixture,
+  lambdaContext,
+  recordingLog,
+  recordingSenders,
+  ScriptedSageMaker,
+  stateChangeEvent,
+  T0,
+  teamConfig,
+} from '../helpers/factories.js';
+
+/** A job as DescribeTrainingJob reports it right after it ended with a warm pool. */
+function describedWithPool(event: Record<string, unknown>) {
+  const read = readTrainingJob(
+    {
+      ...(event.detail as Record<string, unknown>),
+      ResourceConfig: {
+        InstanceType: 'ml.g5.2xlarge',
+        InstanceCount: 1,
+        KeepAlivePeriodInSeconds: 1800,
+      },
+      WarmPoolStatus: { Status: 'Available' },
+      BillableTimeInSeconds: 3600,
+    },
+    'fixture'
+  );
+  if (!read.ok) throw new Error(read.reason);
+  return read.job;
+}
+
+function setup(
+  answers: readonly (TrainingJobSnapshot | undefined)[] = [describedWithPool(stateChangeEvent())],
+  log?: Logger
+) {
+  const senders = recordingSenders();
+  const parked = new MemoryParkedEvents();
+  const clock = new VirtualClock(T0);
+  const deps: FinishNoticeDeps = {
+    config: teamConfig(),
+    clock,
+    sageMaker: new ScriptedSageMaker(answers),
+    ledger: new MemoryNoticeLedger(),
+    callers: new MemoryCallerRegistry(),
+    parked,
+    email: senders.email,
+    slack: senders.slack,
+    log: log ?? recordingLog(),
+  };
+  const handler = createHandler(async () => deps, log);
+  const invoke = (event: unknown) => handler(event, lambdaContext());
+  return { invoke, senders, parked, clock };
+}
+
+describe('job-state-change handler', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('sends one notice per channel when the same event arrives twice', async () => {
+    // Prepare
+    const { invoke, senders } = setup();
+    const event = stateChangeEvent();
+
+    // Act
+    const first = await invoke(event);
+    const second = await invoke(structuredClone(event));
+
+    // Assess
+    expect(first).toEqual({
+      kind: 'notice',
+      job: 'resnet-sweep-017',
+      status: 'Completed',
+      owner: 'alice',
+      channels: ['email', 'slack'],
+    });
+    expect(second).toMatchObject({
+      kind: 'ignored',
+      reason: 'duplicate: Completed notice already sent',
+    });
+    expect(senders.emails).toHaveLength(1);
+    expect(senders.slacks).toHaveLength(1);
+  });
+
+  it('sends one notice when SageMaker emits the same state change under different event ids', async () => {
+    const { invoke, senders } = setup();
+
+    await invoke(stateChangeEvent({ id: 'a' }));
+    await invoke(stateChangeEvent({ id: 'b' }));
+
+    expect(senders.emails).toHaveLength(1);
+  });
+
+  it('ignores a late InProgress event and still notifies once when events arrive out of order', async () => {
+    // Prepare
+    const { invoke, senders } = setup();
+    const completed = stateChangeEvent();
+    const inProgress = stateChangeEvent({
+      status: 'InProgress',
+      secondaryStatus: 'Training',
+      endTime: T0 - 600_000,
+    });
+
+    // Act
+    const outcomes = [await invoke(completed), await invoke(inProgress), await invoke(completed)];
+
+    // Assess
+    expect(outcomes.map((o) => o.kind)).toEqual(['notice', 'ignored', 'ignored']);
+    expect(outcomes[1]).toMatchObject({ reason: 'non-terminal status InProgress' });
+    expect(senders.emails).toHaveLength(1);
+  });
+
+  it('notifies the real owner with the pool expiry when the AWS docs sample arrives', async () => {
+    const { invoke, senders } = setup([undefined]);
+
+    const outcome = await invoke(fixture(AWS_DOCS_SAMPLE));
+
+    // The sample has no tags and its role is not mapped, so the fallback contact hears.
+    expect(outcome).toMatchObject({ kind: 'notice', owner: 'platform', channels: ['email'] });
+    expect(senders.emails[0]?.message.to).toBe('ml-platform@example.com');
+  });
+
+  it('rejects and parks a malformed event without throwing, so it is not retried forever', async () => {
+    const { invoke, parked, senders } = setup();
+    const broken = {
+      source: 'aws.sagemaker',
+      'detail-type': 'SageMaker Training Job State Change',
+      detail: {},
+    };
+
+    const outcome = await invoke(broken);
+
+    expect(outcome).toEqual({
+      kind: 'rejected',
+      reason: 'detail.TrainingJobName is missing or not a string',
+    });
+    expect(parked.entries).toEqual([
+      { reason: outcome.kind === 'rejected' ? outcome.reason : '', receivedAt: T0, event: broken },
+    ]);
+    expect(senders.emails).toHaveLength(0);
+  });
+
+  it('fails the invocation when delivery fails, and the retry sends only the missing channel', async () => {
+    // Prepare
+    const { invoke, senders } = setup();
+    senders.failures.slack = 1;
+    const event = stateChangeEvent();
+
+    // Act
+    const failed = invoke(event);
+    await expect(failed).rejects.toThrow('slack down');
+    const retried = await invoke(event);
+
+    // Assess
+    expect(retried).toMatchObject({ kind: 'notice', channels: ['email', 'slack'] });
+    expect(senders.emails).toHaveLength(1);
+    expect(senders.slacks).toHaveLength(1);
+  });
+
+  it('writes the job ARN on every log line of an invocation', async () => {
+    // Prepare
+    const log = new Logger({ serviceName: 'pool-warden', logLevel: 'INFO' });
+    const { invoke } = setup(undefined, log);
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+
+    // Act
+    await invoke(stateChangeEvent());
+
+    // Assess
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      expect(record.jobArn).toBe(
+        'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-sweep-017'
+      );
+    }
+    expect(records.at(-1)).toMatchObject({
+      message: 'event handled',
+      function_request_id: lambdaContext().awsRequestId,
+    });
+  });
+});

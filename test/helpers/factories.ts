@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { parseConfig } from '../../src/domain/config/parse-config.js';
+import type { WardenConfig } from '../../src/domain/config/warden-config.js';
+import type { Tags } from '../../src/domain/event/tags.js';
+import type { TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
+import type { EmailMessage } from '../../src/domain/notice/render-email.js';
+import type { SlackMessage } from '../../src/domain/notice/render-slack.js';
+import type { Log } from '../../src/domain/ports/log.js';
+import type { SageMakerGateway } from '../../src/domain/ports/sagemaker-gateway.js';
+import type {
+  EmailSender,
+  NoticeRef,
+  SlackSender,
+  SlackTarget,
+} from '../../src/domain/ports/senders.js';
+
+const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+/** A fixture file under test/fixtures, parsed. */
+function fixture(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(FIXTURES, path), 'utf8')) as Record<string, unknown>;
+}
+
+const AWS_DOCS_SAMPLE = 'events/sagemaker-training-job-state-change.completed.aws-docs.json';
+const SYNTHETIC_FAILED =
+  'events/SYNTHETIC-sagemaker-training-job-state-change.failed.epoch-ms-numbers.tags-list.json';
+const SYNTHETIC_IN_PROGRESS =
+  'events/SYNTHETIC-sagemaker-training-job-state-change.inprogress-training.non-terminal.json';
+
+/** 2026-11-26T10:00:00Z, a Thursday. */
+const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
+
+interface EventOptions {
+  readonly name?: string;
+  readonly status?: string;
+  readonly secondaryStatus?: string;
+  readonly endTime?: number;
+  readonly tags?: Record<string, string> | readonly { Key: string; Value: string }[];
+  readonly detail?: Record<string, unknown>;
+  readonly id?: string;
+}
+
+/**
+ * A realistic "SageMaker Training Job State Change" event: a 1 × ml.g5.2xlarge job that ran
+ * from T0 − 1 h to T0. `detail` entries are merged over the defaults.
+ */
+function stateChangeEvent(options: EventOptions = {}): Record<string, unknown> {
+  const name = options.name ?? 'resnet-sweep-017';
+  const end = options.endTime ?? T0;
+  const status = options.status ?? 'Completed';
+  const arn = `arn:aws:sagemaker:us-east-1:111122223333:training-job/${name}`;
+  return {
+    version: '0',
+    id: options.id ?? `evt-${name}-${status}`,
+    'detail-type': 'SageMaker Training Job State Change',
+    source: 'aws.sagemaker',
+    account: '111122223333',
+    time: new Date(end).toISOString(),
+    region: 'us-east-1',
+    resources: [arn],
+    detail: {
+      TrainingJobName: name,
+      TrainingJobArn: arn,
+      TrainingJobStatus: status,
+      SecondaryStatus: options.secondaryStatus ?? status,
+      RoleArn: 'arn:aws:iam::111122223333:role/VisionTraining',
+      ResourceConfig: { InstanceType: 'ml.g5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 100 },
+      CreationTime: end - 3_900_000,
+      TrainingStartTime: end - 3_600_000,
+      TrainingEndTime: end,
+      LastModifiedTime: end,
+      Tags: options.tags ?? [{ Key: 'warden:owner', Value: 'alice' }],
+      ...options.detail,
+    },
+  };
+}
+
+/** A config built the way admins write one, from YAML; throws with the issues if invalid. */
+function configFrom(yaml: string): WardenConfig {
+  const result = parseConfig(yaml, 'test.yaml');
+  if (!result.ok) throw new Error(result.issues.join('\n'));
+  return result.config;
+}
+
+/** A team setup used across tests: alice (email + Slack DM), bob (email only), team vision. */
+const TEAM_CONFIG_YAML = `version: 1
+defaults:
+  timeZone: UTC
+owners:
+  tagKeys: [owner, created-by]
+  roles:
+    arn:aws:iam::111122223333:role/VisionTraining: vision
+  fallback: platform
+directory:
+  alice:
+    name: Alice Ng
+    email: alice@example.com
+    slack: U0ALICE01
+    timeZone: Europe/Berlin
+    team: vision
+  bob:
+    email: bob@example.com
+    team: vision
+  vision:
+    email: vision-ml@example.com
+    slackWebhook: vision
+    timeZone: America/New_York
+  platform:
+    email: ml-platform@example.com
+`;
+
+function teamConfig(): WardenConfig {
+  return configFrom(TEAM_CONFIG_YAML);
+}
+
+/** A fixed Lambda context, as the Powertools testing utilities provide one. */
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'pool-warden-test',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:pool-warden-test',
+    memoryLimitInMB: '256',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: '/aws/lambda/pool-warden-test',
+    logStreamName: '2026/11/26/[$LATEST]abcdef',
+    getRemainingTimeInMillis: () => 1234,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** A Log that keeps what it was told. */
+function recordingLog(): Log & {
+  readonly lines: { level: string; message: string; extra: unknown }[];
+} {
+  const lines: { level: string; message: string; extra: unknown }[] = [];
+  return {
+    lines,
+    info: (message, extra) => lines.push({ level: 'info', message, extra }),
+    warn: (message, extra) => lines.push({ level: 'warn', message, extra }),
+  };
+}
+
+/** Email and Slack senders that record what they send and can be told to fail. */
+function recordingSenders() {
+  const emails: { message: EmailMessage; ref: NoticeRef }[] = [];
+  const slacks: { target: SlackTarget; message: SlackMessage; ref: NoticeRef }[] = [];
+  const failures = { email: 0, slack: 0 };
+  const email: EmailSender = {
+    send: async (message, ref) => {
+      if (failures.email > 0) {
+        failures.email -= 1;
+        throw new Error('email down');
+      }
+      emails.push({ message, ref });
+    },
+  };
+  const slack: SlackSender = {
+    send: async (target, message, ref) => {
+      if (failures.slack > 0) {
+        failures.slack -= 1;
+        throw new Error('slack down');
+      }
+      slacks.push({ target, message, ref });
+    },
+  };
+  return { email, slack, emails, slacks, failures };
+}
+
+/**
+ * SageMaker that answers DescribeTrainingJob from a script: each call takes the next answer,
+ * the last one repeating. Counts calls, so tests can check retries.
+ */
+class ScriptedSageMaker implements SageMakerGateway {
+  describeCalls = 0;
+  listTagsCalls = 0;
+
+  constructor(
+    private readonly answers: readonly (TrainingJobSnapshot | undefined)[],
+    private readonly tags: Tags = {}
+  ) {}
+
+  async describeTrainingJob(): Promise<TrainingJobSnapshot | undefined> {
+    const answer = this.answers[Math.min(this.describeCalls, this.answers.length - 1)];
+    this.describeCalls += 1;
+    return answer;
+  }
+
+  async listTags(): Promise<Tags> {
+    this.listTagsCalls += 1;
+    return this.tags;
+  }
+}
+
+export {
+  AWS_DOCS_SAMPLE,
+  configFrom,
+  fixture,
+  lambdaContext,
+  recordingLog,
+  recordingSenders,
+  ScriptedSageMaker,
+  SYNTHETIC_FAILED,
+  SYNTHETIC_IN_PROGRESS,
+  stateChangeEvent,
+  T0,
+  TEAM_CONFIG_YAML,
+  teamConfig,
+};
