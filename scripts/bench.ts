@@ -110,6 +110,9 @@ async function throughput(): Promise<number[]> {
   const end = Date.UTC(2026, 10, 26, 10);
   const described = new Map<string, TrainingJobSnapshot>();
   let sent = 0;
+  const countSent = () => {
+    sent += 1;
+  };
   const rates: number[] = [];
   for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
     const events = Array.from({ length: EVENTS_PER_ROUND }, (_, i) => {
@@ -152,8 +155,8 @@ async function throughput(): Promise<number[]> {
       ledger: new MemoryNoticeLedger(),
       callers: new MemoryCallerRegistry(),
       parked: new MemoryParkedEvents(),
-      email: { send: async () => void (sent += 1) },
-      slack: { send: async () => void (sent += 1) },
+      email: { send: async () => countSent() },
+      slack: { send: async () => countSent() },
       log: { info: () => undefined, warn: () => undefined },
     };
     // Logging is part of the handler's cost, but its output would drown the report.

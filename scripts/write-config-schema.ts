@@ -3,5 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { configJsonSchema } from '../src/domain/config/config-json-schema.js';
 
-await writeFile('schema/warden-config.schema.json', `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+await writeFile(
+  'schema/warden-config.schema.json',
+  `${JSON.stringify(configJsonSchema(), null, 2)}\n`
+);
 console.log('wrote schema/warden-config.schema.json');

@@ -104,5 +104,5 @@ function lambdaContext(requestId: string): Context {
   };
 }
 
-export { lambdaContext, startReplay };
 export type { ReplayInput, ReplayResult, ReplaySession };
+export { lambdaContext, startReplay };

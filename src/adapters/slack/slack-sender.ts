@@ -1,8 +1,8 @@
 import { DeliveryError } from '../../domain/errors.js';
 import type { SlackMessage } from '../../domain/notice/render-slack.js';
 import type { SlackSender, SlackTarget } from '../../domain/ports/senders.js';
-import type { SlackSecrets } from './slack-secrets.js';
 import { type Attempt, DEFAULT_RETRY, fetchWithRetry, type RetryOptions } from './http-retry.js';
+import type { SlackSecrets } from './slack-secrets.js';
 
 interface SlackSenderOptions {
   readonly secrets: SlackSecrets;

@@ -83,7 +83,13 @@ function stringOrUndefined(value: unknown): string | undefined {
 
 function describe(value: unknown): string {
   if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // BigInt and cyclic values cannot be serialised; the parser must still not throw.
+    text = `a ${typeof value}`;
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -86,7 +86,7 @@ async function notifyOnFinish(input: unknown, deps: FinishNoticeDeps): Promise<F
 
   try {
     const notice = await composeNotice(event, status, deps);
-    const channels = await deliver(notice, claim.delivered, deps);
+    const channels = await deliver(notice, key, claim.delivered, deps);
     await deps.ledger.complete(key, deps.clock.now());
     return { kind: 'notice', job: notice.jobName, status, owner: notice.owner.id, channels };
   } catch (error) {
@@ -157,6 +157,8 @@ async function describeUntilPoolKnown(
  */
 async function deliver(
   notice: Notice,
+  // The claimed key, not `notice.key`: DescribeTrainingJob may report an ARN the event did not.
+  key: string,
   alreadyDelivered: readonly Channel[],
   deps: FinishNoticeDeps
 ): Promise<Channel[]> {
@@ -178,7 +180,7 @@ async function deliver(
       failures.push(error instanceof Error ? error : new DeliveryError(channel, String(error)));
       continue;
     }
-    await deps.ledger.recordDelivery(notice.key, channel);
+    await deps.ledger.recordDelivery(key, channel);
   }
   const [first, ...rest] = failures;
   if (first === undefined) return sends.map(([channel]) => channel);

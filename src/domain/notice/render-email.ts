@@ -1,7 +1,6 @@
 import { formatTimeInZone } from './format.js';
 import type { Notice } from './notice.js';
 import { headline, noticeLines, priceNote } from './notice-lines.js';
-import { truncate } from './slack-text.js';
 
 interface EmailMessage {
   /** The owner's address; SNS subscriptions filter on it. */
@@ -43,8 +42,11 @@ function subjectOf(notice: Notice): string {
       ? `, warm pool until ${formatTimeInZone(notice.pool.expiresAt, notice.owner.timeZone).split(', ')[1]}`
       : '';
   const fixed = `Pool Warden: ${notice.status}${pool} - `;
-  const job = truncate(notice.jobName, MAX_SUBJECT - fixed.length);
-  return toAscii(`${fixed}${job}`).slice(0, MAX_SUBJECT);
+  // ASCII first, then cut with an ASCII ellipsis: expanding `…` after the cut pushed it off the end.
+  const job = toAscii(notice.jobName);
+  const room = MAX_SUBJECT - fixed.length;
+  const cut = job.length <= room ? job : `${job.slice(0, room - 3)}...`;
+  return toAscii(`${fixed}${cut}`).slice(0, MAX_SUBJECT);
 }
 
 function toAscii(text: string): string {

@@ -70,7 +70,8 @@ function renderSlack(notice: Notice): SlackMessage {
     .map((t) => ({ type: 'mrkdwn' as const, text: mrkdwn(t, SLACK_LIMITS.contextText) }));
   blocks.push({ type: 'context', elements: context });
   return {
-    text: truncate(`${EMOJI[notice.status]} ${headline(notice)}`, SLACK_LIMITS.fallbackText),
+    // The fallback text is mrkdwn too, and drives notifications: a mention here would ping.
+    text: mrkdwn(`${EMOJI[notice.status]} ${headline(notice)}`, SLACK_LIMITS.fallbackText),
     blocks,
   };
 }

@@ -49,9 +49,12 @@ function hourlyPrice(
   overrides: Readonly<Record<string, number>>
 ): HourlyPrice | undefined {
   if (instanceType === undefined) return undefined;
-  const configured = overrides[instanceType];
+  // Own keys only: a malformed instance type such as `constructor` must not find a prototype member.
+  const configured = Object.hasOwn(overrides, instanceType) ? overrides[instanceType] : undefined;
   if (configured !== undefined) return { usdPerHour: configured, source: 'config' };
-  const listed = ILLUSTRATIVE_PRICES[instanceType];
+  const listed = Object.hasOwn(ILLUSTRATIVE_PRICES, instanceType)
+    ? ILLUSTRATIVE_PRICES[instanceType]
+    : undefined;
   return listed === undefined ? undefined : { usdPerHour: listed, source: 'illustrative' };
 }
 

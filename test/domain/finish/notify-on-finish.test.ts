@@ -1,0 +1,638 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MemoryCallerRegistry } from '../../../src/adapters/memory/memory-caller-registry.js';
+import { MemoryNoticeLedger } from '../../../src/adapters/memory/memory-notice-ledger.js';
+import { MemoryParkedEvents } from '../../../src/adapters/memory/memory-parked-events.js';
+import type { WardenConfig } from '../../../src/domain/config/warden-config.js';
+import { DeliveryError, NoticeInProgressError } from '../../../src/domain/errors.js';
+import type { Tags } from '../../../src/domain/event/tags.js';
+import {
+  type FinishNoticeDeps,
+  notifyOnFinish,
+} from '../../../src/domain/finish/notify-on-finish.js';
+import type { TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
+import { noticeKey } from '../../../src/domain/notice/notice.js';
+import { jobKey, parseCreateTrainingJobCall } from '../../../src/domain/owner/job-caller.js';
+import type { CallerRegistry } from '../../../src/domain/ports/caller-registry.js';
+import type { SageMakerGateway } from '../../../src/domain/ports/sagemaker-gateway.js';
+import { VirtualClock } from '../../../src/sim/virtual-clock.js';
+import { assumedRoleIdentity, createTrainingJobCall } from '../../helpers/domain-cloudtrail.js';
+import { finishedJob, jobArn } from '../../helpers/domain-notices.js';
+import {
+  AWS_DOCS_SAMPLE,
+  configFrom,
+  fixture,
+  recordingLog,
+  recordingSenders,
+  ScriptedSageMaker,
+  SYNTHETIC_FAILED,
+  SYNTHETIC_IN_PROGRESS,
+  stateChangeEvent,
+  T0,
+  TEAM_CONFIG_YAML,
+  teamConfig,
+} from '../../helpers/factories.js';
+
+/** The moment the event is handled: one minute after the job ended. */
+const NOW = T0 + 60_000;
+const JOB = 'resnet-sweep-017';
+const UNMAPPED_ROLE = 'arn:aws:iam::111122223333:role/AdHocTraining';
+
+interface WorldOptions {
+  readonly answers?: readonly (TrainingJobSnapshot | undefined)[];
+  readonly listTags?: Tags;
+  readonly config?: WardenConfig;
+  readonly sageMaker?: SageMakerGateway;
+}
+
+/** The use case wired to in-memory adapters, a virtual clock and recording senders. */
+function world(options: WorldOptions = {}) {
+  const clock = new VirtualClock(NOW);
+  const scripted = new ScriptedSageMaker(
+    options.answers ?? [finishedJob()],
+    options.listTags ?? {}
+  );
+  const ledger = new MemoryNoticeLedger();
+  const callers: CallerRegistry = new MemoryCallerRegistry();
+  const parked = new MemoryParkedEvents();
+  const senders = recordingSenders();
+  const log = recordingLog();
+  const deps: FinishNoticeDeps = {
+    config: options.config ?? teamConfig(),
+    clock,
+    sageMaker: options.sageMaker ?? scripted,
+    ledger,
+    callers,
+    parked,
+    email: senders.email,
+    slack: senders.slack,
+    log,
+  };
+  return { deps, clock, sageMaker: scripted, ledger, callers, parked, senders, log };
+}
+
+/** A SageMaker whose first `failures` DescribeTrainingJob calls fail, as when it throttles. */
+class FlakySageMaker implements SageMakerGateway {
+  describeCalls = 0;
+
+  constructor(
+    private failures: number,
+    private readonly answer: TrainingJobSnapshot
+  ) {}
+
+  async describeTrainingJob(): Promise<TrainingJobSnapshot | undefined> {
+    this.describeCalls += 1;
+    if (this.failures > 0) {
+      this.failures -= 1;
+      throw new Error('ThrottlingException: Rate exceeded');
+    }
+    return this.answer;
+  }
+
+  async listTags(): Promise<Tags> {
+    return {};
+  }
+}
+
+describe('notifyOnFinish', () => {
+  it('sends one notice by email and Slack DM to the owner named by the job tag', async () => {
+    // Prepare
+    const { deps, senders } = world();
+
+    // Act
+    const outcome = await notifyOnFinish(stateChangeEvent(), deps);
+
+    // Assess
+    expect(outcome).toEqual({
+      kind: 'notice',
+      job: JOB,
+      status: 'Completed',
+      owner: 'alice',
+      channels: ['email', 'slack'],
+    });
+    expect(senders.emails).toHaveLength(1);
+    expect(senders.emails[0]?.message.to).toBe('alice@example.com');
+    expect(senders.emails[0]?.ref).toEqual({ jobName: JOB, status: 'Completed' });
+    expect(senders.slacks).toHaveLength(1);
+    expect(senders.slacks[0]?.target).toEqual({ kind: 'user', id: 'U0ALICE01' });
+  });
+
+  it('enriches the notice with warm pool, keep-alive and billable time from DescribeTrainingJob', async () => {
+    // Prepare
+    const { deps, senders } = world({
+      answers: [finishedJob({ instanceCount: 2, keepAliveSeconds: 3600, billableSeconds: 3000 })],
+    });
+
+    // Act
+    await notifyOnFinish(stateChangeEvent(), deps);
+
+    // Assess
+    const text = senders.emails[0]?.message.text ?? '';
+    expect(text).toContain('Billable time: 50m 00s × 2 instances = $2.53 at $1.515/h');
+    expect(text).toContain('Warm pool:     Available until Thu 26 Nov, 12:00 CET (59m 00s left).');
+    expect(text).toContain('At risk:       $2.98 if nobody reuses the pool before it expires');
+  });
+
+  describe('duplicates and ordering', () => {
+    it('sends one notice when the same event arrives twice', async () => {
+      // Prepare
+      const { deps, senders } = world();
+      const event = stateChangeEvent();
+
+      // Act
+      const first = await notifyOnFinish(event, deps);
+      const second = await notifyOnFinish(event, deps);
+
+      // Assess
+      expect(first.kind).toBe('notice');
+      expect(second).toEqual({
+        kind: 'ignored',
+        job: JOB,
+        reason: 'duplicate: Completed notice already sent',
+      });
+      expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+    });
+
+    it('sends one notice when duplicates carry different event ids', async () => {
+      // Prepare
+      const { deps, senders } = world();
+
+      // Act
+      await notifyOnFinish(stateChangeEvent({ id: 'evt-a' }), deps);
+      await notifyOnFinish(stateChangeEvent({ id: 'evt-b' }), deps);
+      await notifyOnFinish(stateChangeEvent({ id: 'evt-c' }), deps);
+
+      // Assess
+      expect(senders.emails).toHaveLength(1);
+    });
+
+    it('ignores a non-terminal event without calling SageMaker', async () => {
+      // Prepare
+      const { deps, sageMaker, senders } = world();
+
+      // Act
+      const outcome = await notifyOnFinish(fixture(SYNTHETIC_IN_PROGRESS), deps);
+
+      // Assess
+      expect(outcome).toEqual({
+        kind: 'ignored',
+        job: 'exp-42-lr-3e-4',
+        reason: 'non-terminal status InProgress',
+      });
+      expect(sageMaker.describeCalls).toBe(0);
+      expect(senders.emails).toHaveLength(0);
+    });
+
+    it('changes nothing when a late InProgress arrives after Completed', async () => {
+      // Prepare
+      const { deps, senders } = world();
+      await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Act
+      const late = await notifyOnFinish(
+        stateChangeEvent({ status: 'InProgress', secondaryStatus: 'Training' }),
+        deps
+      );
+      const duplicate = await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(late.kind).toBe('ignored');
+      expect(duplicate.kind).toBe('ignored');
+      expect(senders.emails).toHaveLength(1);
+    });
+
+    it('sends one notice per status when Completed and then Stopped arrive for one job', async () => {
+      // Prepare
+      const { deps, senders } = world();
+
+      // Act
+      const completed = await notifyOnFinish(stateChangeEvent({ status: 'Completed' }), deps);
+      const stopped = await notifyOnFinish(stateChangeEvent({ status: 'Stopped' }), deps);
+      await notifyOnFinish(stateChangeEvent({ status: 'Stopped' }), deps);
+
+      // Assess
+      expect([completed.kind, stopped.kind]).toEqual(['notice', 'notice']);
+      expect(senders.emails.map((e) => e.ref.status)).toEqual(['Completed', 'Stopped']);
+      expect(senders.emails[1]?.message.subject).toMatch(/^Pool Warden: Stopped/);
+    });
+
+    it('lets only one of two concurrent invocations send, the other backing off', async () => {
+      // Prepare
+      const { deps, senders } = world();
+
+      // Act
+      const results = await Promise.allSettled([
+        notifyOnFinish(stateChangeEvent({ id: 'evt-a' }), deps),
+        notifyOnFinish(stateChangeEvent({ id: 'evt-b' }), deps),
+      ]);
+
+      // Assess
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = results.find((r) => r.status === 'rejected');
+      expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(
+        NoticeInProgressError
+      );
+      expect(senders.emails).toHaveLength(1);
+    });
+  });
+
+  describe('malformed events', () => {
+    it('rejects and parks an event without a job name, with the reason', async () => {
+      // Prepare
+      const { deps, parked, senders } = world();
+      const event = stateChangeEvent({ detail: { TrainingJobName: 42 } });
+
+      // Act
+      const outcome = await notifyOnFinish(event, deps);
+
+      // Assess
+      const reason = 'detail.TrainingJobName is missing or not a string';
+      expect(outcome).toEqual({ kind: 'rejected', reason });
+      expect(parked.entries).toEqual([{ reason, receivedAt: NOW, event }]);
+      expect(senders.emails).toHaveLength(0);
+    });
+
+    it('parks exactly one record per malformed input and never throws', async () => {
+      // Prepare
+      const { deps, parked } = world();
+      const garbage = fc
+        .anything({ withBigInt: true, withNullPrototype: true })
+        .filter((v) => !(typeof v === 'object' && v !== null && 'source' in v));
+
+      // Act / Assess
+      await fc.assert(
+        fc.asyncProperty(garbage, async (input) => {
+          const before = parked.entries.length;
+          const outcome = await notifyOnFinish(input, deps);
+          expect(outcome.kind).toBe('rejected');
+          expect(parked.entries).toHaveLength(before + 1);
+          expect(parked.entries.at(-1)?.event).toBe(input);
+        }),
+        { numRuns: 200 }
+      );
+    });
+
+    it('never throws when detail fields of a real event hold arbitrary values', async () => {
+      // Prepare
+      const { deps, parked } = world();
+      const detail = fc.dictionary(
+        fc.constantFrom(
+          'TrainingJobName',
+          'TrainingJobArn',
+          'TrainingJobStatus',
+          'Tags',
+          'ResourceConfig'
+        ),
+        fc.jsonValue()
+      );
+
+      // Act / Assess
+      await fc.assert(
+        fc.asyncProperty(detail, async (overrides) => {
+          const before = parked.entries.length;
+          const outcome = await notifyOnFinish(stateChangeEvent({ detail: overrides }), deps);
+          expect(['notice', 'ignored', 'rejected']).toContain(outcome.kind);
+          expect(parked.entries.length - before).toBe(outcome.kind === 'rejected' ? 1 : 0);
+        }),
+        { numRuns: 100 }
+      );
+    });
+
+    it('logs the optional fields it had to ignore', async () => {
+      // Prepare
+      const { deps, log } = world();
+
+      // Act
+      await notifyOnFinish(stateChangeEvent({ detail: { TrainingEndTime: 'soon' } }), deps);
+
+      // Assess
+      expect(log.lines).toContainEqual({
+        level: 'warn',
+        message: 'event fields ignored',
+        extra: { warnings: ['detail.TrainingEndTime ignored: expected a timestamp'] },
+      });
+    });
+  });
+
+  describe('DescribeTrainingJob retries', () => {
+    it('describes again, with backoff on the clock, while the warm pool status is missing', async () => {
+      // Prepare
+      const noPool = finishedJob({ warmPool: undefined });
+      const { deps, clock, sageMaker, senders } = world({
+        answers: [noPool, noPool, finishedJob()],
+      });
+
+      // Act
+      await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(sageMaker.describeCalls).toBe(3);
+      expect(clock.now()).toBe(NOW + 1000 + 2000);
+      expect(senders.emails[0]?.message.text).toContain('Warm pool:     Available until');
+    });
+
+    it('stops after notices.describeAttempts and reports the pool as missing', async () => {
+      // Prepare
+      const config = configFrom(`${TEAM_CONFIG_YAML}notices:\n  describeAttempts: 3\n`);
+      const { deps, clock, sageMaker, senders, log } = world({
+        config,
+        answers: [finishedJob({ warmPool: undefined })],
+      });
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(outcome.kind).toBe('notice');
+      expect(sageMaker.describeCalls).toBe(3);
+      expect(clock.now()).toBe(NOW + 1000 + 2000);
+      expect(senders.emails[0]?.message.text).toContain(
+        'No warm pool reported although the job asked for 30m 00s of keep-alive'
+      );
+      expect(log.lines).toContainEqual({
+        level: 'warn',
+        message: 'warm pool status still missing after retries',
+        extra: { job: JOB, attempts: 3 },
+      });
+    });
+
+    it('uses the default of four attempts, waiting 1 s, 2 s and 4 s', async () => {
+      // Prepare
+      const { deps, clock, sageMaker } = world({ answers: [finishedJob({ warmPool: undefined })] });
+
+      // Act
+      await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(sageMaker.describeCalls).toBe(4);
+      expect(clock.now()).toBe(NOW + 7000);
+    });
+
+    it('describes once when the job asked for no keep-alive', async () => {
+      // Prepare
+      const { deps, clock, sageMaker, senders } = world({
+        answers: [finishedJob({ keepAliveSeconds: 0, warmPool: undefined })],
+      });
+
+      // Act
+      await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(sageMaker.describeCalls).toBe(1);
+      expect(clock.now()).toBe(NOW);
+      expect(senders.emails[0]?.message.text).toContain(
+        'No warm pool (the job set no keep-alive).'
+      );
+    });
+
+    it('notifies from the event alone when SageMaker no longer knows the job', async () => {
+      // Prepare
+      const { deps, sageMaker, senders, log } = world({ answers: [undefined] });
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(outcome.kind).toBe('notice');
+      expect(sageMaker.describeCalls).toBe(1);
+      expect(senders.emails[0]?.message.text).toContain(
+        'No warm pool (the job set no keep-alive).'
+      );
+      expect(log.lines.map((l) => l.message)).toContain(
+        'training job not found; notice uses event data only'
+      );
+    });
+  });
+
+  describe('owner resolution', () => {
+    it('does not call ListTags when the event carried tags', async () => {
+      // Prepare
+      const { deps, sageMaker } = world();
+
+      // Act
+      await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(sageMaker.listTagsCalls).toBe(0);
+    });
+
+    it('asks ListTags when the event carried an empty Tags map, and uses its answer', async () => {
+      // Prepare
+      const { deps, sageMaker, senders } = world({ listTags: { 'warden:owner': 'bob' } });
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent({ tags: {} }), deps);
+
+      // Assess
+      expect(sageMaker.listTagsCalls).toBe(1);
+      expect(outcome.kind === 'notice' && outcome.owner).toBe('bob');
+      expect(senders.emails[0]?.message.to).toBe('bob@example.com');
+      expect(senders.slacks[0]?.target).toEqual({ kind: 'webhook', name: 'vision' });
+    });
+
+    it('uses the CloudTrail caller when neither tags nor the role map name anyone', async () => {
+      // Prepare
+      const { deps, callers, senders } = world({
+        answers: [finishedJob({ roleArn: UNMAPPED_ROLE })],
+      });
+      const call = parseCreateTrainingJobCall(
+        createTrainingJobCall({
+          userIdentity: assumedRoleIdentity(
+            'AWSReservedSSO_MLEngineer_0123456789abcdef',
+            'carol@example.com'
+          ),
+        })
+      );
+      if (!call.ok) throw new Error(call.reason);
+      await callers.record(jobKey(call.call.jobArn), call.call.caller, NOW);
+      const event = stateChangeEvent({
+        tags: [{ Key: 'warden:owner', Value: 'nobody-here' }],
+        detail: { RoleArn: UNMAPPED_ROLE },
+      });
+
+      // Act
+      const outcome = await notifyOnFinish(event, deps);
+
+      // Assess
+      expect(outcome.kind === 'notice' && outcome.owner).toBe('carol@example.com');
+      expect(senders.emails[0]?.message.to).toBe('carol@example.com');
+      expect(senders.emails[0]?.message.text).toContain(
+        'Owner candidates tried first:\n  - tag warden:owner "nobody-here" is not a directory id, an email address or a Slack member id'
+      );
+      expect(senders.slacks).toHaveLength(0);
+    });
+
+    it('falls back to the fallback contact when nothing names an owner', async () => {
+      // Prepare
+      const { deps, senders } = world({ answers: [finishedJob({ roleArn: UNMAPPED_ROLE })] });
+
+      // Act
+      const outcome = await notifyOnFinish(
+        stateChangeEvent({
+          tags: [{ Key: 'project', Value: 'resnet' }],
+          detail: { RoleArn: UNMAPPED_ROLE },
+        }),
+        deps
+      );
+
+      // Assess
+      expect(outcome.kind === 'notice' && outcome.owner).toBe('platform');
+      expect(senders.emails[0]?.message.to).toBe('ml-platform@example.com');
+    });
+
+    it('sends the failure reason of a failed job to the owner named by a Tags list', async () => {
+      // Prepare
+      const failed = fixture(SYNTHETIC_FAILED);
+      const { deps, senders } = world({
+        answers: [
+          finishedJob({
+            name: 'exp-42-lr-3e-4',
+            arn: jobArn('exp-42-lr-3e-4', 'eu-west-1'),
+            status: 'Failed',
+            failureReason: 'AlgorithmError: ExecuteUserScriptError: ExitCode 1',
+            keepAliveSeconds: 0,
+            warmPool: undefined,
+          }),
+        ],
+      });
+
+      // Act
+      const outcome = await notifyOnFinish(failed, deps);
+
+      // Assess
+      expect(outcome).toMatchObject({
+        kind: 'notice',
+        status: 'Failed',
+        owner: 'alice@example.com',
+      });
+      expect(senders.emails[0]?.message.text).toContain(
+        'Failure reason: AlgorithmError: ExecuteUserScriptError: ExitCode 1'
+      );
+      expect(senders.emails[0]?.message.text).toContain(
+        'https://eu-west-1.console.aws.amazon.com/'
+      );
+    });
+  });
+
+  describe('failures and retries', () => {
+    it('rejects when Slack fails after email got through, and the retry sends only Slack', async () => {
+      // Prepare
+      const { deps, senders } = world();
+      senders.failures.slack = 1;
+      const event = stateChangeEvent();
+
+      // Act
+      const first = notifyOnFinish(event, deps);
+      await expect(first).rejects.toThrow('slack down');
+      const afterFailure = [senders.emails.length, senders.slacks.length];
+      const retry = await notifyOnFinish(event, deps);
+      const again = await notifyOnFinish(event, deps);
+
+      // Assess
+      expect(afterFailure).toEqual([1, 0]);
+      expect(retry).toMatchObject({ kind: 'notice', channels: ['email', 'slack'] });
+      expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+      expect(again.kind).toBe('ignored');
+    });
+
+    it('does not repeat a delivered channel when SageMaker reports another ARN than the event', async () => {
+      // Prepare: the AWS sample's job name does not match its ARN, so Describe (by name) disagrees.
+      const name = '89c96cc8-dded-4739-afcc-6f1dc936701d';
+      const { deps, senders } = world({
+        answers: [finishedJob({ name, arn: jobArn(name) })],
+        listTags: { 'warden:owner': 'alice' },
+      });
+      senders.failures.slack = 1;
+      const event = fixture(AWS_DOCS_SAMPLE);
+
+      // Act
+      await expect(notifyOnFinish(event, deps)).rejects.toThrow('slack down');
+      await notifyOnFinish(event, deps);
+
+      // Assess
+      expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+    });
+
+    it('still tries Slack when email fails, and the retry sends only email', async () => {
+      // Prepare
+      const { deps, senders } = world();
+      senders.failures.email = 1;
+
+      // Act
+      await expect(notifyOnFinish(stateChangeEvent(), deps)).rejects.toThrow('email down');
+      const afterFailure = [senders.emails.length, senders.slacks.length];
+      await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(afterFailure).toEqual([0, 1]);
+      expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+    });
+
+    it('rejects with a retryable DeliveryError naming both failures when every channel fails', async () => {
+      // Prepare
+      const { deps, senders } = world();
+      senders.failures.email = 1;
+      senders.failures.slack = 1;
+
+      // Act
+      const error = await notifyOnFinish(stateChangeEvent(), deps).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect(error).toMatchObject({
+        code: 'DELIVERY_FAILED',
+        retryable: true,
+        message: 'all channels delivery failed: email down; slack down',
+      });
+    });
+
+    it('throws NoticeInProgressError when another invocation holds the claim', async () => {
+      // Prepare
+      const { deps, ledger, sageMaker, senders } = world();
+      const key = noticeKey(jobArn(JOB), 'Completed');
+      await ledger.claim(key, NOW - 1000);
+
+      // Act
+      const result = notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      await expect(result).rejects.toBeInstanceOf(NoticeInProgressError);
+      await expect(notifyOnFinish(stateChangeEvent(), deps)).rejects.toMatchObject({
+        code: 'NOTICE_IN_PROGRESS',
+        retryable: true,
+      });
+      expect(sageMaker.describeCalls).toBe(0);
+      expect(senders.emails).toHaveLength(0);
+    });
+
+    it('takes over a claim whose lease has expired', async () => {
+      // Prepare
+      const { deps, ledger, clock, senders } = world();
+      await ledger.claim(noticeKey(jobArn(JOB), 'Completed'), NOW);
+      clock.advanceTo(NOW + 5 * 60_000);
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(outcome.kind).toBe('notice');
+      expect(senders.emails).toHaveLength(1);
+    });
+
+    it('releases the lease after a failure, so an immediate retry proceeds', async () => {
+      // Prepare
+      const flaky = new FlakySageMaker(1, finishedJob());
+      const { deps, clock, senders } = world({ sageMaker: flaky });
+
+      // Act
+      await expect(notifyOnFinish(stateChangeEvent(), deps)).rejects.toThrow('ThrottlingException');
+      const retry = await notifyOnFinish(stateChangeEvent(), deps);
+
+      // Assess
+      expect(clock.now()).toBe(NOW);
+      expect(retry.kind).toBe('notice');
+      expect(flaky.describeCalls).toBe(2);
+      expect(senders.emails).toHaveLength(1);
+    });
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatDuration,
+  formatRate,
+  formatTimeInZone,
+  formatUsd,
+} from '../../../src/domain/notice/format.js';
+import { T0 } from '../../helpers/factories.js';
+
+/** 2026-07-15T10:00:00Z, a Wednesday in northern summer time. */
+const SUMMER = Date.UTC(2026, 6, 15, 10, 0, 0);
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [45, '45s'],
+    [44.6, '45s'],
+    [59.4, '59s'],
+    [60, '1m 00s'],
+    [725, '12m 05s'],
+    [3599, '59m 59s'],
+    [3600, '1h 00m'],
+    [3 * 3600 + 7 * 60 + 29, '3h 07m'],
+    [86_399, '23h 59m'],
+    [86_400, '1d 00h'],
+    [2 * 86_400 + 4 * 3600 + 59 * 60, '2d 04h'],
+  ])('formats %s seconds as %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+
+  it('shows a negative duration as zero', () => {
+    expect(formatDuration(-30)).toBe('0s');
+  });
+});
+
+describe('formatUsd', () => {
+  it.each([
+    [0, '$0.00'],
+    [1.5, '$1.50'],
+    [2.945833, '$2.95'],
+    [1234.567, '$1,234.57'],
+    [0.005, '$0.01'],
+  ])('formats %s as %s', (amount, text) => {
+    expect(formatUsd(amount)).toBe(text);
+  });
+
+  it('says "<$0.01" for a cost that would round to nothing', () => {
+    expect(formatUsd(0.0042)).toBe('<$0.01');
+  });
+});
+
+describe('formatRate', () => {
+  it.each([
+    [1.515, '$1.515/h'],
+    [0.05, '$0.05/h'],
+    [0.1, '$0.10/h'],
+    [2, '$2.00/h'],
+    [113.07, '$113.07/h'],
+  ])('formats %s per hour as %s', (rate, text) => {
+    expect(formatRate(rate)).toBe(text);
+  });
+});
+
+describe('formatTimeInZone', () => {
+  it('shows Berlin winter time as CET', () => {
+    expect(formatTimeInZone(T0, 'Europe/Berlin')).toBe('Thu 26 Nov, 11:00 CET');
+  });
+
+  it('shows Berlin summer time as CEST', () => {
+    expect(formatTimeInZone(SUMMER, 'Europe/Berlin')).toBe('Wed 15 Jul, 12:00 CEST');
+  });
+
+  it('jumps from 01:59 CET to 03:00 CEST when Berlin springs forward', () => {
+    // Prepare
+    const lastWinterMinute = Date.UTC(2026, 2, 29, 0, 59);
+    const firstSummerMinute = Date.UTC(2026, 2, 29, 1, 0);
+
+    // Act
+    const before = formatTimeInZone(lastWinterMinute, 'Europe/Berlin');
+    const after = formatTimeInZone(firstSummerMinute, 'Europe/Berlin');
+
+    // Assess
+    expect([before, after]).toEqual(['Sun 29 Mar, 01:59 CET', 'Sun 29 Mar, 03:00 CEST']);
+  });
+
+  it('shows New York with its UTC offset in winter and summer', () => {
+    expect(formatTimeInZone(T0, 'America/New_York')).toBe('Thu 26 Nov, 05:00 GMT-5');
+    expect(formatTimeInZone(SUMMER, 'America/New_York')).toBe('Wed 15 Jul, 06:00 GMT-4');
+  });
+
+  it('handles half-hour offsets', () => {
+    expect(formatTimeInZone(T0, 'Asia/Kolkata')).toBe('Thu 26 Nov, 15:30 GMT+5:30');
+  });
+
+  it('moves to the next day when the zone is past midnight', () => {
+    expect(formatTimeInZone(Date.UTC(2026, 10, 26, 20, 30), 'Australia/Sydney')).toBe(
+      'Fri 27 Nov, 07:30 GMT+11'
+    );
+  });
+
+  it('shows UTC as UTC, on a 24-hour clock', () => {
+    expect(formatTimeInZone(Date.UTC(2026, 10, 26, 23, 5), 'UTC')).toBe('Thu 26 Nov, 23:05 UTC');
+  });
+});

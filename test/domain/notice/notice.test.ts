@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { buildNotice, consoleUrl, noticeKey } from '../../../src/domain/notice/notice.js';
+import { aliceOwner, finishedJob, G5_2XLARGE, noticeFor } from '../../helpers/domain-notices.js';
+import { T0 } from '../../helpers/factories.js';
+
+const TEN_MINUTES = 600_000;
+
+describe('buildNotice', () => {
+  describe('job facts', () => {
+    it('keys the notice by lower-cased job ARN and terminal status', () => {
+      // Act
+      const notice = noticeFor({ job: { name: 'ResNet-Sweep-017' } });
+
+      // Assess
+      expect(notice.key).toBe(
+        'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-sweep-017#Completed'
+      );
+    });
+
+    it('links to the job in the SageMaker console of its region', () => {
+      const notice = noticeFor({ region: 'eu-west-1' });
+
+      expect(notice.consoleUrl).toBe(
+        'https://eu-west-1.console.aws.amazon.com/sagemaker/home?region=eu-west-1#/jobs/resnet-sweep-017'
+      );
+    });
+
+    it('takes the duration from the training start and end times', () => {
+      expect(noticeFor().durationSeconds).toBe(3600);
+    });
+
+    it('falls back to TrainingTimeInSeconds when the job has no start time', () => {
+      const notice = noticeFor({ job: { startTime: undefined, trainingSeconds: 1234 } });
+
+      expect(notice.durationSeconds).toBe(1234);
+    });
+
+    it('ignores an end time before the start time', () => {
+      const notice = noticeFor({ job: { startTime: T0 + 1000, trainingSeconds: 77 } });
+
+      expect(notice.durationSeconds).toBe(77);
+    });
+
+    it('computes the billable cost as BillableTimeInSeconds × InstanceCount × price', () => {
+      // Act
+      const notice = noticeFor({ job: { billableSeconds: 3000, instanceCount: 4 } });
+
+      // Assess
+      expect(notice.billableSeconds).toBe(3000);
+      expect(notice.costUsd).toBeCloseTo((3000 * 4 * 1.515) / 3600, 10);
+    });
+
+    it('gives no cost when the instance type has no price', () => {
+      // Act
+      const notice = noticeFor({ price: null });
+
+      // Assess
+      expect(notice).not.toHaveProperty('costUsd');
+      expect(notice).not.toHaveProperty('price');
+      expect(notice.billableSeconds).toBe(3600);
+    });
+
+    it('gives no cost when SageMaker reports no billable time, as for some failed jobs', () => {
+      expect(noticeFor({ job: { billableSeconds: undefined } })).not.toHaveProperty('costUsd');
+    });
+
+    it('counts one instance when the job does not say', () => {
+      expect(noticeFor({ job: { instanceCount: undefined } }).instanceCount).toBe(1);
+    });
+
+    it('leaves out the secondary status when it only repeats the status', () => {
+      expect(noticeFor()).not.toHaveProperty('secondaryStatus');
+    });
+
+    it('keeps a secondary status that adds something', () => {
+      // Act
+      const notice = noticeFor({
+        status: 'Stopped',
+        job: { secondaryStatus: 'MaxRuntimeExceeded' },
+      });
+
+      // Assess
+      expect([notice.status, notice.secondaryStatus]).toEqual(['Stopped', 'MaxRuntimeExceeded']);
+    });
+
+    it('uses the status it is given, not the job snapshot’s', () => {
+      // Act
+      const notice = buildNotice({
+        job: finishedJob({ status: 'InProgress' }),
+        status: 'Failed',
+        region: 'us-east-1',
+        owner: aliceOwner(),
+        now: T0,
+      });
+
+      // Assess
+      expect(notice.status).toBe('Failed');
+      expect(notice.key.endsWith('#Failed')).toBe(true);
+    });
+
+    it('carries the failure reason, the owner and the creation time', () => {
+      // Act
+      const notice = noticeFor({
+        status: 'Failed',
+        job: { failureReason: 'AlgorithmError: CUDA out of memory' },
+        now: T0 + 1234,
+      });
+
+      // Assess
+      expect(notice.failureReason).toBe('AlgorithmError: CUDA out of memory');
+      expect(notice.owner).toEqual(aliceOwner());
+      expect(notice.createdAt).toBe(T0 + 1234);
+    });
+  });
+
+  describe('warm pool view', () => {
+    it('expires an available pool at TrainingEndTime + KeepAlivePeriodInSeconds', () => {
+      // Act
+      const notice = noticeFor({ job: { keepAliveSeconds: 3600 }, now: T0 + TEN_MINUTES });
+
+      // Assess
+      expect(notice.pool).toMatchObject({
+        kind: 'available',
+        expiresAt: T0 + 3_600_000,
+        remainingSeconds: 3000,
+      });
+    });
+
+    it('puts remaining time × instance count × hourly price / 3600 at risk', () => {
+      // Act
+      const notice = noticeFor({
+        job: { keepAliveSeconds: 3600, instanceCount: 2 },
+        price: { usdPerHour: 7.09, source: 'config' },
+        now: T0 + TEN_MINUTES,
+      });
+
+      // Assess
+      expect(notice.pool.kind).toBe('available');
+      if (notice.pool.kind !== 'available') return;
+      expect(notice.pool.atRiskUsd).toBeCloseTo((3000 * 2 * 7.09) / 3600, 10);
+    });
+
+    it('counts nothing remaining once the pool is past its expiry', () => {
+      // Act
+      const notice = noticeFor({ job: { keepAliveSeconds: 300 }, now: T0 + TEN_MINUTES });
+
+      // Assess
+      expect(notice.pool).toEqual({
+        kind: 'available',
+        expiresAt: T0 + 300_000,
+        remainingSeconds: 0,
+        atRiskUsd: 0,
+      });
+    });
+
+    it('anchors the expiry on LastModifiedTime when the job has no end time', () => {
+      // Act
+      const notice = noticeFor({
+        job: { endTime: undefined, lastModifiedTime: T0 + 5_000, keepAliveSeconds: 1800 },
+      });
+
+      // Assess
+      expect(notice.pool).toMatchObject({ kind: 'available', expiresAt: T0 + 1_805_000 });
+    });
+
+    it('puts no amount at risk when the instance type has no price', () => {
+      const notice = noticeFor({ price: null });
+
+      expect(notice.pool.kind).toBe('available');
+      expect(notice.pool).not.toHaveProperty('atRiskUsd');
+    });
+
+    it('reports a missing pool when keep-alive was asked for but no WarmPoolStatus came', () => {
+      // Act
+      const notice = noticeFor({ job: { keepAliveSeconds: 1800, warmPool: undefined } });
+
+      // Assess
+      expect(notice.pool).toEqual({ kind: 'missing', keepAliveSeconds: 1800 });
+    });
+
+    it('reports no pool when the job asked for no keep-alive', () => {
+      expect(noticeFor({ job: { keepAliveSeconds: undefined, warmPool: undefined } }).pool).toEqual(
+        {
+          kind: 'none',
+        }
+      );
+      expect(noticeFor({ job: { keepAliveSeconds: 0, warmPool: undefined } }).pool).toEqual({
+        kind: 'none',
+      });
+    });
+
+    it('reports a reused pool as gone, with the job that took it and its retained cost', () => {
+      // Act
+      const notice = noticeFor({
+        job: {
+          instanceCount: 2,
+          warmPool: {
+            status: 'Reused',
+            reusedByJob: 'resnet-sweep-018',
+            retainedBillableSeconds: 1200,
+          },
+        },
+      });
+
+      // Assess
+      expect(notice.pool).toEqual({
+        kind: 'gone',
+        status: 'Reused',
+        reusedByJob: 'resnet-sweep-018',
+        retainedSeconds: 1200,
+        retainedUsd: (1200 * 2 * 1.515) / 3600,
+      });
+    });
+
+    it('reports a terminated pool as gone, with its retained cost', () => {
+      // Act
+      const notice = noticeFor({
+        job: { warmPool: { status: 'Terminated', retainedBillableSeconds: 1800 } },
+        price: G5_2XLARGE,
+      });
+
+      // Assess
+      expect(notice.pool).toEqual({
+        kind: 'gone',
+        status: 'Terminated',
+        retainedSeconds: 1800,
+        retainedUsd: (1800 * 1.515) / 3600,
+      });
+    });
+
+    it('reports a terminated pool without a retained time as just gone', () => {
+      const notice = noticeFor({ job: { warmPool: { status: 'Terminated' } } });
+
+      expect(notice.pool).toEqual({ kind: 'gone', status: 'Terminated' });
+    });
+  });
+});
+
+describe('noticeKey', () => {
+  it('gives one key per job and status', () => {
+    const arn = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/Job-1';
+
+    expect(noticeKey(arn, 'Completed')).not.toBe(noticeKey(arn, 'Stopped'));
+    expect(noticeKey(arn, 'Completed')).toBe(noticeKey(arn.toLowerCase(), 'Completed'));
+  });
+});
+
+describe('consoleUrl', () => {
+  it('encodes the job name and region so they cannot break out of the URL', () => {
+    // Act
+    const url = consoleUrl('us-east-1', 'x<!channel>|y&z');
+
+    // Assess
+    expect(url).toBe(
+      'https://us-east-1.console.aws.amazon.com/sagemaker/home?region=us-east-1#/jobs/x%3C!channel%3E%7Cy%26z'
+    );
+    expect(url).not.toMatch(/[<>|&\s]/);
+  });
+});

@@ -1,0 +1,158 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderEmail } from '../../../src/domain/notice/render-email.js';
+import { noticeFor } from '../../helpers/domain-notices.js';
+
+/** What SNS accepts as an email subject: under 100 printable ASCII characters, one line. */
+function expectValidSubject(subject: string): void {
+  expect(subject.length).toBeLessThanOrEqual(99);
+  expect(subject).toMatch(/^[\x20-\x7E]*$/);
+  expect(subject).not.toMatch(/[\r\n]/);
+}
+
+const NAME_63 = 'resnet50-imagenet-sweep-lr-3e-4-bs-256-warmup-5-cosine-seed-042';
+
+describe('renderEmail', () => {
+  it('addresses the message to the given address', () => {
+    expect(renderEmail(noticeFor(), 'alice@example.com').to).toBe('alice@example.com');
+  });
+
+  it('renders the whole notice as plain text', () => {
+    // Prepare
+    const notice = noticeFor({
+      status: 'Failed',
+      job: { failureReason: 'AlgorithmError: CUDA out of memory', instanceCount: 2 },
+    });
+
+    // Act
+    const email = renderEmail(notice, 'alice@example.com');
+
+    // Assess
+    expect(email.text).toBe(`resnet-sweep-017 failed after 1h 00m.
+
+Status:         Failed
+Duration:       1h 00m
+Instances:      2 × ml.g5.2xlarge
+Billable time:  1h 00m × 2 instances = $3.03 at $1.515/h
+Failure reason: AlgorithmError: CUDA out of memory
+Warm pool:      Available until Thu 26 Nov, 11:30 CET (20m 00s left).
+At risk:        $1.01 if nobody reuses the pool before it expires
+Owner:          Alice Ng (via tag warden:owner)
+
+Open in the SageMaker console: ${notice.consoleUrl}
+
+Prices are illustrative list prices for ml.g5.2xlarge, not a quote; admins can set real ones under prices: in the Pool Warden config.
+
+--
+Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
+`);
+  });
+
+  it('gives the pool expiry in the owner’s own time zone', () => {
+    // Prepare
+    const inBerlin = noticeFor({ owner: { timeZone: 'Europe/Berlin' } });
+    const inNewYork = noticeFor({ owner: { timeZone: 'America/New_York' } });
+
+    // Act
+    const berlin = renderEmail(inBerlin, 'alice@example.com');
+    const newYork = renderEmail(inNewYork, 'alice@example.com');
+
+    // Assess
+    expect(berlin.text).toContain('Available until Thu 26 Nov, 11:30 CET');
+    expect(newYork.text).toContain('Available until Thu 26 Nov, 05:30 GMT-5');
+    expect(berlin.subject).toBe(
+      'Pool Warden: Completed, warm pool until 11:30 CET - resnet-sweep-017'
+    );
+  });
+
+  it('leaves the price note out when the price came from the config', () => {
+    const email = renderEmail(
+      noticeFor({ price: { usdPerHour: 1.2, source: 'config' } }),
+      'alice@example.com'
+    );
+
+    expect(email.text).not.toContain('illustrative');
+    expect(email.text).toContain('Billable time: 1h 00m = $1.20 at $1.20/h');
+  });
+
+  it('lists the owner candidates that were skipped', () => {
+    // Prepare
+    const notice = noticeFor({
+      owner: {
+        via: 'fallback contact',
+        skipped: [
+          'tag warden:owner "alcie" is not a directory id, an email address or a Slack member id',
+        ],
+      },
+    });
+
+    // Act
+    const email = renderEmail(notice, 'ml-platform@example.com');
+
+    // Assess
+    expect(email.text).toContain(
+      'Owner candidates tried first:\n  - tag warden:owner "alcie" is not a directory id, an email address or a Slack member id\n'
+    );
+  });
+
+  it('leaves the pool expiry out of the subject when the pool is not available', () => {
+    // Act
+    const email = renderEmail(
+      noticeFor({ status: 'Stopped', job: { warmPool: { status: 'Terminated' } } }),
+      'alice@example.com'
+    );
+
+    // Assess
+    expect(email.subject).toBe('Pool Warden: Stopped - resnet-sweep-017');
+    expect(email.text).toContain('Warm pool:     Terminated.');
+  });
+
+  describe('subject', () => {
+    it('fits SNS limits for a 63-character job name and a non-ASCII owner', () => {
+      // Prepare
+      const notice = noticeFor({
+        job: { name: NAME_63 },
+        owner: { displayName: 'Zoë Škoda-Øberg 🚀', timeZone: 'Asia/Kolkata' },
+      });
+
+      // Act
+      const email = renderEmail(notice, 'zoe@example.com');
+
+      // Assess
+      expectValidSubject(email.subject);
+      expect(email.subject).toBe(
+        'Pool Warden: Completed, warm pool until 16:00 GMT+5:30 - resnet50-imagenet-sweep-lr-3e-4-bs-256-...'
+      );
+      expect(email.text).toContain('Zoë Škoda-Øberg 🚀');
+    });
+
+    it('replaces non-ASCII characters and line breaks in the job name', () => {
+      // Act
+      const email = renderEmail(
+        noticeFor({ job: { name: 'größe\r\nBcc: x@evil.example' } }),
+        'a@example.com'
+      );
+
+      // Assess
+      expectValidSubject(email.subject);
+      expect(email.subject).toContain('gr??e??Bcc: x@evil.example');
+    });
+
+    it('fits SNS limits whatever the job name and time zone', () => {
+      fc.assert(
+        fc.property(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.constantFrom('UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu'),
+          (name, timeZone) => {
+            const email = renderEmail(
+              noticeFor({ job: { name }, owner: { timeZone } }),
+              'a@example.com'
+            );
+            expectValidSubject(email.subject);
+          }
+        ),
+        { numRuns: 300 }
+      );
+    });
+  });
+});

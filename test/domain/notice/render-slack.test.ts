@@ -1,0 +1,300 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Notice } from '../../../src/domain/notice/notice.js';
+import { renderSlack, type SlackMessage } from '../../../src/domain/notice/render-slack.js';
+import { SLACK_LIMITS } from '../../../src/domain/notice/slack-text.js';
+import { noticeFor } from '../../helpers/domain-notices.js';
+
+const HOSTILE = '<!channel> <!here> <@U123> <http://evil|click> & <!subteam^S0123>';
+const ONLY_WHOLE_ENTITIES = /^(?:[^&]|&(?:amp|lt|gt);)*$/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+interface RenderedText {
+  readonly where: string;
+  readonly type: 'mrkdwn' | 'plain_text';
+  readonly text: string;
+}
+
+/** Every text Slack will read, with where it sits; the top-level `text` is mrkdwn. */
+function textsOf(message: SlackMessage): RenderedText[] {
+  const texts: RenderedText[] = [{ where: 'text', type: 'mrkdwn', text: message.text }];
+  message.blocks.forEach((block, i) => {
+    if (block.type === 'context') {
+      block.elements.forEach((e, j) => {
+        texts.push({ where: `blocks[${i}].elements[${j}]`, ...e });
+      });
+      return;
+    }
+    if (block.text !== undefined) texts.push({ where: `blocks[${i}].text`, ...block.text });
+    if (block.type === 'section') {
+      (block.fields ?? []).forEach((f, j) => {
+        texts.push({ where: `blocks[${i}].fields[${j}]`, ...f });
+      });
+    }
+  });
+  return texts;
+}
+
+/** The text with the console link the renderer builds (`<url|label>`) taken out. */
+function withoutConsoleLink(text: string, notice: Notice): string {
+  const open = `<${notice.consoleUrl}|`;
+  if (!text.startsWith(open)) return text;
+  const close = text.indexOf('>', open.length);
+  return text.slice(open.length, close) + text.slice(close + 1);
+}
+
+/** Asserts no user-controlled `<` or `>` reaches a text Slack parses. */
+function expectNoRawControlCharacters(message: SlackMessage, notice: Notice): void {
+  for (const { where, type, text } of textsOf(message)) {
+    if (type !== 'mrkdwn') continue;
+    const rest = withoutConsoleLink(text, notice);
+    expect(rest, where).not.toMatch(/[<>]/);
+    expect(rest.replace(/…$/, ''), where).toMatch(ONLY_WHOLE_ENTITIES);
+  }
+}
+
+function expectWithinSlackLimits(message: SlackMessage): void {
+  expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  for (const block of message.blocks) {
+    if (block.type === 'header') {
+      expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
+    } else if (block.type === 'section') {
+      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(10);
+      for (const f of block.fields ?? []) {
+        expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
+      }
+    } else {
+      for (const e of block.elements) {
+        expect(e.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
+      }
+    }
+  }
+}
+
+describe('renderSlack', () => {
+  it('renders a header, the facts, and a context line with the price note', () => {
+    // Prepare
+    const notice = noticeFor();
+
+    // Act
+    const message = renderSlack(notice);
+
+    // Assess
+    expect(message).toEqual({
+      text: ':white_check_mark: resnet-sweep-017 completed after 1h 00m.',
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: 'Completed: resnet-sweep-017' } },
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `<${notice.consoleUrl}|resnet-sweep-017> completed after 1h 00m.`,
+          },
+          fields: [
+            { type: 'mrkdwn', text: '*Status*\nCompleted' },
+            { type: 'mrkdwn', text: '*Duration*\n1h 00m' },
+            { type: 'mrkdwn', text: '*Instances*\n1 × ml.g5.2xlarge' },
+            { type: 'mrkdwn', text: '*Billable time*\n1h 00m = $1.52 at $1.515/h' },
+            {
+              type: 'mrkdwn',
+              text: '*Warm pool*\nAvailable until Thu 26 Nov, 11:30 CET (20m 00s left).',
+            },
+            {
+              type: 'mrkdwn',
+              text: '*At risk*\n$0.50 if nobody reuses the pool before it expires',
+            },
+            { type: 'mrkdwn', text: '*Owner*\nAlice Ng (via tag warden:owner)' },
+          ],
+        },
+        {
+          type: 'context',
+          elements: [
+            { type: 'mrkdwn', text: ':white_check_mark: Pool Warden · owner via tag warden:owner' },
+            {
+              type: 'mrkdwn',
+              text: 'Prices are illustrative list prices for ml.g5.2xlarge, not a quote; admins can set real ones under prices: in the Pool Warden config.',
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('puts the failure reason in its own code block, not among the fields', () => {
+    // Act
+    const message = renderSlack(
+      noticeFor({ status: 'Failed', job: { failureReason: 'AlgorithmError: OOM' } })
+    );
+
+    // Assess
+    const reasonBlock = message.blocks[2];
+    expect(reasonBlock).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Failure reason*\n```AlgorithmError: OOM```' },
+    });
+    const facts = message.blocks[1];
+    expect(facts?.type).toBe('section');
+    const fields = facts?.type === 'section' ? (facts.fields ?? []) : [];
+    expect(fields.map((f) => f.text)).toContain('*Status*\nFailed');
+    expect(fields.map((f) => f.text)).not.toContainEqual(expect.stringContaining('OOM'));
+    expect(message.text.startsWith(':x: ')).toBe(true);
+  });
+
+  it('leaves out the price note when the price came from the config', () => {
+    // Act
+    const message = renderSlack(noticeFor({ price: { usdPerHour: 1.2, source: 'config' } }));
+
+    // Assess
+    const context = message.blocks.at(-1);
+    expect(context?.type === 'context' && context.elements).toHaveLength(1);
+  });
+
+  describe('escaping', () => {
+    it('escapes mentions and links in the job name, failure reason and owner', () => {
+      // Prepare
+      const notice = noticeFor({
+        status: 'Failed',
+        job: { name: `job ${HOSTILE}`, failureReason: `boom ${HOSTILE}` },
+        owner: { displayName: `Alice ${HOSTILE}`, via: `tag ${HOSTILE}` },
+      });
+
+      // Act
+      const message = renderSlack(notice);
+
+      // Assess
+      expectNoRawControlCharacters(message, notice);
+      const all = textsOf(message)
+        .filter((t) => t.type === 'mrkdwn')
+        .map((t) => t.text)
+        .join('\n');
+      for (const mention of ['<!channel>', '<!here>', '<@U123>', '<http://evil|click>']) {
+        expect(all).not.toContain(mention);
+      }
+      expect(all).toContain('&lt;!channel&gt;');
+    });
+
+    it('escapes the top-level text, which Slack uses for notifications', () => {
+      // Act
+      const message = renderSlack(noticeFor({ job: { name: '<!channel> & <@U123>' } }));
+
+      // Assess
+      expect(message.text).toBe(
+        ':white_check_mark: &lt;!channel&gt; &amp; &lt;@U123&gt; completed after 1h 00m.'
+      );
+    });
+
+    it('keeps the job name in the header as plain text, which Slack never parses for mentions', () => {
+      // Act
+      const message = renderSlack(noticeFor({ job: { name: '<!channel>' } }));
+
+      // Assess
+      expect(message.blocks[0]).toEqual({
+        type: 'header',
+        text: { type: 'plain_text', text: 'Completed: <!channel>' },
+      });
+    });
+
+    it('builds the console link from encoded parts, so a job name cannot end it early', () => {
+      // Prepare
+      const notice = noticeFor({ job: { name: 'a>b|<!channel>' } });
+
+      // Act
+      const section = renderSlack(notice).blocks[1];
+
+      // Assess
+      const text = section?.type === 'section' ? section.text?.text : undefined;
+      expect(text).toBe(`<${notice.consoleUrl}|a&gt;b|&lt;!channel&gt;> completed after 1h 00m.`);
+      expect(notice.consoleUrl).not.toMatch(/[<>|]/);
+    });
+  });
+
+  describe('length limits', () => {
+    it('keeps every text within Slack’s limits for a 10,000-character failure reason', () => {
+      // Prepare
+      const notice = noticeFor({
+        status: 'Failed',
+        job: { name: 'x'.repeat(63), failureReason: `${HOSTILE} `.repeat(150).slice(0, 10_000) },
+        owner: { displayName: '&'.repeat(2500) },
+      });
+
+      // Act
+      const message = renderSlack(notice);
+
+      // Assess
+      expectWithinSlackLimits(message);
+      expectNoRawControlCharacters(message, notice);
+      const reason = message.blocks[2];
+      expect(reason?.type === 'section' && reason.text?.text.endsWith('…```')).toBe(true);
+    });
+
+    it('caps a header over 150 characters', () => {
+      // Act
+      const message = renderSlack(noticeFor({ job: { name: 'n'.repeat(300) } }));
+
+      // Assess
+      const header = message.blocks[0];
+      expect(header?.type === 'header' && header.text.text).toBe(`Completed: ${'n'.repeat(138)}…`);
+    });
+
+    it('never cuts an &amp; entity when it truncates a reason of ampersands', () => {
+      // Prepare
+      const notice = noticeFor({ status: 'Failed', job: { failureReason: '&'.repeat(10_000) } });
+
+      // Act
+      const message = renderSlack(notice);
+
+      // Assess
+      const reason = message.blocks[2];
+      const text = reason?.type === 'section' ? (reason.text?.text ?? '') : '';
+      const body = text.replace(/^\*Failure reason\*\n```/, '').replace(/…```$/, '');
+      expect(body).toMatch(/^(&amp;)+$/);
+      expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    });
+
+    it('never splits a surrogate pair when it truncates a reason of emoji', () => {
+      // Prepare
+      const notice = noticeFor({
+        status: 'Failed',
+        job: { name: '😀'.repeat(100), failureReason: '😀'.repeat(5000) },
+      });
+
+      // Act
+      const message = renderSlack(notice);
+
+      // Assess
+      for (const { where, text } of textsOf(message))
+        expect(text, where).not.toMatch(LONE_SURROGATE);
+      expectWithinSlackLimits(message);
+    });
+  });
+
+  it('never lets arbitrary job names, failure reasons or owner names reach Slack unescaped', () => {
+    const text = (maxLength: number) =>
+      fc.oneof(
+        fc.string({ unit: 'binary', maxLength }),
+        fc.string({
+          unit: fc.constantFrom('<', '>', '&', '!', '@', '|', 'a', ' ', '😀'),
+          maxLength,
+        })
+      );
+    fc.assert(
+      fc.property(
+        text(200),
+        fc.oneof(text(5000), fc.constant(HOSTILE.repeat(200))),
+        text(100),
+        (name, failureReason, displayName) => {
+          const notice = noticeFor({
+            status: 'Failed',
+            job: { name, failureReason },
+            owner: { displayName },
+          });
+          const message = renderSlack(notice);
+          expectNoRawControlCharacters(message, notice);
+          expectWithinSlackLimits(message);
+        }
+      ),
+      { numRuns: 300 }
+    );
+  });
+});
