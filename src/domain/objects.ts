@@ -8,4 +8,12 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-export { dropUndefined, isRecord };
+/**
+ * `record[key]` for own keys only: keys from events and tags (say `constructor`) must never
+ * find a member of Object.prototype.
+ */
+function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+export { dropUndefined, isRecord, ownValue };

@@ -1,4 +1,5 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
+import { ownValue } from '../objects.js';
 import { classifyOwnerRef } from '../owner/owner-ref.js';
 import { type WardenConfig, wardenConfig } from './warden-config.js';
 
@@ -91,7 +92,7 @@ function checkReferences(config: WardenConfig): (ConfigIssue & { at: Path })[] {
   for (const [arn, owner] of Object.entries(config.owners.roles))
     refer(owner, ['owners', 'roles', arn]);
   for (const [id, entry] of Object.entries(config.directory)) {
-    const team = entry.team === undefined ? undefined : config.directory[entry.team];
+    const team = entry.team === undefined ? undefined : ownValue(config.directory, entry.team);
     if (entry.team !== undefined && team === undefined) {
       issues.push({
         at: ['directory', id, 'team'],
@@ -122,6 +123,11 @@ interface SchemaIssue {
   readonly values?: readonly unknown[];
   /** For `invalid_key`: why the key itself was rejected. */
   readonly issues?: readonly SchemaIssue[];
+  /** For `too_small` / `too_big`. */
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly inclusive?: boolean;
+  readonly origin?: string;
 }
 
 function describeIssue(issue: SchemaIssue): string {
@@ -134,6 +140,15 @@ function describeIssue(issue: SchemaIssue): string {
       return `expected ${issue.expected ?? 'another type'}`;
     case 'invalid_value':
       return `must be ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
+    case 'too_small':
+    case 'too_big': {
+      if (issue.message !== 'Invalid input') return issue.message;
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const word = issue.code === 'too_small' ? 'at least' : 'at most';
+      const unit =
+        issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : '';
+      return `must be ${issue.inclusive === false ? (issue.code === 'too_small' ? 'more than' : 'less than') : word} ${String(bound)}${unit}`;
+    }
     default:
       return issue.message === 'Invalid input' ? `invalid value (${issue.code})` : issue.message;
   }

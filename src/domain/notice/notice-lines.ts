@@ -34,6 +34,7 @@ function poolSentence(notice: Notice): string {
       return `Available until ${at} (${formatDuration(pool.remainingSeconds)} left).`;
     }
     case 'gone': {
+      if (pool.status === 'InUse') return 'In use by a matching job.';
       const reused = pool.reusedByJob === undefined ? '' : ` by ${pool.reusedByJob}`;
       const retained =
         pool.retainedSeconds === undefined

@@ -19,8 +19,10 @@ type CallParseResult =
 
 /**
  * Reads an EventBridge "AWS API Call via CloudTrail" event for SageMaker `CreateTrainingJob`.
- * For an assumed role the session name is the person: SageMaker Studio sets it to the user
- * profile, IAM Identity Center to the user's name or email.
+ * For an assumed role the person is the source identity when there is one (SageMaker Studio
+ * sets it to the user profile name when the domain's ExecutionRoleIdentityConfig is
+ * USER_PROFILE_NAME), otherwise the session name (IAM Identity Center puts the user's name or
+ * email there; plain Studio sessions are named "SageMaker" and so lead to the fallback).
  */
 function parseCreateTrainingJobCall(input: unknown): CallParseResult {
   if (!isRecord(input) || !isRecord(input.detail)) {
@@ -43,7 +45,7 @@ function parseCreateTrainingJobCall(input: unknown): CallParseResult {
   }
   const identity = isRecord(detail.userIdentity) ? detail.userIdentity : {};
   const callerArn = typeof identity.arn === 'string' ? identity.arn : undefined;
-  const principal = principalOf(identity.type, callerArn, identity.userName);
+  const principal = principalOf(identity, callerArn);
   if (callerArn === undefined || principal === undefined) {
     return { ok: false, reason: 'detail.userIdentity names no IAM user or role session' };
   }
@@ -51,11 +53,15 @@ function parseCreateTrainingJobCall(input: unknown): CallParseResult {
 }
 
 function principalOf(
-  type: unknown,
-  arn: string | undefined,
-  userName: unknown
+  identity: Record<string, unknown>,
+  arn: string | undefined
 ): string | undefined {
+  const { type, userName, sessionContext } = identity;
   if (type === 'IAMUser' && typeof userName === 'string' && userName !== '') return userName;
+  const sourceIdentity = isRecord(sessionContext) ? sessionContext.sourceIdentity : undefined;
+  if (type === 'AssumedRole' && typeof sourceIdentity === 'string' && sourceIdentity !== '') {
+    return sourceIdentity;
+  }
   if (type === 'AssumedRole' && arn !== undefined) {
     // arn:aws:sts::123456789012:assumed-role/<role>/<session>
     const session = arn.split('/').slice(2).join('/');

@@ -1,6 +1,6 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import type { Tags } from '../event/tags.js';
-import { dropUndefined } from '../objects.js';
+import { dropUndefined, ownValue } from '../objects.js';
 import type { JobCaller } from './job-caller.js';
 import { classifyOwnerRef } from './owner-ref.js';
 
@@ -40,9 +40,12 @@ function resolveOwner(inputs: OwnerInputs, config: WardenConfig): ResolvedOwner 
   const candidates: [via: string, value: string | undefined][] = [
     ...[OWNER_TAG, ...config.owners.tagKeys].map((key): [string, string | undefined] => [
       `tag ${key}`,
-      inputs.tags[key]?.trim(),
+      ownValue(inputs.tags, key)?.trim(),
     ]),
-    ['role map', inputs.roleArn === undefined ? undefined : config.owners.roles[inputs.roleArn]],
+    [
+      'role map',
+      inputs.roleArn === undefined ? undefined : ownValue(config.owners.roles, inputs.roleArn),
+    ],
     ['CloudTrail caller', inputs.caller?.principal],
   ];
   for (const [via, value] of candidates) {
@@ -74,8 +77,8 @@ function toOwner(
     case 'unknown':
       return undefined;
     case 'directory': {
-      const entry = config.directory[value];
-      const team = entry?.team === undefined ? undefined : config.directory[entry.team];
+      const entry = ownValue(config.directory, value);
+      const team = entry?.team === undefined ? undefined : ownValue(config.directory, entry.team);
       return dropUndefined({
         ...base,
         displayName: entry?.name ?? value,

@@ -110,6 +110,19 @@ owners:
   });
 
   describe('schema errors', () => {
+    it('states the bound of a number that is too small', () => {
+      const yaml = `version: 1
+owners:
+  fallback: ml-platform@example.com
+notices:
+  describeAttempts: 0
+`;
+
+      expect(issuesOf(yaml)).toEqual([
+        'warden.config.yaml:5: notices.describeAttempts: must be at least 1',
+      ]);
+    });
+
     it('reports an unknown field on its own line', () => {
       // Prepare
       const yaml = `version: 1

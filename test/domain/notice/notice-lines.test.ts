@@ -28,6 +28,14 @@ describe('headline', () => {
 });
 
 describe('poolSentence', () => {
+  it('says a pool still in use has moved on to a matching job', () => {
+    const notice = noticeFor({
+      job: { warmPool: { status: 'InUse' }, endTime: undefined, lastModifiedTime: undefined },
+    });
+
+    expect(poolSentence(notice)).toBe('In use by a matching job.');
+  });
+
   it('gives the expiry in the owner’s time zone and the time left', () => {
     expect(poolSentence(noticeFor())).toBe('Available until Thu 26 Nov, 11:30 CET (20m 00s left).');
   });

@@ -23,7 +23,22 @@ describe('parseCreateTrainingJobCall', () => {
     });
   });
 
-  it('names the session of an assumed role, such as a SageMaker Studio user profile', () => {
+  it('prefers the source identity, which SageMaker Studio sets to the user profile', () => {
+    // Prepare
+    const base = assumedRoleIdentity('AmazonSageMaker-ExecutionRole-Studio', 'SageMaker');
+    const identity = {
+      ...base,
+      sessionContext: { ...(base.sessionContext as object), sourceIdentity: 'carol.studio' },
+    };
+
+    // Act
+    const result = parseCreateTrainingJobCall(createTrainingJobCall({ userIdentity: identity }));
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, call: { caller: { principal: 'carol.studio' } } });
+  });
+
+  it('names the session of an assumed role when it carries no source identity', () => {
     // Prepare
     const identity = assumedRoleIdentity(
       'AmazonSageMaker-ExecutionRole-20261120T101010',

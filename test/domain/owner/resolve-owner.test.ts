@@ -295,4 +295,10 @@ directory:
       expect([owner.email, owner.via]).toEqual(['carol@example.com', 'CloudTrail caller']);
     });
   });
+
+  it('never mistakes a built-in object member for a role mapping or an owner tag', () => {
+    const owner = resolve({ tags: {}, roleArn: 'toString' });
+
+    expect([owner.id, owner.via, owner.skipped]).toEqual(['platform', 'fallback contact', []]);
+  });
 });
