@@ -7,7 +7,12 @@ import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle } from '../../scripts/lambda-bundles.js';
-import { lambdaContext, stateChangeEvent, TEAM_CONFIG_YAML } from '../helpers/factories.js';
+import {
+  describeAnswer,
+  lambdaContext,
+  stateChangeEvent,
+  TEAM_CONFIG_YAML,
+} from '../helpers/factories.js';
 import { LoopbackDynamo } from '../helpers/loopback-dynamodb.js';
 import { loopbackClientConfig } from '../helpers/loopback-http.js';
 import { LoopbackSageMaker } from '../helpers/loopback-sagemaker.js';
@@ -147,23 +152,7 @@ describe('job-state-change bundle', () => {
     // Prepare
     // The deployed handler reads the real clock, so the job ends a minute before the test runs.
     const event = stateChangeEvent({ name: 'bundle-run-001', endTime: Date.now() - 60_000 });
-    const detail = event.detail as Record<string, unknown>;
-    sageMaker.addJob({
-      ...detail,
-      TrainingEndTime: Number(detail.TrainingEndTime) / 1000,
-      TrainingStartTime: Number(detail.TrainingStartTime) / 1000,
-      CreationTime: Number(detail.CreationTime) / 1000,
-      LastModifiedTime: Number(detail.LastModifiedTime) / 1000,
-      ResourceConfig: {
-        InstanceType: 'ml.g5.2xlarge',
-        InstanceCount: 1,
-        KeepAlivePeriodInSeconds: 1800,
-      },
-      WarmPoolStatus: { Status: 'Available' },
-      BillableTimeInSeconds: 3600,
-      ModelArtifacts: { S3ModelArtifacts: 's3://bucket/model.tar.gz' },
-      StoppingCondition: { MaxRuntimeInSeconds: 86400 },
-    });
+    sageMaker.addJob(describeAnswer(event));
 
     // Act
     const warm = await coldContainer([event, event]);

@@ -9,6 +9,7 @@ import { createHandler } from '../../src/handlers/job-state-change.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import {
   AWS_DOCS_SAMPLE,
+  describeAnswer,
   fixture,
   lambdaContext,
   recordingLog,
@@ -21,19 +22,7 @@ import {
 
 /** A job as DescribeTrainingJob reports it right after it ended with a warm pool. */
 function describedWithPool(event: Record<string, unknown>) {
-  const read = readTrainingJob(
-    {
-      ...(event.detail as Record<string, unknown>),
-      ResourceConfig: {
-        InstanceType: 'ml.g5.2xlarge',
-        InstanceCount: 1,
-        KeepAlivePeriodInSeconds: 1800,
-      },
-      WarmPoolStatus: { Status: 'Available' },
-      BillableTimeInSeconds: 3600,
-    },
-    'fixture'
-  );
+  const read = readTrainingJob(describeAnswer(event), 'fixture');
   if (!read.ok) throw new Error(read.reason);
   return read.job;
 }

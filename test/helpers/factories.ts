@@ -77,6 +77,31 @@ function stateChangeEvent(options: EventOptions = {}): Record<string, unknown> {
   };
 }
 
+/**
+ * What DescribeTrainingJob answers, on the JSON wire (epoch seconds), for the job of `event`
+ * right after it ended: 30 min keep-alive, warm pool Available, 1 h billable.
+ */
+function describeAnswer(event: Record<string, unknown>): Record<string, unknown> {
+  const detail = event.detail as Record<string, unknown>;
+  const seconds = (key: string) => Number(detail[key]) / 1000;
+  return {
+    ...detail,
+    CreationTime: seconds('CreationTime'),
+    TrainingStartTime: seconds('TrainingStartTime'),
+    TrainingEndTime: seconds('TrainingEndTime'),
+    LastModifiedTime: seconds('LastModifiedTime'),
+    ResourceConfig: {
+      InstanceType: 'ml.g5.2xlarge',
+      InstanceCount: 1,
+      KeepAlivePeriodInSeconds: 1800,
+    },
+    WarmPoolStatus: { Status: 'Available' },
+    BillableTimeInSeconds: 3600,
+    ModelArtifacts: { S3ModelArtifacts: 's3://example-bucket/output/model.tar.gz' },
+    StoppingCondition: { MaxRuntimeInSeconds: 86400 },
+  };
+}
+
 /** A config built the way admins write one, from YAML; throws with the issues if invalid. */
 function configFrom(yaml: string): WardenConfig {
   const result = parseConfig(yaml, 'test.yaml');
@@ -199,6 +224,7 @@ class ScriptedSageMaker implements SageMakerGateway {
 export {
   AWS_DOCS_SAMPLE,
   configFrom,
+  describeAnswer,
   fixture,
   lambdaContext,
   recordingLog,

@@ -129,7 +129,6 @@ const wardenConfig = z.strictObject({
 });
 
 type WardenConfig = z.infer<typeof wardenConfig>;
-type DirectoryEntry = z.infer<typeof directoryEntry>;
 
-export type { DirectoryEntry, WardenConfig };
+export type { WardenConfig };
 export { isTimeZone, wardenConfig };

@@ -94,4 +94,4 @@ function describe(value: unknown): string {
 }
 
 export type { ParseResult, StateChangeEvent };
-export { DETAIL_TYPE, parseStateChangeEvent, SOURCE };
+export { parseStateChangeEvent };

@@ -95,4 +95,4 @@ function toOwner(
 }
 
 export type { OwnerInputs, ResolvedOwner };
-export { OWNER_TAG, resolveOwner };
+export { resolveOwner };
