@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../domain/errors.js';
 import { normalizeTags } from '../domain/event/tags.js';
 import { readTrainingJob } from '../domain/job/training-job.js';
 import { isRecord } from '../domain/objects.js';
 import type { DescribeFixture } from '../sim/replay-sagemaker.js';
 import { expandPaths } from './read-inputs.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * Loads DescribeTrainingJob answers (the JSON `aws sagemaker describe-training-job` prints),

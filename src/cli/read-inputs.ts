@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { UsageError } from '../domain/errors.js';
 import type { ReplayInput } from '../sim/replay.js';
+import { UsageError } from './usage-error.js';
 
 const EVENT_FILES = new Set(['.json', '.jsonl', '.ndjson']);
 

@@ -3,12 +3,12 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import { parseConfig } from '../domain/config/parse-config.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
-import { UsageError } from '../domain/errors.js';
 import type { Log } from '../domain/ports/log.js';
 import { type ReplayResult, startReplay } from '../sim/replay.js';
 import type { CliIo } from './io.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--describe PATH]... PATH...
 
@@ -23,7 +23,7 @@ in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
                    the event's own fields; may be repeated
 
 Exit status: 0 all inputs processed or deliberately ignored, 1 some rejected or failed,
-2 bad arguments.`;
+2 bad arguments or an invalid config.`;
 
 const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
 /** Used when no config file exists, so a first replay needs nothing but an event. */

@@ -48,7 +48,7 @@ class NoticeInProgressError extends WardenError {
   }
 }
 
-/** A dependency (SageMaker, DynamoDB, SSM) failed after the SDK's retries. */
+/** A dependency (SageMaker, DynamoDB, SNS, Secrets Manager) failed after the SDK's retries. */
 class DependencyError extends WardenError {
   readonly dependency: string;
 
@@ -63,19 +63,4 @@ class DependencyError extends WardenError {
   }
 }
 
-/** Command-line arguments that cannot be acted on (exit code 2). */
-class UsageError extends WardenError {
-  constructor(message: string) {
-    super('USAGE', message);
-    this.name = 'UsageError';
-  }
-}
-
-export {
-  ConfigError,
-  DeliveryError,
-  DependencyError,
-  NoticeInProgressError,
-  UsageError,
-  WardenError,
-};
+export { ConfigError, DeliveryError, DependencyError, NoticeInProgressError, WardenError };

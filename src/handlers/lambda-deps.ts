@@ -36,7 +36,10 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
     config,
     clock: systemClock,
     sageMaker: new SdkSageMakerGateway(new SageMakerClient(CLIENT_OPTIONS)),
-    ledger: new DynamoNoticeLedger(dynamo, { tableName: env.tableName }),
+    ledger: new DynamoNoticeLedger(dynamo, {
+      tableName: env.tableName,
+      leaseMs: env.noticeLeaseMs,
+    }),
     callers: new DynamoCallerRegistry(dynamo, env.tableName),
     parked: new DynamoParkedEvents(dynamo, env.tableName),
     email: new SnsEmailSender(new SNSClient(CLIENT_OPTIONS), env.emailTopicArn),

@@ -126,6 +126,7 @@ describe('job-state-change bundle', () => {
           WARDEN_TABLE: TABLE,
           WARDEN_EMAIL_TOPIC_ARN: topicArn,
           WARDEN_SLACK_SECRET_ID: SECRET,
+          WARDEN_NOTICE_LEASE_SECONDS: '150',
           WARDEN_SLACK_API_BASE: slack.apiBase,
         },
       }
@@ -189,9 +190,10 @@ describe('job-state-change bundle', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     expect(JSON.parse(posts[0]?.body ?? '{}')).toMatchObject({ channel: 'U0ALICE01' });
+    const created = (event.detail as { CreationTime: number }).CreationTime;
     const ledger = await dynamo.item(
       TABLE,
-      'NOTICE#arn:aws:sagemaker:us-east-1:111122223333:training-job/bundle-run-001#Completed',
+      `NOTICE#arn:aws:sagemaker:us-east-1:111122223333:training-job/bundle-run-001#${created}#Completed`,
       'NOTICE'
     );
     expect(ledger?.state?.S).toBe('sent');

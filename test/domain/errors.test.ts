@@ -4,7 +4,6 @@ import {
   DeliveryError,
   DependencyError,
   NoticeInProgressError,
-  UsageError,
   WardenError,
 } from '../../src/domain/errors.js';
 
@@ -16,7 +15,6 @@ describe('errors', () => {
       new DeliveryError('slack', 'rate limited'),
       new DependencyError('SageMaker', 'throttled'),
       new NoticeInProgressError('arn#Completed'),
-      new UsageError('unknown command'),
     ];
 
     // Act
@@ -28,7 +26,6 @@ describe('errors', () => {
       ['DeliveryError', 'DELIVERY_FAILED', true],
       ['DependencyError', 'DEPENDENCY_FAILED', true],
       ['NoticeInProgressError', 'NOTICE_IN_PROGRESS', true],
-      ['UsageError', 'USAGE', true],
     ]);
   });
 

@@ -27,6 +27,9 @@ function describedWithPool(event: Record<string, unknown>) {
   return read.job;
 }
 
+const FAILURE_MESSAGE =
+  'invocation failed; Lambda retries it, then keeps it in the failed-events queue';
+
 function setup(
   answers: readonly (TrainingJobSnapshot | undefined)[] = [describedWithPool(stateChangeEvent())],
   log?: Logger
@@ -108,7 +111,7 @@ describe('job-state-change handler', () => {
     expect(senders.emails).toHaveLength(1);
   });
 
-  it('notifies the real owner with the pool expiry when the AWS docs sample arrives', async () => {
+  it('notifies the fallback contact for the AWS docs sample, whose job names no owner', async () => {
     const { invoke, senders } = setup([undefined]);
 
     const outcome = await invoke(fixture(AWS_DOCS_SAMPLE));
@@ -179,6 +182,34 @@ describe('job-state-change handler', () => {
     expect(records.at(-1)).toMatchObject({
       message: 'event handled',
       function_request_id: lambdaContext().awsRequestId,
+    });
+  });
+
+  it('logs a failed invocation once, with the job ARN and the error, before Lambda retries it', async () => {
+    // Prepare
+    const log = new Logger({ serviceName: 'pool-warden', logLevel: 'INFO' });
+    const { invoke, senders } = setup(undefined, log);
+    senders.failures.email = 1;
+    const lines: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    }
+
+    // Act
+    await expect(invoke(stateChangeEvent())).rejects.toThrow('email down');
+
+    // Assess
+    const failures = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.message === FAILURE_MESSAGE);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      level: 'ERROR',
+      error: { message: 'email down' },
+      jobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-sweep-017',
     });
   });
 });

@@ -6,6 +6,12 @@ interface LambdaEnv {
   readonly emailTopicArn: string;
   /** Secrets Manager secret with the Slack bot token and webhook URLs. */
   readonly slackSecretId: string;
+  /**
+   * How long a claimed notice blocks other invocations. Longer than the function timeout (so a
+   * slow run is not overtaken) and shorter than the minute Lambda waits before retrying (so
+   * the retry of a run that timed out can take over).
+   */
+  readonly noticeLeaseMs: number;
   readonly slackApiBase?: string;
 }
 
@@ -18,10 +24,17 @@ function readLambdaEnv(env: NodeJS.ProcessEnv = process.env): LambdaEnv {
       missing.push(`environment variable ${name} is not set`);
     return value ?? '';
   };
+  const seconds = (name: string): number => {
+    const value = required(name);
+    if (value !== '' && !/^[1-9]\d*$/.test(value))
+      missing.push(`environment variable ${name} must be a whole number of seconds`);
+    return Number(value);
+  };
   const result: LambdaEnv = {
     tableName: required('WARDEN_TABLE'),
     emailTopicArn: required('WARDEN_EMAIL_TOPIC_ARN'),
     slackSecretId: required('WARDEN_SLACK_SECRET_ID'),
+    noticeLeaseMs: seconds('WARDEN_NOTICE_LEASE_SECONDS') * 1000,
     ...(env.WARDEN_SLACK_API_BASE ? { slackApiBase: env.WARDEN_SLACK_API_BASE } : {}),
   };
   if (missing.length > 0) throw new ConfigError(missing);

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DeliveryError, DependencyError } from '../../domain/errors.js';
-import { isRecord } from '../../domain/objects.js';
+import { isRecord, ownValue } from '../../domain/objects.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { SlackSecrets } from '../slack/slack-secrets.js';
 
@@ -39,7 +39,7 @@ class SecretsManagerSlackSecrets implements SlackSecrets {
   }
 
   async webhookUrl(name: string): Promise<string> {
-    const url = (await this.value()).webhooks[name];
+    const url = ownValue((await this.value()).webhooks, name);
     if (url === undefined) {
       throw new DeliveryError('slack', `secret ${this.secretId} has no webhooks.${name}`);
     }

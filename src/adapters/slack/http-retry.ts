@@ -12,10 +12,11 @@ type Attempt =
   | { readonly kind: 'response'; readonly response: Response; readonly attempts: number }
   | { readonly kind: 'error'; readonly error: unknown; readonly attempts: number };
 
+// Bounded so a Slack outage costs at most 4 × timeout + 3 × 10 s of the function's time.
 const DEFAULT_RETRY: Omit<RetryOptions, 'sleep'> = {
   maxAttempts: 4,
   baseDelayMs: 500,
-  maxDelayMs: 30_000,
+  maxDelayMs: 10_000,
 };
 
 /**

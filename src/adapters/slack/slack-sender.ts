@@ -27,7 +27,7 @@ class HttpSlackSender implements SlackSender {
   constructor(private readonly options: SlackSenderOptions) {
     this.apiBase = (options.apiBase ?? 'https://slack.com/api').replace(/\/$/, '');
     this.retry = { ...DEFAULT_RETRY, ...options.retry, sleep: options.sleep };
-    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.timeoutMs = options.timeoutMs ?? 8_000;
   }
 
   async send(target: SlackTarget, message: SlackMessage): Promise<void> {

@@ -119,7 +119,7 @@ const wardenConfig = z.strictObject({
           )
         ),
       describeAttempts: z
-        ._default(z.int().check(z.gte(1), z.lte(10)), noticeDefaults.describeAttempts)
+        ._default(z.int().check(z.gte(1), z.lte(5)), noticeDefaults.describeAttempts)
         .check(
           z.describe('DescribeTrainingJob attempts while the warm pool status is still missing.')
         ),

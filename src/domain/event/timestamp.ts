@@ -6,6 +6,9 @@ const SECONDS_THRESHOLD = 1e11;
 
 const NUMERIC = /^\d+(\.\d+)?$/;
 
+/** The largest time a JavaScript Date can hold; anything later cannot be shown to a person. */
+const MAX_TIME_MS = 8.64e15;
+
 /**
  * Reads a time the way SageMaker events really carry it: epoch milliseconds as a number (the
  * schema registry), as a numeric string (the AWS documentation sample), epoch seconds (the
@@ -24,12 +27,13 @@ function parseTimestamp(value: unknown): number | undefined {
   // Date.parse accepts many loose forms; requiring a date prefix keeps "12" or "soon" out.
   if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
   const ms = Date.parse(text);
-  return Number.isFinite(ms) ? ms : undefined;
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 function fromNumber(n: number): number | undefined {
   if (!Number.isFinite(n) || n < 0) return undefined;
-  return n < SECONDS_THRESHOLD ? Math.round(n * 1000) : Math.round(n);
+  const ms = n < SECONDS_THRESHOLD ? Math.round(n * 1000) : Math.round(n);
+  return ms <= MAX_TIME_MS ? ms : undefined;
 }
 
 export { parseTimestamp };

@@ -1,5 +1,5 @@
 import type { WardenConfig } from '../config/warden-config.js';
-import { DeliveryError, NoticeInProgressError } from '../errors.js';
+import { DeliveryError, NoticeInProgressError, WardenError } from '../errors.js';
 import { parseStateChangeEvent, type StateChangeEvent } from '../event/state-change-event.js';
 import type { Tags } from '../event/tags.js';
 import { isTerminalStatus, type TerminalStatus } from '../job/job-status.js';
@@ -37,7 +37,10 @@ type FinishOutcome =
       readonly job: string;
       readonly status: TerminalStatus;
       readonly owner: string;
-      /** Every channel the notice reached, including ones an earlier attempt delivered. */
+      /**
+       * Every channel the notice reached, including ones an earlier attempt delivered; a
+       * channel that can never be reached (see `deliver`) is missing from it.
+       */
       readonly channels: readonly Channel[];
     }
   | { readonly kind: 'ignored'; readonly job: string; readonly reason: string }
@@ -73,7 +76,7 @@ async function notifyOnFinish(input: unknown, deps: FinishNoticeDeps): Promise<F
     return { kind: 'ignored', job: event.job.name, reason: `non-terminal status ${status}` };
   }
 
-  const key = noticeKey(event.job.arn, status);
+  const key = noticeKey(event.job, status);
   const claim = await deps.ledger.claim(key, deps.clock.now());
   if (claim.kind === 'done') {
     return {
@@ -154,26 +157,37 @@ async function describeUntilPoolKnown(
 /**
  * Sends on every channel not yet reached. A failing channel does not stop the others: they are
  * recorded as delivered, and the failure is rethrown afterwards so the retry sends only it.
+ * A failure no retry can cure (a Slack channel that does not exist, a missing webhook) is
+ * logged and accepted when another channel reached the owner, so it does not hold the notice
+ * back; when no channel got through it fails the invocation like any other, so the event ends
+ * in the failed-events queue instead of vanishing.
  */
 async function deliver(
   notice: Notice,
-  // The claimed key, not `notice.key`: DescribeTrainingJob may report an ARN the event did not.
   key: string,
   alreadyDelivered: readonly Channel[],
   deps: FinishNoticeDeps
 ): Promise<Channel[]> {
-  const targets = deliveryTargets(notice.owner, deps.config.notices.slackDmByEmail);
+  const { email, slack } = deliveryTargets(notice.owner, deps.config.notices.slackDmByEmail);
   const ref = { jobName: notice.jobName, status: notice.status };
+  // Rendered up front: a rendering fault is a bug to surface, not a delivery failure to retry.
   const sends: [Channel, () => Promise<void>][] = [];
-  const { email, slack } = targets;
-  if (email !== undefined)
-    sends.push(['email', () => deps.email.send(renderEmail(notice, email), ref)]);
-  if (slack !== undefined)
-    sends.push(['slack', () => deps.slack.send(slack, renderSlack(notice), ref)]);
+  if (email !== undefined) {
+    const message = renderEmail(notice, email);
+    sends.push(['email', () => deps.email.send(message, ref)]);
+  }
+  if (slack !== undefined) {
+    const message = renderSlack(notice);
+    sends.push(['slack', () => deps.slack.send(slack, message, ref)]);
+  }
 
+  const delivered: Channel[] = [];
   const failures: Error[] = [];
   for (const [channel, send] of sends) {
-    if (alreadyDelivered.includes(channel)) continue;
+    if (alreadyDelivered.includes(channel)) {
+      delivered.push(channel);
+      continue;
+    }
     try {
       await send();
     } catch (error) {
@@ -181,13 +195,23 @@ async function deliver(
       continue;
     }
     await deps.ledger.recordDelivery(key, channel);
+    delivered.push(channel);
   }
   const [first, ...rest] = failures;
-  if (first === undefined) return sends.map(([channel]) => channel);
+  if (first === undefined) return delivered;
+  const permanent = failures.every((f) => f instanceof WardenError && !f.retryable);
+  if (permanent && delivered.length > 0) {
+    deps.log.warn('channel cannot be reached; the notice went out on the others', {
+      key,
+      delivered,
+      errors: failures.map((f) => f.message),
+    });
+    return delivered;
+  }
   if (rest.length === 0) throw first;
   throw new DeliveryError('all channels', failures.map((f) => f.message).join('; '), {
     cause: new AggregateError(failures),
-    retryable: true,
+    retryable: !permanent,
   });
 }
 

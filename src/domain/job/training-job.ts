@@ -69,7 +69,8 @@ function readTrainingJob(record: unknown, prefix: string): SnapshotResult {
     roleArn: field.string('RoleArn'),
     instanceType: resources?.string('InstanceType'),
     instanceCount: resources?.count('InstanceCount', 1),
-    keepAliveSeconds: resources?.count('KeepAlivePeriodInSeconds', 0),
+    // 21600 is the API model's maximum; a larger value is not a keep-alive SageMaker accepted.
+    keepAliveSeconds: resources?.count('KeepAlivePeriodInSeconds', 0, 21_600),
     warmPool: readWarmPool(warmPool),
     creationTime: field.time('CreationTime'),
     startTime: field.time('TrainingStartTime'),
@@ -106,12 +107,15 @@ class FieldReader {
     return this.drop(key, 'a string');
   }
 
-  count(key: string, min: number): number | undefined {
+  count(key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const value = this.record[key];
     if (value === undefined || value === null) return undefined;
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof n === 'number' && Number.isInteger(n) && n >= min) return n;
-    return this.drop(key, `an integer ≥ ${min}`);
+    if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n;
+    return this.drop(
+      key,
+      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`
+    );
   }
 
   time(key: string): number | undefined {

@@ -27,6 +27,10 @@ function poolSentence(notice: Notice): string {
     case 'none':
       return 'No warm pool (the job set no keep-alive).';
     case 'missing':
+      // SageMaker keeps no pool after failures that may have harmed the cluster.
+      if (notice.status === 'Failed') {
+        return `No warm pool retained (the job asked for ${formatDuration(pool.keepAliveSeconds)}): SageMaker keeps none after some failures.`;
+      }
       return `No warm pool reported although the job asked for ${formatDuration(pool.keepAliveSeconds)} of keep-alive: check the account's warm pool quota for this instance type.`;
     case 'available': {
       const at = formatTimeInZone(pool.expiresAt, notice.owner.timeZone);

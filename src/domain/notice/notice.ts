@@ -28,8 +28,6 @@ type PoolView =
 
 /** Everything a finish notice says, independent of channel. */
 interface Notice {
-  /** One notice per job and terminal status: this is the dedupe key. */
-  readonly key: string;
   readonly jobName: string;
   readonly jobArn: string;
   readonly region: string;
@@ -57,8 +55,16 @@ interface NoticeInputs {
   readonly now: number;
 }
 
-function noticeKey(jobArn: string, status: TerminalStatus): string {
-  return `${jobArn.toLowerCase()}#${status}`;
+/**
+ * The dedupe key: one notice per job and terminal status. The creation time is part of it
+ * because a job name (and so its ARN) can be used again after DeleteTrainingJob.
+ */
+function noticeKey(
+  job: Pick<TrainingJobSnapshot, 'arn' | 'creationTime'>,
+  status: TerminalStatus
+): string {
+  const created = job.creationTime === undefined ? '' : `#${job.creationTime}`;
+  return `${job.arn.toLowerCase()}${created}#${status}`;
 }
 
 function consoleUrl(region: string, jobName: string): string {
@@ -71,7 +77,6 @@ function buildNotice({ job, status, region, owner, price, now }: NoticeInputs): 
   const instanceCount = job.instanceCount ?? 1;
   const billable = job.billableSeconds;
   return dropUndefined({
-    key: noticeKey(job.arn, status),
     jobName: job.name,
     jobArn: job.arn,
     region,

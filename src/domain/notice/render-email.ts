@@ -1,3 +1,4 @@
+import { FALLBACK_VIA } from '../owner/resolve-owner.js';
 import { formatTimeInZone } from './format.js';
 import type { Notice } from './notice.js';
 import { headline, noticeLines, priceNote } from './notice-lines.js';
@@ -31,7 +32,9 @@ function renderEmail(notice: Notice, to: string): EmailMessage {
   body.push(
     '',
     '--',
-    `Pool Warden sent this because you own ${notice.jobName} (${notice.owner.via}).`
+    notice.owner.via === FALLBACK_VIA
+      ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${notice.jobName}.`
+      : `Pool Warden sent this because you own ${notice.jobName} (${notice.owner.via}).`
   );
   return { to, subject: subjectOf(notice), text: `${body.join('\n')}\n` };
 }

@@ -65,6 +65,9 @@ function renderSlack(notice: Notice): SlackMessage {
   const context = [
     `${EMOJI[notice.status]} Pool Warden · owner via ${notice.owner.via}`,
     priceNote(notice),
+    notice.owner.skipped.length === 0
+      ? undefined
+      : `Tried first: ${notice.owner.skipped.join('; ')}`,
   ]
     .filter((t): t is string => t !== undefined)
     .map((t) => ({ type: 'mrkdwn' as const, text: mrkdwn(t, SLACK_LIMITS.contextText) }));

@@ -6,6 +6,8 @@ import { classifyOwnerRef } from './owner-ref.js';
 
 /** The tag every team can set on a job to name its owner; always consulted first. */
 const OWNER_TAG = 'warden:owner';
+/** How the fallback step names itself in `ResolvedOwner.via`. */
+const FALLBACK_VIA = 'fallback contact';
 
 /** The person or team a notice goes to, with the channels that reach them. */
 interface ResolvedOwner {
@@ -55,7 +57,7 @@ function resolveOwner(inputs: OwnerInputs, config: WardenConfig): ResolvedOwner 
     skipped.push(`${via} "${value}" is not a directory id, an email address or a Slack member id`);
   }
   // The config check guarantees the fallback resolves.
-  const fallback = toOwner(config.owners.fallback, 'fallback contact', config, skipped);
+  const fallback = toOwner(config.owners.fallback, FALLBACK_VIA, config, skipped);
   if (fallback === undefined) throw new TypeError('config.owners.fallback does not resolve');
   return fallback;
 }
@@ -95,4 +97,4 @@ function toOwner(
 }
 
 export type { OwnerInputs, ResolvedOwner };
-export { resolveOwner };
+export { FALLBACK_VIA, resolveOwner };

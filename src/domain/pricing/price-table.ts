@@ -1,3 +1,5 @@
+import { ownValue } from '../objects.js';
+
 /**
  * Illustrative on-demand SageMaker training prices, USD per instance-hour, roughly the
  * us-east-1 list prices in late 2026. They are NOT a quote: regions, savings plans and price
@@ -49,12 +51,9 @@ function hourlyPrice(
   overrides: Readonly<Record<string, number>>
 ): HourlyPrice | undefined {
   if (instanceType === undefined) return undefined;
-  // Own keys only: a malformed instance type such as `constructor` must not find a prototype member.
-  const configured = Object.hasOwn(overrides, instanceType) ? overrides[instanceType] : undefined;
+  const configured = ownValue(overrides, instanceType);
   if (configured !== undefined) return { usdPerHour: configured, source: 'config' };
-  const listed = Object.hasOwn(ILLUSTRATIVE_PRICES, instanceType)
-    ? ILLUSTRATIVE_PRICES[instanceType]
-    : undefined;
+  const listed = ownValue(ILLUSTRATIVE_PRICES, instanceType);
   return listed === undefined ? undefined : { usdPerHour: listed, source: 'illustrative' };
 }
 

@@ -11,7 +11,7 @@ type ErrorLog = Log & { error(message: string, extra: Record<string, unknown>): 
 function logFailure(log: ErrorLog): MiddlewareObj {
   const logFailureOnError = (request: Request): void => {
     const { error } = request;
-    log.error('invocation failed; the event will be retried', {
+    log.error('invocation failed; Lambda retries it, then keeps it in the failed-events queue', {
       error,
       ...(error instanceof WardenError ? { code: error.code, retryable: error.retryable } : {}),
     });

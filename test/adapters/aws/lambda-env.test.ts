@@ -6,6 +6,7 @@ const DEPLOYED = {
   WARDEN_TABLE: 'pool-warden-prod-WardenTable-1A2B3C',
   WARDEN_EMAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:pool-warden-prod-NoticeEmailTopic',
   WARDEN_SLACK_SECRET_ID: 'pool-warden/prod/slack',
+  WARDEN_NOTICE_LEASE_SECONDS: '150',
 };
 
 describe('lambda-env', () => {
@@ -18,6 +19,7 @@ describe('lambda-env', () => {
       tableName: DEPLOYED.WARDEN_TABLE,
       emailTopicArn: DEPLOYED.WARDEN_EMAIL_TOPIC_ARN,
       slackSecretId: DEPLOYED.WARDEN_SLACK_SECRET_ID,
+      noticeLeaseMs: 150_000,
       slackApiBase: 'http://127.0.0.1:9/api',
     });
   });
@@ -34,7 +36,7 @@ describe('lambda-env', () => {
     // Act
     const error = (() => {
       try {
-        readLambdaEnv({ WARDEN_TABLE: '', WARDEN_SLACK_SECRET_ID: 'pool-warden/prod/slack' });
+        readLambdaEnv({ ...DEPLOYED, WARDEN_TABLE: '', WARDEN_EMAIL_TOPIC_ARN: undefined });
       } catch (e) {
         return e;
       }
@@ -48,10 +50,16 @@ describe('lambda-env', () => {
     ]);
   });
 
-  it('throws a ConfigError naming all three variables when the environment is empty', () => {
+  it('throws a ConfigError naming every variable when the environment is empty', () => {
     // Act & Assess
     expect(() => readLambdaEnv({})).toThrow(
-      /WARDEN_TABLE is not set\n {2}environment variable WARDEN_EMAIL_TOPIC_ARN is not set\n {2}environment variable WARDEN_SLACK_SECRET_ID is not set/
+      /WARDEN_TABLE is not set\n {2}environment variable WARDEN_EMAIL_TOPIC_ARN is not set\n {2}environment variable WARDEN_SLACK_SECRET_ID is not set\n {2}environment variable WARDEN_NOTICE_LEASE_SECONDS is not set/
+    );
+  });
+
+  it('rejects a lease that is not a whole number of seconds', () => {
+    expect(() => readLambdaEnv({ ...DEPLOYED, WARDEN_NOTICE_LEASE_SECONDS: '2.5m' })).toThrow(
+      'environment variable WARDEN_NOTICE_LEASE_SECONDS must be a whole number of seconds'
     );
   });
 });

@@ -198,14 +198,25 @@ describe('slack-sender', () => {
 
     it('delivers once after waiting Retry-After seconds when the API rate-limits', async () => {
       // Prepare
-      slack.script('/api/chat.postMessage', rateLimited(30));
+      slack.script('/api/chat.postMessage', rateLimited(3));
 
       // Act
       await sender().send(target, MESSAGE, REF);
 
       // Assess
       expect(slack.requestsTo('/api/chat.postMessage')).toHaveLength(2);
-      expect(sleeps).toEqual([30_000]);
+      expect(sleeps).toEqual([3_000]);
+    });
+
+    it('caps a long Retry-After at 10 s, so retries fit the function timeout', async () => {
+      // Prepare
+      slack.script('/api/chat.postMessage', rateLimited(30));
+
+      // Act
+      await sender().send(target, MESSAGE, REF);
+
+      // Assess
+      expect(sleeps).toEqual([10_000]);
     });
 
     it('throws a DeliveryError quoting the body when the API answers something other than JSON', async () => {

@@ -66,7 +66,7 @@ prices:
 notices:
   emailFrom: Warden <warden@example.com>
   slackDmByEmail: true
-  describeAttempts: 6
+  describeAttempts: 5
 `;
 
       // Act
@@ -80,7 +80,7 @@ notices:
       expect(result.config.notices).toEqual({
         emailFrom: 'Warden <warden@example.com>',
         slackDmByEmail: true,
-        describeAttempts: 6,
+        describeAttempts: 5,
       });
     });
   });

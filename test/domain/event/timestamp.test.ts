@@ -5,6 +5,12 @@ import { parseTimestamp } from '../../../src/domain/event/timestamp.js';
 const AWS_SAMPLE_MS = 1583831889050;
 
 describe('parseTimestamp', () => {
+  it('rejects a time beyond what a Date can hold, so rendering it can never throw', () => {
+    expect(parseTimestamp(9e15)).toBeUndefined();
+    expect(parseTimestamp('9000000000000000')).toBeUndefined();
+    expect(parseTimestamp(8.64e15)).toBe(8.64e15);
+  });
+
   it('returns epoch milliseconds unchanged when given a number of milliseconds', () => {
     expect(parseTimestamp(1795169742000)).toBe(1795169742000);
   });

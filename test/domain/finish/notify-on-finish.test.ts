@@ -33,6 +33,12 @@ import {
   teamConfig,
 } from '../../helpers/factories.js';
 
+/** The ledger key of the default event's Completed notice. */
+function completedKey(): string {
+  const detail = stateChangeEvent().detail as { CreationTime: number };
+  return noticeKey({ arn: jobArn(JOB), creationTime: detail.CreationTime }, 'Completed');
+}
+
 /** The moment the event is handled: one minute after the job ended. */
 const NOW = T0 + 60_000;
 const JOB = 'resnet-sweep-017';
@@ -568,6 +574,49 @@ describe('notifyOnFinish', () => {
       expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
     });
 
+    it('completes the notice when Slack can never be reached but email got through', async () => {
+      // Prepare
+      const { deps, senders, log } = world();
+      const unreachable = new DeliveryError(
+        'slack',
+        'chat.postMessage failed: channel_not_found (HTTP 200)'
+      );
+      const withDeadSlack = { ...deps, slack: { send: () => Promise.reject(unreachable) } };
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent(), withDeadSlack);
+      const again = await notifyOnFinish(stateChangeEvent(), withDeadSlack);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'notice', channels: ['email'] });
+      expect(again.kind).toBe('ignored');
+      expect(senders.emails).toHaveLength(1);
+      expect(log.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'warn',
+          message: 'channel cannot be reached; the notice went out on the others',
+        })
+      );
+    });
+
+    it('fails the invocation when the only channel can never be reached, so the event is kept', async () => {
+      // Prepare
+      const { deps } = world({
+        config: configFrom('version: 1\nowners:\n  fallback: U0ONLYSLACK\n'),
+      });
+      const unreachable = new DeliveryError(
+        'slack',
+        'chat.postMessage failed: channel_not_found (HTTP 200)'
+      );
+      const onlySlack = { ...deps, slack: { send: () => Promise.reject(unreachable) } };
+
+      // Act
+      const result = notifyOnFinish(stateChangeEvent({ tags: [] }), onlySlack);
+
+      // Assess
+      await expect(result).rejects.toMatchObject({ code: 'DELIVERY_FAILED', retryable: false });
+    });
+
     it('rejects with a retryable DeliveryError naming both failures when every channel fails', async () => {
       // Prepare
       const { deps, senders } = world();
@@ -589,7 +638,7 @@ describe('notifyOnFinish', () => {
     it('throws NoticeInProgressError when another invocation holds the claim', async () => {
       // Prepare
       const { deps, ledger, sageMaker, senders } = world();
-      const key = noticeKey(jobArn(JOB), 'Completed');
+      const key = completedKey();
       await ledger.claim(key, NOW - 1000);
 
       // Act
@@ -608,7 +657,7 @@ describe('notifyOnFinish', () => {
     it('takes over a claim whose lease has expired', async () => {
       // Prepare
       const { deps, ledger, clock, senders } = world();
-      await ledger.claim(noticeKey(jobArn(JOB), 'Completed'), NOW);
+      await ledger.claim(completedKey(), NOW);
       clock.advanceTo(NOW + 5 * 60_000);
 
       // Act

@@ -210,6 +210,23 @@ describe('readTrainingJob', () => {
   });
 
   describe('malformed optional fields', () => {
+    it('drops a keep-alive above the API maximum of 21600 seconds', () => {
+      const read = readTrainingJob(
+        {
+          TrainingJobName: 'j',
+          TrainingJobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/j',
+          TrainingJobStatus: 'Completed',
+          ResourceConfig: { KeepAlivePeriodInSeconds: 21_601 },
+        },
+        'detail'
+      );
+
+      expect(read.ok && read.job.keepAliveSeconds).toBeUndefined();
+      expect(read.ok && read.warnings).toEqual([
+        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected an integer from 0 to 21600',
+      ]);
+    });
+
     it('drops each malformed optional field with a warning naming it, and keeps the rest', () => {
       // Prepare
       const record = describeAnswer({
@@ -238,7 +255,7 @@ describe('readTrainingJob', () => {
         'detail.RoleArn ignored: expected a string',
         'detail.ResourceConfig.InstanceType ignored: expected a string',
         'detail.ResourceConfig.InstanceCount ignored: expected an integer ≥ 1',
-        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected an integer ≥ 0',
+        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected an integer from 0 to 21600',
         'detail.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds ignored: expected an integer ≥ 0',
         'detail.CreationTime ignored: expected a timestamp',
         'detail.TrainingStartTime ignored: expected a timestamp',

@@ -54,6 +54,14 @@ describe('poolSentence', () => {
     );
   });
 
+  it('does not blame the quota when a failed job kept no pool', () => {
+    const notice = noticeFor({ status: 'Failed', job: { warmPool: undefined } });
+
+    expect(poolSentence(notice)).toBe(
+      'No warm pool retained (the job asked for 30m 00s): SageMaker keeps none after some failures.'
+    );
+  });
+
   it('says there is no pool when the job set no keep-alive', () => {
     const notice = noticeFor({ job: { keepAliveSeconds: undefined, warmPool: undefined } });
 

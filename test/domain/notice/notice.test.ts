@@ -7,16 +7,6 @@ const TEN_MINUTES = 600_000;
 
 describe('buildNotice', () => {
   describe('job facts', () => {
-    it('keys the notice by lower-cased job ARN and terminal status', () => {
-      // Act
-      const notice = noticeFor({ job: { name: 'ResNet-Sweep-017' } });
-
-      // Assess
-      expect(notice.key).toBe(
-        'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-sweep-017#Completed'
-      );
-    });
-
     it('links to the job in the SageMaker console of its region', () => {
       const notice = noticeFor({ region: 'eu-west-1' });
 
@@ -95,7 +85,6 @@ describe('buildNotice', () => {
 
       // Assess
       expect(notice.status).toBe('Failed');
-      expect(notice.key.endsWith('#Failed')).toBe(true);
     });
 
     it('carries the failure reason, the owner and the creation time', () => {
@@ -237,11 +226,22 @@ describe('buildNotice', () => {
 });
 
 describe('noticeKey', () => {
-  it('gives one key per job and status', () => {
-    const arn = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/Job-1';
+  const arn = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/Job-1';
 
-    expect(noticeKey(arn, 'Completed')).not.toBe(noticeKey(arn, 'Stopped'));
-    expect(noticeKey(arn, 'Completed')).toBe(noticeKey(arn.toLowerCase(), 'Completed'));
+  it('gives one key per job and status, whatever the ARN case', () => {
+    const job = { arn, creationTime: T0 };
+
+    expect(noticeKey(job, 'Completed')).not.toBe(noticeKey(job, 'Stopped'));
+    expect(noticeKey(job, 'Completed')).toBe(
+      noticeKey({ ...job, arn: arn.toLowerCase() }, 'Completed')
+    );
+    expect(noticeKey(job, 'Completed')).toBe(`${arn.toLowerCase()}#${T0}#Completed`);
+  });
+
+  it('tells apart two jobs that reused a name after DeleteTrainingJob', () => {
+    expect(noticeKey({ arn, creationTime: T0 }, 'Completed')).not.toBe(
+      noticeKey({ arn, creationTime: T0 + 86_400_000 }, 'Completed')
+    );
   });
 });
 

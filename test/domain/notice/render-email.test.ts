@@ -95,6 +95,17 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
     );
   });
 
+  it('tells the fallback contact why they got a notice for a job they do not own', () => {
+    const notice = noticeFor({ owner: { via: 'fallback contact' } });
+
+    const email = renderEmail(notice, 'ml-platform@example.com');
+
+    expect(email.text).toContain(
+      'Pool Warden sent this to you as the fallback contact: nothing named an owner for resnet-sweep-017.'
+    );
+    expect(email.text).not.toContain('because you own');
+  });
+
   it('leaves the pool expiry out of the subject when the pool is not available', () => {
     // Act
     const email = renderEmail(

@@ -141,6 +141,27 @@ describe('renderSlack', () => {
     expect(message.text.startsWith(':x: ')).toBe(true);
   });
 
+  it('says which owner candidates were skipped, escaped, so a mistyped tag gets fixed', () => {
+    const notice = noticeFor({
+      owner: {
+        via: 'fallback contact',
+        skipped: ['tag warden:owner "<!here>" is not a directory id'],
+      },
+    });
+
+    const context = renderSlack(notice).blocks.at(-1);
+
+    expect(context).toMatchObject({
+      type: 'context',
+      elements: expect.arrayContaining([
+        {
+          type: 'mrkdwn',
+          text: 'Tried first: tag warden:owner "&lt;!here&gt;" is not a directory id',
+        },
+      ]),
+    });
+  });
+
   it('leaves out the price note when the price came from the config', () => {
     // Act
     const message = renderSlack(noticeFor({ price: { usdPerHour: 1.2, source: 'config' } }));
