@@ -25,6 +25,11 @@ function collector(isTTY = false) {
   };
 }
 
+/** `warden replay --json` with the fallback-only config and the test's outbox. */
+function runJson(...paths: string[]) {
+  return run(['replay', '--json', '--config', fallbackOnly, '--outbox', outbox, ...paths]);
+}
+
 async function run(argv: string[]) {
   const stdout = collector();
   const stderr = collector();
@@ -51,15 +56,7 @@ beforeEach(async () => {
 
 describe('warden replay', () => {
   it('prints one notice for the AWS docs sample', async () => {
-    const { code, lines } = await run([
-      'replay',
-      '--json',
-      '--config',
-      fallbackOnly,
-      '--outbox',
-      outbox,
-      SAMPLE,
-    ]);
+    const { code, lines } = await runJson(SAMPLE);
 
     expect(code).toBe(0);
     expect(lines.map((l) => JSON.parse(l))).toEqual([
@@ -74,7 +71,7 @@ describe('warden replay', () => {
   });
 
   it('still prints one notice when the sample is replayed twice', async () => {
-    const { code, lines } = await run(['replay', '--json', '--outbox', outbox, SAMPLE, SAMPLE]);
+    const { code, lines } = await runJson(SAMPLE, SAMPLE);
 
     expect(code).toBe(0);
     expect(lines.map((l) => JSON.parse(l).kind)).toEqual(['notice', 'ignored']);
@@ -91,7 +88,7 @@ describe('warden replay', () => {
     await writeFile(broken, '{\n  "source": "aws.sagemaker",\n  "detail": \n');
 
     // Act
-    const { code, lines } = await run(['replay', '--json', '--outbox', outbox, broken, SAMPLE]);
+    const { code, lines } = await runJson(broken, SAMPLE);
 
     // Assess
     expect(code).toBe(1);
@@ -111,7 +108,7 @@ describe('warden replay', () => {
     ];
     await writeFile(file, `${lines.join('\n')}\n`);
 
-    const result = await run(['replay', '--json', '--outbox', outbox, file]);
+    const result = await runJson(file);
 
     expect(result.code).toBe(1);
     expect(result.lines.map((l) => JSON.parse(l))).toEqual([
@@ -126,15 +123,7 @@ describe('warden replay', () => {
   });
 
   it('replays a folder in name order and ignores non-terminal events', async () => {
-    const { lines } = await run([
-      'replay',
-      '--json',
-      '--config',
-      fallbackOnly,
-      '--outbox',
-      outbox,
-      join(FIXTURES, 'events'),
-    ]);
+    const { lines } = await runJson(join(FIXTURES, 'events'));
 
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       expect.objectContaining({ kind: 'notice', job: 'exp-42-lr-3e-4', status: 'Failed' }),

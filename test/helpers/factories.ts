@@ -15,6 +15,7 @@ import type {
   SlackSender,
   SlackTarget,
 } from '../../src/domain/ports/senders.js';
+import { lambdaContext as replayContext } from '../../src/sim/replay.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 
@@ -142,20 +143,7 @@ function teamConfig(): WardenConfig {
 
 /** A fixed Lambda context, as the Powertools testing utilities provide one. */
 function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'pool-warden-test',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:pool-warden-test',
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/pool-warden-test',
-    logStreamName: '2026/11/26/[$LATEST]abcdef',
-    getRemainingTimeInMillis: () => 1234,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return replayContext('c6af9ac6-7b61-11e6-9a41-93e812345678');
 }
 
 /** A Log that keeps what it was told. */

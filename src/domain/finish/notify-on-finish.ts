@@ -9,7 +9,7 @@ import { buildNotice, type Notice, noticeKey } from '../notice/notice.js';
 import { renderEmail } from '../notice/render-email.js';
 import { renderSlack } from '../notice/render-slack.js';
 import { jobKey } from '../owner/job-caller.js';
-import { resolveOwner } from '../owner/resolve-owner.js';
+import { FALLBACK_VIA, resolveOwner } from '../owner/resolve-owner.js';
 import type { CallerRegistry } from '../ports/caller-registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -110,15 +110,14 @@ async function composeNotice(
   // SageMaker's answer is fresher than the event, but the event decides which notice this is.
   const job: TrainingJobSnapshot = { ...event.job, ...described, status };
   const tags: Tags = event.tags ?? (await deps.sageMaker.listTags(job.arn));
-  const caller = await deps.callers.find(jobKey(job.arn));
-  const owner = resolveOwner(
-    {
-      tags,
-      ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }),
-      ...(caller ? { caller } : {}),
-    },
-    deps.config
-  );
+  const inputs = { tags, ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }) };
+  let owner = resolveOwner(inputs, deps.config);
+  // The CloudTrail caller is only consulted when tags and the role map named nobody, so the
+  // common case costs no store read.
+  if (owner.via === FALLBACK_VIA) {
+    const caller = await deps.callers.find(jobKey(job.arn));
+    if (caller !== undefined) owner = resolveOwner({ ...inputs, caller }, deps.config);
+  }
   const price = hourlyPrice(job.instanceType, deps.config.prices);
   return buildNotice({
     job,

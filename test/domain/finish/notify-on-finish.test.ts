@@ -468,6 +468,29 @@ describe('notifyOnFinish', () => {
       expect(senders.slacks).toHaveLength(0);
     });
 
+    it('does not read the CloudTrail caller when a tag already names the owner', async () => {
+      // Prepare
+      const { deps } = world();
+      let finds = 0;
+      const counting = {
+        ...deps,
+        callers: {
+          record: async () => undefined,
+          find: async () => {
+            finds += 1;
+            return undefined;
+          },
+        },
+      };
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent(), counting);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'notice', owner: 'alice' });
+      expect(finds).toBe(0);
+    });
+
     it('falls back to the fallback contact when nothing names an owner', async () => {
       // Prepare
       const { deps, senders } = world({ answers: [finishedJob({ roleArn: UNMAPPED_ROLE })] });
