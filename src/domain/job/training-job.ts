@@ -21,6 +21,14 @@ interface TrainingJobSnapshot {
   readonly instanceType?: string;
   readonly instanceCount?: number;
   readonly keepAliveSeconds?: number;
+  /** The rest of the warm-pool match configuration (see `domain/pool/match-key`). */
+  readonly volumeSizeGb?: number;
+  readonly volumeKmsKeyId?: string;
+  readonly subnets?: readonly string[];
+  readonly securityGroupIds?: readonly string[];
+  readonly networkIsolation?: boolean;
+  readonly interContainerEncryption?: boolean;
+  readonly managedSpot?: boolean;
   readonly warmPool?: WarmPoolSnapshot;
   readonly creationTime?: number;
   readonly startTime?: number;
@@ -60,6 +68,7 @@ function readTrainingJob(record: unknown, prefix: string): SnapshotResult {
   const field = new FieldReader(record, prefix, warnings);
   const resources = field.object('ResourceConfig');
   const warmPool = field.object('WarmPoolStatus');
+  const vpc = field.object('VpcConfig');
   const job: TrainingJobSnapshot = {
     name,
     arn,
@@ -71,6 +80,13 @@ function readTrainingJob(record: unknown, prefix: string): SnapshotResult {
     instanceCount: resources?.count('InstanceCount', 1),
     // 21600 is the API model's maximum; a larger value is not a keep-alive SageMaker accepted.
     keepAliveSeconds: resources?.count('KeepAlivePeriodInSeconds', 0, 21_600),
+    volumeSizeGb: resources?.count('VolumeSizeInGB', 0),
+    volumeKmsKeyId: resources?.string('VolumeKmsKeyId'),
+    subnets: vpc?.strings('Subnets'),
+    securityGroupIds: vpc?.strings('SecurityGroupIds'),
+    networkIsolation: field.boolean('EnableNetworkIsolation'),
+    interContainerEncryption: field.boolean('EnableInterContainerTrafficEncryption'),
+    managedSpot: field.boolean('EnableManagedSpotTraining'),
     warmPool: readWarmPool(warmPool),
     creationTime: field.time('CreationTime'),
     startTime: field.time('TrainingStartTime'),
@@ -116,6 +132,21 @@ class FieldReader {
       key,
       max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`
     );
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    return this.drop(key, 'a boolean');
+  }
+
+  strings(key: string): readonly string[] | undefined {
+    const value = this.record[key];
+    if (value === undefined || value === null) return undefined;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    return this.drop(key, 'a list of strings');
   }
 
   time(key: string): number | undefined {

@@ -1,0 +1,36 @@
+import type { PoolAction } from '../pool/pool-record.js';
+import type { GapHistogram } from './gap-history.js';
+
+/**
+ * What the engine decides for one pool at one moment. Decisions speak in absolute times:
+ * `until` is the target expiry ("keep until 14:32"); `keep-alive.ts` turns it into seconds.
+ */
+interface Decision {
+  readonly action: PoolAction;
+  /** Target expiry, epoch ms; `now` for a release. */
+  readonly until: number;
+  /** One sentence a person can read in the audit and the notice. */
+  readonly reason: string;
+  /** The rule that matched, if any. */
+  readonly rule?: string;
+  /** A release is planned: shrink to `until` and warn the owner it will end then. */
+  readonly warning?: boolean;
+  /** When the steward should look at the pool again (absent: at expiry − lead time). */
+  readonly revisitAt?: number;
+}
+
+/** What the engine knows beyond the pool itself; everything bounded, nothing fetched. */
+interface DecisionContext {
+  /** The match key's gap history (may be empty). */
+  readonly history: GapHistogram;
+  /** Gap history of the pool's owner on this key, when tracked. */
+  readonly ownerHistory?: GapHistogram;
+  /** USD per instance-hour for the pool's instance type, if known. */
+  readonly usdPerHour?: number;
+  /** The team's retained warm-pool spend today (in the rule's budget day). */
+  readonly spendToday?: { readonly usd: number; readonly instanceHours: number };
+  /** Other Available pools of the same key right now (the second pool of a burst). */
+  readonly siblingsAvailable?: number;
+}
+
+export type { Decision, DecisionContext };

@@ -1,0 +1,115 @@
+import type { GapHistogram } from '../policy/gap-history.js';
+import type { MatchKey } from '../pool/match-key.js';
+import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
+
+/** One audited decision or event about a pool, kept `auditRetentionDays`. */
+interface AuditEntry {
+  readonly at: number;
+  readonly jobArn: string;
+  readonly jobName: string;
+  readonly creationTime: number;
+  readonly owner: string;
+  readonly team?: string;
+  /** A decision's action, or what was observed (`reused`, `terminated`, `adopted`, `human-override`). */
+  readonly kind: PoolAction | 'reused' | 'terminated' | 'adopted' | 'tracked' | 'human-override';
+  /** Target expiry for decisions, epoch ms. */
+  readonly until?: number;
+  readonly keepAliveSeconds?: number;
+  readonly reason: string;
+  readonly rule?: string;
+  readonly outcome: 'applied' | 'dry-run' | 'no-op' | 'skipped' | 'failed' | 'observed';
+}
+
+interface AuditQuery {
+  readonly jobName?: string;
+  readonly since?: number;
+  readonly limit?: number;
+}
+
+/** A gap as recorded for a key: who left the pool, who came next. */
+interface GapEvent {
+  readonly at: number;
+  readonly gapMs: number;
+  readonly previousOwner?: string;
+  readonly nextOwner?: string;
+}
+
+/** A key's gap history: the decayed histogram plus the newest gaps verbatim (bounded). */
+interface KeyHistory {
+  readonly matchKey: MatchKey;
+  readonly histogram: GapHistogram;
+  /** The newest gaps, newest last (at most RECENT_GAPS_KEPT). */
+  readonly recent: readonly GapEvent[];
+  /** End time and owner of the newest job of the key that ended: the start of the next gap. */
+  readonly lastEnd?: { readonly at: number; readonly owner?: string };
+  readonly version: number;
+}
+
+/** Steward-wide switches an admin flips without a deploy. */
+interface StewardControl {
+  readonly paused: boolean;
+  readonly pausedBy?: string;
+  readonly pausedAt?: number;
+  /** Set when the circuit breaker tripped; cleared by `warden steward resume`. */
+  readonly breakerTrippedAt?: number;
+  readonly breakerReason?: string;
+}
+
+/** Where the reconciliation left off when its time ran out. */
+interface ReconcileCursor {
+  readonly nextToken?: string;
+  readonly createdAfter: number;
+  readonly updatedAt: number;
+}
+
+type PutResult = 'ok' | 'conflict';
+
+/**
+ * Pools, key histories, audit, spend and the steward's switches, in the one table. Writes of
+ * pools and histories are conditional on `version` (optimistic concurrency): a `conflict`
+ * means someone else wrote first; re-read and decide again.
+ */
+interface PoolStore {
+  getPool(jobArn: string, creationTime: number): Promise<PoolRecord | undefined>;
+  /** Writes `pool` if the stored version is `pool.version − 1` (or absent when it is 1). */
+  putPool(pool: PoolRecord): Promise<PutResult>;
+  /** Pools whose `nextDecisionAt` ≤ `before`, oldest first, at most `limit` (an index, not a scan). */
+  poolsDue(before: number, limit: number): Promise<PoolRecord[]>;
+  /** Pools of a key not yet gone (InUse or Available). */
+  poolsOfKey(matchKey: MatchKey): Promise<PoolRecord[]>;
+  /** Every pool record not yet gone (for `warden pools list` and reconciliation). */
+  livePools(): Promise<PoolRecord[]>;
+
+  getHistory(matchKey: MatchKey): Promise<KeyHistory | undefined>;
+  putHistory(history: KeyHistory): Promise<PutResult>;
+
+  audit(entry: AuditEntry, retentionDays: number): Promise<void>;
+  auditLog(query: AuditQuery): Promise<AuditEntry[]>;
+
+  /** Adds retained spend for a team on a day (YYYY-MM-DD in the budget's zone). */
+  addSpend(team: string, day: string, usd: number, instanceHours: number): Promise<void>;
+  spend(team: string, day: string): Promise<{ usd: number; instanceHours: number }>;
+
+  /** Counts an action for the hourly circuit breaker and returns the count in that hour. */
+  countAction(hourStart: number): Promise<number>;
+
+  getControl(): Promise<StewardControl>;
+  putControl(control: StewardControl): Promise<void>;
+
+  getReconcileCursor(): Promise<ReconcileCursor | undefined>;
+  putReconcileCursor(cursor: ReconcileCursor | undefined): Promise<void>;
+}
+
+const RECENT_GAPS_KEPT = 50;
+
+export type {
+  AuditEntry,
+  AuditQuery,
+  GapEvent,
+  KeyHistory,
+  PoolStore,
+  PutResult,
+  ReconcileCursor,
+  StewardControl,
+};
+export { RECENT_GAPS_KEPT };
