@@ -2,7 +2,12 @@
  * Durations as admins write them in the config and on the command line: `90s`, `10m`, `1h`,
  * `1h30m`, or a bare `0`. Kept in milliseconds everywhere inside.
  */
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 const DURATION = /^(?:0|(?:\d+(?:\.\d+)?[smhd])+)$/;
 

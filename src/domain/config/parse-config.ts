@@ -1,6 +1,7 @@
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ownValue } from '../objects.js';
 import { classifyOwnerRef } from '../owner/owner-ref.js';
+import { checkPolicy } from './check-policy.js';
 import { type WardenConfig, wardenConfig } from './warden-config.js';
 
 type Path = readonly (string | number)[];
@@ -54,11 +55,11 @@ function parseConfig(text: string, file: string): ConfigResult {
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((issue) =>
+      issues: flattenUnions(parsed.error.issues).map((issue) =>
         format({
           // An unknown key is reported on its own line, not on the object that holds it.
           line: lineOf(
-            issue.code === 'unrecognized_keys' && issue.keys[0] !== undefined
+            issue.code === 'unrecognized_keys' && issue.keys?.[0] !== undefined
               ? [...(issue.path as Path), issue.keys[0]]
               : (issue.path as Path)
           ),
@@ -68,9 +69,10 @@ function parseConfig(text: string, file: string): ConfigResult {
       ),
     };
   }
-  const referenceIssues = checkReferences(parsed.data).map((issue) =>
-    format({ ...issue, line: lineOf(issue.at) })
-  );
+  const referenceIssues = [
+    ...checkReferences(parsed.data),
+    ...checkPolicy(parsed.data, lineOf).map((issue) => ({ ...issue, path: pathText(issue.at) })),
+  ].map((issue) => format({ ...issue, line: lineOf(issue.at) }));
   return referenceIssues.length > 0
     ? { ok: false, issues: referenceIssues }
     : { ok: true, config: parsed.data };
@@ -118,6 +120,7 @@ function checkReferences(config: WardenConfig): (ConfigIssue & { at: Path })[] {
 interface SchemaIssue {
   readonly code: string;
   readonly message: string;
+  readonly path: readonly PropertyKey[];
   readonly expected?: string;
   readonly keys?: readonly string[];
   readonly values?: readonly unknown[];
@@ -128,6 +131,28 @@ interface SchemaIssue {
   readonly maximum?: number | bigint;
   readonly inclusive?: boolean;
   readonly origin?: string;
+  /** For `invalid_union`: each alternative's issues, paths relative to the union. */
+  readonly errors?: readonly (readonly SchemaIssue[])[];
+}
+
+/**
+ * A union whose value failed every alternative is reported through the one alternative the
+ * value got past the first step of (`{ shrink: 5 }` is a bad shrink, not a bad `release`);
+ * when none or several did, the union's own message stands.
+ */
+function flattenUnions(issues: readonly SchemaIssue[]): SchemaIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') return [issue];
+    const started = (issue.errors ?? []).filter(
+      (branch) =>
+        !branch.every(
+          (i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')
+        )
+    );
+    const [only] = started;
+    if (only === undefined || started.length > 1) return [issue];
+    return flattenUnions(only.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+  });
 }
 
 function describeIssue(issue: SchemaIssue): string {
@@ -137,7 +162,9 @@ function describeIssue(issue: SchemaIssue): string {
     case 'unrecognized_keys':
       return `unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type':
-      return `expected ${issue.expected ?? 'another type'}`;
+      return issue.message === 'Invalid input'
+        ? `expected ${issue.expected ?? 'another type'}`
+        : issue.message;
     case 'invalid_value':
       return `must be ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(' or ')}`;
     case 'too_small':

@@ -1,22 +1,12 @@
 import * as z from 'zod/mini';
 import { EMAIL, SLACK_MEMBER } from '../owner/owner-ref.js';
+import { poolRules, stewardSettings, timeZone } from './policy-schema.js';
+import { isTimeZone } from './policy-text.js';
 
 // Descriptions live in the schema (not in comments) so the generated JSON Schema carries them
 // into the admin's editor as hover text.
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const ownerId = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(256));
-const timeZone = z
-  .string()
-  .check(z.refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Berlin, America/New_York)'));
 const secretName = z
   .string()
   .check(z.regex(/^[A-Za-z0-9_.-]{1,128}$/, 'must be a name of letters, digits, _ . -'));
@@ -126,6 +116,8 @@ const wardenConfig = z.strictObject({
     }),
     noticeDefaults
   ),
+  settings: stewardSettings,
+  rules: poolRules,
 });
 
 type WardenConfig = z.infer<typeof wardenConfig>;

@@ -25,7 +25,12 @@ interface GapHistogram {
 }
 
 function emptyHistogram(): GapHistogram {
-  return { weights: new Array(BINS).fill(0), sums: new Array(BINS).fill(0), updatedAt: 0, count: 0 };
+  return {
+    weights: new Array(BINS).fill(0),
+    sums: new Array(BINS).fill(0),
+    updatedAt: 0,
+    count: 0,
+  };
 }
 
 function binOf(gapSeconds: number): number {

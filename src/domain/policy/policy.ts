@@ -54,7 +54,9 @@ interface WorkingWindow {
   readonly holidays: readonly string[];
 }
 
-type OutsideWindow = { readonly action: 'release' } | { readonly action: 'shrink'; readonly toMs: number };
+type OutsideWindow =
+  | { readonly action: 'release' }
+  | { readonly action: 'shrink'; readonly toMs: number };
 
 interface Budget {
   readonly usdPerDay?: number;

@@ -1,0 +1,281 @@
+import { formatDuration } from '../duration.js';
+import { latestReachable } from '../pool/keep-alive.js';
+import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
+import { chooseKeepAlive, type KeepAliveCosts } from './adaptive-keep-alive.js';
+import type { Decision, DecisionContext } from './decision.js';
+import type { OutsideWindow, Policy, PoolRule, StewardSettings } from './policy.js';
+import { isWindowOpen, windowClosesAt } from './working-window.js';
+
+/** The tag with which a job owner opts a pool out of Warden's management. */
+const OPT_OUT_TAG = 'warden:manage';
+
+/** Targets this close to the current expiry are left alone: no churn of UpdateTrainingJob calls. */
+const NO_CHANGE_MS = 60_000;
+
+/** What the engine needs of a pool: the record minus bookkeeping. */
+type PoolView = Pick<
+  PoolRecord,
+  | 'state'
+  | 'owner'
+  | 'team'
+  | 'instanceType'
+  | 'instanceCount'
+  | 'tags'
+  | 'endTime'
+  | 'expiresAt'
+  | 'humanOverride'
+  | 'releaseWarnedFor'
+>;
+
+/**
+ * Decides what to do with one warm pool now: keep, extend, shrink or release, with the target
+ * expiry and one sentence of reason. Pure and deterministic: the same inputs give the same
+ * decision, in Lambda and in a million-job backtest alike.
+ *
+ * 1. Pools Warden must not touch: not Available, opted out by tag, set by a person, no rule, `off`.
+ * 2. The rule's wish: `fixed` keep-alive, or `adaptive` (cost-aware on the key's gap history).
+ * 3. Limits on the wish, in order: the working window, the team's budget, the rule's bounds, the
+ *    maximum SageMaker allows, the safety margin.
+ * 4. A release the rule wants announced becomes a shrink to now + `warnBeforeRelease`, with a
+ *    warning to the owner; the pool then ends by itself unless someone acts.
+ *
+ * @example
+ * const d = decide(pool, { history }, policy, Date.parse('2026-11-26T14:00:00Z'));
+ * // { action: 'shrink', until: 1764166320000, reason: 'adaptive: …', rule: 'vision-gpu' }
+ */
+function decide(pool: PoolView, context: DecisionContext, policy: Policy, now: number): Decision {
+  const keep = (reason: string, rule?: string): Decision => ({
+    action: 'keep',
+    until: pool.expiresAt,
+    reason,
+    ...(rule === undefined ? {} : { rule }),
+  });
+
+  if (pool.state !== 'Available') return keep(`the pool is ${pool.state}, not Available`);
+  if (pool.expiresAt <= now) return keep('the pool has already expired');
+  if (pool.tags[OPT_OUT_TAG]?.toLowerCase() === 'false') {
+    return keep(`the job opted out with the tag ${OPT_OUT_TAG}=false`);
+  }
+  if (pool.humanOverride !== undefined) {
+    return keep(
+      `${pool.humanOverride.by} set the keep-alive to ${formatDuration(pool.humanOverride.keepAliveSeconds * 1000)} by hand, which wins over the policy`
+    );
+  }
+  const rule = policy.rules.find((r) => ruleMatches(r, pool));
+  if (rule === undefined) return keep('no rule matches this pool');
+  if (rule.mode === 'off') return keep(`rule ${rule.name} is off`, rule.name);
+
+  const wish = ruleWish(rule, pool, context, policy.settings, now);
+  const limited = applyLimits(wish, rule, pool, context, policy.settings, now);
+  return finalize(limited, rule, pool, policy.settings, now);
+}
+
+interface Wish {
+  /** Target expiry. */
+  readonly until: number;
+  readonly reason: string;
+}
+
+function ruleWish(
+  rule: PoolRule,
+  pool: PoolView,
+  context: DecisionContext,
+  settings: StewardSettings,
+  now: number
+): Wish {
+  if (rule.mode === 'fixed') {
+    const fixed = rule.keepAlive.fixedMs ?? rule.keepAlive.maxMs;
+    return {
+      until: pool.endTime + fixed,
+      reason: `fixed keep-alive of ${formatDuration(fixed)} after the job ended`,
+    };
+  }
+  if (context.usdPerHour === undefined) {
+    const fallback = rule.keepAlive.fixedMs ?? rule.keepAlive.minMs;
+    return {
+      until: pool.endTime + fallback,
+      reason: `no price for ${pool.instanceType}, so adaptive keeps the rule's ${formatDuration(fallback)}`,
+    };
+  }
+  const costs = keepAliveCosts(pool.instanceCount, context.usdPerHour, settings);
+  const history =
+    context.ownerHistory !== undefined && context.ownerHistory.count >= context.history.count
+      ? context.ownerHistory
+      : context.history;
+  const choice = chooseKeepAlive(
+    history,
+    now,
+    now - pool.endTime,
+    Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
+    costs
+  );
+  const until = pool.endTime + choice.keepAliveMs;
+  const basis =
+    choice.basis === 'break-even'
+      ? `too little history for this key, so break-even: ${formatDuration(choice.keepAliveMs)} of idle pool costs what one cold start does`
+      : until <= now
+        ? `after ${formatDuration(now - pool.endTime)} idle, the next matching job is unlikely soon enough to pay for keeping it`
+        : `keeping it ${formatDuration(choice.keepAliveMs)} after the job ended catches ${Math.round(choice.catchShare * 100)}% of the next jobs this key has seen at the lowest expected cost`;
+  return { until, reason: `adaptive: ${basis}` };
+}
+
+/** Cost of keeping vs. letting go, per the cost model in the README. */
+function keepAliveCosts(
+  instanceCount: number,
+  usdPerHour: number,
+  settings: StewardSettings
+): KeepAliveCosts {
+  const ratePerSecond = (instanceCount * usdPerHour) / 3600;
+  return {
+    ratePerSecond,
+    penaltyUsd:
+      (settings.valueOfTimeUsdPerHour * settings.coldStartWaitSeconds) / 3600 +
+      ratePerSecond * settings.coldStartBilledSeconds,
+  };
+}
+
+function applyLimits(
+  wish: Wish,
+  rule: PoolRule,
+  pool: PoolView,
+  context: DecisionContext,
+  settings: StewardSettings,
+  now: number
+): Wish {
+  let { until, reason } = wish;
+
+  if (rule.window !== undefined) {
+    if (!isWindowOpen(rule.window, now)) {
+      return outside(rule.outside, pool, now, `outside the working hours of rule ${rule.name}`);
+    }
+    const closes = windowClosesAt(rule.window, now);
+    const cap =
+      closes === undefined
+        ? undefined
+        : closes + (rule.outside.action === 'shrink' ? rule.outside.toMs : 0);
+    if (cap !== undefined && until > cap) {
+      until = cap;
+      reason += `; cut to ${rule.outside.action === 'shrink' ? 'shortly after ' : ''}the end of working hours`;
+    }
+  }
+
+  if (rule.budget !== undefined && context.spendToday !== undefined) {
+    const { usdPerDay, instanceHoursPerDay } = rule.budget;
+    const spent = context.spendToday;
+    const rateUsd =
+      context.usdPerHour === undefined ? undefined : pool.instanceCount * context.usdPerHour;
+    const leftHours = [
+      usdPerDay !== undefined && rateUsd !== undefined
+        ? (usdPerDay - spent.usd) / rateUsd
+        : undefined,
+      instanceHoursPerDay !== undefined
+        ? (instanceHoursPerDay - spent.instanceHours) / pool.instanceCount
+        : undefined,
+    ].filter((h): h is number => h !== undefined);
+    const left = leftHours.length === 0 ? undefined : Math.min(...leftHours);
+    if (left !== undefined && left <= 0) {
+      const used =
+        usdPerDay !== undefined
+          ? `$${spent.usd.toFixed(2)} of its $${usdPerDay} daily warm-pool budget`
+          : `${spent.instanceHours.toFixed(1)} of its ${instanceHoursPerDay} instance-hours a day`;
+      return outside(
+        rule.budget.onExceeded,
+        pool,
+        now,
+        `team ${pool.team ?? pool.owner} has used ${used}`
+      );
+    }
+    if (left !== undefined && until > now + left * 3_600_000) {
+      until = now + Math.floor(left * 3_600_000);
+      reason += '; cut to what is left of the daily budget';
+    }
+  }
+
+  const min = pool.endTime + rule.keepAlive.minMs;
+  const max = pool.endTime + rule.keepAlive.maxMs;
+  if (until < min) {
+    until = min;
+    reason += `; raised to the rule's minimum of ${formatDuration(rule.keepAlive.minMs)}`;
+  }
+  if (until > max) {
+    until = max;
+    reason += `; capped at the rule's maximum of ${formatDuration(rule.keepAlive.maxMs)}`;
+  }
+  const reachable = latestReachable(pool.endTime, now, settings);
+  if (until > reachable) {
+    until = reachable;
+    reason += `; capped at the ${formatDuration(settings.maxKeepAliveMs)} SageMaker allows`;
+  }
+  return { until, reason };
+}
+
+/** What a rule does outside its window or over budget: release, or shrink to a short tail. */
+function outside(action: OutsideWindow, pool: PoolView, now: number, why: string): Wish {
+  if (action.action === 'release') return { until: now, reason: `${why}: release` };
+  const until = Math.min(pool.expiresAt, now + action.toMs);
+  return { until, reason: `${why}: keep at most ${formatDuration(action.toMs)} more` };
+}
+
+function finalize(
+  wish: Wish,
+  rule: PoolRule,
+  pool: PoolView,
+  settings: StewardSettings,
+  now: number
+): Decision {
+  const base = { rule: rule.name };
+  const release = wish.until <= now;
+  // A shrink never ends a pool sooner than the margin: the update needs time to land, and a
+  // person may be about to start a job.
+  const until = release ? now : Math.max(wish.until, now + settings.safetyMarginMs);
+
+  if (release || until < pool.expiresAt - NO_CHANGE_MS) {
+    const warnMs = rule.warnBeforeReleaseMs;
+    const warnedFor = pool.releaseWarnedFor;
+    if (release && warnMs > 0 && (warnedFor === undefined || warnedFor > now + NO_CHANGE_MS)) {
+      if (pool.expiresAt <= now + warnMs) {
+        return {
+          ...base,
+          action: 'keep',
+          until: pool.expiresAt,
+          reason: `${wish.reason}; it expires within the warning time anyway`,
+        };
+      }
+      return {
+        ...base,
+        action: 'shrink',
+        until: now + warnMs,
+        warning: true,
+        reason: `${wish.reason}, after warning the owner ${formatDuration(warnMs)} ahead`,
+      };
+    }
+    const action: PoolAction = release ? 'release' : 'shrink';
+    return { ...base, action, until, reason: wish.reason };
+  }
+  if (until > pool.expiresAt + NO_CHANGE_MS) {
+    return { ...base, action: 'extend', until, reason: wish.reason };
+  }
+  return {
+    ...base,
+    action: 'keep',
+    until: pool.expiresAt,
+    reason: `${wish.reason}; the current expiry already fits`,
+  };
+}
+
+function ruleMatches(rule: PoolRule, pool: PoolView): boolean {
+  const { match } = rule;
+  if (match.team !== undefined && (pool.team === undefined || !match.team(pool.team))) return false;
+  if (match.owner !== undefined && !match.owner(pool.owner)) return false;
+  if (match.instanceType !== undefined && !match.instanceType(pool.instanceType)) return false;
+  if (match.tags !== undefined) {
+    for (const [key, matcher] of Object.entries(match.tags)) {
+      const value = Object.hasOwn(pool.tags, key) ? pool.tags[key] : undefined;
+      if (value === undefined || !matcher(value)) return false;
+    }
+  }
+  return true;
+}
+
+export type { PoolView };
+export { decide, keepAliveCosts, OPT_OUT_TAG, ruleMatches };
