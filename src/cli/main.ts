@@ -1,17 +1,26 @@
 import { WardenError } from '../domain/errors.js';
 import type { CliIo } from './io.js';
+import { policyCommand } from './policy-command.js';
 import { replayCommand } from './replay-command.js';
+import { simulateCommand } from './simulate-command.js';
+import { traceCommand } from './trace-command.js';
 
 const USAGE = `usage: warden <command> [options]
 
 commands:
+  policy   check the warm-pool policy in a config file (warden policy validate [FILE])
   replay   run SageMaker events through the real handler, locally (warden replay --help)
+  simulate backtest keep-alive policies on a trace of jobs (warden simulate --help)
+  trace    export a trace from the account, or write a built-in scenario (warden trace --help)
 
 Exit status: 0 success, 1 some input was rejected or failed, 2 bad arguments or configuration.`;
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> =
   {
+    policy: policyCommand,
     replay: replayCommand,
+    simulate: simulateCommand,
+    trace: traceCommand,
   };
 
 /** Runs one `warden` command and returns its exit status; never throws. */

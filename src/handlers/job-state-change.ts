@@ -8,8 +8,9 @@ import {
   notifyOnFinish,
 } from '../domain/finish/notify-on-finish.js';
 import { isRecord } from '../domain/objects.js';
-import { finishNoticeDeps, once } from './lambda-deps.js';
+import { finishNoticeDeps } from './lambda-deps.js';
 import { logFailure } from './middleware/log-failure.js';
+import { once } from './once.js';
 
 /**
  * EventBridge → "SageMaker Training Job State Change" → at most one notice per job and

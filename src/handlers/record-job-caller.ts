@@ -5,8 +5,9 @@ import { logger } from '../adapters/logging/logger.js';
 import { jobKey, parseCreateTrainingJobCall } from '../domain/owner/job-caller.js';
 import type { CallerRegistry } from '../domain/ports/caller-registry.js';
 import type { Clock } from '../domain/ports/clock.js';
-import { callerRegistry, once } from './lambda-deps.js';
+import { callerRegistry } from './lambda-deps.js';
 import { logFailure } from './middleware/log-failure.js';
+import { once } from './once.js';
 
 type CallerOutcome =
   | { readonly kind: 'recorded'; readonly jobArn: string; readonly principal: string }

@@ -173,7 +173,13 @@ function describeIssue(issue: SchemaIssue): string {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
       const unit =
-        issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' items' : '';
+        issue.origin === 'string'
+          ? ' characters long'
+          : issue.origin === 'array'
+            ? Number(bound) === 1
+              ? ' item'
+              : ' items'
+            : '';
       return `must be ${issue.inclusive === false ? (issue.code === 'too_small' ? 'more than' : 'less than') : word} ${String(bound)}${unit}`;
     }
     default:

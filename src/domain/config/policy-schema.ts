@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { formatDuration, parseDuration } from '../duration.js';
-import { isCalendarDate, isTimeZone, parseDays, parseHours } from './policy-text.js';
+import { HOURS, isCalendarDate, isTimeZone, parseDays, parseHours } from './policy-text.js';
 
 // The `settings:` and `rules:` sections. Each value's own form is checked here; rules about
 // how values relate (min ≤ max, warnings within the lead time, shadowed rules) are checked by
@@ -10,6 +10,7 @@ import { isCalendarDate, isTimeZone, parseDays, parseHours } from './policy-text
 const MAX_KEEP_ALIVE_MS = 21_600_000;
 const MIN_KEEP_ALIVE_MS = 60_000;
 
+/** An IANA time zone name, as Intl knows it. */
 const timeZone = z
   .string()
   .check(z.refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Berlin, America/New_York)'));
@@ -28,8 +29,9 @@ function duration(bounds: { readonly min?: number; readonly max?: number } = {})
       },
     })
     .check(
-      z.refine(
-        (text) => parseDuration(text) !== undefined,
+      // The same form parseDuration reads, as a regex so the JSON Schema carries it to editors.
+      z.regex(
+        /^(?:0|(?:\d+(?:\.\d+)?[smhd])+)$/,
         'is not a duration (write e.g. 90s, 10m, 1h or 1h30m)'
       ),
       z.refine(
@@ -59,6 +61,7 @@ const settingsDefaults = {
 
 const count = (max: number) => z.int().check(z.gte(1), z.lte(max));
 
+/** `settings:`: how the steward acts; every field has a default, dry run on. */
 const stewardSettings = z
   ._default(
     z.strictObject({
@@ -176,14 +179,13 @@ const workingWindow = z
       .check(z.describe('Days the window is open: Mon … Sun or ranges such as Mon-Fri.')),
     hours: z
       ._default(
-        z
-          .string()
-          .check(
-            z.refine(
-              (text) => parseHours(text) !== undefined,
-              'is not HH:MM-HH:MM with different ends (00:00-24:00 is all day)'
-            )
-          ),
+        z.string().check(
+          z.regex(HOURS, 'is not HH:MM-HH:MM (e.g. 08:00-19:00; 24:00 may end it)'),
+          z.refine(
+            (text) => !HOURS.test(text) || parseHours(text) !== undefined,
+            'starts and ends at the same time (00:00-24:00 is all day)'
+          )
+        ),
         '00:00-24:00'
       )
       .check(
@@ -195,7 +197,13 @@ const workingWindow = z
     holidays: z
       ._default(
         z.array(
-          z.string().check(z.refine(isCalendarDate, 'is not a calendar date written YYYY-MM-DD'))
+          z.string().check(
+            z.regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date written YYYY-MM-DD'),
+            z.refine(
+              (text) => !/^\d{4}-\d{2}-\d{2}$/.test(text) || isCalendarDate(text),
+              'is not a calendar date'
+            )
+          )
         ),
         []
       )
@@ -270,6 +278,7 @@ const poolRule = z.strictObject({
   ),
 });
 
+/** `rules:`: the warm-pool rules, first match wins; none by default. */
 const poolRules = z
   ._default(z.array(poolRule), [])
   .check(

@@ -24,7 +24,8 @@ function dayNumber(name: string): number | undefined {
 function parseDays(spec: string): number[] | undefined {
   const parts = spec.split('-');
   if (parts.length > 2) return undefined;
-  const [first, last = first] = parts.map(dayNumber);
+  const first = dayNumber(parts[0] ?? '');
+  const last = parts.length === 2 ? dayNumber(parts[1] ?? '') : first;
   if (first === undefined || last === undefined) return undefined;
   const days = [first];
   for (let day = first; day !== last; ) {
@@ -34,6 +35,7 @@ function parseDays(spec: string): number[] | undefined {
   return days;
 }
 
+/** `HH:MM-HH:MM`, 24-hour clock; `24:00` only as an end. */
 const HOURS = /^([01]\d|2[0-3]):([0-5]\d)-(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
 
 /**
@@ -43,7 +45,7 @@ const HOURS = /^([01]\d|2[0-3]):([0-5]\d)-(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00)
  * @example parseHours('22:00-06:00') // { startMinute: 1320, endMinute: 360 }
  */
 function parseHours(text: string): { startMinute: number; endMinute: number } | undefined {
-  const m = HOURS.exec(text.trim());
+  const m = HOURS.exec(text);
   if (m === null) return undefined;
   const startMinute = Number(m[1]) * 60 + Number(m[2]);
   const endMinute = Number(m[3] ?? m[5]) * 60 + Number(m[4] ?? m[6]);
@@ -91,4 +93,4 @@ function globMatcher(glob: string): Matcher {
   return (value) => pattern.test(value);
 }
 
-export { globMatcher, isCalendarDate, isGlob, isTimeZone, parseDays, parseHours };
+export { globMatcher, HOURS, isCalendarDate, isGlob, isTimeZone, parseDays, parseHours };

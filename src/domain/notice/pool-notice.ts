@@ -1,6 +1,6 @@
-import type { Decision } from '../policy/decision.js';
 import { dropUndefined } from '../objects.js';
 import type { ResolvedOwner } from '../owner/resolve-owner.js';
+import type { Decision } from '../policy/decision.js';
 import type { PoolRecord } from '../pool/pool-record.js';
 import { costOf, type HourlyPrice } from '../pricing/price-table.js';
 import { consoleUrl } from './notice.js';
@@ -98,7 +98,9 @@ function buildPoolNotice(inputs: PoolNoticeInputs): PoolNotice {
  * The notice a decision calls for, or `undefined` for `keep` (owners hear only of changes).
  * A shrink that announces a planned release is a `release-warning`.
  */
-function poolNoticeKindOf(decision: Pick<Decision, 'action' | 'warning'>): PoolNoticeKind | undefined {
+function poolNoticeKindOf(
+  decision: Pick<Decision, 'action' | 'warning'>
+): PoolNoticeKind | undefined {
   switch (decision.action) {
     case 'keep':
       return undefined;

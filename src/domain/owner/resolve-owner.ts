@@ -62,6 +62,15 @@ function resolveOwner(inputs: OwnerInputs, config: WardenConfig): ResolvedOwner 
   return fallback;
 }
 
+/**
+ * The owner a pool record names (a directory id, an address or a Slack member id), resolved
+ * again against the current config, so a pool notice reaches the same person as the finish
+ * notice did; the fallback contact when the id no longer leads anywhere.
+ */
+function ownerById(id: string, via: string, config: WardenConfig): ResolvedOwner {
+  return toOwner(id, via, config, []) ?? resolveOwner({ tags: {} }, config);
+}
+
 function toOwner(
   value: string,
   via: string,
@@ -97,4 +106,4 @@ function toOwner(
 }
 
 export type { OwnerInputs, ResolvedOwner };
-export { FALLBACK_VIA, resolveOwner };
+export { FALLBACK_VIA, ownerById, resolveOwner };

@@ -40,8 +40,13 @@ interface KeyHistory {
   readonly histogram: GapHistogram;
   /** The newest gaps, newest last (at most RECENT_GAPS_KEPT). */
   readonly recent: readonly GapEvent[];
-  /** End time and owner of the newest job of the key that ended: the start of the next gap. */
-  readonly lastEnd?: { readonly at: number; readonly owner?: string };
+  /**
+   * Ends of jobs of the key not yet followed by a job (newest last, bounded): each is the start
+   * of a gap, closed LIFO by the next arrival as SageMaker hands out the newest free pool.
+   */
+  readonly openEnds?: readonly { readonly at: number; readonly owner?: string }[];
+  /** Creation time of the newest arrival counted, so a job's repeated events count once. */
+  readonly lastArrivalAt?: number;
   readonly version: number;
 }
 
@@ -101,6 +106,7 @@ interface PoolStore {
 }
 
 const RECENT_GAPS_KEPT = 50;
+const OPEN_ENDS_KEPT = 16;
 
 export type {
   AuditEntry,
@@ -112,4 +118,4 @@ export type {
   ReconcileCursor,
   StewardControl,
 };
-export { RECENT_GAPS_KEPT };
+export { OPEN_ENDS_KEPT, RECENT_GAPS_KEPT };

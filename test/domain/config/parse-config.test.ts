@@ -34,6 +34,20 @@ describe('parseConfig', () => {
             slackDmByEmail: false,
             describeAttempts: 4,
           },
+          settings: {
+            dryRun: true,
+            maxActionsPerRun: 50,
+            maxActionsPerHour: 200,
+            keepAliveAnchor: 'job-end',
+            maxKeepAlive: '1h',
+            leadTime: '5m',
+            safetyMargin: '2m',
+            auditRetentionDays: 90,
+            valueOfTime: 100,
+            coldStartBilledSeconds: 30,
+            coldStartWaitSeconds: 120,
+          },
+          rules: [],
         },
       });
     });

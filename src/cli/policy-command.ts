@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { compilePolicy } from '../domain/config/compile-policy.js';
+import { parseConfig } from '../domain/config/parse-config.js';
+import type { CliIo } from './io.js';
+import { UsageError } from './usage-error.js';
+
+const USAGE = `usage: warden policy validate [FILE]
+
+Checks the warm-pool policy (settings: and rules:) and the rest of a Pool Warden config,
+without touching AWS. Every problem is printed as FILE:LINE: FIELD: MESSAGE, sorted by line.
+
+  FILE   the config file (default: ./warden.config.yaml)
+
+Exit status: 0 valid, 1 the file has problems, 2 bad arguments or an unreadable file.`;
+
+const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
+
+/** `warden policy <subcommand>`: one case per subcommand. */
+async function policyCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'validate':
+      return validate(rest, io);
+    case '--help':
+    case '-h':
+    case 'help':
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    case undefined:
+      throw new UsageError(`policy needs a subcommand\n\n${USAGE}`);
+    default:
+      throw new UsageError(`unknown policy subcommand "${sub}"\n\n${USAGE}`);
+  }
+}
+
+async function validate(argv: readonly string[], io: CliIo): Promise<number> {
+  const file = parseValidateArgs(argv);
+  if (file === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const text = await readConfigText(file);
+  const result = parseConfig(text, file);
+  if (!result.ok) {
+    for (const issue of byLine(result.issues, file)) io.stdout.write(`${issue}\n`);
+    const n = result.issues.length;
+    io.stderr.write(`${file}: invalid — ${n} problem${n === 1 ? '' : 's'}\n`);
+    return 1;
+  }
+  const policy = compilePolicy(result.config);
+  const n = policy.rules.length;
+  const rules = n === 0 ? 'no rules (every pool is left alone)' : `${n} rule${n === 1 ? '' : 's'}`;
+  io.stdout.write(`${file}: valid — ${rules}, dry run ${policy.settings.dryRun ? 'ON' : 'OFF'}\n`);
+  return 0;
+}
+
+function parseValidateArgs(argv: readonly string[]): string | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  if (parsed.values.help) return 'help';
+  if (parsed.positionals.length > 1) {
+    throw new UsageError(`policy validate takes one FILE\n\n${USAGE}`);
+  }
+  return parsed.positionals[0] ?? DEFAULT_CONFIG_FILE;
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h' } },
+  });
+}
+
+async function readConfigText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const reason =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT'
+        ? 'file not found'
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    throw new UsageError(`${file}: ${reason}`);
+  }
+}
+
+/** Issues in line order; ones without a line (an empty file) come first, order kept on ties. */
+function byLine(issues: readonly string[], file: string): string[] {
+  const lineOf = (issue: string) => {
+    const m = /^:(\d+):/.exec(issue.slice(file.length));
+    return m === null ? 0 : Number(m[1]);
+  };
+  return [...issues].sort((a, b) => lineOf(a) - lineOf(b));
+}
+
+export { policyCommand };

@@ -1,0 +1,86 @@
+import { FALLBACK_VIA } from '../owner/resolve-owner.js';
+import { formatTimeInZone } from './format.js';
+import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
+import {
+  poolFootnotes,
+  poolHeadline,
+  poolNextSteps,
+  poolNoticeLines,
+  printable,
+} from './pool-notice-lines.js';
+import type { EmailMessage } from './render-email.js';
+
+/** SNS requires subjects under 100 characters, ASCII, without line breaks. */
+const MAX_SUBJECT = 99;
+
+const SUBJECT_VERB: Readonly<
+  Record<PoolNoticeKind, { readonly did: string; readonly would: string }>
+> = {
+  extended: { did: 'extended to', would: 'would be extended to' },
+  shrunk: { did: 'shortened to', would: 'would be shortened to' },
+  released: { did: 'released', would: 'would be released' },
+  'release-warning': { did: 'will be released at', would: 'would be released at' },
+};
+
+/**
+ * Renders a pool notice as a plain-text email (SNS email subscriptions deliver plain text only),
+ * in the finish notice's layout: headline, aligned facts, what to do, console link, footnotes.
+ *
+ * @example renderPoolEmail(notice, 'alice@example.com').subject // '[Pool Warden] Warm pool of resnet-sweep-017 extended to 11:30 CET'
+ */
+function renderPoolEmail(notice: PoolNotice, to: string): EmailMessage {
+  const lines = poolNoticeLines(notice);
+  const width = Math.max(...lines.map((l) => l.label.length)) + 2;
+  const body = [
+    poolHeadline(notice),
+    '',
+    ...lines.map((l) => `${`${l.label}:`.padEnd(width)}${l.value}`),
+  ];
+  const steps = poolNextSteps(notice);
+  if (steps.length > 0) {
+    body.push(
+      '',
+      notice.kind === 'release-warning' ? 'What you can do:' : 'What this means:',
+      ...steps.map((s) => `  - ${s}`)
+    );
+  }
+  body.push('', `Open in the SageMaker console: ${notice.consoleUrl}`);
+  for (const note of poolFootnotes(notice)) body.push('', note);
+  const job = printable(notice.jobName);
+  body.push(
+    '',
+    '--',
+    notice.owner.via === FALLBACK_VIA
+      ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${job}.`
+      : `Pool Warden sent this because you own ${job} (${printable(notice.owner.via)}).`
+  );
+  return { to, subject: subjectOf(notice), text: `${body.join('\n')}\n` };
+}
+
+function subjectOf(notice: PoolNotice): string {
+  const verb = SUBJECT_VERB[notice.kind];
+  const time = notice.kind === 'released' ? '' : ` ${shortTime(notice)}`;
+  const before = notice.dryRun
+    ? '[Pool Warden] Dry run: warm pool of '
+    : '[Pool Warden] Warm pool of ';
+  const after = toAscii(` ${notice.dryRun ? verb.would : verb.did}${time}`);
+  // The job name gives way, never the time: the time is what the owner must act on.
+  const job = toAscii(notice.jobName);
+  const room = MAX_SUBJECT - before.length - after.length;
+  const cut = job.length <= room ? job : `${job.slice(0, Math.max(0, room - 3))}...`;
+  return `${before}${cut}${after}`.slice(0, MAX_SUBJECT);
+}
+
+/** `11:30 CET` on the day the notice is sent; `Fri 09:00 CET` on another day. */
+function shortTime(notice: PoolNotice): string {
+  const zone = notice.owner.timeZone;
+  const [day, time] = formatTimeInZone(notice.newExpiry, zone).split(', ');
+  const [today] = formatTimeInZone(notice.createdAt, zone).split(', ');
+  return day === today ? `${time}` : `${day?.split(' ')[0]} ${time}`;
+}
+
+function toAscii(text: string): string {
+  return text.replace(/…/g, '...').replace(/[^\x20-\x7E]/g, '?');
+}
+
+export { renderPoolEmail };

@@ -1,0 +1,91 @@
+import { WardenError } from '../errors.js';
+import type { PoolAction } from '../pool/pool-record.js';
+import { evaluatePool } from './evaluate-pool.js';
+import type { StewardDeps } from './steward-deps.js';
+import { openRun } from './steward-run.js';
+
+/** The sweep runs every minute; a pool due within that minute is decided now. */
+const DUE_SLACK_MS = 60_000;
+/** Pools one run may take on; the rest wait a minute. */
+const MAX_POOLS_PER_RUN = 200;
+
+type SweepOutcome =
+  | { readonly kind: 'paused' }
+  | {
+      readonly kind: 'swept';
+      readonly due: number;
+      readonly decided: Readonly<Record<PoolAction, number>>;
+      readonly applied: number;
+      readonly gone: number;
+      readonly failed: number;
+      /** Why the circuit breaker is open, when it is. */
+      readonly breaker?: string;
+    };
+
+/**
+ * The evaluator's periodic run: every pool whose decision time has come is decided and acted
+ * on, so every tracked pool gets a decision before it expires even when its event or an
+ * earlier run was lost.
+ *
+ * 1. Stop at once when an admin paused the steward (`warden steward pause`).
+ * 2. Take the due pools from the store's index, oldest first.
+ * 3. Evaluate each; one pool's failure is logged and retried next minute (its decision time
+ *    is unchanged), never blocking the others.
+ * 4. If the run tripped the circuit breaker, persist it: it stays open until an admin resumes.
+ */
+async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<SweepOutcome> {
+  const run = await openRun(deps);
+  if (run === undefined) return { kind: 'paused' };
+  const wasTripped = run.tripped !== undefined;
+  const due = await deps.store.poolsDue(deps.clock.now() + DUE_SLACK_MS, MAX_POOLS_PER_RUN);
+  const decided: Record<PoolAction, number> = { keep: 0, extend: 0, shrink: 0, release: 0 };
+  let applied = 0;
+  let gone = 0;
+  let failed = 0;
+  for (const pool of due) {
+    if (deadline !== undefined && deps.clock.now() > deadline) break;
+    try {
+      const result = await evaluatePool(pool, deps, run);
+      if (result.kind === 'gone') gone += 1;
+      if (result.kind === 'decided') {
+        decided[result.decision.action] += 1;
+        if (result.outcome === 'applied') applied += 1;
+      }
+    } catch (error) {
+      failed += 1;
+      deps.log.warn('pool evaluation failed; retried next run', {
+        job: pool.jobName,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  if (run.tripped !== undefined && !wasTripped) {
+    const control = await deps.store.getControl();
+    await deps.store.putControl({
+      ...control,
+      breakerTrippedAt: deps.clock.now(),
+      breakerReason: run.tripped,
+    });
+    deps.log.warn('circuit breaker tripped: no more actions until an admin resumes', {
+      reason: run.tripped,
+    });
+  }
+  if (failed > 0 && failed === due.length) {
+    // Every pool failed: surface it as a failed invocation so alarms see it.
+    throw new WardenError('SWEEP_FAILED', `all ${failed} due pools failed to evaluate`, {
+      retryable: true,
+    });
+  }
+  return {
+    kind: 'swept',
+    due: due.length,
+    decided,
+    applied,
+    gone,
+    failed,
+    ...(run.tripped === undefined ? {} : { breaker: run.tripped }),
+  };
+}
+
+export type { SweepOutcome };
+export { DUE_SLACK_MS, evaluateDuePools, MAX_POOLS_PER_RUN };

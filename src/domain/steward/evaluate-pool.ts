@@ -1,0 +1,336 @@
+import { formatDuration } from '../duration.js';
+import type { TrainingJobSnapshot } from '../job/training-job.js';
+import { decide, ruleMatches } from '../policy/decide.js';
+import type { Decision } from '../policy/decision.js';
+import { emptyHistogram } from '../policy/gap-history.js';
+import type { PoolRule } from '../policy/policy.js';
+import { localTime } from '../policy/working-window.js';
+import { expiryOf, keepAliveForTarget } from '../pool/keep-alive.js';
+import {
+  type DecisionOutcome,
+  isGone,
+  type PoolRecord,
+  type PoolState,
+  withDecision,
+} from '../pool/pool-record.js';
+import { decisionEvents } from '../pool/warden-events.js';
+import { hourlyPrice } from '../pricing/price-table.js';
+import { notifyPoolChange } from './pool-notices.js';
+import { nextDecisionTime } from './pool-schedule.js';
+import type { StewardDeps } from './steward-deps.js';
+
+/** One evaluation run's shared state: the circuit breaker's count and cached team spend. */
+interface EvaluationRun {
+  actions: number;
+  /** Set once the breaker trips: no further action in this run (or later, until resumed). */
+  tripped?: string;
+  readonly spend: Map<string, { usd: number; instanceHours: number }>;
+}
+
+function newRun(): EvaluationRun {
+  return { actions: 0, spend: new Map() };
+}
+
+type PoolEvaluation =
+  | { readonly kind: 'gone'; readonly pool: PoolRecord; readonly state: PoolState }
+  | {
+      readonly kind: 'decided';
+      readonly pool: PoolRecord;
+      readonly decision: Decision;
+      readonly outcome: DecisionOutcome;
+      readonly keepAliveSeconds?: number;
+    }
+  | { readonly kind: 'conflict'; readonly pool: PoolRecord };
+
+/**
+ * Looks at one tracked pool now and acts on it under the policy.
+ *
+ * 1. Describe the job again and check it is the pool's own (ARN and creation time): a pool that
+ *    was reused or terminated meanwhile is recorded as such, with its retained cost, not raised.
+ * 2. Decide (pure), with the key's gap history and the team's spend today as context.
+ * 3. Act unless dry-run, a keep, or the circuit breaker says stop: UpdateTrainingJob with the
+ *    keep-alive that makes the pool expire at the decided time under the anchor setting.
+ * 4. Save the pool with its next decision time, audit the decision, tell the owner of a change
+ *    or a planned release, and publish the decision (and action) to EventBridge.
+ */
+async function evaluatePool(
+  tracked: PoolRecord,
+  deps: StewardDeps,
+  run: EvaluationRun
+): Promise<PoolEvaluation> {
+  const now = deps.clock.now();
+  const settings = deps.policy.settings;
+  const described = await deps.sageMaker.describeTrainingJob(tracked.jobName);
+  const refreshed = refresh(tracked, described, settings.keepAliveAnchor);
+  if (isGone(refreshed.state)) return recordGone(tracked, refreshed, deps, now);
+
+  const price = hourlyPrice(refreshed.instanceType, deps.config.prices);
+  const history = (await deps.store.getHistory(refreshed.matchKey))?.histogram ?? emptyHistogram();
+  const budgetRule = deps.policy.rules.find((r) => ruleMatches(r, refreshed));
+  const spendToday =
+    refreshed.team === undefined || budgetRule?.budget === undefined
+      ? undefined
+      : await teamSpend(refreshed.team, budgetRule, deps, run, now);
+  const siblings = (await deps.store.poolsOfKey(refreshed.matchKey)).filter(
+    (p) => p.state === 'Available' && p.endTime > refreshed.endTime
+  ).length;
+  const decision = decide(
+    refreshed,
+    {
+      history,
+      ...(price === undefined ? {} : { usdPerHour: price.usdPerHour }),
+      ...(spendToday === undefined ? {} : { spendToday }),
+      siblingsAvailable: siblings,
+    },
+    deps.policy,
+    now
+  );
+
+  let pool = refreshed;
+  let outcome: DecisionOutcome = 'no-op';
+  let reason = decision.reason;
+  let keepAliveSeconds: number | undefined;
+  if (decision.action !== 'keep') {
+    const update = keepAliveForTarget(pool.endTime, decision.until, now, settings);
+    if (update.kind === 'unreachable') {
+      outcome = 'skipped';
+      reason += `; not applied: ${update.reason}`;
+    } else if (settings.dryRun) {
+      outcome = 'dry-run';
+      keepAliveSeconds = update.seconds;
+    } else if (breakerOpen(run, deps)) {
+      outcome = 'skipped';
+      reason += `; not applied: circuit breaker (${run.tripped})`;
+    } else {
+      keepAliveSeconds = update.seconds;
+      const result = await deps.sageMaker.updateKeepAlive(pool.jobName, update.seconds);
+      run.actions += 1;
+      await countForBreaker(run, deps, now);
+      if (result.kind === 'not-updatable') {
+        // Reused or terminated between our describe and the update: learn which, calmly.
+        const again = await deps.sageMaker.describeTrainingJob(pool.jobName);
+        const after = refresh(pool, again, settings.keepAliveAnchor);
+        if (isGone(after.state)) return recordGone(tracked, after, deps, now);
+        outcome = 'failed';
+        reason += `; UpdateTrainingJob refused: ${result.reason}`;
+      } else {
+        outcome = 'applied';
+        pool = {
+          ...pool,
+          keepAliveSeconds: update.seconds,
+          updatedAt: now,
+          expiresAt: update.kind === 'release' ? now : update.expiresAt,
+          ...(update.kind === 'release' ? { state: 'Terminated' as const } : {}),
+        };
+      }
+    }
+  }
+
+  const warned = decision.warning === true && outcome === 'applied';
+  pool = withDecision(
+    {
+      ...pool,
+      ...(warned ? { releaseWarnedFor: decision.until } : {}),
+      version: tracked.version + 1,
+    },
+    {
+      at: now,
+      action: decision.action,
+      until: decision.until,
+      reason,
+      ...(decision.rule === undefined ? {} : { rule: decision.rule }),
+      outcome,
+    }
+  );
+  pool = isGone(pool.state)
+    ? withoutSchedule(pool)
+    : { ...pool, nextDecisionAt: nextDecisionTime(pool.expiresAt, decision, settings, now) };
+  if ((await deps.store.putPool(pool)) === 'conflict') return { kind: 'conflict', pool: tracked };
+
+  const finalDecision = { ...decision, reason };
+  await deps.store.audit(
+    {
+      at: now,
+      jobArn: pool.jobArn,
+      jobName: pool.jobName,
+      creationTime: pool.creationTime,
+      owner: pool.owner,
+      ...(pool.team === undefined ? {} : { team: pool.team }),
+      kind: decision.action,
+      until: decision.until,
+      ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
+      reason,
+      ...(decision.rule === undefined ? {} : { rule: decision.rule }),
+      outcome,
+    },
+    settings.auditRetentionDays
+  );
+  if (outcome === 'applied') {
+    await notifyPoolChange(
+      {
+        pool,
+        previousExpiry: refreshed.expiresAt,
+        decision: finalDecision,
+        ...(price === undefined ? {} : { price }),
+      },
+      deps
+    );
+  }
+  await publishQuietly(
+    deps,
+    decisionEvents({
+      pool,
+      previousExpiry: refreshed.expiresAt,
+      decision: finalDecision,
+      outcome,
+      dryRun: settings.dryRun,
+      at: now,
+      ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
+    })
+  );
+  return {
+    kind: 'decided',
+    pool,
+    decision: finalDecision,
+    outcome,
+    ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
+  };
+}
+
+/**
+ * The pool as SageMaker describes it now. A Describe of another job under the same name (the
+ * name was reused after DeleteTrainingJob) or of no job means the pool is gone.
+ */
+function refresh(
+  pool: PoolRecord,
+  job: TrainingJobSnapshot | undefined,
+  anchor: 'job-end' | 'update-time'
+): PoolRecord {
+  if (job === undefined || job.arn !== pool.jobArn || job.creationTime !== pool.creationTime) {
+    return { ...pool, state: 'Terminated' };
+  }
+  const status = job.warmPool?.status;
+  const state: PoolState =
+    status === 'Reused' || status === 'Terminated' || status === 'InUse' || status === 'Available'
+      ? status
+      : pool.state;
+  const keepAliveSeconds = job.keepAliveSeconds ?? pool.keepAliveSeconds;
+  const next = {
+    ...pool,
+    state,
+    keepAliveSeconds,
+    ...(job.warmPool?.reusedByJob === undefined ? {} : { reusedByJob: job.warmPool.reusedByJob }),
+  };
+  return { ...next, expiresAt: expiryOf(next, anchor) };
+}
+
+async function recordGone(
+  tracked: PoolRecord,
+  gone: PoolRecord,
+  deps: Pick<StewardDeps, 'store' | 'config' | 'policy'>,
+  now: number
+): Promise<PoolEvaluation> {
+  const pool = withoutSchedule({ ...gone, version: tracked.version + 1 });
+  if ((await deps.store.putPool(pool)) === 'conflict') return { kind: 'conflict', pool: tracked };
+  const price = hourlyPrice(pool.instanceType, deps.config.prices);
+  const retainedEnd = Math.min(now, pool.expiresAt);
+  const retainedHours = (Math.max(0, retainedEnd - pool.endTime) / 3_600_000) * pool.instanceCount;
+  if (pool.team !== undefined && retainedHours > 0) {
+    const zone = deps.policy.rules.find((r) => ruleMatches(r, pool))?.budget?.timeZone;
+    await deps.store.addSpend(
+      pool.team,
+      localTime(now, zone ?? deps.config.defaults.timeZone).date,
+      price === undefined ? 0 : retainedHours * price.usdPerHour,
+      retainedHours
+    );
+  }
+  await deps.store.audit(
+    {
+      at: now,
+      jobArn: pool.jobArn,
+      jobName: pool.jobName,
+      creationTime: pool.creationTime,
+      owner: pool.owner,
+      ...(pool.team === undefined ? {} : { team: pool.team }),
+      kind: pool.state === 'Reused' ? 'reused' : 'terminated',
+      reason:
+        pool.state === 'Reused'
+          ? `reused by ${pool.reusedByJob ?? 'a matching job'} after ${formatDuration(now - pool.endTime)} or less`
+          : `the pool ended (expired, released or gone) after about ${formatDuration(retainedEnd - pool.endTime)} idle`,
+      outcome: 'observed',
+    },
+    deps.policy.settings.auditRetentionDays
+  );
+  return { kind: 'gone', pool, state: pool.state };
+}
+
+/**
+ * The decision is already applied, saved and audited; an event bus that keeps failing after the
+ * publisher's retries must not undo that or repeat the action, so it is logged instead.
+ */
+async function publishQuietly(
+  deps: StewardDeps,
+  events: Parameters<StewardDeps['events']['publish']>[0]
+): Promise<void> {
+  try {
+    await deps.events.publish(events);
+  } catch (error) {
+    deps.log.warn('decision events not published', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+function withoutSchedule(pool: PoolRecord): PoolRecord {
+  const { nextDecisionAt: _dropped, ...rest } = pool;
+  return rest;
+}
+
+/** The team's retained spend today: pools already ended today plus live pools so far. */
+async function teamSpend(
+  team: string,
+  rule: PoolRule,
+  deps: StewardDeps,
+  run: EvaluationRun,
+  now: number
+): Promise<{ usd: number; instanceHours: number }> {
+  const cached = run.spend.get(team);
+  if (cached !== undefined) return cached;
+  const zone = rule.budget?.timeZone ?? deps.config.defaults.timeZone;
+  const today = localTime(now, zone);
+  const dayStart = now - today.minute * 60_000;
+  const recorded = await deps.store.spend(team, today.date);
+  let { usd, instanceHours } = recorded;
+  for (const pool of await deps.store.livePools()) {
+    if (pool.team !== team || pool.state !== 'Available') continue;
+    const hours =
+      (Math.max(0, Math.min(now, pool.expiresAt) - Math.max(pool.endTime, dayStart)) / 3_600_000) *
+      pool.instanceCount;
+    const price = hourlyPrice(pool.instanceType, deps.config.prices);
+    instanceHours += hours;
+    usd += price === undefined ? 0 : hours * price.usdPerHour;
+  }
+  const spend = { usd, instanceHours };
+  run.spend.set(team, spend);
+  return spend;
+}
+
+function breakerOpen(run: EvaluationRun, deps: StewardDeps): boolean {
+  if (run.tripped !== undefined) return true;
+  if (run.actions >= deps.policy.settings.maxActionsPerRun) {
+    run.tripped = `${run.actions} actions in one run reached maxActionsPerRun`;
+    return true;
+  }
+  return false;
+}
+
+async function countForBreaker(run: EvaluationRun, deps: StewardDeps, now: number): Promise<void> {
+  const hourStart = now - (now % 3_600_000);
+  const count = await deps.store.countAction(hourStart);
+  if (count >= deps.policy.settings.maxActionsPerHour && run.tripped === undefined) {
+    run.tripped = `${count} actions this hour reached maxActionsPerHour`;
+  }
+}
+
+export type { EvaluationRun, PoolEvaluation };
+export { evaluatePool, newRun, recordGone, refresh };

@@ -1,0 +1,51 @@
+import { emptyHistogram, observeGap } from '../policy/gap-history.js';
+import type { MatchKey } from '../pool/match-key.js';
+import { type KeyHistory, OPEN_ENDS_KEPT, RECENT_GAPS_KEPT } from '../ports/pool-store.js';
+
+/**
+ * How a key's gap history learns, in the service and in the backtest alike. A gap runs from a
+ * job of the key ending (its pool becoming Available) to the job that would take that pool:
+ * arrivals close open ends newest first, as SageMaker hands a new job the most recently freed
+ * pool. The history is the key's, across owners, because SageMaker lends a pool to anyone whose
+ * job matches; who left and who came are recorded beside each gap.
+ */
+
+function newKeyHistory(matchKey: MatchKey): KeyHistory {
+  return { matchKey, histogram: emptyHistogram(), recent: [], openEnds: [], version: 0 };
+}
+
+/** A job of the key arrived (was created) at `at`. Repeated events of one job count once. */
+function recordArrival(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
+  if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return history;
+  const ends = history.openEnds ?? [];
+  // The newest end before the arrival; ends after it belong to jobs that were still running.
+  let index = ends.length - 1;
+  while (index >= 0 && (ends[index]?.at ?? 0) > at) index--;
+  const taken = index >= 0 ? ends[index] : undefined;
+  if (taken === undefined) return { ...history, lastArrivalAt: at };
+  const gapMs = at - taken.at;
+  const gap = {
+    at,
+    gapMs,
+    ...(taken.owner === undefined ? {} : { previousOwner: taken.owner }),
+    ...(owner === undefined ? {} : { nextOwner: owner }),
+  };
+  return {
+    ...history,
+    lastArrivalAt: at,
+    histogram: observeGap(history.histogram, gapMs, at),
+    recent: [...history.recent, gap].slice(-RECENT_GAPS_KEPT),
+    openEnds: [...ends.slice(0, index), ...ends.slice(index + 1)],
+  };
+}
+
+/** A job of the key ended at `at` (its pool, if any, became Available). */
+function recordEnd(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
+  const ends = history.openEnds ?? [];
+  if (ends.some((end) => end.at === at)) return history;
+  const end = { at, ...(owner === undefined ? {} : { owner }) };
+  const sorted = [...ends, end].sort((a, b) => a.at - b.at);
+  return { ...history, openEnds: sorted.slice(-OPEN_ENDS_KEPT) };
+}
+
+export { newKeyHistory, recordArrival, recordEnd };

@@ -1,0 +1,125 @@
+import { WardenError } from '../errors.js';
+import { isRecord } from '../objects.js';
+import { expiryOf } from '../pool/keep-alive.js';
+import type { PoolRecord } from '../pool/pool-record.js';
+import type { IntakeDeps } from './steward-deps.js';
+
+/** An UpdateTrainingJob call as CloudTrail recorded it. */
+interface KeepAliveCall {
+  readonly jobName: string;
+  readonly keepAliveSeconds: number;
+  readonly at: number;
+  /** The caller's ARN (an IAM user or an assumed-role session). */
+  readonly callerArn: string;
+}
+
+type CallParse = { ok: true; call: KeepAliveCall } | { ok: false; reason: string };
+
+/** Reads "AWS API Call via CloudTrail" for a successful SageMaker UpdateTrainingJob with a keep-alive. */
+function parseKeepAliveCall(input: unknown): CallParse {
+  if (!isRecord(input) || !isRecord(input.detail))
+    return { ok: false, reason: 'event has no detail object' };
+  const { detail } = input;
+  if (
+    detail.eventSource !== 'sagemaker.amazonaws.com' ||
+    detail.eventName !== 'UpdateTrainingJob'
+  ) {
+    return { ok: false, reason: 'not a sagemaker.amazonaws.com UpdateTrainingJob call' };
+  }
+  if (typeof detail.errorCode === 'string') {
+    return { ok: false, reason: `the call failed (${detail.errorCode}); nothing changed` };
+  }
+  const request = isRecord(detail.requestParameters) ? detail.requestParameters : {};
+  const resources = isRecord(request.resourceConfig) ? request.resourceConfig : {};
+  const keepAlive = resources.keepAlivePeriodInSeconds;
+  const jobName = request.trainingJobName;
+  if (typeof jobName !== 'string' || jobName === '') {
+    return { ok: false, reason: 'detail.requestParameters.trainingJobName is missing' };
+  }
+  if (
+    typeof keepAlive !== 'number' ||
+    !Number.isInteger(keepAlive) ||
+    keepAlive < 0 ||
+    keepAlive > 21_600
+  ) {
+    return { ok: false, reason: 'the call did not change the keep-alive' };
+  }
+  const identity = isRecord(detail.userIdentity) ? detail.userIdentity : {};
+  const callerArn = typeof identity.arn === 'string' ? identity.arn : undefined;
+  const at = typeof detail.eventTime === 'string' ? Date.parse(detail.eventTime) : Number.NaN;
+  if (callerArn === undefined) return { ok: false, reason: 'detail.userIdentity.arn is missing' };
+  if (!Number.isFinite(at)) return { ok: false, reason: 'detail.eventTime is not a time' };
+  return { ok: true, call: { jobName, keepAliveSeconds: keepAlive, at, callerArn } };
+}
+
+type HumanUpdateOutcome =
+  | { readonly kind: 'ignored'; readonly reason: string }
+  | {
+      readonly kind: 'override';
+      readonly job: string;
+      readonly by: string;
+      readonly keepAliveSeconds: number;
+    };
+
+/**
+ * A person changed a pool's keep-alive themselves (console "Release cluster", the SDK): their
+ * choice wins over the policy for that pool, and the audit says so. Warden's own calls, seen
+ * here too, are recognised by the caller (`isWarden`) and ignored.
+ */
+async function recordHumanUpdate(
+  input: unknown,
+  deps: IntakeDeps,
+  isWarden: (callerArn: string) => boolean
+): Promise<HumanUpdateOutcome> {
+  const parsed = parseKeepAliveCall(input);
+  if (!parsed.ok) return { kind: 'ignored', reason: parsed.reason };
+  const { call } = parsed;
+  if (isWarden(call.callerArn)) return { kind: 'ignored', reason: "Warden's own update" };
+  const job = await deps.sageMaker.describeTrainingJob(call.jobName);
+  if (job?.creationTime === undefined) return { kind: 'ignored', reason: 'the job is gone' };
+  const tracked = await deps.store.getPool(job.arn, job.creationTime);
+  if (tracked === undefined)
+    return { kind: 'ignored', reason: 'Warden does not track a pool for this job' };
+  const by = call.callerArn.split('/').slice(1).join('/') || call.callerArn;
+  const updated = { ...tracked, keepAliveSeconds: call.keepAliveSeconds, updatedAt: call.at };
+  const pool: PoolRecord = {
+    ...updated,
+    expiresAt:
+      call.keepAliveSeconds === 0
+        ? call.at
+        : expiryOf(updated, deps.policy.settings.keepAliveAnchor),
+    ...(call.keepAliveSeconds === 0 ? { state: 'Terminated' as const } : {}),
+    humanOverride: { at: call.at, by, keepAliveSeconds: call.keepAliveSeconds },
+    version: tracked.version + 1,
+  };
+  if ((await deps.store.putPool(pool)) === 'conflict') {
+    // The evaluator wrote meanwhile; the event is redelivered or the next describe corrects it.
+    throw new WardenError(
+      'POOL_CONFLICT',
+      `pool ${tracked.jobName} changed while recording a manual update`,
+      {
+        retryable: true,
+      }
+    );
+  }
+  await deps.store.audit(
+    {
+      at: deps.clock.now(),
+      jobArn: pool.jobArn,
+      jobName: pool.jobName,
+      creationTime: pool.creationTime,
+      owner: pool.owner,
+      ...(pool.team === undefined ? {} : { team: pool.team }),
+      kind: 'human-override',
+      until: pool.expiresAt,
+      keepAliveSeconds: call.keepAliveSeconds,
+      reason: `${by} set the keep-alive to ${call.keepAliveSeconds} s by hand; the policy leaves this pool alone`,
+      outcome: 'observed',
+    },
+    deps.policy.settings.auditRetentionDays
+  );
+  return { kind: 'override', job: pool.jobName, by, keepAliveSeconds: call.keepAliveSeconds };
+}
+
+export type { HumanUpdateOutcome, KeepAliveCall };
+export { parseKeepAliveCall, recordHumanUpdate };

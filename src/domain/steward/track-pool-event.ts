@@ -1,0 +1,188 @@
+import { parseStateChangeEvent } from '../event/state-change-event.js';
+import { isTerminalStatus } from '../job/job-status.js';
+import type { TrainingJobSnapshot } from '../job/training-job.js';
+import { resolveOwner } from '../owner/resolve-owner.js';
+import { type MatchKey, matchKeyOf } from '../pool/match-key.js';
+import { poolId } from '../pool/pool-record.js';
+import type { KeyHistory } from '../ports/pool-store.js';
+import { recordGone, refresh } from './evaluate-pool.js';
+import { newKeyHistory, recordArrival, recordEnd } from './key-history.js';
+import { ownerOfJob, poolFromJob } from './pool-from-job.js';
+import type { IntakeDeps } from './steward-deps.js';
+
+type IntakeOutcome =
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | { readonly kind: 'ignored'; readonly job: string; readonly reason: string }
+  /** A job of a key started: its gap was learnt and older pools of the key checked for reuse. */
+  | {
+      readonly kind: 'arrival';
+      readonly job: string;
+      readonly checked: number;
+      readonly gone: number;
+    }
+  /** A job ended without an Available pool. */
+  | { readonly kind: 'no-pool'; readonly job: string; readonly reason: string }
+  /** A pool is now tracked and due: the evaluator decides on it within a minute. */
+  | { readonly kind: 'tracked'; readonly job: string; readonly expiresAt: number };
+
+/** How many of a key's pools an arrival re-describes, newest first (bounds the API calls). */
+const REUSE_CHECKS = 3;
+/** DescribeTrainingJob briefly omits WarmPoolStatus right after a job ends. */
+const DESCRIBE_BACKOFF_MS = 1000;
+const HISTORY_WRITE_ATTEMPTS = 3;
+
+/**
+ * The pool intake: every training-job status change, on its own rule and function so pool
+ * tracking never waits behind Slack retries.
+ *
+ * 1. Parse; park and reject what cannot be read.
+ * 2. A job starting (InProgress) is an arrival on its match key: learn the gap since the key's
+ *    newest pool became free, and check the key's Available pools, since no event says one
+ *    was reused.
+ * 3. A job that ended: describe it (same job only), record the end on its key, and if its warm
+ *    pool is Available, track the pool, due at once: the evaluator (every minute) decides on it,
+ *    so this function needs no notice or event-bus clients and stays small.
+ */
+async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeOutcome> {
+  const parsed = parseStateChangeEvent(input);
+  if (!parsed.ok) {
+    await deps.parked.park({ reason: parsed.reason, receivedAt: deps.clock.now(), event: input });
+    return { kind: 'rejected', reason: parsed.reason };
+  }
+  const { event } = parsed;
+  const job = event.job;
+  if (job.status === 'InProgress') return arrival(job, event.tags, deps);
+  if (!isTerminalStatus(job.status)) {
+    return {
+      kind: 'ignored',
+      job: job.name,
+      reason: `status ${job.status} says nothing about pools`,
+    };
+  }
+
+  const described = await describeSameJob(job, deps);
+  const snapshot: TrainingJobSnapshot = { ...job, ...described, status: job.status };
+  const { owner, tags } = await ownerOfJob(snapshot, event.tags, deps);
+  const key = matchKeyOf(snapshot);
+  if (snapshot.endTime !== undefined) {
+    const endTime = snapshot.endTime;
+    await updateHistory(key, (h) => recordEnd(h, endTime, owner.id), deps);
+  }
+  const now = deps.clock.now();
+  const made = poolFromJob(
+    snapshot,
+    event.region,
+    owner,
+    tags,
+    deps.config,
+    deps.policy.settings.keepAliveAnchor,
+    now
+  );
+  if (!made.ok) return { kind: 'no-pool', job: job.name, reason: made.reason };
+  const { pool } = made;
+  if ((await deps.store.getPool(pool.jobArn, pool.creationTime)) !== undefined) {
+    return { kind: 'ignored', job: job.name, reason: 'duplicate: the pool is already tracked' };
+  }
+  if ((await deps.store.putPool(pool)) === 'conflict') {
+    return { kind: 'ignored', job: job.name, reason: 'duplicate: the pool is already tracked' };
+  }
+  await deps.store.audit(
+    {
+      at: now,
+      jobArn: pool.jobArn,
+      jobName: pool.jobName,
+      creationTime: pool.creationTime,
+      owner: pool.owner,
+      ...(pool.team === undefined ? {} : { team: pool.team }),
+      kind: 'tracked',
+      until: pool.expiresAt,
+      keepAliveSeconds: pool.keepAliveSeconds,
+      reason: `warm pool Available until the job's keep-alive of ${pool.keepAliveSeconds} s runs out`,
+      outcome: 'observed',
+    },
+    deps.policy.settings.auditRetentionDays
+  );
+  deps.log.info('pool tracked', { pool: poolId(pool), owner: pool.owner, key });
+  return { kind: 'tracked', job: job.name, expiresAt: pool.expiresAt };
+}
+
+async function arrival(
+  job: TrainingJobSnapshot,
+  tags: Readonly<Record<string, string>> | undefined,
+  deps: IntakeDeps
+): Promise<IntakeOutcome> {
+  const key = matchKeyOf(job);
+  const at = job.creationTime ?? job.startTime;
+  if (at === undefined) return { kind: 'ignored', job: job.name, reason: 'no creation time' };
+  // Tags and the role map only: an arrival must stay cheap, and the next owner is a signal.
+  const owner = resolveOwner(
+    { tags: tags ?? {}, ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }) },
+    deps.config
+  );
+  await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps);
+
+  const candidates = (await deps.store.poolsOfKey(key))
+    .filter((p) => p.state === 'Available' && p.endTime <= at && p.jobArn !== job.arn)
+    .sort((a, b) => b.endTime - a.endTime)
+    .slice(0, REUSE_CHECKS);
+  let gone = 0;
+  const now = deps.clock.now();
+  for (const pool of candidates) {
+    const described = await deps.sageMaker.describeTrainingJob(pool.jobName);
+    const refreshed = refresh(pool, described, deps.policy.settings.keepAliveAnchor);
+    if (refreshed.state === 'Reused' || refreshed.state === 'Terminated') {
+      await recordGone(pool, refreshed, deps, now);
+      gone += 1;
+    }
+  }
+  return { kind: 'arrival', job: job.name, checked: candidates.length, gone };
+}
+
+/**
+ * DescribeTrainingJob of the event's job, retried with backoff while the pool status is
+ * missing. An answer for another job of the same name (reused after DeleteTrainingJob) is not
+ * this job's and is dropped.
+ */
+async function describeSameJob(
+  job: TrainingJobSnapshot,
+  deps: IntakeDeps
+): Promise<TrainingJobSnapshot | undefined> {
+  const attempts = deps.config.notices.describeAttempts;
+  let described: TrainingJobSnapshot | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    described = await deps.sageMaker.describeTrainingJob(job.name);
+    if (described === undefined) return undefined;
+    if (
+      described.arn !== job.arn ||
+      (job.creationTime !== undefined && described.creationTime !== job.creationTime)
+    ) {
+      deps.log.warn('DescribeTrainingJob answered for another job of the same name', {
+        job: job.name,
+      });
+      return undefined;
+    }
+    const keepAlive = described.keepAliveSeconds ?? job.keepAliveSeconds ?? 0;
+    if (described.warmPool !== undefined || keepAlive === 0) return described;
+    if (attempt < attempts) await deps.clock.sleep(DESCRIBE_BACKOFF_MS * 2 ** (attempt - 1));
+  }
+  return described;
+}
+
+/** Read-modify-write of a key's history under optimistic concurrency. */
+async function updateHistory(
+  key: MatchKey,
+  change: (history: KeyHistory) => KeyHistory,
+  deps: IntakeDeps
+): Promise<void> {
+  for (let attempt = 1; attempt <= HISTORY_WRITE_ATTEMPTS; attempt++) {
+    const current = (await deps.store.getHistory(key)) ?? newKeyHistory(key);
+    const next = change(current);
+    if (next === current) return;
+    if ((await deps.store.putHistory({ ...next, version: current.version + 1 })) === 'ok') return;
+  }
+  // Losing one gap to a write race costs a little accuracy, never a decision.
+  deps.log.warn('gap history not updated after concurrent writes', { key });
+}
+
+export type { IntakeOutcome };
+export { describeSameJob, trackPoolEvent, updateHistory };

@@ -1,0 +1,45 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { logger } from '../adapters/logging/logger.js';
+import { isRecord } from '../domain/objects.js';
+import {
+  type HumanUpdateOutcome,
+  recordHumanUpdate,
+} from '../domain/steward/record-human-update.js';
+import type { IntakeDeps } from '../domain/steward/steward-deps.js';
+import { type IntakeOutcome, trackPoolEvent } from '../domain/steward/track-pool-event.js';
+import { logFailure } from './middleware/log-failure.js';
+import { once } from './once.js';
+import { intakeDeps, isWardenCaller } from './steward-lambda-deps.js';
+
+/**
+ * EventBridge → every "SageMaker Training Job State Change", and CloudTrail's record of
+ * UpdateTrainingJob calls → the pool records and the keys' gap histories. Separate from the
+ * finish notice, so pool tracking never waits behind Slack retries.
+ */
+function createHandler(
+  loadDeps: () => Promise<IntakeDeps>,
+  isWarden: (callerArn: string) => boolean,
+  log: Logger = logger
+) {
+  const deps = once(loadDeps);
+  return middy(async (event: unknown): Promise<IntakeOutcome | HumanUpdateOutcome> => {
+    const detail = isRecord(event) && isRecord(event.detail) ? event.detail : undefined;
+    if (typeof detail?.TrainingJobArn === 'string')
+      log.appendKeys({ jobArn: detail.TrainingJobArn });
+    const outcome =
+      isRecord(event) && event['detail-type'] === 'AWS API Call via CloudTrail'
+        ? await recordHumanUpdate(event, await deps(), isWarden)
+        : await trackPoolEvent(event, await deps());
+    if (outcome.kind === 'rejected') log.error('event rejected and parked', { outcome });
+    else log.info('event handled', { outcome });
+    return outcome;
+  })
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(logFailure(log));
+}
+
+const handler = createHandler(intakeDeps, isWardenCaller());
+
+export { createHandler, handler };

@@ -1,0 +1,87 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
+import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
+import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
+import { DynamoPoolStore } from '../adapters/aws/dynamo-pool-store.js';
+import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
+import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
+import { SdkSageMakerGateway } from '../adapters/aws/sagemaker-gateway.js';
+import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
+import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
+import { systemClock } from '../adapters/clock/system-clock.js';
+import { logger } from '../adapters/logging/logger.js';
+import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
+import { compilePolicy } from '../domain/config/compile-policy.js';
+import { ConfigError } from '../domain/errors.js';
+import type { IntakeDeps, StewardDeps } from '../domain/steward/steward-deps.js';
+import { loadBundledConfig } from './bundled-config.js';
+
+/** SageMaker's control plane throttles as a matter of course (reference §6). */
+const CLIENT_OPTIONS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
+
+/** Wires the pool intake and the reconciliation: SageMaker and the table, nothing else. */
+async function intakeDeps(): Promise<IntakeDeps> {
+  const tableName = requiredEnv('WARDEN_TABLE');
+  const config = await loadBundledConfig();
+  const dynamo = new DynamoDBClient(CLIENT_OPTIONS);
+  return {
+    config,
+    policy: compilePolicy(config),
+    clock: systemClock,
+    sageMaker: new SdkSageMakerGateway(new SageMakerClient(CLIENT_OPTIONS)),
+    store: new DynamoPoolStore(dynamo, { tableName, clock: systemClock, log: logger }),
+    callers: new DynamoCallerRegistry(dynamo, tableName),
+    parked: new DynamoParkedEvents(dynamo, tableName),
+    log: logger,
+  };
+}
+
+/** Wires the evaluator: everything the intake has, plus notices and the event bus. */
+async function stewardDeps(): Promise<StewardDeps> {
+  const env = readLambdaEnv();
+  const base = await intakeDeps();
+  const dynamo = new DynamoDBClient(CLIENT_OPTIONS);
+  const secrets = new SecretsManagerSlackSecrets(
+    new SecretsManagerClient(CLIENT_OPTIONS),
+    env.slackSecretId,
+    systemClock
+  );
+  return {
+    ...base,
+    ledger: new DynamoNoticeLedger(dynamo, {
+      tableName: env.tableName,
+      leaseMs: env.noticeLeaseMs,
+    }),
+    email: new SnsEmailSender(new SNSClient(CLIENT_OPTIONS), env.emailTopicArn),
+    slack: new HttpSlackSender({
+      secrets,
+      sleep: systemClock.sleep,
+      ...(env.slackApiBase === undefined ? {} : { apiBase: env.slackApiBase }),
+    }),
+    events: new EventBridgePublisher(new EventBridgeClient(CLIENT_OPTIONS), systemClock),
+  };
+}
+
+/**
+ * Recognises Warden's own UpdateTrainingJob calls in CloudTrail: they come from the
+ * evaluator's role (`WARDEN_STEWARD_ROLE`, a role name), as an assumed-role session.
+ */
+function isWardenCaller(env: NodeJS.ProcessEnv = process.env): (callerArn: string) => boolean {
+  const role = env.WARDEN_STEWARD_ROLE;
+  if (role === undefined || role === '') return () => false;
+  return (arn) => arn.split('/')[1] === role && arn.includes(':assumed-role/');
+}
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (value === undefined || value === '') {
+    throw new ConfigError([`environment variable ${name} is not set`]);
+  }
+  return value;
+}
+
+export { intakeDeps, isWardenCaller, stewardDeps };
