@@ -2,7 +2,16 @@ import type { StateChangeEvent } from '../domain/event/state-change-event.js';
 import type { Tags } from '../domain/event/tags.js';
 import { isTerminalStatus } from '../domain/job/job-status.js';
 import type { TrainingJobSnapshot } from '../domain/job/training-job.js';
-import type { SageMakerGateway } from '../domain/ports/sagemaker-gateway.js';
+import { dropUndefined } from '../domain/objects.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type {
+  ListTrainingJobsQuery,
+  PoolGateway,
+  TrainingJobPage,
+  UpdateOutcome,
+} from '../domain/ports/sagemaker-gateway.js';
+import { type SimJobSpec, SimulatedSageMaker } from './simulated-sagemaker.js';
+import { VirtualClock } from './virtual-clock.js';
 
 /** A recorded DescribeTrainingJob answer, plus the job's tags for ListTags. */
 interface DescribeFixture {
@@ -11,43 +20,113 @@ interface DescribeFixture {
 }
 
 /**
- * SageMaker for `warden replay`: it answers from describe fixtures when it has one for the job,
- * otherwise from the newest event seen for it, so a replay needs nothing but the events.
+ * SageMaker for `warden replay`: the simulator, fed by the events as they are replayed, so a
+ * job that asked for keep-alive leaves a pool with an expiry and billable time even though
+ * events carry neither. A describe fixture, when given, is the answer for its job (it is what
+ * SageMaker really said); its configuration also fills in what the events leave out.
  */
-class ReplaySageMaker implements SageMakerGateway {
-  private readonly seen = new Map<string, { job: TrainingJobSnapshot; tags?: Tags }>();
+class ReplaySageMaker implements PoolGateway {
+  /** The simulated world behind the replay, for the steward and for reports. */
+  readonly simulator: SimulatedSageMaker;
+  private readonly clock: Clock;
+  private readonly ownClock: VirtualClock | undefined;
 
-  constructor(private readonly fixtures: ReadonlyMap<string, DescribeFixture> = new Map()) {}
+  constructor(
+    private readonly fixtures: ReadonlyMap<string, DescribeFixture> = new Map(),
+    clock?: Clock
+  ) {
+    this.ownClock = clock === undefined ? new VirtualClock() : undefined;
+    this.clock = clock ?? (this.ownClock as VirtualClock);
+    this.simulator = new SimulatedSageMaker({ clock: this.clock });
+  }
 
-  /** Records what an event says about its job, as SageMaker would know it by then. */
+  /**
+   * Plays what an event says into the simulator: the job is created, started and ended at the
+   * event's times. An event for a job that already ended changes nothing, so late, duplicate
+   * and out-of-order events never roll a finished job back.
+   */
   observe(event: StateChangeEvent): void {
-    const previous = this.seen.get(event.job.name)?.job;
-    // A late non-terminal event must not roll a finished job back, here as in SageMaker.
-    const regresses =
-      previous !== undefined &&
-      isTerminalStatus(previous.status) &&
-      !isTerminalStatus(event.job.status);
-    const older = (previous?.lastModifiedTime ?? 0) > (event.job.lastModifiedTime ?? 0);
-    if (!regresses && !older) {
-      this.seen.set(event.job.name, {
-        job: event.job,
-        ...(event.tags ? { tags: event.tags } : {}),
-      });
+    const { job } = event;
+    const at = event.time ?? job.lastModifiedTime ?? job.endTime ?? this.clock.now();
+    this.ownClock?.advanceTo(at);
+    const fixture = this.fixtures.get(job.name)?.job;
+    const known = this.simulator.job(job.name);
+    if (known === undefined) {
+      this.simulator.submit(specOf(job, fixture, event.tags ?? this.fixtures.get(job.name)?.tags));
+    } else if (event.tags !== undefined) {
+      this.simulator.tag(job.name, event.tags);
+    }
+    if (known !== undefined && known.status !== 'InProgress') return;
+
+    const terminal = isTerminalStatus(job.status);
+    if (known?.startTime === undefined && (job.startTime !== undefined || terminal)) {
+      const startedAt = job.startTime ?? job.creationTime ?? job.endTime ?? at;
+      this.simulator.start(job.name, startedAt);
+    }
+    if (isTerminalStatus(job.status)) {
+      const endedAt = job.endTime ?? job.lastModifiedTime ?? at;
+      // A fixture is what SageMaker said about the finished job: whether it kept a pool (a
+      // quota of 0 keeps none) and what it billed. The simulated world must agree with it.
+      const said = fixture !== undefined && isTerminalStatus(fixture.status) ? fixture : undefined;
+      this.simulator.end(
+        job.name,
+        job.status,
+        endedAt,
+        dropUndefined({
+          failureReason: job.failureReason,
+          secondaryStatus: job.secondaryStatus,
+          trainingSeconds: job.trainingSeconds ?? said?.trainingSeconds,
+          billableSeconds: job.billableSeconds ?? said?.billableSeconds,
+          retainPool: said === undefined ? undefined : said.warmPool !== undefined,
+        })
+      );
     }
   }
 
   async describeTrainingJob(name: string): Promise<TrainingJobSnapshot | undefined> {
-    return this.fixtures.get(name)?.job ?? this.seen.get(name)?.job;
+    return this.fixtures.get(name)?.job ?? this.simulator.describeTrainingJob(name);
   }
 
   async listTags(jobArn: string): Promise<Tags> {
-    for (const source of [this.fixtures, this.seen]) {
-      for (const entry of source.values()) {
-        if (entry.job.arn === jobArn && entry.tags) return entry.tags;
-      }
+    for (const entry of this.fixtures.values()) {
+      if (entry.job.arn === jobArn && entry.tags) return entry.tags;
     }
-    return {};
+    return this.simulator.listTags(jobArn);
   }
+
+  listTrainingJobs(query: ListTrainingJobsQuery): Promise<TrainingJobPage> {
+    return this.simulator.listTrainingJobs(query);
+  }
+
+  updateKeepAlive(name: string, keepAliveSeconds: number): Promise<UpdateOutcome> {
+    return this.simulator.updateKeepAlive(name, keepAliveSeconds);
+  }
+}
+
+/** The CreateTrainingJob an event implies; a fixture's configuration wins where it has one. */
+function specOf(
+  job: TrainingJobSnapshot,
+  fixture: TrainingJobSnapshot | undefined,
+  tags: Tags | undefined
+): SimJobSpec {
+  const known = { ...job, ...fixture };
+  return dropUndefined({
+    name: job.name,
+    arn: job.arn,
+    creationTime: job.creationTime ?? job.startTime ?? job.endTime ?? known.creationTime,
+    roleArn: known.roleArn,
+    instanceType: known.instanceType,
+    instanceCount: known.instanceCount,
+    volumeSizeGb: known.volumeSizeGb,
+    volumeKmsKeyId: known.volumeKmsKeyId,
+    subnets: known.subnets,
+    securityGroupIds: known.securityGroupIds,
+    networkIsolation: known.networkIsolation,
+    interContainerEncryption: known.interContainerEncryption,
+    keepAliveSeconds: known.keepAliveSeconds,
+    managedSpot: known.managedSpot,
+    tags,
+  });
 }
 
 export type { DescribeFixture };

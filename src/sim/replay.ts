@@ -41,7 +41,7 @@ interface ReplaySession {
  */
 function startReplay(options: ReplayOptions): ReplaySession {
   const clock = new VirtualClock();
-  const sageMaker = new ReplaySageMaker(options.fixtures);
+  const sageMaker = new ReplaySageMaker(options.fixtures, clock);
   const outbox = new Outbox({
     dir: options.outboxDir,
     from: options.config.notices.emailFrom,

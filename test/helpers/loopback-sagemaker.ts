@@ -1,3 +1,11 @@
+import { parseTimestamp } from '../../src/domain/event/timestamp.js';
+import { isRecord } from '../../src/domain/objects.js';
+import {
+  type SimOperation,
+  SimulatedSageMaker,
+  type SimulatedSageMakerOptions,
+} from '../../src/sim/simulated-sagemaker.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import { type AwsJsonReply, awsError, LoopbackAwsJson } from './loopback-aws-json.js';
 
 interface Tag {
@@ -5,8 +13,12 @@ interface Tag {
   readonly Value: string;
 }
 
-/** ListTags takes MaxResults up to 100. */
-const MAX_TAG_RESULTS = 100;
+const OPERATIONS: readonly SimOperation[] = [
+  'DescribeTrainingJob',
+  'ListTags',
+  'ListTrainingJobs',
+  'UpdateTrainingJob',
+];
 
 /** SageMaker's answer for an unknown training job, word for word. */
 function notFound(): AwsJsonReply {
@@ -14,83 +26,64 @@ function notFound(): AwsJsonReply {
 }
 
 /**
- * The SageMaker control plane's `DescribeTrainingJob` and `ListTags` on loopback, in the AWS
- * JSON 1.1 wire format (timestamps are epoch seconds). Jobs are stored as DescribeTrainingJob
- * answers; tags come back in pages of at most `tagPageSize`, linked by `NextToken`.
+ * The SageMaker control plane on loopback, in the AWS JSON 1.1 wire format (timestamps are
+ * epoch seconds): an HTTP shell over the project's one simulator, so the SDK adapter and the
+ * in-process path get the same answers. Time is a VirtualClock the test moves; faults can be
+ * scripted per operation through `service` ahead of the simulator's answers.
  */
 class LoopbackSageMaker {
-  private readonly jobs = new Map<string, Record<string, unknown>>();
-  private readonly tags = new Map<string, readonly Tag[]>();
-
   private constructor(
     readonly service: LoopbackAwsJson,
-    private readonly tagPageSize: number
+    readonly simulator: SimulatedSageMaker,
+    readonly clock: VirtualClock
   ) {}
 
-  static async start(options: { tagPageSize?: number } = {}): Promise<LoopbackSageMaker> {
-    let fake: LoopbackSageMaker | undefined;
-    const service = await LoopbackAwsJson.start('SageMaker', {
-      DescribeTrainingJob: (input) => fake?.describe(input) ?? notFound(),
-      ListTags: (input) => fake?.listTags(input) ?? notFound(),
-    });
-    fake = new LoopbackSageMaker(service, options.tagPageSize ?? MAX_TAG_RESULTS);
-    return fake;
+  static async start(
+    options: Partial<Omit<SimulatedSageMakerOptions, 'clock'>> & { clock?: VirtualClock } = {}
+  ): Promise<LoopbackSageMaker> {
+    const clock = options.clock ?? new VirtualClock();
+    const simulator = new SimulatedSageMaker({ ...options, clock });
+    const service = await LoopbackAwsJson.start(
+      'SageMaker',
+      Object.fromEntries(
+        OPERATIONS.map((operation) => [
+          operation,
+          (input: Record<string, unknown>) => simulator.handle(operation, input),
+        ])
+      )
+    );
+    return new LoopbackSageMaker(service, simulator, clock);
   }
 
   get endpoint(): string {
     return this.service.endpoint;
   }
 
-  /** Stores a job as its DescribeTrainingJob answer, with the tags ListTags returns for it. */
+  /**
+   * Loads a job as its DescribeTrainingJob answer says, with the tags ListTags returns for it.
+   * The clock moves to when that answer was true (its LastModifiedTime, or end + retained time
+   * for a pool that is still Available), so the shell answers it back as it was recorded.
+   */
   addJob(describe: Record<string, unknown>, tags: readonly Tag[] = []): void {
-    this.jobs.set(String(describe.TrainingJobName), describe);
-    this.tags.set(String(describe.TrainingJobArn), tags);
+    this.clock.advanceTo(answeredAt(describe));
+    this.simulator.load(describe, tags);
   }
 
   async stop(): Promise<void> {
     await this.service.stop();
   }
-
-  private describe(input: Record<string, unknown>): AwsJsonReply {
-    const job = this.jobs.get(String(input.TrainingJobName));
-    return job === undefined ? notFound() : { status: 200, body: job };
-  }
-
-  private listTags(input: Record<string, unknown>): AwsJsonReply {
-    const tags = this.tags.get(String(input.ResourceArn));
-    if (tags === undefined) return notFound();
-    const max = input.MaxResults === undefined ? 50 : Number(input.MaxResults);
-    if (!Number.isInteger(max) || max < 1 || max > MAX_TAG_RESULTS) {
-      return awsError(
-        400,
-        'ValidationException',
-        `1 validation error detected: Value '${String(input.MaxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100`
-      );
-    }
-    const start = input.NextToken === undefined ? 0 : Number(fromToken(String(input.NextToken)));
-    if (!Number.isInteger(start) || start < 0 || start > tags.length) {
-      return awsError(400, 'ValidationException', 'Invalid pagination token');
-    }
-    const end = Math.min(start + Math.min(max, this.tagPageSize), tags.length);
-    return {
-      status: 200,
-      body: {
-        Tags: tags.slice(start, end),
-        ...(end < tags.length ? { NextToken: toToken(String(end)) } : {}),
-      },
-    };
-  }
 }
 
-/** Pagination tokens are opaque to callers. */
-function toToken(offset: string): string {
-  return Buffer.from(`tags:${offset}`).toString('base64');
-}
-
-function fromToken(token: string): string {
-  return Buffer.from(token, 'base64')
-    .toString('utf8')
-    .replace(/^tags:/, '');
+function answeredAt(describe: Record<string, unknown>): number {
+  const time = (key: string) => parseTimestamp(describe[key]) ?? 0;
+  const pool = isRecord(describe.WarmPoolStatus) ? describe.WarmPoolStatus : {};
+  const retained = Number(pool.ResourceRetainedBillableTimeInSeconds ?? 0);
+  const freedAt = time('TrainingEndTime');
+  const poolTime =
+    pool.Status === 'Available' && freedAt > 0 && Number.isFinite(retained)
+      ? freedAt + retained * 1000
+      : 0;
+  return Math.max(time('LastModifiedTime'), freedAt, poolTime);
 }
 
 export type { Tag };

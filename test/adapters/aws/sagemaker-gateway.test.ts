@@ -3,6 +3,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SdkSageMakerGateway } from '../../../src/adapters/aws/sagemaker-gateway.js';
 import { DependencyError } from '../../../src/domain/errors.js';
+import { T0 } from '../../helpers/factories.js';
 import { awsError, internalFailure, throttling } from '../../helpers/loopback-aws-json.js';
 import { loopbackClientConfig } from '../../helpers/loopback-http.js';
 import { LoopbackSageMaker, type Tag } from '../../helpers/loopback-sagemaker.js';
@@ -102,6 +103,10 @@ describe('sagemaker-gateway', () => {
         instanceType: 'ml.g5.2xlarge',
         instanceCount: 1,
         keepAliveSeconds: 1800,
+        volumeSizeGb: 100,
+        networkIsolation: false,
+        interContainerEncryption: false,
+        managedSpot: false,
         warmPool: { status: 'Available', retainedBillableSeconds: 120 },
         creationTime: 1795165842417,
         startTime: 1795166142000,
@@ -270,6 +275,230 @@ describe('sagemaker-gateway', () => {
       // Assess
       expect(job?.name).toBe('resnet-sweep-017');
       expect(sagemaker.service.callsTo('DescribeTrainingJob')).toHaveLength(1);
+    });
+  });
+
+  describe('warm-pool calls', () => {
+    const MIN = 60_000;
+    const ROLE = 'arn:aws:iam::111122223333:role/VisionTraining';
+    let shell: LoopbackSageMaker;
+    let poolClient: SageMakerClient;
+    let pools: SdkSageMakerGateway;
+
+    /** A job of the shell's world that ran an hour and ended at T0, with a 30 min keep-alive. */
+    function ended(name: string, spec: { volumeSizeGb?: number } = {}) {
+      shell.simulator.submit({
+        name,
+        roleArn: ROLE,
+        instanceType: 'ml.g5.2xlarge',
+        keepAliveSeconds: 1800,
+        creationTime: T0 - 70 * MIN,
+        ...spec,
+      });
+      shell.simulator.start(name, T0 - 60 * MIN);
+      shell.simulator.end(name, 'Completed', T0);
+    }
+
+    beforeEach(async () => {
+      shell = await LoopbackSageMaker.start({ rateLimits: { UpdateTrainingJob: 1 } });
+      shell.clock.advanceTo(T0);
+      poolClient = new SageMakerClient({
+        ...loopbackClientConfig(shell.endpoint),
+        // The backoff passes in the shell's virtual time, so its rate limit refills at once.
+        retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, () => {
+          shell.clock.advanceTo(shell.clock.now() + 1000);
+          return 0;
+        }),
+      });
+      pools = new SdkSageMakerGateway(poolClient);
+    });
+
+    afterEach(async () => {
+      poolClient.destroy();
+      await shell.stop();
+    });
+
+    describe('listTrainingJobs', () => {
+      it('asks for 100 per page with the filters and maps each summary', async () => {
+        // Prepare
+        ended('a');
+        ended('b', { volumeSizeGb: 1 });
+        shell.clock.advanceTo(T0 + 5 * MIN);
+
+        // Act
+        const page = await pools.listTrainingJobs({
+          warmPoolStatus: 'Available',
+          createdAfter: T0 - 24 * 60 * MIN,
+        });
+
+        // Assess
+        expect(page).toEqual({
+          jobs: ['a', 'b'].map((name) => ({
+            name,
+            arn: `arn:aws:sagemaker:us-east-1:111122223333:training-job/${name}`,
+            creationTime: T0 - 70 * MIN,
+            status: 'Completed',
+            endTime: T0,
+            warmPoolStatus: 'Available',
+          })),
+        });
+        const [call] = shell.service.callsTo('ListTrainingJobs');
+        expect(call?.input).toEqual({
+          MaxResults: 100,
+          WarmPoolStatusEquals: 'Available',
+          CreationTimeAfter: (T0 - 24 * 60 * MIN) / 1000,
+        });
+      });
+
+      it('returns short and empty pages, as SageMaker filters after paging', async () => {
+        // Prepare
+        ended('a', { volumeSizeGb: 1 });
+        shell.simulator.submit({ name: 'b', roleArn: ROLE, instanceType: 'ml.g5.2xlarge' });
+        ended('c');
+        ended('d', { volumeSizeGb: 2 });
+        await pools.updateKeepAlive('a', 0);
+        shell.clock.advanceTo(T0 + 5 * MIN);
+
+        // Act
+        const first = await pools.listTrainingJobs({ warmPoolStatus: 'Terminated', maxResults: 2 });
+        const second = await pools.listTrainingJobs({
+          warmPoolStatus: 'Terminated',
+          maxResults: 2,
+          nextToken: first.nextToken,
+        });
+
+        // Assess
+        expect(first.jobs.map((j) => j.name)).toEqual(['a']);
+        expect(first.nextToken).toEqual(expect.any(String));
+        expect(second).toEqual({ jobs: [] });
+      });
+
+      it('throws a non-retryable DependencyError when SageMaker rejects the token', async () => {
+        // Act
+        const error = await pools
+          .listTrainingJobs({ nextToken: 'forged' })
+          .catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(DependencyError);
+        expect(error).toMatchObject({ retryable: false });
+        expect((error as Error).message).toContain(
+          'ListTrainingJobs failed: ValidationException: Invalid pagination token'
+        );
+        expect(shell.service.callsTo('ListTrainingJobs')).toHaveLength(1);
+      });
+    });
+
+    describe('updateKeepAlive', () => {
+      it('sends UpdateTrainingJob with the new keep-alive and the pool then lasts longer', async () => {
+        // Prepare
+        ended('a');
+        shell.clock.advanceTo(T0 + 10 * MIN);
+
+        // Act
+        const outcome = await pools.updateKeepAlive('a', 3600);
+
+        // Assess
+        expect(outcome).toEqual({ kind: 'updated' });
+        const [call] = shell.service.callsTo('UpdateTrainingJob');
+        expect(call?.headers['x-amz-target']).toBe('SageMaker.UpdateTrainingJob');
+        expect(call?.input).toEqual({
+          TrainingJobName: 'a',
+          ResourceConfig: { KeepAlivePeriodInSeconds: 3600 },
+        });
+        expect(shell.simulator.job('a')?.warmPool?.expiresAt).toBe(T0 + 60 * MIN);
+        expect((await pools.describeTrainingJob('a'))?.keepAliveSeconds).toBe(3600);
+      });
+
+      it('throws a non-retryable DependencyError, without retrying, for an out-of-range value', async () => {
+        // Prepare
+        ended('a');
+
+        // Act
+        const error = await pools.updateKeepAlive('a', 7200).catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(DependencyError);
+        expect(error).toMatchObject({ retryable: false });
+        expect((error as Error).message).toContain(
+          "UpdateTrainingJob failed: ValidationException: 1 validation error detected: Value '7200' at 'resourceConfig.keepAlivePeriodInSeconds'"
+        );
+        expect(shell.service.callsTo('UpdateTrainingJob')).toHaveLength(1);
+        expect(shell.simulator.job('a')?.warmPool?.status).toBe('Available');
+      });
+
+      it('answers not-updatable when the pool was reused', async () => {
+        // Prepare
+        ended('a');
+        shell.simulator.submit({ name: 'b', roleArn: ROLE, instanceType: 'ml.g5.2xlarge' });
+        shell.simulator.start('b', T0 + MIN);
+
+        // Act
+        const outcome = await pools.updateKeepAlive('a', 600);
+
+        // Assess
+        expect(outcome).toEqual({
+          kind: 'not-updatable',
+          reason: expect.stringContaining('cannot be updated: its status is Reused'),
+        });
+      });
+
+      it('answers not-updatable when the job is unknown, as ValidationException or ResourceNotFound', async () => {
+        // Prepare
+        shell.service.fail(
+          'UpdateTrainingJob',
+          awsError(400, 'ResourceNotFound', 'Training job gone does not exist.')
+        );
+
+        // Act
+        const modeled = await pools.updateKeepAlive('gone', 600);
+        const inPractice = await pools.updateKeepAlive('gone', 600);
+
+        // Assess
+        expect(modeled).toEqual({
+          kind: 'not-updatable',
+          reason: 'Training job gone does not exist.',
+        });
+        expect(inPractice).toEqual({
+          kind: 'not-updatable',
+          reason: 'Requested resource not found.',
+        });
+      });
+
+      it('succeeds through the SDK retry when the rate limit throttles the call', async () => {
+        // Prepare
+        ended('a');
+        ended('b', { volumeSizeGb: 1 });
+        await pools.updateKeepAlive('a', 600);
+
+        // Act
+        const outcome = await pools.updateKeepAlive('b', 600);
+
+        // Assess
+        expect(outcome).toEqual({ kind: 'updated' });
+        expect(shell.simulator.stats()).toMatchObject({
+          calls: { UpdateTrainingJob: 3 },
+          throttled: { UpdateTrainingJob: 1 },
+        });
+      });
+
+      it('throws a retryable DependencyError when SageMaker keeps failing with 500', async () => {
+        // Prepare
+        ended('a');
+        shell.service.fail(
+          'UpdateTrainingJob',
+          ...Array.from({ length: MAX_ATTEMPTS }, internalFailure)
+        );
+
+        // Act
+        const error = await pools.updateKeepAlive('a', 600).catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(DependencyError);
+        expect(error).toMatchObject({ retryable: true });
+        expect((error as Error).message).toContain('UpdateTrainingJob failed: InternalFailure');
+        expect(shell.service.callsTo('UpdateTrainingJob')).toHaveLength(MAX_ATTEMPTS);
+      });
     });
   });
 });

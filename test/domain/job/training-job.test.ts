@@ -56,6 +56,7 @@ describe('readTrainingJob', () => {
         instanceType: 'ml.g5.2xlarge',
         instanceCount: 2,
         keepAliveSeconds: 1800,
+        volumeSizeGb: 100,
         warmPool: { status: 'Available' },
         creationTime: T0 - 3_900_000,
         startTime: T0 - 3_600_000,
