@@ -17,7 +17,7 @@ import { parseConfig } from '../src/domain/config/parse-config.js';
 import type { FinishNoticeDeps } from '../src/domain/finish/notify-on-finish.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../src/domain/job/training-job.js';
 import { createHandler } from '../src/handlers/job-state-change.js';
-import { lambdaContext } from '../src/sim/replay.js';
+import { lambdaContext } from '../src/sim/lambda-context.js';
 import { VirtualClock } from '../src/sim/virtual-clock.js';
 import { buildLambdaBundle, handlerEntries } from './lambda-bundles.js';
 

@@ -59,6 +59,11 @@ describe('bundled examples', () => {
       'vit-l-pretrain-probe': 'bob',
       'tmp-debug-run': 'platform',
     });
-    expect((await readdir(outbox)).length).toBe(2 * notices.length);
+    // Each finish notice and each applied pool change reaches its owner by email and Slack.
+    const applied = outcomes.filter(
+      (o) => o.kind === 'decision' && (o as { outcome?: string }).outcome === 'applied'
+    );
+    expect(applied.length).toBeGreaterThan(0);
+    expect((await readdir(outbox)).length).toBe(2 * (notices.length + applied.length));
   });
 });

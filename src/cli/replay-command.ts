@@ -43,18 +43,27 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
   const inputs = (await Promise.all(files.map(readInputs))).flat();
 
   const session = startReplay({ config, outboxDir: args.outbox, fixtures, log: stderrLog(io) });
-  const counts = { notice: 0, ignored: 0, rejected: 0, failed: 0 };
+  const counts = { notice: 0, ignored: 0, rejected: 0, failed: 0, decision: 0 };
   const progress = io.stderr.isTTY === true && inputs.length >= PROGRESS_FROM;
+  const print = (results: readonly ReplayResult[]) => {
+    for (const result of results) {
+      counts[result.kind] += 1;
+      io.stdout.write(
+        `${args.json ? jsonLine(result) : humanLine(result, config.defaults.timeZone)}\n`
+      );
+    }
+  };
   for (const [i, input] of inputs.entries()) {
-    const result = await session.run(input);
-    counts[result.kind] += 1;
+    const results = await session.run(input);
     if (progress) io.stderr.write(`\r\x1b[Kreplaying ${i + 1}/${inputs.length}`);
-    io.stdout.write(`${args.json ? jsonLine(result) : humanLine(result)}\n`);
+    print(results);
   }
+  print(await session.finish());
   if (progress) io.stderr.write('\r\x1b[K');
   const summary =
     `${inputs.length} input${inputs.length === 1 ? '' : 's'}: ${counts.notice} notice${counts.notice === 1 ? '' : 's'}, ` +
     `${counts.ignored} ignored, ${counts.rejected} rejected, ${counts.failed} failed; ` +
+    `${counts.decision} pool decision${counts.decision === 1 ? '' : 's'}; ` +
     `${session.written.length} file${session.written.length === 1 ? '' : 's'} in ${args.outbox}\n`;
   (args.json ? io.stderr : io.stdout).write(summary);
   return counts.rejected + counts.failed > 0 ? 1 : 0;
@@ -133,10 +142,25 @@ function jsonLine(result: ReplayResult): string {
     case 'rejected':
     case 'failed':
       return JSON.stringify({ kind: result.kind, source: result.source, reason: result.reason });
+    case 'decision':
+      return JSON.stringify({
+        kind: 'decision',
+        at: new Date(result.at).toISOString(),
+        job: result.job,
+        owner: result.owner,
+        action: result.action,
+        until: new Date(result.until).toISOString(),
+        ...(result.keepAliveSeconds === undefined
+          ? {}
+          : { keepAliveSeconds: result.keepAliveSeconds }),
+        outcome: result.outcome,
+        ...(result.rule === undefined ? {} : { rule: result.rule }),
+        reason: result.reason,
+      });
   }
 }
 
-function humanLine(result: ReplayResult): string {
+function humanLine(result: ReplayResult, timeZone: string): string {
   switch (result.kind) {
     case 'notice':
       return `notice    ${result.job} ${result.status} -> ${result.owner} (${result.channels.join(', ') || 'no channel'})`;
@@ -145,7 +169,16 @@ function humanLine(result: ReplayResult): string {
     case 'rejected':
     case 'failed':
       return `${result.kind.padEnd(9)} ${result.source}: ${result.reason}`;
+    case 'decision':
+      return `decision  ${clock(result.at, timeZone)} ${result.job}: ${result.action}${result.action === 'keep' ? '' : ` until ${clock(result.until, timeZone)}`} (${result.outcome}${result.rule === undefined ? '' : `, rule ${result.rule}`}): ${result.reason}`;
   }
+}
+
+/** HH:MM in the config's default zone: replay lines are read against the events' day. */
+function clock(at: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(
+    at
+  );
 }
 
 function stderrLog(io: CliIo): Log {

@@ -10,7 +10,11 @@ import type {
   TrainingJobPage,
   UpdateOutcome,
 } from '../domain/ports/sagemaker-gateway.js';
-import { type SimJobSpec, SimulatedSageMaker } from './simulated-sagemaker.js';
+import {
+  type SimJobSpec,
+  SimulatedSageMaker,
+  type SimulatedSageMakerOptions,
+} from './simulated-sagemaker.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** A recorded DescribeTrainingJob answer, plus the job's tags for ListTags. */
@@ -33,11 +37,12 @@ class ReplaySageMaker implements PoolGateway {
 
   constructor(
     private readonly fixtures: ReadonlyMap<string, DescribeFixture> = new Map(),
-    clock?: Clock
+    clock?: Clock,
+    options: Omit<SimulatedSageMakerOptions, 'clock'> = {}
   ) {
     this.ownClock = clock === undefined ? new VirtualClock() : undefined;
     this.clock = clock ?? (this.ownClock as VirtualClock);
-    this.simulator = new SimulatedSageMaker({ clock: this.clock });
+    this.simulator = new SimulatedSageMaker({ ...options, clock: this.clock });
   }
 
   /**
@@ -83,8 +88,21 @@ class ReplaySageMaker implements PoolGateway {
     }
   }
 
+  /**
+   * A fixture answers for its job, but the pool's life after the fixture was recorded is the
+   * simulated world's: Warden's updates, reuse and expiry move it on, as they would in SageMaker.
+   */
   async describeTrainingJob(name: string): Promise<TrainingJobSnapshot | undefined> {
-    return this.fixtures.get(name)?.job ?? this.simulator.describeTrainingJob(name);
+    const simulated = await this.simulator.describeTrainingJob(name);
+    const fixture = this.fixtures.get(name)?.job;
+    if (fixture === undefined) return simulated;
+    if (simulated === undefined || simulated.status === 'InProgress') return fixture;
+    const { warmPool: _recorded, ...rest } = fixture;
+    return dropUndefined({
+      ...rest,
+      keepAliveSeconds: simulated.keepAliveSeconds ?? fixture.keepAliveSeconds,
+      warmPool: simulated.warmPool,
+    });
   }
 
   async listTags(jobArn: string): Promise<Tags> {

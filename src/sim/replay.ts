@@ -1,14 +1,16 @@
-import type { Context } from 'aws-lambda';
 import { MemoryCallerRegistry } from '../adapters/memory/memory-caller-registry.js';
 import { MemoryNoticeLedger } from '../adapters/memory/memory-notice-ledger.js';
 import { MemoryParkedEvents } from '../adapters/memory/memory-parked-events.js';
 import { Outbox } from '../adapters/outbox/outbox.js';
+import { compilePolicy } from '../domain/config/compile-policy.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import { parseStateChangeEvent } from '../domain/event/state-change-event.js';
 import type { FinishOutcome } from '../domain/finish/notify-on-finish.js';
 import type { Log } from '../domain/ports/log.js';
 import { createHandler } from '../handlers/job-state-change.js';
+import { lambdaContext } from './lambda-context.js';
 import { type DescribeFixture, ReplaySageMaker } from './replay-sagemaker.js';
+import { StewardDriver, type TimedDecision } from './steward-driver.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** One input to replay: an event, or a line that could not even be read as JSON. */
@@ -16,10 +18,11 @@ type ReplayInput =
   | { readonly source: string; readonly event: unknown }
   | { readonly source: string; readonly error: string };
 
-/** What happened to one input; `source` is the file (and line) it came from. */
+/** What happened to one input (`source` is its file and line), or a decision of the steward. */
 type ReplayResult =
   | (FinishOutcome & { readonly source: string })
-  | { readonly kind: 'failed'; readonly source: string; readonly reason: string };
+  | { readonly kind: 'failed'; readonly source: string; readonly reason: string }
+  | (TimedDecision & { readonly kind: 'decision' });
 
 interface ReplayOptions {
   readonly config: WardenConfig;
@@ -29,25 +32,35 @@ interface ReplayOptions {
 }
 
 interface ReplaySession {
-  run(input: ReplayInput): Promise<ReplayResult>;
+  /** The steward's decisions due before `input`'s time, then the input's own outcome. */
+  run(input: ReplayInput): Promise<ReplayResult[]>;
+  /** The steward's decisions after the last input, until every pool has ended. */
+  finish(): Promise<ReplayResult[]>;
   /** Paths of the outbox files written so far. */
   readonly written: readonly string[];
+  /** The steward's state: pools, histories and the audit. */
+  readonly steward: StewardDriver;
 }
 
 /**
- * Runs events through the real `job-state-change` handler, middy chain included, with
- * simulated SageMaker, virtual time set to each event's time, an in-memory store and an
- * outbox folder instead of SNS and Slack.
+ * Runs events through the real handlers, middy chains included: the finish notice
+ * (`job-state-change`) and the warm-pool steward (`pool-intake`, then the every-minute
+ * evaluator), with a simulated SageMaker fed by the events, virtual time set to each event's
+ * time, in-memory stores and an outbox folder instead of SNS and Slack.
  */
 function startReplay(options: ReplayOptions): ReplaySession {
   const clock = new VirtualClock();
-  const sageMaker = new ReplaySageMaker(options.fixtures, clock);
+  const policy = compilePolicy(options.config);
+  const sageMaker = new ReplaySageMaker(options.fixtures, clock, {
+    keepAliveAnchor: policy.settings.keepAliveAnchor,
+    maxKeepAliveSeconds: Math.round(policy.settings.maxKeepAliveMs / 1000),
+  });
   const outbox = new Outbox({
     dir: options.outboxDir,
     from: options.config.notices.emailFrom,
     clock,
   });
-  const deps = {
+  const shared = {
     config: options.config,
     clock,
     sageMaker,
@@ -58,51 +71,60 @@ function startReplay(options: ReplayOptions): ReplaySession {
     slack: outbox.slack,
     log: options.log,
   };
-  const handler = createHandler(async () => deps);
+  const handler = createHandler(async () => shared);
+  const steward = new StewardDriver({ ...shared, policy });
   let invocation = 0;
+  const decisionsOf = (decisions: readonly TimedDecision[]): ReplayResult[] =>
+    decisions.map((d) => ({ ...d, kind: 'decision' as const }));
 
   return {
     written: outbox.written,
+    steward,
     async run(input) {
-      if ('error' in input) return { kind: 'rejected', source: input.source, reason: input.error };
+      if ('error' in input) {
+        return [{ kind: 'rejected', source: input.source, reason: input.error }];
+      }
       const parsed = parseStateChangeEvent(input.event);
+      const results: ReplayResult[] = [];
       if (parsed.ok) {
         const { time, job } = parsed.event;
         const at = time ?? job.lastModifiedTime ?? job.endTime;
-        if (at !== undefined) clock.advanceTo(at);
+        if (at !== undefined) {
+          results.push(...decisionsOf(await steward.runUntil(at)));
+          clock.advanceTo(at);
+        }
         sageMaker.observe(parsed.event);
       }
       invocation += 1;
       try {
         const outcome = await handler(input.event, lambdaContext(`replay-${invocation}`));
-        return { ...outcome, source: input.source };
+        results.push({ ...outcome, source: input.source });
       } catch (error) {
-        return {
-          kind: 'failed',
-          source: input.source,
-          reason: error instanceof Error ? error.message : String(error),
-        };
+        results.push({ kind: 'failed', source: input.source, reason: messageOf(error) });
       }
+      // The intake parks what it cannot read, as the finish notice already reported it.
+      if (parsed.ok) {
+        try {
+          await steward.intake(input.event);
+        } catch (error) {
+          results.push({
+            kind: 'failed',
+            source: input.source,
+            reason: `pool intake: ${messageOf(error)}`,
+          });
+        }
+      }
+      return results;
+    },
+    async finish() {
+      return decisionsOf(await steward.drain());
     },
   };
 }
 
-function lambdaContext(requestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'pool-warden-replay',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:pool-warden-replay',
-    memoryLimitInMB: '256',
-    awsRequestId: requestId,
-    logGroupName: 'local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export type { ReplayInput, ReplayResult, ReplaySession };
-export { lambdaContext, startReplay };
+export { startReplay };

@@ -15,7 +15,7 @@ import type {
   SlackSender,
   SlackTarget,
 } from '../../src/domain/ports/senders.js';
-import { lambdaContext as replayContext } from '../../src/sim/replay.js';
+import { lambdaContext as replayContext } from '../../src/sim/lambda-context.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 

@@ -23,19 +23,35 @@ class LoopbackDynamo {
     return new LoopbackDynamo(server, endpoint, new DynamoDBClient(loopbackClientConfig(endpoint)));
   }
 
-  /** WardenTable of serverless.yml: `pk` (S) hash, `sk` (S) range, on-demand billing. */
+  /**
+   * WardenTable of serverless.yml: `pk` (S) hash, `sk` (S) range, on-demand billing, and the
+   * pool store's two indexes, `due` (`gsi1pk`, `gsi1sk`) and `bykey` (`gsi2pk`, `gsi2sk`),
+   * both projecting every attribute.
+   */
   async createWardenTable(tableName: string): Promise<void> {
+    const index = (name: string, hash: string, range: string) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: hash, KeyType: 'HASH' as const },
+        { AttributeName: range, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    });
     await this.client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
+        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S' as const,
+        })),
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          index('due', 'gsi1pk', 'gsi1sk'),
+          index('bykey', 'gsi2pk', 'gsi2sk'),
         ],
       })
     );

@@ -108,7 +108,7 @@ describe('ReplaySageMaker', () => {
     sageMaker.observe(parsed(event));
 
     // Assess
-    expect((await sageMaker.describeTrainingJob('resnet-sweep-017'))?.warmPool).toEqual({
+    expect((await sageMaker.describeTrainingJob('resnet-sweep-017'))?.warmPool).toMatchObject({
       status: 'Available',
     });
     expect(await sageMaker.listTags(read.job.arn)).toEqual({ owner: 'bob' });
@@ -201,10 +201,10 @@ describe('replay with the simulator', () => {
     const session = startReplay({ config: teamConfig(), outboxDir, log: recordingLog() });
 
     // Act
-    const result = await session.run({ source: 'event.json', event: keepAliveEvent() });
+    const results = await session.run({ source: 'event.json', event: keepAliveEvent() });
 
     // Assess
-    expect(result).toMatchObject({ kind: 'notice', owner: 'alice' });
+    expect(results).toMatchObject([{ kind: 'notice', owner: 'alice' }]);
     const eml = await readFile(join(outboxDir, 'resnet-sweep-017-Completed.eml'), 'utf8');
     // alice is in Europe/Berlin: the pool expires 30 min after the 10:00 UTC end.
     expect(eml).toContain('Available until Thu 26 Nov, 11:30 CET (30m 00s left).');

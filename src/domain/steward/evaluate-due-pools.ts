@@ -20,7 +20,22 @@ type SweepOutcome =
       readonly failed: number;
       /** Why the circuit breaker is open, when it is. */
       readonly breaker?: string;
+      /** Each decision taken, in order, for logs and replay. */
+      readonly decisions: readonly SweepDecision[];
     };
+
+/** One decision of a sweep, as logs and `warden replay` show it. */
+interface SweepDecision {
+  readonly job: string;
+  readonly owner: string;
+  readonly action: PoolAction;
+  /** Target expiry, epoch ms. */
+  readonly until: number;
+  readonly keepAliveSeconds?: number;
+  readonly outcome: string;
+  readonly reason: string;
+  readonly rule?: string;
+}
 
 /**
  * The evaluator's periodic run: every pool whose decision time has come is decided and acted
@@ -42,6 +57,7 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
   let applied = 0;
   let gone = 0;
   let failed = 0;
+  const decisions: SweepDecision[] = [];
   for (const pool of due) {
     if (deadline !== undefined && deps.clock.now() > deadline) break;
     try {
@@ -50,6 +66,18 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
       if (result.kind === 'decided') {
         decided[result.decision.action] += 1;
         if (result.outcome === 'applied') applied += 1;
+        decisions.push({
+          job: result.pool.jobName,
+          owner: result.pool.owner,
+          action: result.decision.action,
+          until: result.decision.until,
+          ...(result.keepAliveSeconds === undefined
+            ? {}
+            : { keepAliveSeconds: result.keepAliveSeconds }),
+          outcome: result.outcome,
+          reason: result.decision.reason,
+          ...(result.decision.rule === undefined ? {} : { rule: result.decision.rule }),
+        });
       }
     } catch (error) {
       failed += 1;
@@ -84,8 +112,9 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
     gone,
     failed,
     ...(run.tripped === undefined ? {} : { breaker: run.tripped }),
+    decisions,
   };
 }
 
-export type { SweepOutcome };
+export type { SweepDecision, SweepOutcome };
 export { DUE_SLACK_MS, evaluateDuePools, MAX_POOLS_PER_RUN };

@@ -5,6 +5,11 @@ import type { StewardSettings } from '../policy/policy.js';
 const MIN_REVISIT_MS = 60_000;
 /** How long after its expiry a pool is described once more, to record how it ended. */
 const AFTER_EXPIRY_MS = 60_000;
+/**
+ * A pool SageMaker still calls Available after Warden's (conservative) expiry is looked at
+ * again this much later, not every minute: the anchor may really be the update time.
+ */
+const OVERDUE_RECHECK_MS = 15 * 60_000;
 
 /**
  * When the steward looks at a pool next: at expiry − lead time (so there is time to extend or
@@ -21,7 +26,9 @@ function nextDecisionTime(
     return Math.min(decision.revisitAt, expiresAt + AFTER_EXPIRY_MS);
   }
   const beforeExpiry = expiresAt - settings.leadTimeMs;
-  return beforeExpiry > now + MIN_REVISIT_MS ? beforeExpiry : expiresAt + AFTER_EXPIRY_MS;
+  if (beforeExpiry > now + MIN_REVISIT_MS) return beforeExpiry;
+  const afterExpiry = expiresAt + AFTER_EXPIRY_MS;
+  return afterExpiry > now ? afterExpiry : now + OVERDUE_RECHECK_MS;
 }
 
-export { AFTER_EXPIRY_MS, MIN_REVISIT_MS, nextDecisionTime };
+export { AFTER_EXPIRY_MS, MIN_REVISIT_MS, nextDecisionTime, OVERDUE_RECHECK_MS };

@@ -1,0 +1,95 @@
+import { MemoryEventPublisher } from '../adapters/memory/memory-event-publisher.js';
+import { MemoryPoolStore } from '../adapters/memory/memory-pool-store.js';
+import type { Policy } from '../domain/policy/policy.js';
+import type { SweepDecision } from '../domain/steward/evaluate-due-pools.js';
+import type { HumanUpdateOutcome } from '../domain/steward/record-human-update.js';
+import type { StewardDeps } from '../domain/steward/steward-deps.js';
+import type { IntakeOutcome } from '../domain/steward/track-pool-event.js';
+import { createHandler as createEvaluator } from '../handlers/evaluate-pools.js';
+import { createHandler as createIntake } from '../handlers/pool-intake.js';
+import { lambdaContext } from './lambda-context.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+/** The evaluator runs on EventBridge Scheduler's minute grid. */
+const SWEEP_EVERY_MS = 60_000;
+/** After the last event, follow pools this long at most (the longest keep-alive is 6 h). */
+const DRAIN_LIMIT_MS = 7 * 3_600_000;
+
+type StewardWorld = Omit<StewardDeps, 'store' | 'events' | 'policy'> & {
+  readonly policy: Policy;
+  readonly clock: VirtualClock;
+};
+
+/** A decision as the replay and the service-mode simulation report it, with its time. */
+type TimedDecision = SweepDecision & { readonly at: number };
+
+/**
+ * The warm-pool steward as it runs in Lambda — the real pool-intake and evaluator handlers,
+ * middy chains included — on a virtual clock, an in-memory store and event bus, and whatever
+ * SageMaker the caller gives it (the simulator). Time moves only when the caller says; the
+ * evaluator runs on each minute at which some pool is due, as the every-minute schedule would,
+ * without spending a call on the minutes in between.
+ */
+class StewardDriver {
+  readonly store: MemoryPoolStore;
+  readonly events = new MemoryEventPublisher();
+  private readonly intakeHandler;
+  private readonly evaluator;
+  private invocation = 0;
+  private lastSweepAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly world: StewardWorld) {
+    this.store = new MemoryPoolStore(world.clock);
+    const deps: StewardDeps = { ...world, store: this.store, events: this.events };
+    this.intakeHandler = createIntake(
+      async () => deps,
+      () => false
+    );
+    this.evaluator = createEvaluator(async () => deps);
+  }
+
+  /** Runs one EventBridge event (a state change or a CloudTrail call) through the intake. */
+  async intake(event: unknown): Promise<IntakeOutcome | HumanUpdateOutcome> {
+    return this.intakeHandler(event, this.context());
+  }
+
+  /** Runs every evaluator sweep due up to `time`, advancing the clock; returns the decisions. */
+  async runUntil(time: number): Promise<TimedDecision[]> {
+    const decisions: TimedDecision[] = [];
+    for (;;) {
+      const [next] = await this.store.poolsDue(time, 1);
+      if (next?.nextDecisionAt === undefined) break;
+      // One sweep a minute at most, as scheduled: a pool whose evaluation failed stays due and
+      // is tried again on the next minute, never in a tight loop.
+      const at = Math.max(
+        this.world.clock.now(),
+        this.lastSweepAt + SWEEP_EVERY_MS,
+        ceilTo(next.nextDecisionAt, SWEEP_EVERY_MS)
+      );
+      if (at > time) break;
+      this.world.clock.advanceTo(at);
+      this.lastSweepAt = at;
+      const outcome = await this.evaluator({}, this.context());
+      if (outcome.kind === 'paused') break;
+      for (const d of outcome.decisions) decisions.push({ ...d, at });
+    }
+    return decisions;
+  }
+
+  /** Follows every pool to its end after the last event: the rest of the day's decisions. */
+  async drain(): Promise<TimedDecision[]> {
+    return this.runUntil(this.world.clock.now() + DRAIN_LIMIT_MS);
+  }
+
+  private context() {
+    this.invocation += 1;
+    return lambdaContext(`steward-${this.invocation}`);
+  }
+}
+
+function ceilTo(time: number, step: number): number {
+  return Math.ceil(time / step) * step;
+}
+
+export type { StewardWorld, TimedDecision };
+export { StewardDriver };
