@@ -1,0 +1,367 @@
+import { access, appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import {
+  SdkTraceExportSource,
+  type TraceExportSource,
+} from '../adapters/aws/trace-export-source.js';
+import { systemClock } from '../adapters/clock/system-clock.js';
+import { DependencyError } from '../domain/errors.js';
+import { isRecord } from '../domain/objects.js';
+import type { Clock } from '../domain/ports/clock.js';
+import { traceRowOf } from '../sim/trace/from-training-job.js';
+import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
+import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
+import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
+import type { CliIo } from './io.js';
+import { UsageError } from './usage-error.js';
+
+const USAGE = `usage: warden trace export --days N [--out FILE] [--region R] [--resume]
+       warden trace scenario NAME [--days N] [--seed S] [--out FILE]
+
+export    builds a trace of the account's finished training jobs created in the last N days
+          (ListTrainingJobs + DescribeTrainingJob + ListTags), for warden simulate.
+          Sequential and paced (≤ 2 ListTrainingJobs/s, ≤ 8 Describe/ListTags per second) on
+          top of the SDK's adaptive retries. Progress is saved beside FILE after every page;
+          an interrupted export continues with --resume.
+scenario  writes a built-in scenario (${SCENARIOS.join(' | ')}) as a trace file.
+
+  --days N     days of history (export: required; scenario: default 14)
+  --out FILE   .csv, .jsonl or .ndjson (default: trace.csv)
+  --region R   AWS region (default: the SDK's, from AWS_REGION or the profile)
+  --resume     continue the export whose checkpoint is beside FILE
+  --seed S     scenario seed (default 1)
+
+Exit status: 0 written, 1 an AWS call failed (the checkpoint is kept), 2 bad arguments.`;
+
+const DEFAULT_OUT = 'trace.csv';
+const DAY_MS = 86_400_000;
+const MAX_DAYS = 3650;
+
+interface TraceCommandDeps {
+  readonly clock: Clock;
+  /** The account history to read, in `region` (or the SDK's default region). */
+  openSource(region: string | undefined): { source: TraceExportSource; close(): void };
+}
+
+const defaultDeps: TraceCommandDeps = {
+  clock: systemClock,
+  openSource(region) {
+    const client = new SageMakerClient({
+      ...(region === undefined ? {} : { region }),
+      retryMode: 'adaptive',
+      maxAttempts: 8,
+    });
+    return {
+      source: new SdkTraceExportSource(client, systemClock),
+      close: () => client.destroy(),
+    };
+  },
+};
+
+/**
+ * `warden trace …` with its collaborators injected, so tests can use a loopback SageMaker and
+ * virtual time.
+ *
+ * @example const run = createTraceCommand({ clock, openSource }); await run(['export', '--days', '7'], io)
+ */
+function createTraceCommand(deps: TraceCommandDeps) {
+  return async (argv: readonly string[], io: CliIo): Promise<number> => {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return sub === undefined ? 2 : 0;
+    }
+    if (sub === 'export') return exportTrace(parseExportArgs(rest), io, deps);
+    if (sub === 'scenario') return writeScenario(rest, io);
+    throw new UsageError(`unknown trace command "${sub}"\n\n${USAGE}`);
+  };
+}
+
+/** `warden trace …` against the real account. */
+const traceCommand = createTraceCommand(defaultDeps);
+
+interface ExportArgs {
+  readonly days: number;
+  readonly out: string;
+  readonly region?: string;
+  readonly resume: boolean;
+}
+
+function parseExportArgs(argv: readonly string[]): ExportArgs {
+  const values = parseOrUsage(() =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        days: { type: 'string' },
+        out: { type: 'string' },
+        region: { type: 'string' },
+        resume: { type: 'boolean' },
+      },
+    })
+  ).values;
+  if (values.days === undefined) throw new UsageError(`trace export needs --days N\n\n${USAGE}`);
+  const out = values.out ?? DEFAULT_OUT;
+  checkFormat(out);
+  return {
+    days: wholeNumber('--days', values.days, 1, MAX_DAYS),
+    out,
+    ...(values.region === undefined ? {} : { region: values.region }),
+    resume: values.resume ?? false,
+  };
+}
+
+/** What a checkpoint records: the fixed window, the next page to read, and jobs listed so far. */
+interface Checkpoint {
+  readonly version: 1;
+  readonly days: number;
+  readonly region: string | null;
+  readonly createdAfter: number;
+  readonly createdBefore: number;
+  /** Token of the page being worked on; null for the first page. */
+  readonly pageToken: string | null;
+  /** Jobs listed on the pages before it. */
+  readonly listed: number;
+}
+
+/** One processed job in the partial file: a row, or why there is none. */
+type Progress =
+  | { readonly name: string; readonly row: TraceJob }
+  | { readonly name: string; readonly skip: SkipReason };
+
+type SkipReason = 'running' | 'not-started' | 'invalid' | 'gone';
+
+async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps): Promise<number> {
+  const files = { checkpoint: `${args.out}.checkpoint.json`, partial: `${args.out}.partial.jsonl` };
+  let checkpoint = args.resume
+    ? await readCheckpoint(files.checkpoint, args)
+    : await startCheckpoint(files, args, deps.clock.now());
+  const { done, rows, skipped } = await readProgress(files.partial);
+  const { source, close } = deps.openSource(args.region);
+  const progress = io.stderr.isTTY === true;
+  const show = (listed: number) => {
+    if (progress) io.stderr.write(`\r\x1b[Kexporting: ${done.size} done / ${listed} listed`);
+  };
+  try {
+    for (;;) {
+      const page = await source.listPage(
+        checkpoint.createdAfter,
+        checkpoint.createdBefore,
+        checkpoint.pageToken ?? undefined
+      );
+      const listed = checkpoint.listed + page.jobs.length;
+      for (const listedJob of page.jobs) {
+        if (done.has(listedJob.name)) continue;
+        const entry = await exportOne(source, listedJob);
+        await appendFile(files.partial, `${JSON.stringify(entry)}\n`);
+        done.add(entry.name);
+        if ('row' in entry) rows.push(entry.row);
+        else skipped[entry.skip] += 1;
+        show(listed);
+      }
+      show(listed);
+      if (page.nextToken === undefined) break;
+      checkpoint = { ...checkpoint, pageToken: page.nextToken, listed };
+      await saveCheckpoint(files.checkpoint, checkpoint);
+    }
+  } catch (error) {
+    if (progress) io.stderr.write('\r\x1b[K');
+    if (error instanceof DependencyError) {
+      io.stderr.write(
+        `warden trace export: stopped after ${done.size} jobs; run again with --resume to continue\n`
+      );
+    }
+    throw error;
+  } finally {
+    close();
+  }
+  if (progress) io.stderr.write('\r\x1b[K');
+  await writeTrace(makeTrace(rows, args.out, []), args.out);
+  await rm(files.checkpoint, { force: true });
+  await rm(files.partial, { force: true });
+  io.stdout.write(`${summary(args, rows.length, done.size, skipped)}\n`);
+  return 0;
+}
+
+async function exportOne(
+  source: TraceExportSource,
+  job: { readonly name: string; readonly arn: string }
+): Promise<Progress> {
+  const describe = await source.describe(job.name);
+  if (describe === undefined) return { name: job.name, skip: 'gone' };
+  const untagged = traceRowOf(describe, {});
+  // Tags cost a call; a job that will not become a row does not need them.
+  if (untagged.kind === 'skip') return { name: job.name, skip: untagged.reason };
+  const tagged = traceRowOf(describe, await source.listTags(job.arn));
+  return tagged.kind === 'job'
+    ? { name: job.name, row: tagged.job }
+    : { name: job.name, skip: tagged.reason };
+}
+
+function summary(
+  args: ExportArgs,
+  rows: number,
+  listed: number,
+  skipped: Readonly<Record<SkipReason, number>>
+): string {
+  const parts = [
+    `${skipped.running} still running`,
+    `${skipped['not-started']} never started`,
+    `${skipped.gone} deleted meanwhile`,
+    `${skipped.invalid} unreadable`,
+  ];
+  const note = rows === 0 ? '; no finished job in the window, so the trace is empty' : '';
+  return `exported ${rows} job${rows === 1 ? '' : 's'} created in the last ${args.days} day${args.days === 1 ? '' : 's'} to ${args.out} (${listed} listed; skipped ${parts.join(', ')})${note}`;
+}
+
+async function startCheckpoint(
+  files: { readonly checkpoint: string; readonly partial: string },
+  args: ExportArgs,
+  now: number
+): Promise<Checkpoint> {
+  if (await exists(files.checkpoint)) {
+    throw new UsageError(
+      `an interrupted export left ${files.checkpoint}: pass --resume to continue it, or delete it to start over`
+    );
+  }
+  const checkpoint: Checkpoint = {
+    version: 1,
+    days: args.days,
+    region: args.region ?? null,
+    // The window is fixed at the start, so a resumed export pages through the same listing.
+    createdAfter: now - args.days * DAY_MS,
+    createdBefore: now,
+    pageToken: null,
+    listed: 0,
+  };
+  await writeFile(files.partial, '');
+  await saveCheckpoint(files.checkpoint, checkpoint);
+  return checkpoint;
+}
+
+async function readCheckpoint(file: string, args: ExportArgs): Promise<Checkpoint> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) throw new UsageError(`--resume: no checkpoint ${file} to continue`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (
+    !isRecord(value) ||
+    value.version !== 1 ||
+    typeof value.days !== 'number' ||
+    typeof value.createdAfter !== 'number' ||
+    typeof value.createdBefore !== 'number' ||
+    typeof value.listed !== 'number' ||
+    !(typeof value.pageToken === 'string' || value.pageToken === null) ||
+    !(typeof value.region === 'string' || value.region === null)
+  ) {
+    throw new UsageError(
+      `--resume: ${file} is not a trace export checkpoint; delete it to start over`
+    );
+  }
+  const checkpoint = value as unknown as Checkpoint;
+  if (checkpoint.days !== args.days || checkpoint.region !== (args.region ?? null)) {
+    throw new UsageError(
+      `--resume: ${file} is an export of ${checkpoint.days} days in ${checkpoint.region ?? 'the default region'}; pass the same --days and --region`
+    );
+  }
+  return checkpoint;
+}
+
+/** Written beside and renamed over, so a crash never leaves half a checkpoint. */
+async function saveCheckpoint(file: string, checkpoint: Checkpoint): Promise<void> {
+  await writeFile(`${file}.tmp`, `${JSON.stringify(checkpoint)}\n`);
+  await rename(`${file}.tmp`, file);
+}
+
+/** The jobs an interrupted export already handled; a torn last line is simply redone. */
+async function readProgress(file: string) {
+  const done = new Set<string>();
+  const rows: TraceJob[] = [];
+  const skipped: Record<SkipReason, number> = { running: 0, 'not-started': 0, invalid: 0, gone: 0 };
+  const text = await readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    let entry: unknown;
+    try {
+      entry = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isRecord(entry) || typeof entry.name !== 'string' || done.has(entry.name)) continue;
+    if (isRecord(entry.row)) {
+      rows.push(entry.row as unknown as TraceJob);
+    } else if (typeof entry.skip === 'string' && entry.skip in skipped) {
+      skipped[entry.skip as SkipReason] += 1;
+    } else {
+      continue;
+    }
+    done.add(entry.name);
+  }
+  return { done, rows, skipped };
+}
+
+async function writeScenario(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOrUsage(() =>
+    parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        days: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+      },
+    })
+  );
+  const [name] = positionals;
+  if (positionals.length !== 1 || !SCENARIOS.includes(name as ScenarioName)) {
+    throw new UsageError(`trace scenario needs one of ${SCENARIOS.join(', ')}\n\n${USAGE}`);
+  }
+  const out = values.out ?? DEFAULT_OUT;
+  checkFormat(out);
+  const trace = generateScenario(name as ScenarioName, {
+    days: values.days === undefined ? 14 : wholeNumber('--days', values.days, 1, MAX_DAYS),
+    seed: values.seed === undefined ? 1 : wholeNumber('--seed', values.seed, 0, 2 ** 32 - 1),
+  });
+  await writeTrace(trace, out);
+  io.stdout.write(`wrote ${trace.jobs.length} jobs of ${trace.source} to ${out}\n`);
+  return 0;
+}
+
+function parseOrUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+}
+
+function checkFormat(out: string): void {
+  try {
+    traceFormatOf(out);
+  } catch {
+    throw new UsageError(`--out ${out}: use a .csv, .jsonl or .ndjson file name`);
+  }
+}
+
+function wholeNumber(option: string, text: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return n;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false
+  );
+}
+
+export type { TraceCommandDeps };
+export { createTraceCommand, traceCommand };

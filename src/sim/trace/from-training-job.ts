@@ -1,0 +1,97 @@
+import type { Tags } from '../../domain/event/tags.js';
+import { readTrainingJob } from '../../domain/job/training-job.js';
+import { isRecord, ownValue } from '../../domain/objects.js';
+import { matchKeyOf } from '../../domain/pool/match-key.js';
+import type { InputMode, TraceJob } from './trace.js';
+
+/**
+ * Turns one DescribeTrainingJob answer (plus the job's tags) into a trace row, for
+ * `warden trace export`. Pure: the adapter fetches, this decides.
+ */
+
+/** Tag keys read as the job's owner and team, most specific first. */
+const OWNER_TAGS = ['warden:owner', 'owner'];
+const TEAM_TAGS = ['warden:team', 'team'];
+
+type TraceRowResult =
+  | { readonly kind: 'job'; readonly job: TraceJob }
+  /** Not a row: still running, never started, or answered without the fields a row needs. */
+  | {
+      readonly kind: 'skip';
+      readonly reason: 'running' | 'not-started' | 'invalid';
+      readonly detail: string;
+    };
+
+const RUNNING = new Set(['InProgress', 'Stopping']);
+
+/**
+ * A trace row from a DescribeTrainingJob answer: submit_time = CreationTime, duration =
+ * TrainingEndTime − TrainingStartTime, key = the warm-pool match key, owner and team from tags.
+ *
+ * @example traceRowOf(describeOutput, { 'warden:owner': 'alice' })
+ */
+function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
+  const read = readTrainingJob(describe, 'DescribeTrainingJob');
+  if (!read.ok) return { kind: 'skip', reason: 'invalid', detail: read.reason };
+  const job = read.job;
+  if (RUNNING.has(job.status)) return { kind: 'skip', reason: 'running', detail: job.name };
+  if (job.startTime === undefined || job.endTime === undefined) {
+    return { kind: 'skip', reason: 'not-started', detail: job.name };
+  }
+  if (job.creationTime === undefined || job.instanceType === undefined) {
+    return {
+      kind: 'skip',
+      reason: 'invalid',
+      detail: `${job.name}: no ${job.creationTime === undefined ? 'CreationTime' : 'ResourceConfig.InstanceType'}`,
+    };
+  }
+  const record = describe as Record<string, unknown>;
+  return {
+    kind: 'job',
+    job: {
+      submitTime: job.creationTime,
+      durationMs: Math.max(0, job.endTime - job.startTime),
+      key: matchKeyOf(job),
+      instanceType: job.instanceType,
+      instanceCount: job.instanceCount ?? 1,
+      owner: firstTag(tags, OWNER_TAGS),
+      team: firstTag(tags, TEAM_TAGS),
+      account: /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(job.arn)?.[1],
+      tags: Object.keys(tags).length > 0 ? { ...tags } : undefined,
+      inputMode: inputModeOf(record),
+      keepAliveMs: job.keepAliveSeconds === undefined ? undefined : job.keepAliveSeconds * 1000,
+      line: undefined,
+    },
+  };
+}
+
+function firstTag(tags: Tags, keys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const value = ownValue(tags, key);
+    if (value !== undefined && value !== '') return value;
+  }
+  return undefined;
+}
+
+/**
+ * FSx when any channel reads from a file system (its start-up numbers are FSx's whatever the
+ * declared mode), else the algorithm's TrainingInputMode: File → file, FastFile → ffm. Pipe
+ * mode streams like Fast File and is counted as ffm.
+ */
+function inputModeOf(record: Record<string, unknown>): InputMode | undefined {
+  const channels = record.InputDataConfig;
+  if (Array.isArray(channels)) {
+    for (const channel of channels) {
+      const source = isRecord(channel) ? channel.DataSource : undefined;
+      if (isRecord(source) && isRecord(source.FileSystemDataSource)) return 'fsx';
+    }
+  }
+  const algorithm = record.AlgorithmSpecification;
+  const mode = isRecord(algorithm) ? algorithm.TrainingInputMode : undefined;
+  if (mode === 'File') return 'file';
+  if (mode === 'FastFile' || mode === 'Pipe') return 'ffm';
+  return undefined;
+}
+
+export type { TraceRowResult };
+export { traceRowOf };

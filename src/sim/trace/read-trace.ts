@@ -1,0 +1,575 @@
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { isRecord } from '../../domain/objects.js';
+import {
+  type InputMode,
+  MAX_KEEP_ALIVE_SECONDS,
+  makeTrace,
+  type Trace,
+  TraceError,
+  type TraceJob,
+} from './trace.js';
+
+/**
+ * Reads a job trace for `warden simulate`: CSV (`.csv`) or JSON Lines (`.jsonl`, `.ndjson`),
+ * one job per row, in any order. The file is streamed, so hundreds of thousands of rows load in
+ * about a second; every bad row is reported as `file:LINE: field: reason`, and any bad row fails
+ * the whole read (a backtest on a silently thinned trace would mislead).
+ */
+
+const REQUIRED = ['submit_time', 'duration_s', 'key', 'instance_type', 'instance_count'] as const;
+const OPTIONAL = ['owner', 'team', 'account', 'tags', 'input_mode', 'keep_alive_s'] as const;
+
+type Field = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+
+const FIELDS: ReadonlySet<string> = new Set<string>([...REQUIRED, ...OPTIONAL]);
+
+/** Reading stops after this many problems: the first ones are enough to fix the generator. */
+const DEFAULT_MAX_PROBLEMS = 20;
+
+/** Epoch seconds before 2000 are almost always a date written as digits or a duration. */
+const MIN_EPOCH_SECONDS = 946_684_800;
+/** From here on a number is epoch milliseconds (year 5138 in seconds), which we refuse to guess. */
+const MILLIS_FROM = 1e11;
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
+
+interface ReadTraceOptions {
+  /** Problems collected before reading stops (default 20). */
+  readonly maxProblems?: number;
+}
+
+type Format = 'csv' | 'jsonl';
+
+/**
+ * The trace in `file`, sorted by submit time; throws TraceError naming each bad row.
+ *
+ * @example const trace = await readTrace('jobs.csv'); trace.jobs.length
+ */
+async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<Trace> {
+  const format = formatOf(file);
+  const sink = new RowSink(file, options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
+  const parser = format === 'csv' ? new CsvRows(sink) : new JsonlRows(sink);
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  let rest = '';
+  let line = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+        parser.line(text.slice(from, nl), ++line);
+        from = nl + 1;
+      }
+      rest = text.slice(from);
+      if (sink.full) break;
+    }
+  } catch (error) {
+    if (error instanceof TraceError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new TraceError([`${file}: cannot read: ${reason}`], 'cannot read trace');
+  } finally {
+    stream.destroy();
+  }
+  if (!sink.full && rest !== '') parser.line(rest, ++line);
+  if (!sink.full) parser.end();
+  return sink.finish(format);
+}
+
+/** The format a trace file's extension names; anything else is an error naming the file. */
+function formatOf(file: string): Format {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  throw new TraceError(
+    [`${file}: unknown trace format "${ext || '(no extension)'}": use .csv, .jsonl or .ndjson`],
+    'cannot read trace'
+  );
+}
+
+/** A raw row: the value of a field, `undefined` when the cell is empty or the key absent. */
+type RawRow = (field: Field) => unknown;
+
+/** Collects jobs, problems and warnings, and turns raw rows into jobs. */
+class RowSink {
+  readonly jobs: TraceJob[] = [];
+  readonly problems: string[] = [];
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly file: string,
+    private readonly maxProblems: number
+  ) {}
+
+  get full(): boolean {
+    return this.problems.length >= this.maxProblems;
+  }
+
+  problem(line: number | undefined, text: string): void {
+    if (this.full) return;
+    this.problems.push(
+      line === undefined ? `${this.file}: ${text}` : `${this.file}:${line}: ${text}`
+    );
+  }
+
+  warn(line: number, text: string): void {
+    this.warnings.push(`${this.file}:${line}: ${text}`);
+  }
+
+  row(raw: RawRow, line: number): void {
+    const before = this.problems.length;
+    const bad = (field: Field, reason: string) => this.problem(line, `${field}: ${reason}`);
+    const submitTime = readSubmitTime(raw('submit_time'), bad);
+    const durationS = readNumber(raw('duration_s'), 'duration_s', 0, Infinity, false, bad);
+    const key = readText(raw('key'), 'key', true, bad);
+    const instanceType = readText(raw('instance_type'), 'instance_type', true, bad);
+    if (instanceType !== undefined && !INSTANCE_TYPE.test(instanceType)) {
+      bad(
+        'instance_type',
+        `"${instanceType}" is not a SageMaker instance type (ml.<family>.<size>)`
+      );
+    }
+    const count = readNumber(raw('instance_count'), 'instance_count', 1, Infinity, true, bad);
+    const owner = readText(raw('owner'), 'owner', false, bad);
+    const team = readText(raw('team'), 'team', false, bad);
+    const account = readText(raw('account'), 'account', false, bad);
+    const tags = readTags(raw('tags'), bad);
+    const inputMode = readInputMode(raw('input_mode'), bad);
+    const keepAlive = readNumber(
+      raw('keep_alive_s'),
+      'keep_alive_s',
+      0,
+      MAX_KEEP_ALIVE_SECONDS,
+      true,
+      bad
+    );
+    if (this.problems.length > before || this.full) return;
+    // One object shape for every job (absent fields are undefined) keeps V8's property access
+    // monomorphic in the simulator's hot loop.
+    this.jobs.push({
+      submitTime: submitTime as number,
+      durationMs: Math.round((durationS as number) * 1000),
+      key: key as string,
+      instanceType: instanceType as string,
+      instanceCount: count as number,
+      owner: owner === undefined ? undefined : owner,
+      team: team === undefined ? undefined : team,
+      account: account === undefined ? undefined : account,
+      tags,
+      inputMode,
+      keepAliveMs: keepAlive === undefined ? undefined : keepAlive * 1000,
+      line,
+    });
+  }
+
+  finish(format: Format): Trace {
+    if (this.problems.length > 0) {
+      const stopped = this.full ? ` (stopped after ${this.problems.length} problems)` : '';
+      throw new TraceError(this.problems, `invalid trace ${this.file}${stopped}`);
+    }
+    if (this.jobs.length === 0) {
+      const what = format === 'csv' ? 'a header and no rows' : 'no rows';
+      throw new TraceError(
+        [`${this.file}: the trace is empty (${what}); a simulation needs at least one job`],
+        'empty trace'
+      );
+    }
+    return makeTrace(this.jobs, this.file, this.warnings);
+  }
+}
+
+/** CSV (RFC 4180): a header row, quoted cells may hold commas, doubled quotes and newlines. */
+class CsvRows {
+  private columns: Partial<Record<Field, number>> | undefined;
+  private width = 0;
+  private headerBroken = false;
+  /** A record whose quoted cell continues on the next physical line. */
+  private pending: { text: string; line: number } | undefined;
+
+  constructor(private readonly sink: RowSink) {}
+
+  line(physical: string, lineNo: number): void {
+    const text = physical.endsWith('\r') ? physical.slice(0, -1) : physical;
+    let record = text;
+    let line = lineNo;
+    if (this.pending !== undefined) {
+      record = `${this.pending.text}\n${text}`;
+      line = this.pending.line;
+      this.pending = undefined;
+    } else if (text === '' || (lineNo === 1 && text === '\uFEFF')) {
+      return;
+    }
+    const cells = splitCsv(lineNo === 1 ? stripBom(record) : record);
+    if (cells === 'open') {
+      this.pending = { text: record, line };
+      return;
+    }
+    if (typeof cells === 'string') {
+      this.sink.problem(line, `malformed CSV: ${cells}`);
+      return;
+    }
+    if (this.columns === undefined) {
+      this.header(cells, line);
+      return;
+    }
+    // Without its required columns every row would repeat the header's problem.
+    if (this.headerBroken) return;
+    if (cells.length !== this.width) {
+      this.sink.problem(line, `row has ${cells.length} cells, the header has ${this.width}`);
+      return;
+    }
+    const columns = this.columns;
+    this.sink.row((field) => {
+      const index = columns[field];
+      if (index === undefined) return undefined;
+      const cell = cells[index];
+      return cell === '' ? undefined : cell;
+    }, line);
+  }
+
+  end(): void {
+    if (this.pending !== undefined) {
+      this.sink.problem(this.pending.line, 'malformed CSV: a quoted cell is never closed');
+    }
+    if (this.columns === undefined && this.sink.problems.length === 0) {
+      this.sink.problem(undefined, 'the trace is empty: a CSV trace needs a header row');
+    }
+  }
+
+  private header(cells: readonly string[], line: number): void {
+    const columns: Partial<Record<Field, number>> = {};
+    for (const [index, raw] of cells.entries()) {
+      const name = raw.trim();
+      if (!FIELDS.has(name)) {
+        this.sink.warn(line, `unknown column "${name}" ignored`);
+        continue;
+      }
+      if (columns[name as Field] !== undefined) {
+        this.sink.problem(line, `column "${name}" appears twice`);
+      }
+      columns[name as Field] = index;
+    }
+    const missing = REQUIRED.filter((field) => columns[field] === undefined);
+    if (missing.length > 0) {
+      this.headerBroken = true;
+      this.sink.problem(
+        line,
+        `missing required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (the first line must be the header)`
+      );
+    }
+    this.columns = columns;
+    this.width = cells.length;
+  }
+}
+
+/** JSON Lines: one object per line, blank lines skipped. */
+class JsonlRows {
+  private readonly unknown = new Set<string>();
+
+  constructor(private readonly sink: RowSink) {}
+
+  line(physical: string, lineNo: number): void {
+    const raw = lineNo === 1 ? stripBom(physical) : physical;
+    // JSON.parse skips surrounding whitespace itself; trimming every line would copy it.
+    const text = raw.charCodeAt(0) === 123 ? raw : raw.trim();
+    if (text === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.sink.problem(lineNo, `invalid JSON: ${reason}`);
+      return;
+    }
+    if (!isRecord(value)) {
+      this.sink.problem(lineNo, 'not a JSON object');
+      return;
+    }
+    for (const name in value) {
+      if (!FIELDS.has(name) && !this.unknown.has(name)) {
+        this.unknown.add(name);
+        this.sink.warn(lineNo, `unknown field "${name}" ignored (first seen here)`);
+      }
+    }
+    const record = value;
+    this.sink.row((field) => {
+      const v = Object.hasOwn(record, field) ? record[field] : undefined;
+      return v === null ? undefined : v;
+    }, lineNo);
+  }
+
+  end(): void {}
+}
+
+/**
+ * One CSV record's cells; `'open'` when a quoted cell runs past the end of the text (it continues
+ * on the next line), or a reason when the quoting is malformed.
+ */
+function splitCsv(text: string): string[] | 'open' | string {
+  if (text.indexOf('"') === -1) return text.split(',');
+  const cells: string[] = [];
+  let i = 0;
+  const n = text.length;
+  for (;;) {
+    if (text.charCodeAt(i) === 34) {
+      let cell = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote === -1) return 'open';
+        cell += text.slice(from, quote);
+        if (text.charCodeAt(quote + 1) === 34) {
+          cell += '"';
+          from = quote + 2;
+          continue;
+        }
+        i = quote + 1;
+        break;
+      }
+      cells.push(cell);
+      if (i === n) return cells;
+      if (text.charCodeAt(i) !== 44) {
+        return `text after a closing quote in cell ${cells.length}`;
+      }
+      i += 1;
+    } else {
+      const comma = text.indexOf(',', i);
+      const end = comma === -1 ? n : comma;
+      const cell = text.slice(i, end);
+      if (cell.indexOf('"') !== -1) {
+        return `a quote inside unquoted cell ${cells.length + 1} (quote the whole cell and double the quote)`;
+      }
+      cells.push(cell);
+      if (comma === -1) return cells;
+      i = comma + 1;
+    }
+    if (i === n) {
+      cells.push('');
+      return cells;
+    }
+  }
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+type Bad = (field: Field, reason: string) => void;
+
+function readText(value: unknown, field: Field, required: boolean, bad: Bad): string | undefined {
+  if (value === undefined) {
+    if (required) bad(field, 'missing');
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    bad(field, `expected text, got ${describe(value)}`);
+    return undefined;
+  }
+  const text = value.trim();
+  if (text === '') {
+    if (required) bad(field, 'missing');
+    return undefined;
+  }
+  return text;
+}
+
+/** A decimal number from a JSON number or a plain decimal text (no exponent, hex or spaces). */
+function readNumber(
+  value: unknown,
+  field: Field,
+  min: number,
+  max: number,
+  integer: boolean,
+  bad: Bad
+): number | undefined {
+  const required = field === 'duration_s' || field === 'instance_count';
+  if (value === undefined) {
+    if (required) bad(field, 'missing');
+    return undefined;
+  }
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? decimal(value) : NaN;
+  const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+  const want = integer ? `an integer ${range}` : `a number ${range}`;
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    bad(field, `expected ${want}, got ${describe(value)}`);
+    return undefined;
+  }
+  return n;
+}
+
+/** Digits with an optional sign and fraction; NaN for anything else. */
+function decimal(text: string): number {
+  const s = text.trim();
+  let i = s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43 ? 1 : 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !dot) dot = true;
+    else return NaN;
+  }
+  return digits === 0 ? NaN : Number(s);
+}
+
+/**
+ * ISO 8601 with a zone (`2026-03-02T09:15:00Z`, `…+05:30`) or epoch seconds. A time without a
+ * zone, or a number that looks like milliseconds, is rejected rather than guessed.
+ */
+function readSubmitTime(value: unknown, bad: Bad): number | undefined {
+  if (value === undefined) {
+    bad('submit_time', 'missing');
+    return undefined;
+  }
+  if (typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(decimal(value)))) {
+    return epochSeconds(typeof value === 'number' ? value : decimal(value), value, bad);
+  }
+  if (typeof value !== 'string') {
+    bad('submit_time', `expected an ISO 8601 time or epoch seconds, got ${describe(value)}`);
+    return undefined;
+  }
+  const ms = isoTime(value.trim());
+  if (typeof ms === 'string') {
+    bad('submit_time', `${ms}, got ${describe(value)}`);
+    return undefined;
+  }
+  return ms;
+}
+
+function epochSeconds(n: number, value: unknown, bad: Bad): number | undefined {
+  if (!Number.isFinite(n) || n < MIN_EPOCH_SECONDS) {
+    bad(
+      'submit_time',
+      `epoch seconds before 2000-01-01 are not a job time, got ${describe(value)}`
+    );
+    return undefined;
+  }
+  if (n >= MILLIS_FROM) {
+    bad(
+      'submit_time',
+      `${describe(value)} looks like epoch milliseconds; give epoch seconds or an ISO 8601 time`
+    );
+    return undefined;
+  }
+  return Math.round(n * 1000);
+}
+
+/** Epoch ms of an ISO 8601 date-time with a zone, or the reason it is not one. */
+function isoTime(text: string): number | string {
+  const fast = canonicalUtc(text);
+  if (fast !== undefined) return fast;
+  const m = ISO_TIME.exec(text);
+  if (m === null) {
+    if (/^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.test(text)) {
+      return 'a time without a zone is ambiguous: add Z or an offset such as +01:00';
+    }
+    return 'expected an ISO 8601 time with a zone (2026-03-02T09:15:00Z) or epoch seconds';
+  }
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  const millis = m[7] === undefined ? 0 : Math.round(Number(`0.${m[7]}`) * 1000);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return 'no such date';
+  if (hour > 23 || minute > 59 || second > 59) return 'no such time of day';
+  let offset = 0;
+  if (m[8] === undefined) {
+    const hours = Number(m[10]);
+    const minutes = Number(m[11]);
+    if (hours > 23 || minutes > 59) return 'no such zone offset';
+    offset = (m[9] === '-' ? -1 : 1) * (hours * 60 + minutes) * 60_000;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset;
+}
+
+/**
+ * The form trace writers emit, `2026-03-02T09:15:00Z` or `…:00.250Z`, read digit by digit: on
+ * a large trace the general pattern costs more than the rest of the row. Anything else, or an
+ * impossible date, is left to the general path (and its messages).
+ */
+function canonicalUtc(s: string): number | undefined {
+  const n = s.length;
+  if ((n !== 20 && n !== 24) || s.charCodeAt(n - 1) !== 90) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return undefined;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  if (n === 24 && s.charCodeAt(19) !== 46) return undefined;
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  const millis = n === 24 ? digits(s, 20, 3) : 0;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || millis < 0) return undefined;
+  if (day > daysIn(year, month) || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+    return undefined;
+  }
+  if (second < 0 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+/** The number `count` decimal digits at `from` spell, or -1 if any is not a digit. */
+function digits(s: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Tags: a JSON object of string values (a quoted JSON cell in CSV). */
+function readTags(value: unknown, bad: Bad): Readonly<Record<string, string>> | undefined {
+  if (value === undefined) return undefined;
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      bad('tags', `expected a JSON object such as {"project":"vision"}, got ${describe(value)}`);
+      return undefined;
+    }
+  }
+  if (!isRecord(parsed)) {
+    bad('tags', `expected a JSON object of string values, got ${describe(parsed)}`);
+    return undefined;
+  }
+  const tags: Record<string, string> = {};
+  for (const [key, tag] of Object.entries(parsed)) {
+    if (key === '' || typeof tag !== 'string') {
+      bad('tags', `tag "${key}" must have a non-empty key and a string value`);
+      return undefined;
+    }
+    tags[key] = tag;
+  }
+  return tags;
+}
+
+function readInputMode(value: unknown, bad: Bad): InputMode | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'fsx' || value === 'ffm' || value === 'file') return value;
+  bad('input_mode', `expected fsx, ffm or file, got ${describe(value)}`);
+  return undefined;
+}
+
+/** A value as it appears in a message: quoted text, cut short when long. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
+  }
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+export type { ReadTraceOptions };
+export { readTrace, splitCsv };

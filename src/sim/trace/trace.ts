@@ -1,0 +1,135 @@
+import { WardenError } from '../../domain/errors.js';
+import type { Policy } from '../../domain/policy/policy.js';
+
+/** One training job of a trace, as `warden simulate` replays it. Times are epoch ms. */
+interface TraceJob {
+  readonly submitTime: number;
+  readonly durationMs: number;
+  /** The warm-pool match configuration: jobs with equal keys can share a pool. */
+  readonly key: string;
+  readonly instanceType: string;
+  readonly instanceCount: number;
+  readonly owner?: string;
+  readonly team?: string;
+  readonly account?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly inputMode?: InputMode;
+  /** The keep-alive the user asked for. */
+  readonly keepAliveMs?: number;
+  /** Source line, for messages. */
+  readonly line?: number;
+}
+
+type InputMode = 'fsx' | 'ffm' | 'file';
+
+interface Trace {
+  /** Sorted by submitTime (stable). */
+  readonly jobs: readonly TraceJob[];
+  /** File name or `scenario:<name>`. */
+  readonly source: string;
+  readonly warnings: readonly string[];
+}
+
+const INPUT_MODES: readonly InputMode[] = ['fsx', 'ffm', 'file'];
+
+/** The largest KeepAlivePeriodInSeconds the SageMaker API model accepts. */
+const MAX_KEEP_ALIVE_SECONDS = 21_600;
+
+/**
+ * A trace file that cannot be replayed as written; `issues` holds one `file:LINE: field: reason`
+ * per problem. The CLI exits 1 on it (rejected input), like any other WardenError that is not
+ * a usage or configuration error.
+ */
+class TraceError extends WardenError {
+  readonly issues: readonly string[];
+
+  constructor(issues: readonly string[], summary = 'invalid trace') {
+    super('TRACE_INVALID', `${summary}:\n  ${issues.join('\n  ')}`);
+    this.name = 'TraceError';
+    this.issues = issues;
+  }
+}
+
+/**
+ * A trace from jobs in any order: sorted by submit time, ties kept in input order.
+ *
+ * @example makeTrace(jobs, 'scenario:hpo', []).jobs[0].submitTime
+ */
+function makeTrace(jobs: TraceJob[], source: string, warnings: readonly string[]): Trace {
+  // Array.prototype.sort is stable (ES2019), so equal submit times keep their file order.
+  jobs.sort((a, b) => a.submitTime - b.submitTime);
+  return { jobs, source, warnings };
+}
+
+/** What the trace can tell a policy rule about its jobs, gathered in one pass. */
+interface TraceFacts {
+  /** Every tag key that at least one job carries. */
+  readonly tagKeys: ReadonlySet<string>;
+  readonly hasTeam: boolean;
+  readonly hasOwner: boolean;
+}
+
+/**
+ * The tag keys, teams and owners present anywhere in the trace.
+ *
+ * @example traceFacts(trace).tagKeys.has('project')
+ */
+function traceFacts(trace: Trace): TraceFacts {
+  const tagKeys = new Set<string>();
+  let hasTeam = false;
+  let hasOwner = false;
+  for (const job of trace.jobs) {
+    if (job.team !== undefined) hasTeam = true;
+    if (job.owner !== undefined) hasOwner = true;
+    if (job.tags !== undefined) for (const key of Object.keys(job.tags)) tagKeys.add(key);
+  }
+  return { tagKeys, hasTeam, hasOwner };
+}
+
+/**
+ * Every tag key that at least one job of the trace carries, sorted.
+ *
+ * @example traceTagKeys(trace) // ['city', 'project']
+ */
+function traceTagKeys(trace: Trace): string[] {
+  return [...traceFacts(trace).tagKeys].sort();
+}
+
+/**
+ * One warning per rule the trace cannot evaluate: it matches on a tag key no job carries, or on
+ * team or owner when no job has one. Such a rule would silently match nothing in a backtest,
+ * although it may match plenty in production.
+ *
+ * @example unevaluableRules(policy, trace) // ['rule "vision": ... tag "project" ...']
+ */
+function unevaluableRules(policy: Policy, trace: Trace): string[] {
+  const facts = traceFacts(trace);
+  const warnings: string[] = [];
+  for (const rule of policy.rules) {
+    const missing: string[] = [];
+    if (rule.match.team !== undefined && !facts.hasTeam) missing.push('team (no job has a team)');
+    if (rule.match.owner !== undefined && !facts.hasOwner) {
+      missing.push('owner (no job has an owner)');
+    }
+    for (const key of Object.keys(rule.match.tags ?? {})) {
+      if (!facts.tagKeys.has(key)) missing.push(`tag "${key}" (no job carries it)`);
+    }
+    if (missing.length > 0) {
+      warnings.push(
+        `rule "${rule.name}" cannot be evaluated on ${trace.source}: it matches on ${missing.join(', ')}, so it matches no job of this trace`
+      );
+    }
+  }
+  return warnings;
+}
+
+export type { InputMode, Trace, TraceFacts, TraceJob };
+export {
+  INPUT_MODES,
+  MAX_KEEP_ALIVE_SECONDS,
+  makeTrace,
+  TraceError,
+  traceFacts,
+  traceTagKeys,
+  unevaluableRules,
+};

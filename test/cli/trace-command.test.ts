@@ -1,0 +1,418 @@
+import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  SdkTraceExportSource,
+  type TraceExportSource,
+} from '../../src/adapters/aws/trace-export-source.js';
+import { main } from '../../src/cli/main.js';
+import { createTraceCommand, type TraceCommandDeps } from '../../src/cli/trace-command.js';
+import type { Clock } from '../../src/domain/ports/clock.js';
+import { readTrace } from '../../src/sim/trace/read-trace.js';
+import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import {
+  awsError,
+  internalFailure,
+  LoopbackAwsJson,
+  throttling,
+} from '../helpers/loopback-aws-json.js';
+import { loopbackClientConfig } from '../helpers/loopback-http.js';
+import { LoopbackSageMaker } from '../helpers/loopback-sagemaker.js';
+
+const ACCOUNT = '111122223333';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/VisionTraining`;
+/** Jobs are created a minute apart from here. */
+const BASE = Date.UTC(2026, 2, 2, 9);
+/** As the deployed client retries, without waiting between attempts. */
+const MAX_ATTEMPTS = 4;
+
+function arnOf(name: string): string {
+  return `arn:aws:sagemaker:us-east-1:${ACCOUNT}:training-job/${name}`;
+}
+
+/** A finished job's DescribeTrainingJob answer on the JSON wire (times in epoch seconds). */
+function finished(i: number): Record<string, unknown> {
+  const created = BASE + i * 60_000;
+  return {
+    TrainingJobName: `job-${i}`,
+    TrainingJobArn: arnOf(`job-${i}`),
+    TrainingJobStatus: i % 10 === 9 ? 'Failed' : 'Completed',
+    RoleArn: ROLE,
+    AlgorithmSpecification: {
+      TrainingImage: 'pytorch-training:2.3',
+      TrainingInputMode: i % 2 === 0 ? 'FastFile' : 'File',
+    },
+    ResourceConfig: {
+      InstanceType: 'ml.g5.xlarge',
+      InstanceCount: 1,
+      VolumeSizeInGB: 50,
+      KeepAlivePeriodInSeconds: 600,
+    },
+    CreationTime: created / 1000,
+    TrainingStartTime: (created + 90_000) / 1000,
+    TrainingEndTime: (created + 390_000) / 1000,
+    LastModifiedTime: (created + 391_000) / 1000,
+  };
+}
+
+function collector(isTTY = false) {
+  let text = '';
+  return {
+    stream: { write: (chunk: string) => (text += chunk), isTTY },
+    get text() {
+      return text;
+    },
+  };
+}
+
+let dir: string;
+let out: string;
+let sagemaker: LoopbackSageMaker;
+let clients: SageMakerClient[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-trace-export-'));
+  out = join(dir, 'trace.csv');
+  clients = [];
+  // SageMaker's own rate limits: an export that paces itself is never throttled.
+  sagemaker = await LoopbackSageMaker.start({
+    rateLimits: { ListTrainingJobs: 2, DescribeTrainingJob: 10, ListTags: 10 },
+  });
+});
+
+afterEach(async () => {
+  for (const client of clients) client.destroy();
+  await sagemaker.stop();
+});
+
+function sdkClient(endpoint: string): SageMakerClient {
+  const client = new SageMakerClient({
+    ...loopbackClientConfig(endpoint),
+    retryStrategy: new ConfiguredRetryStrategy(MAX_ATTEMPTS, () => 0),
+  });
+  clients.push(client);
+  return client;
+}
+
+/** The command wired to a loopback endpoint and a clock; `wrap` may decorate the source. */
+function depsFor(
+  endpoint: string,
+  clock: Clock,
+  wrap: (source: TraceExportSource) => TraceExportSource = (s) => s
+): TraceCommandDeps {
+  return {
+    clock,
+    openSource: () => ({
+      source: wrap(new SdkTraceExportSource(sdkClient(endpoint), clock)),
+      close: () => undefined,
+    }),
+  };
+}
+
+async function run(argv: string[], deps: TraceCommandDeps, tty = false) {
+  const stdout = collector();
+  const stderr = collector(tty);
+  const code = await createTraceCommand(deps)(argv, {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+function loadJobs(count: number): void {
+  for (let i = 0; i < count; i++) {
+    sagemaker.addJob(finished(i), [
+      { Key: 'warden:owner', Value: `user${i % 3}@example.com` },
+      { Key: 'team', Value: 'vision' },
+    ]);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false
+  );
+}
+
+describe('warden trace export', () => {
+  it('exports every finished job of the window as a trace read-trace accepts', async () => {
+    // Prepare: 230 finished jobs (three pages), one still running, one that never started.
+    loadJobs(230);
+    sagemaker.addJob({
+      ...finished(230),
+      TrainingJobStatus: 'InProgress',
+      TrainingEndTime: undefined,
+      LastModifiedTime: undefined,
+    });
+    sagemaker.addJob({
+      ...finished(231),
+      TrainingJobStatus: 'Failed',
+      TrainingStartTime: undefined,
+      TrainingEndTime: undefined,
+    });
+    const started = sagemaker.clock.now();
+
+    // Act
+    const result = await run(
+      ['export', '--days', '14', '--out', out],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `exported 230 jobs created in the last 14 days to ${out} (232 listed; skipped 1 still running, 1 never started, 0 deleted meanwhile, 0 unreadable)\n`
+    );
+    const trace = await readTrace(out);
+    expect(trace.jobs).toHaveLength(230);
+    const { line: _, ...first } = trace.jobs[0] ?? { line: 0 };
+    expect(first).toEqual({
+      submitTime: BASE,
+      durationMs: 300_000,
+      key: `role=${ROLE}|type=ml.g5.xlarge|count=1|volume=50|kms=-|subnets=|sgs=|isolation=false|encryption=false`,
+      instanceType: 'ml.g5.xlarge',
+      instanceCount: 1,
+      owner: 'user0@example.com',
+      team: 'vision',
+      account: ACCOUNT,
+      tags: { 'warden:owner': 'user0@example.com', team: 'vision' },
+      inputMode: 'ffm',
+      keepAliveMs: 600_000,
+    });
+    const [list] = sagemaker.service.callsTo('ListTrainingJobs');
+    expect(list?.input).toEqual({
+      CreationTimeAfter: (started - 14 * 86_400_000) / 1000,
+      CreationTimeBefore: started / 1000,
+      SortBy: 'CreationTime',
+      SortOrder: 'Ascending',
+      MaxResults: 100,
+    });
+    // Paced under SageMaker's limits: three pages, no throttled call, no retry.
+    expect(sagemaker.service.callsTo('ListTrainingJobs')).toHaveLength(3);
+    expect(sagemaker.service.callsTo('DescribeTrainingJob')).toHaveLength(232);
+    expect(sagemaker.service.callsTo('ListTags')).toHaveLength(230);
+    expect(sagemaker.clock.now() - started).toBeGreaterThanOrEqual(((232 + 230 - 1) / 8) * 1000);
+    expect(await exists(`${out}.checkpoint.json`)).toBe(false);
+    expect(await exists(`${out}.partial.jsonl`)).toBe(false);
+  });
+
+  it('continues where it stopped when run again with --resume after SageMaker failed', async () => {
+    // Prepare: SageMaker fails for good on the 150th describe, past every retry.
+    loadJobs(230);
+    let describes = 0;
+    const failing = depsFor(sagemaker.endpoint, sagemaker.clock, (source) => ({
+      listPage: (...args) => source.listPage(...args),
+      listTags: (arn) => source.listTags(arn),
+      describe: (name) => {
+        describes += 1;
+        if (describes === 150) {
+          sagemaker.service.fail(
+            'DescribeTrainingJob',
+            ...Array.from({ length: MAX_ATTEMPTS }, internalFailure)
+          );
+        }
+        return source.describe(name);
+      },
+    }));
+
+    // Act
+    const stopped = await run(['export', '--days', '14', '--out', out], failing).catch(
+      (error: unknown) => error
+    );
+    const refused = await run(
+      ['export', '--days', '14', '--out', out],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    ).catch((error: unknown) => error);
+    sagemaker.service.reset();
+    const resumed = await run(
+      ['export', '--days', '14', '--out', out, '--resume'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    );
+
+    // Assess
+    expect(stopped).toMatchObject({ code: 'DEPENDENCY_FAILED' });
+    expect(String((stopped as Error).message)).toMatch(
+      /DescribeTrainingJob failed: InternalFailure/
+    );
+    expect(refused).toMatchObject({ code: 'USAGE' });
+    expect(String((refused as Error).message)).toMatch(/pass --resume to continue it/);
+    expect(resumed.code).toBe(0);
+    // Only the second page onwards is listed again, and only the jobs not yet done described.
+    expect(sagemaker.service.callsTo('ListTrainingJobs')).toHaveLength(2);
+    expect(sagemaker.service.callsTo('DescribeTrainingJob')).toHaveLength(230 - 149);
+    const trace = await readTrace(out);
+    expect(trace.jobs.map((j) => j.submitTime)).toEqual(
+      Array.from({ length: 230 }, (_, i) => BASE + i * 60_000)
+    );
+  });
+
+  it('rides out a throttled ListTrainingJobs and empty pages that still carry a token', async () => {
+    // Prepare: a service whose listing starts with an empty page, as filtered listings do.
+    const pages: Record<string, { names: string[]; next?: string }> = {
+      '': { names: [], next: 'p2' },
+      p2: { names: ['a', 'b'], next: 'p3' },
+      p3: { names: [], next: 'p4' },
+      p4: { names: ['c'] },
+    };
+    const service = await LoopbackAwsJson.start('SageMaker', {
+      ListTrainingJobs: (input) => {
+        const page = pages[String(input.NextToken ?? '')];
+        if (page === undefined) return awsError(400, 'ValidationException', 'Invalid token');
+        return {
+          status: 200,
+          body: {
+            TrainingJobSummaries: page.names.map((name, i) => ({
+              TrainingJobName: name,
+              TrainingJobArn: arnOf(name),
+              CreationTime: BASE / 1000 + i,
+              TrainingJobStatus: 'Completed',
+            })),
+            ...(page.next === undefined ? {} : { NextToken: page.next }),
+          },
+        };
+      },
+      DescribeTrainingJob: (input) => {
+        const i = { a: 0, b: 1, c: 2 }[String(input.TrainingJobName)] ?? 0;
+        return {
+          status: 200,
+          body: {
+            ...finished(i),
+            TrainingJobName: input.TrainingJobName,
+            TrainingJobArn: arnOf(String(input.TrainingJobName)),
+          },
+        };
+      },
+      ListTags: () => ({ status: 200, body: { Tags: [] } }),
+    });
+    service.fail('ListTrainingJobs', throttling());
+    const stderr = collector(true);
+
+    try {
+      // Act
+      const code = await createTraceCommand(depsFor(service.endpoint, new VirtualClock(BASE)))(
+        ['export', '--days', '3', '--out', join(dir, 'small.jsonl')],
+        { stdout: collector().stream, stderr: stderr.stream }
+      );
+
+      // Assess
+      expect(code).toBe(0);
+      expect(service.callsTo('ListTrainingJobs').map((c) => c.input.NextToken)).toEqual([
+        undefined,
+        undefined,
+        'p2',
+        'p3',
+        'p4',
+      ]);
+      expect((await readTrace(join(dir, 'small.jsonl'))).jobs).toHaveLength(3);
+      expect(stderr.text).toContain('exporting: 3 done / 3 listed');
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('refuses --resume without a checkpoint, a bad --days and an unknown output format', async () => {
+    const deps = depsFor(sagemaker.endpoint, sagemaker.clock);
+    const attempts = [
+      ['export', '--days', '14', '--out', out, '--resume'],
+      ['export', '--days', 'two', '--out', out],
+      ['export', '--out', out],
+      ['export', '--days', '14', '--out', join(dir, 'trace.xlsx')],
+    ];
+
+    const errors = await Promise.all(
+      attempts.map((argv) => run(argv, deps).catch((error: unknown) => error))
+    );
+
+    expect(errors.map((e) => (e as { code?: string }).code)).toEqual([
+      'USAGE',
+      'USAGE',
+      'USAGE',
+      'USAGE',
+    ]);
+    expect(errors.map((e) => (e as Error).message.split('\n')[0])).toEqual([
+      `--resume: no checkpoint ${out}.checkpoint.json to continue`,
+      '--days must be a whole number from 1 to 3650, got "two"',
+      'trace export needs --days N',
+      `--out ${join(dir, 'trace.xlsx')}: use a .csv, .jsonl or .ndjson file name`,
+    ]);
+    expect(sagemaker.service.calls).toEqual([]);
+  });
+
+  it('refuses to resume an export of a different window', async () => {
+    await writeFile(
+      `${out}.checkpoint.json`,
+      JSON.stringify({
+        version: 1,
+        days: 7,
+        region: null,
+        createdAfter: 0,
+        createdBefore: 1,
+        pageToken: null,
+        listed: 0,
+      })
+    );
+
+    const error = await run(
+      ['export', '--days', '14', '--out', out, '--resume'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    ).catch((e: unknown) => e);
+
+    expect((error as Error).message).toBe(
+      `--resume: ${out}.checkpoint.json is an export of 7 days in the default region; pass the same --days and --region`
+    );
+  });
+});
+
+describe('warden trace', () => {
+  it('prints its usage on --help and exits 0', async () => {
+    const stdout = collector();
+
+    const code = await main(['trace', '--help'], {
+      stdout: stdout.stream,
+      stderr: collector().stream,
+    });
+
+    expect(code).toBe(0);
+    expect(stdout.text).toMatch(/^usage: warden trace export --days N/);
+  });
+});
+
+describe('warden trace scenario', () => {
+  it('writes a built-in scenario that reads back, through the warden entry point', async () => {
+    const file = join(dir, 'hpo.jsonl');
+    const stdout = collector();
+
+    const code = await main(
+      ['trace', 'scenario', 'hpo', '--days', '7', '--seed', '4', '--out', file],
+      {
+        stdout: stdout.stream,
+        stderr: collector().stream,
+      }
+    );
+
+    expect(code).toBe(0);
+    const trace = await readTrace(file);
+    expect(stdout.text).toBe(
+      `wrote ${trace.jobs.length} jobs of scenario:hpo(seed=4,days=7) to ${file}\n`
+    );
+    expect(await readFile(file, 'utf8')).toMatch(/^\{"submit_time":"2026-03-0/);
+  });
+
+  it('exits 2 on an unknown scenario', async () => {
+    const stderr = collector();
+
+    const code = await main(['trace', 'scenario', 'nightly', '--out', join(dir, 'x.csv')], {
+      stdout: collector().stream,
+      stderr: stderr.stream,
+    });
+
+    expect(code).toBe(2);
+    expect(stderr.text).toMatch(
+      /^warden trace: trace scenario needs one of interactive, hpo, batch, mixed/
+    );
+  });
+});

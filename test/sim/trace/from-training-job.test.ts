@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { traceRowOf } from '../../../src/sim/trace/from-training-job.js';
+
+const ARN = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-017';
+
+/** A DescribeTrainingJob answer as the SDK returns it (times as Date). */
+const DESCRIBE = {
+  TrainingJobName: 'resnet-017',
+  TrainingJobArn: ARN,
+  TrainingJobStatus: 'Completed',
+  RoleArn: 'arn:aws:iam::111122223333:role/VisionTraining',
+  AlgorithmSpecification: { TrainingImage: 'img', TrainingInputMode: 'FastFile' },
+  ResourceConfig: {
+    InstanceType: 'ml.g5.2xlarge',
+    InstanceCount: 2,
+    VolumeSizeInGB: 100,
+    KeepAlivePeriodInSeconds: 1800,
+  },
+  CreationTime: new Date('2026-03-02T09:00:00.000Z'),
+  TrainingStartTime: new Date('2026-03-02T09:02:30.000Z'),
+  TrainingEndTime: new Date('2026-03-02T09:12:30.500Z'),
+};
+
+describe('traceRowOf', () => {
+  it('maps creation time, run time, match key, shape, keep-alive, tags, owner, team and account', () => {
+    const result = traceRowOf(DESCRIBE, { 'warden:owner': 'alice', owner: 'bob', team: 'vision' });
+
+    expect(result).toEqual({
+      kind: 'job',
+      job: {
+        submitTime: Date.UTC(2026, 2, 2, 9),
+        durationMs: 600_500,
+        key: 'role=arn:aws:iam::111122223333:role/VisionTraining|type=ml.g5.2xlarge|count=2|volume=100|kms=-|subnets=|sgs=|isolation=false|encryption=false',
+        instanceType: 'ml.g5.2xlarge',
+        instanceCount: 2,
+        owner: 'alice',
+        team: 'vision',
+        account: '111122223333',
+        tags: { 'warden:owner': 'alice', owner: 'bob', team: 'vision' },
+        inputMode: 'ffm',
+        keepAliveMs: 1_800_000,
+      },
+    });
+  });
+
+  it('reads the owner tag when there is no warden:owner tag, and leaves absent tags out', () => {
+    const withOwner = traceRowOf(DESCRIBE, { owner: 'bob' });
+    const untagged = traceRowOf(DESCRIBE, {});
+
+    expect(withOwner.kind === 'job' && withOwner.job.owner).toBe('bob');
+    expect(untagged.kind === 'job' && [untagged.job.owner, untagged.job.tags]).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('maps File to file, and any FSx channel to fsx whatever the declared mode', () => {
+    const file = traceRowOf(
+      { ...DESCRIBE, AlgorithmSpecification: { TrainingInputMode: 'File' } },
+      {}
+    );
+    const fsx = traceRowOf(
+      {
+        ...DESCRIBE,
+        InputDataConfig: [
+          { ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://b/k' } } },
+          {
+            ChannelName: 'cache',
+            DataSource: { FileSystemDataSource: { FileSystemType: 'FSxLustre' } },
+          },
+        ],
+      },
+      {}
+    );
+
+    expect(file.kind === 'job' && file.job.inputMode).toBe('file');
+    expect(fsx.kind === 'job' && fsx.job.inputMode).toBe('fsx');
+  });
+
+  it('skips a job still running, one that never started, and an answer without a name', () => {
+    const running = traceRowOf(
+      { ...DESCRIBE, TrainingJobStatus: 'InProgress', TrainingEndTime: undefined },
+      {}
+    );
+    const neverStarted = traceRowOf(
+      {
+        ...DESCRIBE,
+        TrainingJobStatus: 'Failed',
+        TrainingStartTime: undefined,
+        TrainingEndTime: undefined,
+      },
+      {}
+    );
+    const invalid = traceRowOf({ ...DESCRIBE, TrainingJobName: undefined }, {});
+
+    expect([running.kind, neverStarted.kind, invalid.kind]).toEqual(['skip', 'skip', 'skip']);
+    expect([
+      running.kind === 'skip' && running.reason,
+      neverStarted.kind === 'skip' && neverStarted.reason,
+      invalid.kind === 'skip' && invalid.reason,
+    ]).toEqual(['running', 'not-started', 'invalid']);
+  });
+
+  it('keeps a failed job that ran: it asked for a pool like any other', () => {
+    const failed = traceRowOf({ ...DESCRIBE, TrainingJobStatus: 'Failed' }, {});
+
+    expect(failed.kind).toBe('job');
+  });
+});

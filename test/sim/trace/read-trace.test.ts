@@ -1,0 +1,341 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { readTrace, splitCsv } from '../../../src/sim/trace/read-trace.js';
+import { TraceError } from '../../../src/sim/trace/trace.js';
+
+const HEADER = 'submit_time,duration_s,key,instance_type,instance_count';
+const KEY = 'role=arn:aws:iam::111122223333:role/vision|type=ml.g5.2xlarge|count=1';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-trace-'));
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+/** The TraceError a read throws, so its issues can be compared exactly. */
+async function issuesOf(path: string, options?: { maxProblems?: number }): Promise<string[]> {
+  const error = await readTrace(path, options).then(
+    () => undefined,
+    (e: unknown) => e
+  );
+  expect(error).toBeInstanceOf(TraceError);
+  expect((error as TraceError).code).toBe('TRACE_INVALID');
+  return [...(error as TraceError).issues];
+}
+
+describe('splitCsv', () => {
+  it('keeps commas, doubled quotes and empty cells inside quoted cells', () => {
+    expect(splitCsv('a,"b,c","say ""hi""",,"",x')).toEqual(['a', 'b,c', 'say "hi"', '', '', 'x']);
+  });
+
+  it('reports a quoted cell left open so the next line can continue it', () => {
+    expect(splitCsv('a,"b\nc')).toBe('open');
+  });
+
+  it('rejects a quote inside an unquoted cell and text after a closing quote', () => {
+    expect(splitCsv('a,b"c')).toMatch(/quote inside unquoted cell 2/);
+    expect(splitCsv('"a"b,c')).toMatch(/text after a closing quote in cell 1/);
+  });
+
+  it('keeps a trailing empty cell after a final comma', () => {
+    expect(splitCsv('"a",')).toEqual(['a', '']);
+    expect(splitCsv('a,')).toEqual(['a', '']);
+  });
+});
+
+describe('readTrace (CSV)', () => {
+  it('reads every column, quoted JSON tags and CRLF line ends', async () => {
+    // Prepare
+    const path = await file(
+      'jobs.csv',
+      `${HEADER},owner,team,account,tags,input_mode,keep_alive_s\r\n` +
+        `2026-03-02T09:15:00Z,300.5,"${KEY}",ml.g5.2xlarge,2,anna@example.com,vision,111122223333,"{""project"":""resnet, v2""}",ffm,1800\r\n`
+    );
+
+    // Act
+    const trace = await readTrace(path);
+
+    // Assess
+    expect(trace.source).toBe(path);
+    expect(trace.warnings).toEqual([]);
+    expect(trace.jobs).toEqual([
+      {
+        submitTime: Date.UTC(2026, 2, 2, 9, 15),
+        durationMs: 300_500,
+        key: KEY,
+        instanceType: 'ml.g5.2xlarge',
+        instanceCount: 2,
+        owner: 'anna@example.com',
+        team: 'vision',
+        account: '111122223333',
+        tags: { project: 'resnet, v2' },
+        inputMode: 'ffm',
+        keepAliveMs: 1_800_000,
+        line: 2,
+      },
+    ]);
+  });
+
+  it('reads a quoted cell that spans lines and numbers later rows by their physical line', async () => {
+    const path = await file(
+      'multi.csv',
+      `${HEADER},team\n` +
+        '1772443800,60,k1,ml.m5.xlarge,1,"vision,\r\nand ""nlp"""\r\n' +
+        '1772443860,60,k2,ml.m5.xlarge,1,\n'
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs.map((j) => [j.key, j.line, j.team])).toEqual([
+      ['k1', 2, 'vision,\nand "nlp"'],
+      ['k2', 4, undefined],
+    ]);
+  });
+
+  it('accepts ISO times with offsets and fractions, and epoch seconds', async () => {
+    const path = await file(
+      'times.csv',
+      `${HEADER}\n` +
+        '2026-03-02T10:15:00+01:00,1,a,ml.m5.xlarge,1\n' +
+        '2026-03-02T09:15:00.250Z,1,b,ml.m5.xlarge,1\n' +
+        '1772443800.5,1,c,ml.m5.xlarge,1\n' +
+        '2026-03-02 14:45:00+0530,1,d,ml.m5.xlarge,1\n'
+    );
+
+    const trace = await readTrace(path);
+
+    const at = Object.fromEntries(trace.jobs.map((j) => [j.key, j.submitTime]));
+    expect(at).toEqual({
+      a: Date.UTC(2026, 2, 2, 9, 15),
+      b: Date.UTC(2026, 2, 2, 9, 15, 0, 250),
+      c: 1_772_443_800_500,
+      d: Date.UTC(2026, 2, 2, 9, 15),
+    });
+  });
+
+  it('sorts unsorted rows by submit time, keeping file order for equal times', async () => {
+    const path = await file(
+      'unsorted.csv',
+      `${HEADER}\n` +
+        '2026-03-02T12:00:00Z,1,late,ml.m5.xlarge,1\n' +
+        '2026-03-02T09:00:00Z,1,tie-1,ml.m5.xlarge,1\n' +
+        '2026-03-02T09:00:00Z,1,tie-2,ml.m5.xlarge,1\n' +
+        '2026-03-02T08:00:00Z,1,early,ml.m5.xlarge,1\n'
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs.map((j) => j.key)).toEqual(['early', 'tie-1', 'tie-2', 'late']);
+  });
+
+  it('warns about an unknown column and still reads the rows', async () => {
+    const path = await file(
+      'extra.csv',
+      `${HEADER},notes\n2026-03-02T09:00:00Z,1,k,ml.m5.xlarge,1,hello\n`
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.warnings).toEqual([`${path}:1: unknown column "notes" ignored`]);
+    expect(trace.jobs).toHaveLength(1);
+  });
+
+  it('refuses a header without a required column', async () => {
+    const path = await file(
+      'missing.csv',
+      'submit_time,key,instance_type\n1772443800,k,ml.m5.xlarge\n'
+    );
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:1: missing required columns duration_s, instance_count (the first line must be the header)`,
+    ]);
+  });
+
+  it('names each bad field with its line and reason', async () => {
+    // Prepare: one problem per row, then one row with two.
+    const rows = [
+      '2026-03-02T09:00:00,1,k,ml.m5.xlarge,1,,',
+      '1772443800000,1,k,ml.m5.xlarge,1,,',
+      '20260302,1,k,ml.m5.xlarge,1,,',
+      '2026-02-30T09:00:00Z,1,k,ml.m5.xlarge,1,,',
+      'yesterday,1,k,ml.m5.xlarge,1,,',
+      '1772443800,-5,k,ml.m5.xlarge,1,,',
+      '1772443800,1e3,k,ml.m5.xlarge,1,,',
+      '1772443800,1,,ml.m5.xlarge,1,,',
+      '1772443800,1,k,m5.xlarge,1,,',
+      '1772443800,1,k,ml.m5.xlarge,0,,',
+      '1772443800,1,k,ml.m5.xlarge,1.5,,',
+      '1772443800,1,k,ml.m5.xlarge,1,pipe,',
+      '1772443800,1,k,ml.m5.xlarge,1,,21601',
+      '1772443800,1,k,ml.m5.xlarge,1,,60.5',
+      '1772443800,1,k,ml.m5.xlarge,1',
+      ',,k,ml.m5.xlarge,1,,',
+    ];
+    const path = await file('bad.csv', `${HEADER},input_mode,keep_alive_s\n${rows.join('\n')}\n`);
+
+    // Act
+    const issues = await issuesOf(path);
+
+    // Assess
+    expect(issues).toEqual([
+      `${path}:2: submit_time: a time without a zone is ambiguous: add Z or an offset such as +01:00, got "2026-03-02T09:00:00"`,
+      `${path}:3: submit_time: 1772443800000 looks like epoch milliseconds; give epoch seconds or an ISO 8601 time`.replace(
+        '1772443800000',
+        '"1772443800000"'
+      ),
+      `${path}:4: submit_time: epoch seconds before 2000-01-01 are not a job time, got "20260302"`,
+      `${path}:5: submit_time: no such date, got "2026-02-30T09:00:00Z"`,
+      `${path}:6: submit_time: expected an ISO 8601 time with a zone (2026-03-02T09:15:00Z) or epoch seconds, got "yesterday"`,
+      `${path}:7: duration_s: expected a number ≥ 0, got "-5"`,
+      `${path}:8: duration_s: expected a number ≥ 0, got "1e3"`,
+      `${path}:9: key: missing`,
+      `${path}:10: instance_type: "m5.xlarge" is not a SageMaker instance type (ml.<family>.<size>)`,
+      `${path}:11: instance_count: expected an integer ≥ 1, got "0"`,
+      `${path}:12: instance_count: expected an integer ≥ 1, got "1.5"`,
+      `${path}:13: input_mode: expected fsx, ffm or file, got "pipe"`,
+      `${path}:14: keep_alive_s: expected an integer from 0 to 21600, got "21601"`,
+      `${path}:15: keep_alive_s: expected an integer from 0 to 21600, got "60.5"`,
+      `${path}:16: row has 5 cells, the header has 7`,
+      `${path}:17: submit_time: missing`,
+      `${path}:17: duration_s: missing`,
+    ]);
+  });
+
+  it('stops after the problem limit and says so', async () => {
+    const rows = Array.from({ length: 50 }, () => 'soon,1,k,ml.m5.xlarge,1').join('\n');
+    const path = await file('many.csv', `${HEADER}\n${rows}\n`);
+
+    const error = await readTrace(path, { maxProblems: 3 }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TraceError);
+    expect((error as TraceError).issues.map((i) => i.split(': ')[0])).toEqual([
+      `${path}:2`,
+      `${path}:3`,
+      `${path}:4`,
+    ]);
+    expect((error as TraceError).message).toMatch(/stopped after 3 problems/);
+  });
+
+  it('rejects tags that are not a JSON object of strings', async () => {
+    const path = await file(
+      'tags.csv',
+      `${HEADER},tags\n` +
+        '1772443800,1,k,ml.m5.xlarge,1,project=x\n' +
+        '1772443800,1,k,ml.m5.xlarge,1,"[1,2]"\n' +
+        '1772443800,1,k,ml.m5.xlarge,1,"{""n"":1}"\n'
+    );
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:2: tags: expected a JSON object such as {"project":"vision"}, got "project=x"`,
+      `${path}:3: tags: expected a JSON object of string values, got [1,2]`,
+      `${path}:4: tags: tag "n" must have a non-empty key and a string value`,
+    ]);
+  });
+
+  it('reports a quoted cell that is never closed at the line it opened', async () => {
+    const path = await file('open.csv', `${HEADER}\n1772443800,1,"k,ml.m5.xlarge,1\n`);
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:2: malformed CSV: a quoted cell is never closed`,
+    ]);
+  });
+
+  it('refuses an empty file and a header without rows', async () => {
+    const empty = await file('empty.csv', '');
+    const headerOnly = await file('header.csv', `${HEADER}\n`);
+
+    expect(await issuesOf(empty)).toEqual([
+      `${empty}: the trace is empty: a CSV trace needs a header row`,
+    ]);
+    expect(await issuesOf(headerOnly)).toEqual([
+      `${headerOnly}: the trace is empty (a header and no rows); a simulation needs at least one job`,
+    ]);
+  });
+
+  it('refuses a file whose extension names no trace format', async () => {
+    const path = await file('jobs.txt', `${HEADER}\n`);
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}: unknown trace format ".txt": use .csv, .jsonl or .ndjson`,
+    ]);
+  });
+});
+
+describe('readTrace (JSON Lines)', () => {
+  it('reads typed and textual values, skips blank lines and warns once per unknown field', async () => {
+    const path = await file(
+      'jobs.jsonl',
+      [
+        JSON.stringify({
+          submit_time: '2026-03-02T09:15:00Z',
+          duration_s: 90,
+          key: KEY,
+          instance_type: 'ml.g5.2xlarge',
+          instance_count: 1,
+          tags: { project: 'resnet' },
+          input_mode: 'fsx',
+          keep_alive_s: 600,
+          job_name: 'a',
+        }),
+        '',
+        JSON.stringify({
+          submit_time: 1772443800,
+          duration_s: '30',
+          key: KEY,
+          instance_type: 'ml.g5.2xlarge',
+          instance_count: 1,
+          owner: null,
+          job_name: 'b',
+        }),
+      ].join('\n')
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.warnings).toEqual([
+      `${path}:1: unknown field "job_name" ignored (first seen here)`,
+    ]);
+    expect(
+      trace.jobs.map((j) => [j.submitTime, j.durationMs, j.tags, j.inputMode, j.line])
+    ).toEqual([
+      [Date.UTC(2026, 2, 2, 9, 15), 90_000, { project: 'resnet' }, 'fsx', 1],
+      [1_772_443_800_000, 30_000, undefined, undefined, 3],
+    ]);
+  });
+
+  it('names bad lines: invalid JSON, not an object, a missing field and a wrong type', async () => {
+    const good = {
+      submit_time: 1772443800,
+      duration_s: 1,
+      key: 'k',
+      instance_type: 'ml.m5.xlarge',
+    };
+    const path = await file(
+      'bad.ndjson',
+      [
+        '{"submit_time": ',
+        '[1, 2]',
+        JSON.stringify(good),
+        JSON.stringify({ ...good, instance_count: 1, key: 7 }),
+      ].join('\n')
+    );
+
+    const issues = await issuesOf(path);
+
+    expect(issues).toHaveLength(4);
+    expect(issues[0]?.startsWith(`${path}:1: invalid JSON: `)).toBe(true);
+    expect(issues.slice(1)).toEqual([
+      `${path}:2: not a JSON object`,
+      `${path}:3: instance_count: missing`,
+      `${path}:4: key: expected text, got 7`,
+    ]);
+  });
+});
