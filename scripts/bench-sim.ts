@@ -1,0 +1,117 @@
+// The simulator's policy-mode throughput: jobs per second of each policy on a generated trace
+// of BENCH_SIM_JOBS jobs (default 1,000,000), and the peak memory of the process. The bar is
+// ≥ 100,000 jobs/s on one core for simple policies (DESIGN.md, quality bars). Run it alone with
+// `npx tsx scripts/bench-sim.ts`; scripts/bench.ts calls `benchPolicyMode`.
+import { pathToFileURL } from 'node:url';
+import { tracePrices } from '../src/sim/policy-sim/cost-model.js';
+import { runPolicy } from '../src/sim/policy-sim/engine.js';
+import { runOracle } from '../src/sim/policy-sim/oracle.js';
+import { parsePolicyList } from '../src/sim/policy-sim/policies.js';
+import type { SimRunSettings } from '../src/sim/policy-sim/sim-policy.js';
+import { generateLargeTrace } from '../src/sim/trace/scenarios.js';
+
+const BAR_JOBS_PER_SECOND = 100_000;
+const POLICIES = ['none', 'fixed:10m', 'requested', 'breakeven', 'histogram', 'adaptive', 'oracle'];
+
+const SETTINGS: SimRunSettings = {
+  maxKeepAliveMs: 3_600_000,
+  keepAliveAnchor: 'job-end',
+  safetyMarginMs: 120_000,
+  leadTimeMs: 300_000,
+  valueOfTimeUsdPerHour: 100,
+  coldStartBilledSeconds: 30,
+  prices: {},
+  quota: {},
+  latency: { kind: 'p90' },
+};
+
+interface PolicyThroughput {
+  readonly name: string;
+  readonly jobsPerSecond: number;
+  readonly seconds: number;
+}
+
+interface PolicyModeBench {
+  readonly jobs: number;
+  readonly generateSeconds: number;
+  readonly policies: readonly PolicyThroughput[];
+  readonly peakRssBytes: number;
+  readonly peakHeapUsedBytes: number;
+  readonly traceHeapBytes: number;
+}
+
+/** Peak memory, sampled as the simulation reports progress (and at each step here). */
+class MemoryPeak {
+  rss = 0;
+  heapUsed = 0;
+
+  sample(): void {
+    const m = process.memoryUsage();
+    if (m.rss > this.rss) this.rss = m.rss;
+    if (m.heapUsed > this.heapUsed) this.heapUsed = m.heapUsed;
+  }
+}
+
+/** Runs each policy once over the same generated trace and measures jobs per second. */
+function benchPolicyMode(jobs: number): PolicyModeBench {
+  const peak = new MemoryPeak();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  const trace = generateLargeTrace(jobs, 1);
+  const generateSeconds = (performance.now() - started) / 1000;
+  peak.sample();
+  const traceHeapBytes = process.memoryUsage().heapUsed - heapBefore;
+  const prices = tracePrices(trace, SETTINGS.prices);
+  const options = { prices, onProgress: () => peak.sample() };
+  const policies: PolicyThroughput[] = [];
+  for (const name of POLICIES) {
+    const parsed = parsePolicyList(name, SETTINGS.maxKeepAliveMs);
+    const spec = parsed.ok ? parsed.specs[0] : undefined;
+    if (spec === undefined) throw new TypeError(`cannot parse policy ${name}`);
+    const t0 = performance.now();
+    if (spec.kind === 'oracle') runOracle(trace, SETTINGS, options);
+    else runPolicy(trace, spec.create(SETTINGS, prices), SETTINGS, options);
+    const seconds = (performance.now() - t0) / 1000;
+    policies.push({ name, seconds, jobsPerSecond: trace.jobs.length / seconds });
+    peak.sample();
+  }
+  return {
+    jobs: trace.jobs.length,
+    generateSeconds,
+    policies,
+    peakRssBytes: Math.max(peak.rss, process.resourceUsage().maxRSS * 1024),
+    peakHeapUsedBytes: peak.heapUsed,
+    traceHeapBytes,
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+
+function printPolicyMode(result: PolicyModeBench): boolean {
+  console.log(
+    `simulator policy mode: ${result.jobs.toLocaleString('en-US')} generated jobs (made in ${result.generateSeconds.toFixed(1)} s)`
+  );
+  let ok = true;
+  for (const p of result.policies) {
+    const simple = p.name !== 'adaptive';
+    const pass = p.jobsPerSecond >= BAR_JOBS_PER_SECOND;
+    if (simple && !pass) ok = false;
+    const verdict = simple ? (pass ? 'ok  ' : 'FAIL') : 'info';
+    console.log(
+      `  ${verdict} ${p.name.padEnd(10)} ${Math.round(p.jobsPerSecond).toLocaleString('en-US').padStart(10)} jobs/s  (bar ${BAR_JOBS_PER_SECOND.toLocaleString('en-US')})`
+    );
+  }
+  console.log(
+    `  peak memory: rss ${mb(result.peakRssBytes)}, heap used ${mb(result.peakHeapUsedBytes)} (the trace itself ≈ ${mb(result.traceHeapBytes)})`
+  );
+  return ok;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const jobs = Number(process.env.BENCH_SIM_JOBS ?? 1_000_000);
+  const ok = printPolicyMode(benchPolicyMode(jobs));
+  process.exitCode = ok ? 0 : 1;
+}
+
+export type { PolicyModeBench, PolicyThroughput };
+export { benchPolicyMode, printPolicyMode };

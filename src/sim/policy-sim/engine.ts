@@ -1,0 +1,276 @@
+import { keepAliveForTarget } from '../../domain/pool/keep-alive.js';
+import type { Trace, TraceJob } from '../trace/trace.js';
+import { startLatencySeconds } from './cost-model.js';
+import { EventHeap, type HeapEvent } from './event-heap.js';
+import { type PolicyResult, Tally } from './metrics.js';
+import type { SimDecision, SimPolicy, SimPool, SimRunSettings } from './sim-policy.js';
+
+/**
+ * Policy mode: a discrete-event backtest of warm pools per match key.
+ *
+ * Primary course, per job of the trace (sorted by submit time):
+ *  1. At submit the job takes the most recently freed Available pool of its key (LIFO, one job
+ *     per pool) and starts warm, or starts cold; either way it asks for the policy's
+ *     `keepAliveAtSubmit` (whole seconds, rounded up, capped at the maximum).
+ *  2. It ends at submit + start latency + duration. With a keep-alive > 0 (and room under the
+ *     instance type's quota) its pool becomes Available until end + keep-alive.
+ *  3. A policy with `onAvailable`/`onRevisit` may then move the expiry through the domain's
+ *     `keepAliveForTarget`, as the steward does; each decision costs API calls.
+ *  4. The pool ends when a job reuses it, when it expires, or when a decision releases it.
+ *
+ * Events at the same millisecond run in this order: job ends, arrivals, revisits, expiries. So a
+ * pool freed at t serves a job submitted at t, and a pool expiring at t still serves a job
+ * submitted at t. Equal events run in the order they were scheduled (ends in trace order).
+ */
+
+const END = 0;
+const ARRIVAL = 1;
+const REVISIT = 2;
+const EXPIRY = 3;
+
+class Pool {
+  alive = true;
+  revisitToken = 0;
+  expiresAt: number;
+
+  constructor(
+    readonly id: number,
+    readonly job: TraceJob,
+    readonly usdPerHour: number,
+    readonly endTime: number,
+    expiresAt: number
+  ) {
+    this.expiresAt = expiresAt;
+  }
+}
+
+interface KeyPools {
+  /** Sorted by end time; dead entries are skipped and compacted away now and then. */
+  stack: Pool[];
+  live: number;
+}
+
+type SimEvent =
+  | (HeapEvent & {
+      readonly kind: typeof END;
+      readonly job: TraceJob;
+      readonly keepAliveMs: number;
+    })
+  | (HeapEvent & { readonly kind: typeof REVISIT; readonly pool: Pool; readonly token: number })
+  | (HeapEvent & { readonly kind: typeof EXPIRY; readonly pool: Pool });
+
+interface RunOptions {
+  /** Called every few thousand arrivals and at the end, for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** USD per instance-hour by instance type, from `tracePrices`. */
+  readonly prices: ReadonlyMap<string, number>;
+}
+
+const PROGRESS_EVERY = 1 << 15;
+
+/**
+ * The keep-alive a job is actually submitted with: rounded to the millisecond (so float noise
+ * such as 1200000.0000000002 stays 1200 s), then up to whole seconds (the API takes seconds),
+ * at most the maximum; anything not positive is none.
+ *
+ * @example submittedKeepAliveMs(90_500, 3_600_000) // 91_000
+ */
+function submittedKeepAliveMs(requestedMs: number, maxKeepAliveMs: number): number {
+  if (!(requestedMs > 0)) return 0;
+  const ms = Math.ceil(Math.round(requestedMs) / 1000) * 1000;
+  return Math.min(ms, Math.floor(maxKeepAliveMs / 1000) * 1000);
+}
+
+/**
+ * Runs `policy` over the trace and returns its costs (ratio to the oracle is filled in later).
+ *
+ * @example runPolicy(trace, fixedPolicy('fixed:10m', 600_000), settings, { prices }).totalCostUsd
+ */
+function runPolicy(
+  trace: Trace,
+  policy: SimPolicy,
+  settings: SimRunSettings,
+  options: RunOptions
+): PolicyResult {
+  const tally = new Tally();
+  const heap = new EventHeap<SimEvent>();
+  const keys = new Map<string, KeyPools>();
+  const inUse = new Map<string, number>();
+  const jobs = trace.jobs;
+  const anchor = {
+    keepAliveAnchor: settings.keepAliveAnchor,
+    maxKeepAliveMs: settings.maxKeepAliveMs,
+    safetyMarginMs: settings.safetyMarginMs,
+  };
+  let seq = 0;
+  let poolIds = 0;
+
+  const priceOf = (job: TraceJob): number => {
+    const price = options.prices.get(job.instanceType);
+    if (price === undefined) throw new TypeError(`no price for ${job.instanceType}`);
+    return price;
+  };
+
+  const finish = (pool: Pool, at: number, keyPools: KeyPools | undefined): void => {
+    pool.alive = false;
+    tally.pool(pool.job, at - pool.endTime, pool.usdPerHour);
+    const type = pool.job.instanceType;
+    inUse.set(type, (inUse.get(type) ?? 0) - pool.job.instanceCount);
+    if (keyPools === undefined) return;
+    keyPools.live -= 1;
+    const stack = keyPools.stack;
+    while (stack.length > 0 && !(stack[stack.length - 1] as Pool).alive) stack.pop();
+    if (stack.length > 2 * keyPools.live + 16) keyPools.stack = stack.filter((p) => p.alive);
+  };
+
+  const view = (pool: Pool): SimPool => ({
+    id: pool.id,
+    job: pool.job,
+    key: pool.job.key,
+    instanceType: pool.job.instanceType,
+    instanceCount: pool.job.instanceCount,
+    usdPerHour: pool.usdPerHour,
+    endTime: pool.endTime,
+    expiresAt: pool.expiresAt,
+    siblingsAvailable: (keys.get(pool.job.key)?.live ?? 1) - 1,
+  });
+
+  const apply = (pool: Pool, decision: SimDecision, now: number): void => {
+    const update = keepAliveForTarget(pool.endTime, decision.until, now, anchor);
+    if (update.kind === 'release') {
+      tally.apiCalls += 2;
+      finish(pool, now, keys.get(pool.job.key));
+      return;
+    }
+    if (update.kind === 'set' && update.expiresAt !== pool.expiresAt) {
+      tally.apiCalls += 2;
+      pool.expiresAt = update.expiresAt;
+      heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool });
+    } else {
+      tally.apiCalls += 1;
+    }
+    scheduleRevisit(pool, decision.revisitAt, now);
+  };
+
+  const scheduleRevisit = (pool: Pool, revisitAt: number | undefined, now: number): void => {
+    if (policy.onRevisit === undefined) return;
+    const at = revisitAt ?? pool.expiresAt - settings.leadTimeMs;
+    pool.revisitToken += 1;
+    if (at > now && at < pool.expiresAt) {
+      heap.push({ time: at, kind: REVISIT, seq: seq++, pool, token: pool.revisitToken });
+    }
+  };
+
+  const arrive = (job: TraceJob, index: number): void => {
+    const now = job.submitTime;
+    policy.observeArrival?.(job, now);
+    const keyPools = keys.get(job.key);
+    let pool: Pool | undefined;
+    if (keyPools !== undefined) {
+      const stack = keyPools.stack;
+      while (stack.length > 0) {
+        const top = stack.pop() as Pool;
+        if (top.alive) {
+          pool = top;
+          break;
+        }
+      }
+    }
+    let cold = true;
+    if (pool !== undefined) {
+      cold = false;
+      finish(pool, now, keyPools);
+      tally.warm(job);
+    } else {
+      const usdPerHour = priceOf(job);
+      const coldS = startLatencySeconds(settings.latency, job, index, true);
+      const warmS = startLatencySeconds(settings.latency, job, index, false);
+      const extra = Math.max(0, coldS - warmS);
+      tally.cold(
+        job,
+        extra,
+        (settings.coldStartBilledSeconds * job.instanceCount * usdPerHour) / 3600,
+        (extra * settings.valueOfTimeUsdPerHour) / 3600
+      );
+    }
+    const latencyMs = Math.round(startLatencySeconds(settings.latency, job, index, cold) * 1000);
+    const requested =
+      policy.keepAliveAtSubmit === undefined
+        ? (job.keepAliveMs ?? 0)
+        : policy.keepAliveAtSubmit(job);
+    heap.push({
+      time: now + latencyMs + job.durationMs,
+      kind: END,
+      seq: seq++,
+      job,
+      keepAliveMs: submittedKeepAliveMs(requested, settings.maxKeepAliveMs),
+    });
+  };
+
+  const end = (job: TraceJob, keepAliveMs: number, now: number): void => {
+    policy.observeEnd?.(job, now);
+    if (keepAliveMs <= 0) return;
+    const type = job.instanceType;
+    const quota = settings.quota[type];
+    const used = inUse.get(type) ?? 0;
+    if (quota !== undefined && used + job.instanceCount > quota) {
+      tally.quotaDenied += 1;
+      return;
+    }
+    inUse.set(type, used + job.instanceCount);
+    const pool = new Pool(poolIds++, job, priceOf(job), now, now + keepAliveMs);
+    tally.pools += 1;
+    let keyPools = keys.get(job.key);
+    if (keyPools === undefined) {
+      keyPools = { stack: [], live: 0 };
+      keys.set(job.key, keyPools);
+    }
+    keyPools.stack.push(pool);
+    keyPools.live += 1;
+    heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool });
+    if (policy.onAvailable !== undefined) apply(pool, policy.onAvailable(view(pool), now), now);
+    else scheduleRevisit(pool, undefined, now);
+  };
+
+  let next = 0;
+  const total = jobs.length;
+  for (;;) {
+    const event = heap.peek();
+    const arrival = jobs[next];
+    if (
+      arrival !== undefined &&
+      (event === undefined ||
+        arrival.submitTime < event.time ||
+        (arrival.submitTime === event.time && event.kind > ARRIVAL))
+    ) {
+      arrive(arrival, next);
+      next += 1;
+      if (options.onProgress !== undefined && next % PROGRESS_EVERY === 0) {
+        options.onProgress(next, total);
+      }
+      continue;
+    }
+    if (event === undefined) break;
+    heap.pop();
+    switch (event.kind) {
+      case END:
+        end(event.job, event.keepAliveMs, event.time);
+        break;
+      case REVISIT:
+        if (event.pool.alive && event.token === event.pool.revisitToken && policy.onRevisit) {
+          apply(event.pool, policy.onRevisit(view(event.pool), event.time), event.time);
+        }
+        break;
+      case EXPIRY:
+        if (event.pool.alive && event.pool.expiresAt === event.time) {
+          finish(event.pool, event.time, keys.get(event.pool.job.key));
+        }
+        break;
+    }
+  }
+  options.onProgress?.(total, total);
+  return tally.result(policy.name);
+}
+
+export type { RunOptions };
+export { runPolicy, submittedKeepAliveMs };

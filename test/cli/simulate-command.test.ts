@@ -1,0 +1,251 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+
+function collector(isTTY = false) {
+  let text = '';
+  return {
+    stream: { write: (chunk: string) => (text += chunk), isTTY },
+    get text() {
+      return text;
+    },
+  };
+}
+
+async function run(argv: string[], tty = false) {
+  const stdout = collector();
+  const stderr = collector(tty);
+  const code = await main(['simulate', ...argv], { stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** A small CSV trace: two fsx jobs of one key 5 min apart, one of them on an unpriced type. */
+const CSV = `submit_time,duration_s,key,instance_type,instance_count,team,input_mode,keep_alive_s
+2026-03-02T09:00:00Z,100,k,ml.m5.xlarge,1,vision,fsx,600
+2026-03-02T09:08:56Z,100,k,ml.m5.xlarge,1,vision,fsx,
+2026-03-02T12:00:00Z,100,q,ml.zz9.mega,1,nlp,,
+`;
+
+let dir: string;
+let traceFile: string;
+let configFile: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-simulate-'));
+  traceFile = join(dir, 'jobs.csv');
+  configFile = join(dir, 'warden.config.yaml');
+  await writeFile(traceFile, CSV);
+  await writeFile(
+    configFile,
+    'version: 1\nowners:\n  fallback: ops@example.com\nprices:\n  ml.m5.xlarge: 3.6\n  ml.zz9.mega: 1.2\n'
+  );
+});
+
+describe('warden simulate', () => {
+  it('prints a table, best first, stating the value of time', async () => {
+    // Act
+    const { code, stdout } = await run([
+      '--scenario',
+      'hpo',
+      '--days',
+      '2',
+      '--policies',
+      'none,fixed:10m,breakeven,oracle',
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('value of time $100/h');
+    const rows = stdout.split('\n').filter((line) => /^\s*\d+\s{2}\S/.test(line));
+    expect(rows.map((r) => r.trim().split(/\s+/)[1])).toEqual([
+      'oracle',
+      'breakeven',
+      'fixed:10m',
+      'none',
+    ]);
+  });
+
+  it('writes the documented JSON with the names as written', async () => {
+    // Act
+    const { code, stdout } = await run([
+      '--trace',
+      traceFile,
+      '--config',
+      configFile,
+      '--policies',
+      'requested,fixed:600s,oracle',
+      '--value-of-time',
+      '36',
+      '--json',
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json)).toEqual(['trace', 'settings', 'policies']);
+    expect(json.settings.valueOfTimeUsdPerHour).toBe(36);
+    const names = json.policies.map((p: { name: string }) => p.name);
+    expect(names.sort()).toEqual(['fixed:600s', 'oracle', 'requested']);
+    const fixed = json.policies.find((p: { name: string }) => p.name === 'fixed:600s');
+    // j1 keeps 600 s, j2 reuses it after 300 s and keeps 600 s; q's pool idles 600 s at $1.20/h.
+    expect(fixed).toMatchObject({
+      jobs: 3,
+      coldStarts: 2,
+      warmStarts: 1,
+      idleInstanceSeconds: 1500,
+    });
+  });
+
+  it('refuses a trace with an unpriced instance type, naming it', async () => {
+    // Act
+    const { code, stderr } = await run(['--trace', traceFile, '--policies', 'none']);
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('ml.zz9.mega (first at line 4) has no price');
+  });
+
+  it('writes an offline HTML report with SVG charts', async () => {
+    // Prepare
+    const reportDir = join(dir, 'report');
+    // Act
+    const { code, stderr } = await run([
+      '--scenario',
+      'batch',
+      '--days',
+      '2',
+      '--policies',
+      'none,fixed:10m,fixed:30m,oracle',
+      '--report',
+      reportDir,
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    const html = await readFile(join(reportDir, 'simulate-report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('Total cost per team');
+    expect(stderr).toContain('simulate-report.html');
+  });
+
+  it('shows a progress bar on a terminal only', async () => {
+    // Act
+    const tty = await run(['--scenario', 'hpo', '--days', '1', '--policies', 'none'], true);
+    const pipe = await run(['--scenario', 'hpo', '--days', '1', '--policies', 'none'], false);
+    // Assess
+    expect(tty.stderr).toContain('simulating [');
+    expect(pipe.stderr).not.toContain('simulating');
+  });
+
+  it('gives the same output for the same scenario and seed', async () => {
+    // Act
+    const argv = [
+      '--scenario',
+      'mixed',
+      '--days',
+      '2',
+      '--seed',
+      '5',
+      '--json',
+      '--latency',
+      'seeded:3',
+    ];
+    const a = await run(argv);
+    const b = await run(argv);
+    // Assess
+    expect(a.stdout).toBe(b.stdout);
+  });
+
+  it.each([
+    [
+      ['--scenario', 'hpo', '--polices', 'none'],
+      'unknown option --polices (did you mean --policies?)',
+    ],
+    [[], 'give a trace: --trace FILE or --scenario NAME'],
+    [['--trace', 'x.csv', '--scenario', 'hpo'], 'give either --trace or --scenario, not both'],
+    [['--scenario', 'hpq'], 'unknown scenario "hpq" (did you mean "hpo"?)'],
+    [['--trace', 'x.csv', '--days', '3'], '--days and --seed shape a --scenario'],
+    [['--scenario', 'hpo', '--days', '0'], '--days: "0" is not a whole number from 1 to 366'],
+    [['--scenario', 'hpo', '--anchor', 'start'], '--anchor: "start" is not job-end or update-time'],
+    [
+      ['--scenario', 'hpo', '--max-keep-alive', '7h'],
+      '--max-keep-alive: 7h must be whole seconds from 1m to 6h',
+    ],
+    [
+      ['--scenario', 'hpo', '--max-keep-alive', 'long'],
+      '--max-keep-alive: "long" is not a duration',
+    ],
+    [['--scenario', 'hpo', '--value-of-time=-5'], '--value-of-time: "-5" is not a number'],
+    [['--scenario', 'hpo', '--quota', 'ml.g5.xlarge'], '--quota: "ml.g5.xlarge" is not TYPE=N'],
+    [['--scenario', 'hpo', '--quota', 'g5=2'], '--quota: "g5" is not an instance type'],
+    [
+      ['--scenario', 'hpo', '--latency', 'random'],
+      '--latency: "random" is not p90 or seeded:<seed>',
+    ],
+    [
+      ['--scenario', 'hpo', '--policies', 'fixed:2h'],
+      '"fixed:2h" is above the maximum keep-alive 1h',
+    ],
+    [
+      ['--scenario', 'hpo', '--policies', 'orcale'],
+      'unknown policy "orcale" (did you mean "oracle"?)',
+    ],
+  ])('exits 2 with a clear message for %j', async (argv, message) => {
+    // Act
+    const { code, stderr } = await run(argv);
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain(message);
+  });
+
+  it('warns about a config rule the trace cannot evaluate, and uses the config prices', async () => {
+    // Prepare
+    const withRule = join(dir, 'rules.yaml');
+    await writeFile(
+      withRule,
+      `${await readFile(configFile, 'utf8')}rules:\n  - name: llm\n    match: { tags: { project: llm } }\n    mode: off\n`
+    );
+    // Act
+    const { code, stderr, stdout } = await run([
+      '--trace',
+      traceFile,
+      '--config',
+      withRule,
+      '--policies',
+      'none',
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/warning: rule "llm" cannot be evaluated .*tag "project"/);
+    expect(stdout).toContain('none');
+  });
+
+  it('prints its usage on --help', async () => {
+    // Act
+    const { code, stdout } = await run(['--help']);
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('usage: warden simulate');
+  });
+
+  it('allows fixed keep-alives up to a raised maximum', async () => {
+    // Act
+    const { code, stdout } = await run([
+      '--scenario',
+      'hpo',
+      '--days',
+      '1',
+      '--max-keep-alive',
+      '6h',
+      '--anchor',
+      'update-time',
+      '--policies',
+      'fixed:2h,oracle',
+      '--json',
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).settings).toMatchObject({
+      maxKeepAliveSeconds: 21_600,
+      anchor: 'update-time',
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { backtestJson, runBacktest } from '../../../src/sim/policy-sim/backtest.js';
+import { parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
+import { renderReport } from '../../../src/sim/policy-sim/report-html.js';
+import { renderTable } from '../../../src/sim/policy-sim/table.js';
+import { SETTINGS, traceA } from './sim-fixtures.js';
+
+function specs(list: string) {
+  const parsed = parsePolicyList(list, SETTINGS.maxKeepAliveMs);
+  if (!parsed.ok) throw new TypeError(parsed.issues.join('; '));
+  return parsed.specs;
+}
+
+describe('backtest', () => {
+  it('ranks policies best first with their ratio to the oracle', () => {
+    // Act: trace A costs none $3.60, fixed:10m $3.90, oracle $2.70.
+    const result = runBacktest(traceA(), specs('fixed:10m,none,oracle'), SETTINGS);
+    // Assess
+    expect(result.policies.map((p) => p.name)).toEqual(['oracle', 'none', 'fixed:10m']);
+    expect(result.policies.map((p) => p.ratioToOracle)).toEqual([
+      1,
+      expect.closeTo(3.6 / 2.7, 10),
+      expect.closeTo(3.9 / 2.7, 10),
+    ]);
+  });
+
+  it('computes the ratio to the oracle even when the oracle is not listed', () => {
+    // Act
+    const result = runBacktest(traceA(), specs('none'), SETTINGS);
+    // Assess
+    expect(result.policies).toHaveLength(1);
+    expect(result.policies[0]?.ratioToOracle).toBeCloseTo(3.6 / 2.7, 10);
+  });
+
+  it('says the oracle ignores a quota when one is set', () => {
+    // Act
+    const withQuota = runBacktest(traceA(), specs('oracle'), {
+      ...SETTINGS,
+      quota: { 'ml.m5.xlarge': 1 },
+    });
+    // Assess
+    expect(withQuota.oracleIgnoresQuota).toBe(true);
+    expect(renderTable(withQuota)).toContain('(the oracle ignores it)');
+    expect(renderReport(withQuota, new Date(0))).toContain('(the oracle ignores it)');
+  });
+
+  it('gives the documented JSON shape, keys in order', () => {
+    // Act
+    const json = backtestJson(runBacktest(traceA(), specs('none,oracle'), SETTINGS));
+    // Assess
+    expect(Object.keys(json)).toEqual(['trace', 'settings', 'policies']);
+    expect(Object.keys(json.policies[0] ?? {})).toEqual([
+      'name',
+      'jobs',
+      'coldStarts',
+      'warmStarts',
+      'waitSeconds',
+      'idleInstanceSeconds',
+      'idleCostUsd',
+      'totalCostUsd',
+      'ratioToOracle',
+      'apiCalls',
+    ]);
+    expect(json.settings).toMatchObject({ valueOfTimeUsdPerHour: 36, anchor: 'job-end' });
+    expect(json.trace).toMatchObject({ source: 'test', jobs: 3, keys: 1 });
+  });
+
+  it('states the value of time in the table and the report', () => {
+    // Prepare
+    const result = runBacktest(traceA(), specs('none,fixed:10m,fixed:20m,oracle'), SETTINGS);
+    // Act
+    const table = renderTable(result);
+    const html = renderReport(result, new Date(0));
+    // Assess
+    expect(table).toContain('value of time $36/h');
+    expect(html).toContain('value of time $36/h');
+  });
+
+  it('writes an offline report: inline SVG charts, a Pareto path, no script and no URL to fetch', () => {
+    // Prepare
+    const result = runBacktest(
+      traceA(),
+      specs('none,fixed:10m,fixed:20m,breakeven,oracle'),
+      SETTINGS
+    );
+    // Act
+    const html = renderReport(result, new Date(0));
+    // Assess
+    expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(2 + 5);
+    expect(html).toMatch(/<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L/);
+    expect(html).not.toMatch(/<script|https?:\/\/|<link /);
+    expect(html).toContain('vision');
+  });
+
+  it('escapes names from the trace in the report', () => {
+    // Prepare
+    const t = traceA();
+    const hostile = {
+      ...t,
+      source: '<img src=x>',
+      jobs: t.jobs.map((j) => ({ ...j, team: '<b>team</b>' })),
+    };
+    // Act
+    const html = renderReport(runBacktest(hostile, specs('none'), SETTINGS), new Date(0));
+    // Assess
+    expect(html).not.toContain('<img src=x>');
+    expect(html).not.toContain('<b>team</b>');
+  });
+});

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import {
+  breakevenPolicy,
+  histogramPolicy,
+  requestedPolicy,
+} from '../../../src/sim/policy-sim/baselines.js';
+import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
+import type { SimPolicy } from '../../../src/sim/policy-sim/sim-policy.js';
+import { job, PRICES, S, SETTINGS, T0, trace } from './sim-fixtures.js';
+
+const MIN = 60 * S;
+
+/** Feeds the histogram policy `gapsMs` as idle times of key k and returns its next keep-alive. */
+function keepAliveAfter(policy: SimPolicy, gapsMs: readonly number[]): number {
+  const j = job(0, 1);
+  let t = T0;
+  for (const gap of gapsMs) {
+    policy.observeEnd?.(j, t);
+    t += gap;
+    policy.observeArrival?.(j, t);
+  }
+  return policy.keepAliveAtSubmit?.(j) ?? Number.NaN;
+}
+
+describe('histogram policy (Serverless in the Wild)', () => {
+  it('falls back to the whole range, clipped to the maximum, with fewer than 10 idle times', () => {
+    // Act
+    const keepAlive = keepAliveAfter(
+      histogramPolicy('histogram', SETTINGS),
+      Array(9).fill(3 * MIN)
+    );
+    // Assess
+    expect(keepAlive).toBe(3_600_000);
+  });
+
+  it('keeps the 99th percentile bin edge plus 10 % once the histogram is representative', () => {
+    // Prepare: 12 idle times of 3 min: bin [3, 4) min; CV of the 240 bin counts ≈ 15.5 ≥ 2.
+    // Act
+    const keepAlive = keepAliveAfter(
+      histogramPolicy('histogram', SETTINGS),
+      Array(12).fill(3 * MIN)
+    );
+    // Assess: 4 min × 1.1 = 264 s.
+    expect(keepAlive).toBe(264 * S);
+  });
+
+  it('takes the 99th percentile, so one long idle time in a hundred does not count', () => {
+    // Prepare: 99 idle times of 30 s and one of 3 h.
+    const gaps = [...Array(99).fill(30 * S), 180 * MIN];
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SETTINGS), gaps);
+    // Assess: 99 % of 100 = 99 samples reached in bin 0 → 1 min × 1.1.
+    expect(keepAlive).toBe(66 * S);
+  });
+
+  it('falls back when the bin counts are spread evenly (CV below 2)', () => {
+    // Prepare: one idle time in each of the 240 one-minute bins.
+    const gaps = Array.from({ length: 240 }, (_, i) => i * MIN + 30 * S);
+    // Act
+    const keepAlive = keepAliveAfter(
+      histogramPolicy('histogram', { ...SETTINGS, maxKeepAliveMs: 6 * 3_600_000 }),
+      gaps
+    );
+    // Assess
+    expect(keepAlive).toBe(4 * 3_600_000);
+  });
+
+  it('falls back when most idle times are out of bounds (no ARIMA)', () => {
+    // Prepare: 6 of 11 idle times above 4 h.
+    const gaps = [...Array(5).fill(2 * MIN), ...Array(6).fill(5 * 3_600_000)];
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SETTINGS), gaps);
+    // Assess
+    expect(keepAlive).toBe(3_600_000);
+  });
+
+  it('counts an idle time only when the submit comes after the latest end of the key', () => {
+    // Prepare: five submits at the very millisecond a job ended, then nine 3-minute idle times.
+    const gaps = [...Array(5).fill(0), ...Array(9).fill(3 * MIN)];
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SETTINGS), gaps);
+    // Assess: nine idle times are too few, so the fallback applies.
+    expect(keepAlive).toBe(3_600_000);
+  });
+
+  it('learns while the engine runs it', () => {
+    // Prepare: 14 jobs of key k, each submitted 2 min after the previous would end cold.
+    const jobs = Array.from({ length: 14 }, (_, i) => job(i * 356, 100));
+    // Act
+    const r = runPolicy(trace(...jobs), histogramPolicy('histogram', SETTINGS), SETTINGS, {
+      prices: PRICES,
+    });
+    // Assess: every job after the first finds the pool of the one before.
+    expect(r.coldStarts).toBe(1);
+  });
+});
+
+describe('breakeven and requested', () => {
+  it('clips the break-even keep-alive to the maximum', () => {
+    // Prepare: B / r = 1200 s; maximum 10 min.
+    const policy = breakevenPolicy('breakeven', { ...SETTINGS, maxKeepAliveMs: 600 * S }, PRICES);
+    // Act
+    const keepAlive = policy.keepAliveAtSubmit?.(job(0, 1));
+    // Assess
+    expect(keepAlive).toBe(600 * S);
+  });
+
+  it('uses the job input mode and instance count for B / r', () => {
+    // Prepare: file mode (176 → 70 s), 2 instances: B = 1.06 + 0.06, r = 0.002 → 560 s.
+    const policy = breakevenPolicy('breakeven', SETTINGS, PRICES);
+    // Act
+    const keepAlive = policy.keepAliveAtSubmit?.(
+      job(0, 1, { inputMode: 'file', instanceCount: 2 })
+    );
+    // Assess
+    expect(keepAlive).toBeCloseTo(560 * S, 6);
+  });
+
+  it('treats a job without an input mode as file mode', () => {
+    // Prepare
+    const policy = breakevenPolicy('breakeven', SETTINGS, PRICES);
+    const { inputMode: _, ...noMode } = job(0, 1);
+    // Act
+    const keepAlive = policy.keepAliveAtSubmit?.(noMode);
+    // Assess: (106 × 0.01 + 0.03) / 0.001 = 1090 s.
+    expect(keepAlive).toBeCloseTo(1090 * S, 6);
+  });
+
+  it('asks for nothing when a job has no keep_alive_s', () => {
+    expect(requestedPolicy('requested').keepAliveAtSubmit?.(job(0, 1))).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { WardenError } from '../../../src/domain/errors.js';
+import {
+  coldExtraSeconds,
+  coldStartPenalty,
+  idleRate,
+  startLatencySeconds,
+  tracePrices,
+} from '../../../src/sim/policy-sim/cost-model.js';
+import { job, trace } from './sim-fixtures.js';
+
+describe('cost model', () => {
+  it('prices a cold start as extra wait × value of time + billed seconds × instances × price', () => {
+    // Prepare: fsx (136 → 19 s), 2 instances at $3.60/h, $100/h, 30 billed seconds.
+    const j = job(0, 1, { instanceCount: 2 });
+    // Act
+    const b = coldStartPenalty(j, 3.6, { valueOfTimeUsdPerHour: 100, coldStartBilledSeconds: 30 });
+    // Assess: 117 × 100 / 3600 + 30 × 2 × 3.6 / 3600 = 3.25 + 0.06.
+    expect(b).toBeCloseTo(3.31, 12);
+    expect(idleRate(j, 3.6)).toBeCloseTo(0.002, 15);
+  });
+
+  it('uses the AWS benchmark P90s per input mode, and file mode without one', () => {
+    expect(coldExtraSeconds(job(0, 1, { inputMode: 'fsx' }))).toBe(117);
+    expect(coldExtraSeconds(job(0, 1, { inputMode: 'ffm' }))).toBe(122);
+    expect(coldExtraSeconds(job(0, 1, { inputMode: 'file' }))).toBe(106);
+    const { inputMode: _, ...noMode } = job(0, 1);
+    expect(coldExtraSeconds(noMode)).toBe(106);
+  });
+
+  it('returns the constants by default and seeded draws with the P90 at the constant', () => {
+    // Prepare
+    const j = job(0, 1, { inputMode: 'ffm' });
+    const seeded = { kind: 'seeded', seed: 7 } as const;
+    // Act
+    const draws = Array.from({ length: 20_000 }, (_, i) => startLatencySeconds(seeded, j, i, true));
+    const below = draws.filter((d) => d <= 143).length / draws.length;
+    // Assess
+    expect(startLatencySeconds({ kind: 'p90' }, j, 5, true)).toBe(143);
+    expect(startLatencySeconds({ kind: 'p90' }, j, 5, false)).toBe(21);
+    expect(below).toBeGreaterThan(0.88);
+    expect(below).toBeLessThan(0.92);
+  });
+
+  it('draws the same latency for the same job and seed, and another for another seed', () => {
+    // Prepare
+    const j = job(0, 1);
+    // Act
+    const a = startLatencySeconds({ kind: 'seeded', seed: 1 }, j, 42, true);
+    const b = startLatencySeconds({ kind: 'seeded', seed: 1 }, j, 42, true);
+    const c = startLatencySeconds({ kind: 'seeded', seed: 2 }, j, 42, true);
+    // Assess
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+  });
+
+  it('refuses to guess a price, naming the instance type and its first line', () => {
+    // Prepare
+    const t = trace(job(0, 1, { instanceType: 'ml.zz9.mega', line: 7 }));
+    // Act
+    const read = () => tracePrices(t, {});
+    // Assess
+    expect(read).toThrow(WardenError);
+    expect(read).toThrow(/ml\.zz9\.mega \(first at line 7\) has no price/);
+  });
+
+  it('takes a config price over the built-in one', () => {
+    // Prepare
+    const t = trace(
+      job(0, 1, { instanceType: 'ml.g5.xlarge' }),
+      job(1, 1, { instanceType: 'ml.zz9.mega' })
+    );
+    // Act
+    const prices = tracePrices(t, { 'ml.g5.xlarge': 2, 'ml.zz9.mega': 9 });
+    // Assess
+    expect(Object.fromEntries(prices)).toEqual({ 'ml.g5.xlarge': 2, 'ml.zz9.mega': 9 });
+  });
+});
