@@ -1,4 +1,12 @@
-import { BIN_EDGES_S, BINS, decayFactor, type GapHistogram } from './gap-history.js';
+import {
+  BIN_EDGES_S,
+  BINS,
+  CLASSES,
+  classOf,
+  decayFactor,
+  type GapHistogram,
+  hourOf,
+} from './gap-history.js';
 
 /**
  * The cost-aware keep-alive of `reference/keepalive-policies.md` §6, on a decayed histogram and
@@ -13,6 +21,15 @@ import { BIN_EDGES_S, BINS, decayFactor, type GapHistogram } from './gap-history
  *     C(k) = Σ_{idle < g ≤ k} w·r·(g − idle)  +  Σ_{g > k} w·(r·(k − idle) + B)
  *
  * minimised over k ∈ {idle} ∪ {bin edges up to the maximum}; k = idle means "release now".
+ *
+ * The weights w blend three sources of evidence, so a thin history neither paralyses nor
+ * misleads the choice (empirical-Bayes shrinkage; no constant below was fitted to a trace):
+ * - the key's own gaps, reweighted by what its gaps that began at this hour of the day looked
+ *   like (the end of a working day or of a nightly batch);
+ * - `GLOBAL_PRIOR_WEIGHT` pseudo-gaps shaped like every key's gaps together, so a new key
+ *   starts from how this organisation works rather than from nothing;
+ * - `BREAK_EVEN_PRIOR_WEIGHT` pseudo-gap at the break-even time B / r, the minimax answer,
+ *   so an unlucky history cannot push a cheap pool far from it.
  */
 
 interface KeepAliveCosts {
@@ -31,8 +48,21 @@ interface KeepAliveChoice {
   readonly basis: 'history' | 'break-even';
 }
 
-/** Fewer decayed observations than this and the history says too little: use break-even. */
+// Module-local copies: in a million-job backtest every access to an imported binding counts.
+const EDGES: readonly number[] = BIN_EDGES_S;
+const NBINS = BINS;
+const NCLASSES = CLASSES;
+
+/** Fewer observations than this, all sources together, and the break-even rule decides. */
 const MIN_EVIDENCE = 3;
+/** Pseudo-observations lent by the all-keys history: worth a few days of a quiet key. */
+const GLOBAL_PRIOR_WEIGHT = 8;
+/** Pseudo-observations at the break-even time. */
+const BREAK_EVEN_PRIOR_WEIGHT = 1;
+/** How many observations an hour of the day needs before it outweighs the key's overall mix. */
+const HOUR_PRIOR_STRENGTH = 2;
+/** Neighbouring hours count this much: a day's end drifts by an hour. */
+const NEIGHBOUR_HOUR_WEIGHT = 0.5;
 
 /** Break-even keep-alive T* = B / r, in ms (infinite when keeping is free). */
 function breakEvenMs(costs: KeepAliveCosts): number {
@@ -41,67 +71,168 @@ function breakEvenMs(costs: KeepAliveCosts): number {
     : (costs.penaltyUsd / costs.ratePerSecond) * 1000;
 }
 
+function upperEdge(bin: number): number {
+  return bin < EDGES.length ? (EDGES[bin] as number) : Number.POSITIVE_INFINITY;
+}
+
+function lowerEdge(bin: number): number {
+  return bin === 0 ? 0 : (EDGES[bin - 1] as number);
+}
+
+/** Weights and mean gaps per bin of the gaps still possible after `idle` seconds. */
+class Evidence {
+  readonly weights: number[] = new Array(NBINS).fill(0);
+  readonly means: number[] = new Array(NBINS).fill(0);
+  total = 0;
+
+  constructor(private readonly idle: number) {}
+
+  /** Adds a histogram's possible gaps, scaled so that they sum to `scaleTo` (or as they are). */
+  add(history: GapHistogram, now: number, scaleTo?: number, byClass?: readonly number[]): void {
+    const decay = decayFactor(history.updatedAt, now);
+    const part: number[] = new Array(NBINS).fill(0);
+    let sum = 0;
+    for (let b = 0; b < NBINS; b++) {
+      const upper = upperEdge(b);
+      if (upper <= this.idle) continue;
+      const lower = lowerEdge(b);
+      // A bin straddling `idle` keeps the part above it; the open last bin keeps all of it.
+      const share =
+        lower < this.idle && Number.isFinite(upper) ? (upper - this.idle) / (upper - lower) : 1;
+      const w = (history.weights[b] ?? 0) * decay * share * (byClass?.[classOf(upper)] ?? 1);
+      part[b] = w;
+      sum += w;
+    }
+    if (sum <= 0) return;
+    const factor = scaleTo === undefined ? 1 : scaleTo / sum;
+    for (let b = 0; b < NBINS; b++) {
+      const w = (part[b] as number) * factor;
+      if (w <= 0) continue;
+      const raw = history.weights[b] ?? 0;
+      const mean = Math.max(this.idle, raw > 0 ? (history.sums[b] ?? 0) / raw : upperEdge(b));
+      this.addPoint(b, w, mean);
+    }
+  }
+
+  addPoint(bin: number, weight: number, mean: number): void {
+    const before = this.weights[bin] as number;
+    this.means[bin] = (before * (this.means[bin] as number) + weight * mean) / (before + weight);
+    this.weights[bin] = before + weight;
+    this.total += weight;
+  }
+}
+
+/**
+ * How much more (or less) likely each length class is for gaps that begin at this hour than
+ * for the key's gaps overall; 1 everywhere without hourly data.
+ */
+function hourScaling(history: GapHistogram, now: number, endTime: number): number[] | undefined {
+  const hourly = history.hourly;
+  if (hourly === undefined || hourly.length !== 24 * NCLASSES) return undefined;
+  const decay = decayFactor(history.updatedAt, now);
+  const overall: number[] = new Array(NCLASSES).fill(0);
+  for (let b = 0; b < NBINS; b++) {
+    const c = classOf(upperEdge(b));
+    overall[c] = (overall[c] as number) + (history.weights[b] ?? 0) * decay;
+  }
+  const total = overall.reduce((a, b) => a + b, 0);
+  if (total <= 0) return undefined;
+  const hour = hourOf(endTime);
+  const local: number[] = new Array(NCLASSES).fill(0);
+  for (const [offset, weight] of [
+    [0, 1],
+    [-1, NEIGHBOUR_HOUR_WEIGHT],
+    [1, NEIGHBOUR_HOUR_WEIGHT],
+  ] as const) {
+    const h = (hour + offset + 24) % 24;
+    for (let c = 0; c < NCLASSES; c++) {
+      local[c] = (local[c] as number) + weight * (hourly[h * NCLASSES + c] ?? 0) * decay;
+    }
+  }
+  const localTotal = local.reduce((a, b) => a + b, 0);
+  return overall.map((mass, c) => {
+    const p = mass / total;
+    const q = ((local[c] as number) + HOUR_PRIOR_STRENGTH * p) / (localTotal + HOUR_PRIOR_STRENGTH);
+    return p > 0 ? q / p : 1;
+  });
+}
+
+/** Evidence beyond the key's own history; none by default, so the formula stays plain. */
+interface KeepAlivePriors {
+  /** Every key's gaps together, lent as `GLOBAL_PRIOR_WEIGHT` pseudo-observations. */
+  readonly allKeys?: GapHistogram;
+  /** Pseudo-observations at the break-even time (`BREAK_EVEN_PRIOR_WEIGHT` in the engine). */
+  readonly breakEvenWeight?: number;
+}
+
 function chooseKeepAlive(
   history: GapHistogram,
   now: number,
   idleMs: number,
   maxMs: number,
-  costs: KeepAliveCosts
+  costs: KeepAliveCosts,
+  priors: KeepAlivePriors = {}
 ): KeepAliveChoice {
+  const { allKeys, breakEvenWeight = 0 } = priors;
   const idle = Math.max(0, idleMs) / 1000;
   const max = Math.max(idle, maxMs / 1000);
   const r = costs.ratePerSecond;
   const B = costs.penaltyUsd;
+  const breakEven = breakEvenMs(costs) / 1000;
 
-  // Weights as of now: an old history counts for less, so a change of habit shows quickly.
-  const decay = decayFactor(history.updatedAt, now);
-  let evidence = 0;
-  const weights: number[] = new Array(BINS).fill(0);
-  const means: number[] = new Array(BINS).fill(0);
-  for (let b = 0; b < BINS; b++) {
-    const w = (history.weights[b] ?? 0) * decay;
-    const lower = b === 0 ? 0 : (BIN_EDGES_S[b - 1] as number);
-    const upper = b < BIN_EDGES_S.length ? (BIN_EDGES_S[b] as number) : Number.POSITIVE_INFINITY;
-    // Only gaps still possible count: a pool idle for `idle` has outlived every shorter gap.
-    if (upper <= idle) continue;
-    const mean =
-      w > 0
-        ? (history.sums[b] ?? 0) / (history.weights[b] ?? 1)
-        : (lower + Math.min(upper, lower * 2 + 60)) / 2;
-    // A bin straddling `idle` keeps the part above it; its mean is at least `idle`.
-    const share = lower < idle ? (upper - idle) / (upper - lower) : 1;
-    weights[b] = w * share;
-    means[b] = Math.max(mean, idle);
-    evidence += weights[b] as number;
+  const evidence = new Evidence(idle);
+  evidence.add(history, now, undefined, hourScaling(history, now, now - Math.max(0, idleMs)));
+  if (allKeys !== undefined) evidence.add(allKeys, now, GLOBAL_PRIOR_WEIGHT);
+  const anchor = Math.min(max, breakEven);
+  if (anchor > idle && breakEvenWeight > 0) {
+    let bin = 0;
+    while (bin < EDGES.length && upperEdge(bin) < anchor) bin++;
+    evidence.addPoint(bin, breakEvenWeight, anchor);
   }
 
-  if (evidence < MIN_EVIDENCE) {
-    const breakEven = Math.min(max, Math.max(idle, breakEvenMs(costs) / 1000));
-    return { keepAliveMs: breakEven * 1000, expectedUsd: B, catchShare: 0, basis: 'break-even' };
+  const total = evidence.total;
+  // Thin evidence (the key's decayed observations plus the all-keys prior): the break-even
+  // rule. Ample evidence but no gap left this long: nobody is coming, release now.
+  const decay = decayFactor(history.updatedAt, now);
+  let seen = allKeys === undefined ? 0 : Math.min(allKeys.count, GLOBAL_PRIOR_WEIGHT);
+  for (const w of history.weights) seen += w * decay;
+  if (seen < MIN_EVIDENCE - 1e-3) {
+    const keep = Math.min(max, Math.max(idle, breakEven));
+    return { keepAliveMs: keep * 1000, expectedUsd: B, catchShare: 0, basis: 'break-even' };
+  }
+  if (total <= 0) {
+    return { keepAliveMs: idle * 1000, expectedUsd: B, catchShare: 0, basis: 'history' };
   }
 
   // Sweep candidate keep-alives in increasing order: bins at or below k are caught (paid by idle
   // time until they arrive); the rest pay the wait until k plus the cold start.
   let caughtIdleUsd = 0;
   let caughtWeight = 0;
-  let best = { k: idle, cost: evidence * B, caught: 0 };
-  for (let b = 0; b < BINS; b++) {
-    const upper = b < BIN_EDGES_S.length ? (BIN_EDGES_S[b] as number) : Number.POSITIVE_INFINITY;
+  let best = { k: idle, cost: total * B, caught: 0 };
+  for (let b = 0; b < NBINS; b++) {
+    const upper = upperEdge(b);
     if (upper <= idle) continue;
     if (upper > max) break;
-    caughtIdleUsd += (weights[b] as number) * r * ((means[b] as number) - idle);
-    caughtWeight += weights[b] as number;
-    const missed = evidence - caughtWeight;
-    const cost = caughtIdleUsd + missed * (r * (upper - idle) + B);
+    const w = evidence.weights[b] as number;
+    caughtIdleUsd += w * r * ((evidence.means[b] as number) - idle);
+    caughtWeight += w;
+    const cost = caughtIdleUsd + (total - caughtWeight) * (r * (upper - idle) + B);
     if (cost < best.cost) best = { k: upper, cost, caught: caughtWeight };
   }
   return {
     keepAliveMs: best.k * 1000,
-    expectedUsd: best.cost / evidence,
-    catchShare: best.caught / evidence,
+    expectedUsd: best.cost / total,
+    catchShare: best.caught / total,
     basis: 'history',
   };
 }
 
-export type { KeepAliveChoice, KeepAliveCosts };
-export { breakEvenMs, chooseKeepAlive, MIN_EVIDENCE };
+export type { KeepAliveChoice, KeepAliveCosts, KeepAlivePriors };
+export {
+  BREAK_EVEN_PRIOR_WEIGHT,
+  breakEvenMs,
+  chooseKeepAlive,
+  GLOBAL_PRIOR_WEIGHT,
+  HOUR_PRIOR_STRENGTH,
+  MIN_EVIDENCE,
+};

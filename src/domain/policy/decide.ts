@@ -1,7 +1,11 @@
 import { formatDuration } from '../duration.js';
 import { latestReachable } from '../pool/keep-alive.js';
 import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
-import { chooseKeepAlive, type KeepAliveCosts } from './adaptive-keep-alive.js';
+import {
+  BREAK_EVEN_PRIOR_WEIGHT,
+  chooseKeepAlive,
+  type KeepAliveCosts,
+} from './adaptive-keep-alive.js';
 import type { Decision, DecisionContext } from './decision.js';
 import type { OutsideWindow, Policy, PoolRule, StewardSettings } from './policy.js';
 import { isWindowOpen, windowClosesAt } from './working-window.js';
@@ -74,6 +78,8 @@ interface Wish {
   /** Target expiry. */
   readonly until: number;
   readonly reason: string;
+  /** The latest expiry the rule's maximum and SageMaker allow, once limits are applied. */
+  readonly ceiling?: number;
 }
 
 function ruleWish(
@@ -107,7 +113,11 @@ function ruleWish(
     now,
     now - pool.endTime,
     Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
-    costs
+    costs,
+    {
+      breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT,
+      ...(context.globalHistory === undefined ? {} : { allKeys: context.globalHistory }),
+    }
   );
   const until = pool.endTime + choice.keepAliveMs;
   const basis =
@@ -206,7 +216,7 @@ function applyLimits(
     until = reachable;
     reason += `; capped at the ${formatDuration(settings.maxKeepAliveMs)} SageMaker allows`;
   }
-  return { until, reason };
+  return { until, reason, ceiling: Math.min(max, reachable) };
 }
 
 /** What a rule does outside its window or over budget: release, or shrink to a short tail. */
@@ -226,14 +236,27 @@ function finalize(
   const base = { rule: rule.name };
   const release = wish.until <= now;
   // A shrink never ends a pool sooner than the margin: the update needs time to land, and a
-  // person may be about to start a job.
-  const until = release ? now : Math.max(wish.until, now + settings.safetyMarginMs);
+  // person may be about to start a job. An extension is lifted to the margin only as far as the
+  // rule's maximum and SageMaker allow: the margin alone must never extend a pool past them.
+  const floor = now + settings.safetyMarginMs;
+  const until = release
+    ? now
+    : Math.max(
+        wish.until,
+        Math.min(
+          floor,
+          wish.until >= pool.expiresAt ? (wish.ceiling ?? wish.until) : pool.expiresAt
+        )
+      );
 
   if (release || until < pool.expiresAt - NO_CHANGE_MS) {
     const warnMs = rule.warnBeforeReleaseMs;
     const warnedFor = pool.releaseWarnedFor;
     if (release && warnMs > 0 && (warnedFor === undefined || warnedFor > now + NO_CHANGE_MS)) {
-      if (pool.expiresAt <= now + warnMs) {
+      // The announced end is where the pool really ends: no shrink goes below the margin. A
+      // pool that ends within a minute of it anyway is not worth an update.
+      const warnUntil = Math.max(now + warnMs, floor);
+      if (pool.expiresAt <= warnUntil + NO_CHANGE_MS) {
         return {
           ...base,
           action: 'keep',
@@ -244,7 +267,7 @@ function finalize(
       return {
         ...base,
         action: 'shrink',
-        until: now + warnMs,
+        until: warnUntil,
         warning: true,
         reason: `${wish.reason}, after warning the owner ${formatDuration(warnMs)} ahead`,
       };

@@ -23,6 +23,8 @@ interface Decision {
 interface DecisionContext {
   /** The match key's gap history (may be empty). */
   readonly history: GapHistogram;
+  /** Gap history across every key: the prior while this key's own history is thin. */
+  readonly globalHistory?: GapHistogram;
   /** Gap history of the pool's owner on this key, when tracked. */
   readonly ownerHistory?: GapHistogram;
   /** USD per instance-hour for the pool's instance type, if known. */

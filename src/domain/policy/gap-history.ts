@@ -22,6 +22,26 @@ interface GapHistogram {
   readonly updatedAt: number;
   /** Observations ever, undecayed (how much evidence there is). */
   readonly count: number;
+  /**
+   * Decayed counts by the UTC hour the gap began (the pool's job ending) and its length class
+   * (short ≤ 10 min, medium ≤ 1 h, long): `hourly[hour * 3 + class]`. The end of a working
+   * day or of a nightly batch shows here as hours whose gaps are long.
+   */
+  readonly hourly?: readonly number[];
+}
+
+/** Upper edges of the length classes of `hourly`, seconds. */
+const CLASS_EDGES_S = [600, 3600] as const;
+const CLASSES = CLASS_EDGES_S.length + 1;
+
+function classOf(gapSeconds: number): number {
+  let c = 0;
+  while (c < CLASS_EDGES_S.length && gapSeconds > (CLASS_EDGES_S[c] as number)) c++;
+  return c;
+}
+
+function hourOf(epochMs: number): number {
+  return Math.floor((((epochMs % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000);
 }
 
 function emptyHistogram(): GapHistogram {
@@ -54,7 +74,19 @@ function observeGap(history: GapHistogram, gapMs: number, at: number): GapHistog
   const bin = binOf(gap);
   weights[bin] = (weights[bin] ?? 0) + 1;
   sums[bin] = (sums[bin] ?? 0) + gap;
-  return { weights, sums, updatedAt: Math.max(at, history.updatedAt), count: history.count + 1 };
+  const hourly =
+    history.hourly?.length === 24 * CLASSES
+      ? history.hourly.map((w) => w * factor)
+      : new Array(24 * CLASSES).fill(0);
+  const slot = hourOf(at - gapMs) * CLASSES + classOf(gap);
+  hourly[slot] = (hourly[slot] ?? 0) + 1;
+  return {
+    weights,
+    sums,
+    updatedAt: Math.max(at, history.updatedAt),
+    count: history.count + 1,
+    hourly,
+  };
 }
 
 /** Decayed weight of all observations. */
@@ -70,9 +102,15 @@ function isGapHistogram(value: unknown): value is GapHistogram {
   const h = value as Record<string, unknown>;
   const numbers = (v: unknown) =>
     Array.isArray(v) && v.length === BINS && v.every((n) => typeof n === 'number' && n >= 0);
+  const hourly =
+    h.hourly === undefined ||
+    (Array.isArray(h.hourly) &&
+      h.hourly.length === 24 * CLASSES &&
+      h.hourly.every((n) => typeof n === 'number' && n >= 0));
   return (
     numbers(h.weights) &&
     numbers(h.sums) &&
+    hourly &&
     typeof h.updatedAt === 'number' &&
     typeof h.count === 'number'
   );
@@ -83,9 +121,13 @@ export {
   BIN_EDGES_S,
   BINS,
   binOf,
+  CLASS_EDGES_S,
+  CLASSES,
+  classOf,
   decayFactor,
   emptyHistogram,
   HALF_LIFE_MS,
+  hourOf,
   isGapHistogram,
   observeGap,
   totalWeight,

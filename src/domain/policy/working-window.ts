@@ -69,21 +69,32 @@ function isWindowOpen(window: WorkingWindow, at: number): boolean {
     return window.days.includes(local.weekday) && !window.holidays.includes(local.date);
   }
   if (local.minute < end) {
-    const yesterday = localTime(at - 86_400_000, window.timeZone);
-    return window.days.includes(yesterday.weekday) && !window.holidays.includes(yesterday.date);
+    // The calendar day before, not the instant 24 h earlier: after a 23-hour day (spring
+    // forward) that instant is two local dates back.
+    const weekday = (local.weekday + 6) % 7;
+    return window.days.includes(weekday) && !window.holidays.includes(previousDate(local.date));
   }
   return false;
 }
 
+/** The local date before a YYYY-MM-DD date (calendar arithmetic only, no clock). */
+function previousDate(date: string): string {
+  const [year, month, day] = date.split('-').map(Number);
+  return new Date(Date.UTC(year ?? 0, (month ?? 1) - 1, (day ?? 1) - 1)).toISOString().slice(0, 10);
+}
+
 /**
- * When an open window next closes, epoch ms (to the minute). Walks forward in 15-minute steps at
- * most a day and a half, so daylight-saving shifts and midnight-spanning windows need no
- * special cases; undefined when it does not close in that span (a window open all week).
+ * When an open window next closes, epoch ms (to the minute). Walks forward in steps of at most
+ * 15 minutes for a day and a half, so daylight-saving shifts and midnight-spanning windows need
+ * no special cases; undefined when it does not close in that span (a window open all week).
  */
 function windowClosesAt(window: WorkingWindow, at: number): number | undefined {
-  const step = 15 * 60_000;
+  // A step longer than the daily closed spell could jump over it (`00:10-00:05` shuts 5 min).
+  const { startMinute: start, endMinute: end } = window;
+  const closedMinutes = end > start ? 1440 - (end - start) : start - end;
+  const step = Math.max(1, Math.min(15, closedMinutes)) * 60_000;
   const aligned = at - (at % 60_000);
-  // First find the quarter hour that is closed, then the minute within it.
+  // First find the step that is closed, then the minute within it.
   for (let t = aligned + step; t <= aligned + 36 * 3_600_000; t += step) {
     if (!isWindowOpen(window, t)) {
       for (let m = t - step + 60_000; m <= t; m += 60_000) {

@@ -66,8 +66,10 @@ function keepAliveForTarget(
   if (target <= now) return { kind: 'release', seconds: 0, expiresAt: now };
   const from = settings.keepAliveAnchor === 'update-time' ? now : endTime;
   const floor = now + settings.safetyMarginMs;
-  const ceiling = from + settings.maxKeepAliveMs;
-  if (ceiling < floor) {
+  // SageMaker takes whole seconds: a maximum of 1.5 s can only be sent as 1 s.
+  const maxSeconds = Math.floor(settings.maxKeepAliveMs / 1000);
+  const ceiling = from + maxSeconds * 1000;
+  if (ceiling < floor || maxSeconds < 1) {
     return {
       kind: 'unreachable',
       reason: `the pool cannot be kept past ${formatDuration(settings.maxKeepAliveMs)} after its job ended`,
@@ -76,7 +78,7 @@ function keepAliveForTarget(
   const wanted = Math.min(Math.max(target, floor), ceiling);
   // Whole seconds, rounded up so the pool never ends before the target (nor the floor).
   const seconds = Math.max(1, Math.ceil((wanted - from) / 1000));
-  const capped = Math.min(seconds, Math.floor(settings.maxKeepAliveMs / 1000));
+  const capped = Math.min(seconds, maxSeconds);
   return {
     kind: 'set',
     seconds: capped,

@@ -15,6 +15,7 @@ import {
 } from '../pool/pool-record.js';
 import { decisionEvents } from '../pool/warden-events.js';
 import { hourlyPrice } from '../pricing/price-table.js';
+import { ALL_KEYS } from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
@@ -66,6 +67,7 @@ async function evaluatePool(
 
   const price = hourlyPrice(refreshed.instanceType, deps.config.prices);
   const history = (await deps.store.getHistory(refreshed.matchKey))?.histogram ?? emptyHistogram();
+  const allKeys = (await deps.store.getHistory(ALL_KEYS))?.histogram;
   const budgetRule = deps.policy.rules.find((r) => ruleMatches(r, refreshed));
   const spendToday =
     refreshed.team === undefined || budgetRule?.budget === undefined
@@ -78,6 +80,7 @@ async function evaluatePool(
     refreshed,
     {
       history,
+      ...(allKeys === undefined ? {} : { globalHistory: allKeys }),
       ...(price === undefined ? {} : { usdPerHour: price.usdPerHour }),
       ...(spendToday === undefined ? {} : { spendToday }),
       siblingsAvailable: siblings,
@@ -146,6 +149,11 @@ async function evaluatePool(
     ? withoutSchedule(pool)
     : { ...pool, nextDecisionAt: nextDecisionTime(pool.expiresAt, decision, settings, now) };
   if ((await deps.store.putPool(pool)) === 'conflict') return { kind: 'conflict', pool: tracked };
+  // A pool Warden released is gone now and no later describe records it: count its idle time
+  // here, or the team's budget would forget it.
+  if (outcome === 'applied' && pool.state === 'Terminated') {
+    await addRetainedSpend(pool, now, deps, now);
+  }
 
   const finalDecision = { ...decision, reason };
   await deps.store.audit(
@@ -232,18 +240,8 @@ async function recordGone(
 ): Promise<PoolEvaluation> {
   const pool = withoutSchedule({ ...gone, version: tracked.version + 1 });
   if ((await deps.store.putPool(pool)) === 'conflict') return { kind: 'conflict', pool: tracked };
-  const price = hourlyPrice(pool.instanceType, deps.config.prices);
   const retainedEnd = Math.min(now, pool.expiresAt);
-  const retainedHours = (Math.max(0, retainedEnd - pool.endTime) / 3_600_000) * pool.instanceCount;
-  if (pool.team !== undefined && retainedHours > 0) {
-    const zone = deps.policy.rules.find((r) => ruleMatches(r, pool))?.budget?.timeZone;
-    await deps.store.addSpend(
-      pool.team,
-      localTime(now, zone ?? deps.config.defaults.timeZone).date,
-      price === undefined ? 0 : retainedHours * price.usdPerHour,
-      retainedHours
-    );
-  }
+  await addRetainedSpend(pool, retainedEnd, deps, now);
   await deps.store.audit(
     {
       at: now,
@@ -262,6 +260,28 @@ async function recordGone(
     deps.policy.settings.auditRetentionDays
   );
   return { kind: 'gone', pool, state: pool.state };
+}
+
+/**
+ * Adds a pool's idle time (its end to `retainedEnd`) to its team's spend today, once the pool
+ * is gone: the budget then counts it although the pool is no longer live.
+ */
+async function addRetainedSpend(
+  pool: PoolRecord,
+  retainedEnd: number,
+  deps: Pick<StewardDeps, 'store' | 'config' | 'policy'>,
+  now: number
+): Promise<void> {
+  const retainedHours = (Math.max(0, retainedEnd - pool.endTime) / 3_600_000) * pool.instanceCount;
+  if (pool.team === undefined || retainedHours <= 0) return;
+  const price = hourlyPrice(pool.instanceType, deps.config.prices);
+  const zone = deps.policy.rules.find((r) => ruleMatches(r, pool))?.budget?.timeZone;
+  await deps.store.addSpend(
+    pool.team,
+    localTime(now, zone ?? deps.config.defaults.timeZone).date,
+    price === undefined ? 0 : retainedHours * price.usdPerHour,
+    retainedHours
+  );
 }
 
 /**
@@ -333,4 +353,4 @@ async function countForBreaker(run: EvaluationRun, deps: StewardDeps, now: numbe
 }
 
 export type { EvaluationRun, PoolEvaluation };
-export { evaluatePool, newRun, recordGone, refresh };
+export { addRetainedSpend, evaluatePool, newRun, recordGone, refresh };

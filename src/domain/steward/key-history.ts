@@ -1,6 +1,17 @@
 import { emptyHistogram, observeGap } from '../policy/gap-history.js';
 import type { MatchKey } from '../pool/match-key.js';
-import { type KeyHistory, OPEN_ENDS_KEPT, RECENT_GAPS_KEPT } from '../ports/pool-store.js';
+import {
+  type GapEvent,
+  type KeyHistory,
+  OPEN_ENDS_KEPT,
+  RECENT_GAPS_KEPT,
+} from '../ports/pool-store.js';
+
+/**
+ * The history of every key's gaps together, kept under this pseudo key: the prior a key's own
+ * thin history is blended with (see `adaptive-keep-alive.ts`).
+ */
+const ALL_KEYS: MatchKey = '*';
 
 /**
  * How a key's gap history learns, in the service and in the backtest alike. A gap runs from a
@@ -48,4 +59,19 @@ function recordEnd(history: KeyHistory, at: number, owner: string | undefined): 
   return { ...history, openEnds: sorted.slice(-OPEN_ENDS_KEPT) };
 }
 
-export { newKeyHistory, recordArrival, recordEnd };
+/** The gap an arrival just closed on a key, if it closed one. */
+function closedGap(before: KeyHistory, after: KeyHistory): GapEvent | undefined {
+  if (after.histogram === before.histogram) return undefined;
+  return after.recent[after.recent.length - 1];
+}
+
+/** The all-keys history after a gap closed on some key. */
+function withGap(all: KeyHistory, gap: GapEvent): KeyHistory {
+  return {
+    ...all,
+    histogram: observeGap(all.histogram, gap.gapMs, gap.at),
+    recent: [...all.recent, gap].slice(-RECENT_GAPS_KEPT),
+  };
+}
+
+export { ALL_KEYS, closedGap, newKeyHistory, recordArrival, recordEnd, withGap };

@@ -2,6 +2,7 @@ import { WardenError } from '../errors.js';
 import { isRecord } from '../objects.js';
 import { expiryOf } from '../pool/keep-alive.js';
 import type { PoolRecord } from '../pool/pool-record.js';
+import { addRetainedSpend } from './evaluate-pool.js';
 import type { IntakeDeps } from './steward-deps.js';
 
 /** An UpdateTrainingJob call as CloudTrail recorded it. */
@@ -81,14 +82,18 @@ async function recordHumanUpdate(
   if (tracked === undefined)
     return { kind: 'ignored', reason: 'Warden does not track a pool for this job' };
   const by = call.callerArn.split('/').slice(1).join('/') || call.callerArn;
-  const updated = { ...tracked, keepAliveSeconds: call.keepAliveSeconds, updatedAt: call.at };
+  const released = call.keepAliveSeconds === 0;
+  // A released pool is gone: like every gone record, it has no next decision time.
+  const { nextDecisionAt: _unscheduled, ...unscheduled } = tracked;
+  const updated = {
+    ...(released ? unscheduled : tracked),
+    keepAliveSeconds: call.keepAliveSeconds,
+    updatedAt: call.at,
+  };
   const pool: PoolRecord = {
     ...updated,
-    expiresAt:
-      call.keepAliveSeconds === 0
-        ? call.at
-        : expiryOf(updated, deps.policy.settings.keepAliveAnchor),
-    ...(call.keepAliveSeconds === 0 ? { state: 'Terminated' as const } : {}),
+    expiresAt: released ? call.at : expiryOf(updated, deps.policy.settings.keepAliveAnchor),
+    ...(released ? { state: 'Terminated' as const } : {}),
     humanOverride: { at: call.at, by, keepAliveSeconds: call.keepAliveSeconds },
     version: tracked.version + 1,
   };
@@ -102,6 +107,8 @@ async function recordHumanUpdate(
       }
     );
   }
+  // The pool is gone: its idle time goes to the team's budget, as for any pool that ended.
+  if (released) await addRetainedSpend(pool, call.at, deps, deps.clock.now());
   await deps.store.audit(
     {
       at: deps.clock.now(),

@@ -4,9 +4,16 @@ import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { resolveOwner } from '../owner/resolve-owner.js';
 import { type MatchKey, matchKeyOf } from '../pool/match-key.js';
 import { poolId } from '../pool/pool-record.js';
-import type { KeyHistory } from '../ports/pool-store.js';
+import type { GapEvent, KeyHistory } from '../ports/pool-store.js';
 import { recordGone, refresh } from './evaluate-pool.js';
-import { newKeyHistory, recordArrival, recordEnd } from './key-history.js';
+import {
+  ALL_KEYS,
+  closedGap,
+  newKeyHistory,
+  recordArrival,
+  recordEnd,
+  withGap,
+} from './key-history.js';
 import { ownerOfJob, poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
 
@@ -119,7 +126,8 @@ async function arrival(
     { tags: tags ?? {}, ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }) },
     deps.config
   );
-  await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps);
+  const gap = await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps);
+  if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
 
   const candidates = (await deps.store.poolsOfKey(key))
     .filter((p) => p.state === 'Available' && p.endTime <= at && p.jobArn !== job.arn)
@@ -168,20 +176,26 @@ async function describeSameJob(
   return described;
 }
 
-/** Read-modify-write of a key's history under optimistic concurrency. */
+/**
+ * Read-modify-write of a key's history under optimistic concurrency; returns the gap the change
+ * closed, if any.
+ */
 async function updateHistory(
   key: MatchKey,
   change: (history: KeyHistory) => KeyHistory,
-  deps: IntakeDeps
-): Promise<void> {
+  deps: Pick<IntakeDeps, 'store' | 'log'>
+): Promise<GapEvent | undefined> {
   for (let attempt = 1; attempt <= HISTORY_WRITE_ATTEMPTS; attempt++) {
     const current = (await deps.store.getHistory(key)) ?? newKeyHistory(key);
     const next = change(current);
-    if (next === current) return;
-    if ((await deps.store.putHistory({ ...next, version: current.version + 1 })) === 'ok') return;
+    if (next === current) return undefined;
+    if ((await deps.store.putHistory({ ...next, version: current.version + 1 })) === 'ok') {
+      return closedGap(current, next);
+    }
   }
   // Losing one gap to a write race costs a little accuracy, never a decision.
   deps.log.warn('gap history not updated after concurrent writes', { key });
+  return undefined;
 }
 
 export type { IntakeOutcome };

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { WardenError } from '../../../src/domain/errors.js';
+import type { PoolGateway } from '../../../src/domain/ports/sagemaker-gateway.js';
+import { evaluateDuePools } from '../../../src/domain/steward/evaluate-due-pools.js';
+import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js';
+import { DEFAULT_SETTINGS, HOUR, MINUTE, stewardWorld } from '../../helpers/steward-world.js';
+
+const EXTEND_TO_45M = `rules:
+  - name: everyone
+    match: {}
+    mode: fixed
+    keepAlive: { min: 0s, max: 1h, fixed: 45m }
+`;
+
+/** A world whose jobs (one per name) all ended now, each pool tracked and due. */
+async function endedTogether(names: readonly string[], settings = DEFAULT_SETTINGS) {
+  const world = stewardWorld({ settings, rules: EXTEND_TO_45M });
+  for (const name of names) world.submit(name);
+  for (const name of names) world.sim.start(name);
+  world.clock.advanceTo(world.clock.now() + HOUR);
+  for (const name of names) world.sim.end(name, 'Completed');
+  for (const name of names) await trackPoolEvent(world.jobEvent(name), world.deps);
+  return { world, end: world.clock.now() };
+}
+
+function actionsPerRun(n: number): string {
+  return DEFAULT_SETTINGS.replace('maxActionsPerRun: 50', `maxActionsPerRun: ${n}`);
+}
+
+describe('evaluateDuePools', () => {
+  it('decides and acts on every due pool', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a', 'b']);
+
+    // Act
+    const outcome = await evaluateDuePools(world.deps);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'swept',
+      due: 2,
+      decided: { extend: 2, keep: 0, shrink: 0, release: 0 },
+      applied: 2,
+      failed: 0,
+    });
+    expect(outcome.kind === 'swept' && outcome.decisions.map((d) => d.job)).toEqual(['a', 'b']);
+    expect(world.sim.stats().calls.UpdateTrainingJob).toBe(2);
+  });
+
+  it('leaves pools that are not due yet for a later run', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a']);
+    await evaluateDuePools(world.deps);
+
+    // Act
+    const outcome = await evaluateDuePools(world.deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 0, applied: 0 });
+  });
+
+  describe('the circuit breaker', () => {
+    it('trips at maxActionsPerRun and audits the rest as skipped', async () => {
+      // Prepare
+      const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
+
+      // Act
+      const outcome = await evaluateDuePools(world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({
+        kind: 'swept',
+        applied: 2,
+        breaker: expect.stringMatching(/maxActionsPerRun/),
+      });
+      expect(world.sim.stats().calls.UpdateTrainingJob).toBe(2);
+      expect((await world.auditOf('c')).at(-1)).toMatchObject({
+        kind: 'extend',
+        outcome: 'skipped',
+        reason: expect.stringMatching(/circuit breaker/),
+      });
+      expect(await world.store.getControl()).toMatchObject({
+        breakerTrippedAt: world.clock.now(),
+        breakerReason: expect.stringMatching(/maxActionsPerRun/),
+      });
+    });
+
+    it('stays open in later runs, which decide but do not act, until an admin resumes', async () => {
+      // Prepare: the breaker trips on c; d ends 10 minutes later
+      const { world, end } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
+      await evaluateDuePools(world.deps);
+      world.clock.advanceTo(end + 9 * MINUTE);
+      const d = world.runJob('d', { queuedMinutes: 0, minutes: 1, instanceType: 'ml.g5.4xlarge' });
+      await trackPoolEvent(d.terminal, world.deps);
+
+      // Act
+      const tripped = await evaluateDuePools(world.deps);
+      await world.store.putControl({ paused: false });
+      world.clock.advanceTo(end + 20 * MINUTE);
+      const resumed = await evaluateDuePools(world.deps);
+
+      // Assess
+      expect(tripped).toMatchObject({ kind: 'swept', due: 1, applied: 0 });
+      expect((await world.auditOf('d')).at(-1)).toMatchObject({ outcome: 'skipped' });
+      expect(resumed).toMatchObject({ kind: 'swept', applied: 1 });
+      expect(resumed).not.toHaveProperty('breaker');
+      expect(world.updates.map((u) => u.name)).toEqual(['a', 'b', 'c']);
+    });
+
+    it('trips at maxActionsPerHour across runs', async () => {
+      // Prepare
+      const settings = DEFAULT_SETTINGS.replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 1');
+      const { world } = await endedTogether(['a', 'b'], settings);
+
+      // Act
+      const outcome = await evaluateDuePools(world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({
+        applied: 1,
+        breaker: expect.stringMatching(/maxActionsPerHour/),
+      });
+      expect(world.sim.stats().calls.UpdateTrainingJob).toBe(1);
+    });
+  });
+
+  it('decides nothing while the steward is paused', async () => {
+    // Prepare
+    const { world, end } = await endedTogether(['a']);
+    await world.store.putControl({ paused: true, pausedBy: 'admin', pausedAt: end });
+    const describes = world.sim.stats().calls.DescribeTrainingJob;
+
+    // Act
+    const outcome = await evaluateDuePools(world.deps);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'paused' });
+    expect(world.sim.stats().calls.DescribeTrainingJob).toBe(describes);
+    expect((await world.auditOf('a')).map((e) => e.kind)).toEqual(['tracked']);
+    expect(await world.store.poolsDue(end, 10)).toHaveLength(1);
+  });
+
+  it('goes on with the other pools when one fails, leaving it due', async () => {
+    // Prepare
+    const { world, end } = await endedTogether(['a', 'b']);
+    const failing: PoolGateway = {
+      ...world.deps.sageMaker,
+      describeTrainingJob: async (name) => {
+        if (name === 'a') throw new Error('boom');
+        return world.sim.describeTrainingJob(name);
+      },
+      listTags: (arn) => world.sim.listTags(arn),
+      listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+      updateKeepAlive: (name, seconds) => world.deps.sageMaker.updateKeepAlive(name, seconds),
+    };
+
+    // Act
+    const outcome = await evaluateDuePools({ ...world.deps, sageMaker: failing });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', failed: 1, applied: 1 });
+    expect((await world.store.poolsDue(end, 10)).map((p) => p.jobName)).toEqual(['a']);
+  });
+
+  it('fails the run when every due pool fails, so alarms see it', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a']);
+    const down: PoolGateway = {
+      describeTrainingJob: async () => {
+        throw new Error('SageMaker down');
+      },
+      listTags: (arn) => world.sim.listTags(arn),
+      listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+      updateKeepAlive: (name, seconds) => world.sim.updateKeepAlive(name, seconds),
+    };
+
+    // Act
+    const run = evaluateDuePools({ ...world.deps, sageMaker: down });
+
+    // Assess
+    await expect(run).rejects.toBeInstanceOf(WardenError);
+  });
+});

@@ -1,0 +1,193 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { binOf, totalWeight } from '../../../src/domain/policy/gap-history.js';
+import {
+  type KeyHistory,
+  OPEN_ENDS_KEPT,
+  RECENT_GAPS_KEPT,
+} from '../../../src/domain/ports/pool-store.js';
+import {
+  newKeyHistory,
+  recordArrival,
+  recordEnd,
+} from '../../../src/domain/steward/key-history.js';
+import { MINUTE, NOW } from '../../helpers/steward-builders.js';
+
+const KEY = 'role=-|type=ml.g5.2xlarge|count=1';
+
+function withEnds(...ends: number[]): KeyHistory {
+  return ends.reduce((h, at) => recordEnd(h, at, undefined), newKeyHistory(KEY));
+}
+
+describe('newKeyHistory', () => {
+  it('starts empty at version 0', () => {
+    const history = newKeyHistory(KEY);
+    expect(history).toMatchObject({ matchKey: KEY, recent: [], openEnds: [], version: 0 });
+    expect(history.histogram.count).toBe(0);
+  });
+});
+
+describe('recordEnd', () => {
+  it('opens a gap at the end, with who left the pool', () => {
+    expect(recordEnd(newKeyHistory(KEY), NOW, 'alice').openEnds).toEqual([
+      { at: NOW, owner: 'alice' },
+    ]);
+  });
+
+  it('keeps open ends in time order whatever order they arrive in', () => {
+    expect(withEnds(NOW + 2, NOW, NOW + 1).openEnds?.map((e) => e.at)).toEqual([
+      NOW,
+      NOW + 1,
+      NOW + 2,
+    ]);
+  });
+
+  it('ignores an end it already holds, as a repeated event would bring it', () => {
+    const once = recordEnd(newKeyHistory(KEY), NOW, 'alice');
+    expect(recordEnd(once, NOW, 'alice')).toBe(once);
+  });
+
+  it(`keeps only the newest ${OPEN_ENDS_KEPT} open ends`, () => {
+    // Act
+    const ends = Array.from({ length: OPEN_ENDS_KEPT + 4 }, (_, i) => NOW + i * MINUTE);
+    const history = withEnds(...ends);
+
+    // Assess
+    expect(history.openEnds).toHaveLength(OPEN_ENDS_KEPT);
+    expect(history.openEnds?.[0]?.at).toBe(NOW + 4 * MINUTE);
+  });
+
+  it('reads a stored history without open ends', () => {
+    const { openEnds: _ends, ...stored } = newKeyHistory(KEY);
+    expect(recordEnd(stored, NOW, undefined).openEnds).toEqual([{ at: NOW }]);
+  });
+});
+
+describe('recordArrival', () => {
+  it('closes the newest open end before it as a gap, with who left and who came', () => {
+    // Prepare
+    const history = recordEnd(newKeyHistory(KEY), NOW, 'alice');
+
+    // Act
+    const after = recordArrival(history, NOW + 100_000, 'bob');
+
+    // Assess
+    expect(after.recent).toEqual([
+      { at: NOW + 100_000, gapMs: 100_000, previousOwner: 'alice', nextOwner: 'bob' },
+    ]);
+    expect(after.openEnds).toEqual([]);
+    expect(after.lastArrivalAt).toBe(NOW + 100_000);
+    expect(after.histogram.count).toBe(1);
+    expect(after.histogram.weights[binOf(100)]).toBe(1);
+  });
+
+  it('closes open ends newest first, as SageMaker hands out the most recently freed pool', () => {
+    // Prepare: three pools freed at +0, +10 and +20 minutes.
+    const history = withEnds(NOW, NOW + 10 * MINUTE, NOW + 20 * MINUTE);
+
+    // Act
+    const first = recordArrival(history, NOW + 25 * MINUTE, undefined);
+    const second = recordArrival(first, NOW + 26 * MINUTE, undefined);
+
+    // Assess
+    expect(second.recent.map((g) => g.gapMs)).toEqual([5 * MINUTE, 16 * MINUTE]);
+    expect(second.openEnds?.map((e) => e.at)).toEqual([NOW]);
+  });
+
+  it('skips ends after the arrival: those jobs were still running when it came', () => {
+    // Act
+    const after = recordArrival(withEnds(NOW, NOW + 10 * MINUTE), NOW + 5 * MINUTE, undefined);
+
+    // Assess
+    expect(after.recent).toEqual([{ at: NOW + 5 * MINUTE, gapMs: 5 * MINUTE }]);
+    expect(after.openEnds?.map((e) => e.at)).toEqual([NOW + 10 * MINUTE]);
+  });
+
+  it('records a gap of zero when the arrival comes the same millisecond as the end', () => {
+    expect(recordArrival(withEnds(NOW), NOW, undefined).recent).toEqual([{ at: NOW, gapMs: 0 }]);
+  });
+
+  it('only notes the arrival when no pool was free before it', () => {
+    // Act
+    const after = recordArrival(withEnds(NOW + MINUTE), NOW, 'bob');
+
+    // Assess
+    expect(after.recent).toEqual([]);
+    expect(after.histogram.count).toBe(0);
+    expect(after.lastArrivalAt).toBe(NOW);
+    expect(after.openEnds).toHaveLength(1);
+  });
+
+  it('counts a repeated event of the same job once', () => {
+    // Prepare
+    const once = recordArrival(withEnds(NOW, NOW + MINUTE), NOW + 2 * MINUTE, 'bob');
+
+    // Act
+    const twice = recordArrival(once, NOW + 2 * MINUTE, 'bob');
+
+    // Assess
+    expect(twice).toBe(once);
+  });
+
+  it(`keeps only the newest ${RECENT_GAPS_KEPT} gaps verbatim, but counts all in the histogram`, () => {
+    // Prepare
+    let history = newKeyHistory(KEY);
+    const total = RECENT_GAPS_KEPT + 10;
+
+    // Act
+    for (let i = 0; i < total; i++) {
+      history = recordEnd(history, NOW + i * 10 * MINUTE, undefined);
+      history = recordArrival(history, NOW + i * 10 * MINUTE + (i + 1) * 1000, undefined);
+    }
+
+    // Assess
+    expect(history.recent).toHaveLength(RECENT_GAPS_KEPT);
+    expect(history.recent.at(-1)?.gapMs).toBe(total * 1000);
+    expect(history.recent[0]?.gapMs).toBe(11_000);
+    expect(history.histogram.count).toBe(total);
+  });
+
+  it('leaves the history it was given unchanged', () => {
+    const history = withEnds(NOW, NOW + MINUTE);
+    const snapshot = structuredClone(history);
+    recordArrival(history, NOW + 2 * MINUTE, 'bob');
+    recordEnd(history, NOW + 3 * MINUTE, 'carol');
+    expect(history).toEqual(snapshot);
+  });
+
+  it('stays bounded, ordered and consistent for any stream of ends and arrivals', () => {
+    const events = fc.array(
+      fc.record({
+        kind: fc.constantFrom('end' as const, 'arrival' as const),
+        at: fc.integer({ min: 0, max: 48 * 3_600_000 }),
+      }),
+      { maxLength: 150 }
+    );
+    fc.assert(
+      fc.property(events, (stream) => {
+        let history = newKeyHistory(KEY);
+        let gaps = 0;
+        for (const { kind, at } of stream) {
+          const before = history;
+          history =
+            kind === 'end'
+              ? recordEnd(history, NOW + at, undefined)
+              : recordArrival(history, NOW + at, undefined);
+          if (
+            history.recent.length > before.recent.length ||
+            history.histogram.count > before.histogram.count
+          )
+            gaps++;
+        }
+        const ends = history.openEnds ?? [];
+        expect(ends.length).toBeLessThanOrEqual(OPEN_ENDS_KEPT);
+        expect(history.recent.length).toBeLessThanOrEqual(RECENT_GAPS_KEPT);
+        expect(ends.map((e) => e.at)).toEqual([...ends.map((e) => e.at)].sort((a, b) => a - b));
+        expect(new Set(ends.map((e) => e.at)).size).toBe(ends.length);
+        expect(history.histogram.count).toBe(gaps);
+        expect(totalWeight(history.histogram)).toBeLessThanOrEqual(gaps + 1e-9);
+        for (const gap of history.recent) expect(gap.gapMs).toBeGreaterThanOrEqual(0);
+      })
+    );
+  });
+});

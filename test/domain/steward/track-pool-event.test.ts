@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { matchKeyOf } from '../../../src/domain/pool/match-key.js';
+import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js';
+import { stateChangeEvent } from '../../helpers/factories.js';
+import { HOUR, MINUTE, stewardWorld } from '../../helpers/steward-world.js';
+
+async function keyOf(world: ReturnType<typeof stewardWorld>, name: string) {
+  const job = await world.sim.describeTrainingJob(name);
+  if (job === undefined) throw new Error(`no job ${name}`);
+  return matchKeyOf(job);
+}
+
+describe('trackPoolEvent', () => {
+  describe('a job starting (InProgress)', () => {
+    it('records the gap since the newest open end of the key, leaving older ends open (LIFO)', async () => {
+      // Prepare: two jobs of one key run side by side and end 10 minutes apart
+      const world = stewardWorld();
+      world.submit('a', { keepAliveSeconds: 0 });
+      world.submit('b', { keepAliveSeconds: 0 });
+      world.sim.start('a');
+      world.sim.start('b');
+      world.clock.advanceTo(world.clock.now() + HOUR);
+      world.sim.end('a', 'Completed');
+      const endA = world.clock.now();
+      await trackPoolEvent(world.jobEvent('a'), world.deps);
+      world.clock.advanceTo(endA + 10 * MINUTE);
+      world.sim.end('b', 'Completed');
+      const endB = world.clock.now();
+      await trackPoolEvent(world.jobEvent('b'), world.deps);
+
+      // Act: a third job of the key arrives 5 minutes after b ended
+      world.clock.advanceTo(endB + 5 * MINUTE);
+      world.submit('c', { keepAliveSeconds: 0 });
+      world.sim.start('c');
+      const outcome = await trackPoolEvent(world.jobEvent('c'), world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'arrival', job: 'c', checked: 0, gone: 0 });
+      const history = await world.store.getHistory(await keyOf(world, 'c'));
+      expect(history?.recent).toEqual([
+        { at: endB + 5 * MINUTE, gapMs: 5 * MINUTE, previousOwner: 'alice', nextOwner: 'alice' },
+      ]);
+      expect(history?.openEnds).toEqual([{ at: endA, owner: 'alice' }]);
+    });
+
+    it('counts a repeated InProgress event of one job once', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal } = world.runJob('a');
+      await trackPoolEvent(terminal, world.deps);
+      world.clock.advanceTo(world.clock.now() + 5 * MINUTE);
+      world.submit('b');
+      world.sim.start('b');
+      const event = world.jobEvent('b');
+
+      // Act
+      await trackPoolEvent(event, world.deps);
+      await trackPoolEvent(event, world.deps);
+
+      // Assess
+      expect((await world.store.getHistory(await keyOf(world, 'b')))?.recent).toHaveLength(1);
+    });
+
+    it('records an older pool of the key that the new job took as Reused, with its cost', async () => {
+      // Prepare: a's pool is tracked; b takes it when it starts 20 minutes later
+      const world = stewardWorld();
+      const a = world.runJob('a');
+      await trackPoolEvent(a.terminal, world.deps);
+      world.clock.advanceTo(a.end + 19 * MINUTE);
+      world.submit('b');
+      world.clock.advanceTo(a.end + 20 * MINUTE);
+      expect(world.sim.start('b')).toBe('warm');
+
+      // Act
+      const outcome = await trackPoolEvent(world.jobEvent('b'), world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'arrival', checked: 1, gone: 1 });
+      const creation = world.sim.job('a')?.creationTime ?? 0;
+      const pool = await world.store.getPool(world.sim.job('a')?.arn ?? '', creation);
+      expect(pool).toMatchObject({ state: 'Reused', reusedByJob: 'b' });
+      expect(pool?.nextDecisionAt).toBeUndefined();
+      expect((await world.auditOf('a')).map((e) => e.kind)).toEqual(['tracked', 'reused']);
+      const spend = await world.store.spend('vision', '2026-11-26');
+      expect(spend.instanceHours).toBeCloseTo(20 / 60, 6);
+      expect(spend.usd).toBeGreaterThan(0);
+    });
+
+    it('leaves an older pool that is still Available alone', async () => {
+      // Prepare: b matches the key but runs on managed spot, which never takes a warm pool
+      const world = stewardWorld();
+      const a = world.runJob('a');
+      await trackPoolEvent(a.terminal, world.deps);
+      world.clock.advanceTo(a.end + 5 * MINUTE);
+      world.submit('b', { keepAliveSeconds: 0, managedSpot: true });
+      world.sim.start('b');
+
+      // Act
+      const outcome = await trackPoolEvent(world.jobEvent('b'), world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'arrival', checked: 1, gone: 0 });
+      expect((await world.store.livePools()).map((p) => p.state)).toEqual(['Available']);
+    });
+  });
+
+  describe('a job that ended', () => {
+    it('tracks its Available pool, due for a decision at once', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal, end } = world.runJob('a');
+
+      // Act
+      const outcome = await trackPoolEvent(terminal, world.deps);
+
+      // Assess
+      expect(outcome).toEqual({ kind: 'tracked', job: 'a', expiresAt: end + 30 * MINUTE });
+      const [pool] = await world.store.livePools();
+      expect(pool).toMatchObject({
+        jobName: 'a',
+        owner: 'alice',
+        team: 'vision',
+        state: 'Available',
+        endTime: end,
+        keepAliveSeconds: 1800,
+        nextDecisionAt: end,
+      });
+      expect(await world.store.poolsDue(end, 10)).toHaveLength(1);
+      expect(await world.auditOf('a')).toEqual([
+        expect.objectContaining({ kind: 'tracked', until: end + 30 * MINUTE, outcome: 'observed' }),
+      ]);
+    });
+
+    it('keeps one record when the event is delivered twice', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal } = world.runJob('a');
+
+      // Act
+      await trackPoolEvent(terminal, world.deps);
+      const again = await trackPoolEvent({ ...terminal, id: 'another-delivery' }, world.deps);
+
+      // Assess
+      expect(again).toMatchObject({ kind: 'ignored', reason: expect.stringMatching(/duplicate/) });
+      expect(await world.store.livePools()).toHaveLength(1);
+      expect((await world.auditOf('a')).filter((e) => e.kind === 'tracked')).toHaveLength(1);
+    });
+
+    it('records the end on the key for the next arrival', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal, end } = world.runJob('a');
+
+      // Act
+      await trackPoolEvent(terminal, world.deps);
+
+      // Assess
+      expect((await world.store.getHistory(await keyOf(world, 'a')))?.openEnds).toEqual([
+        { at: end, owner: 'alice' },
+      ]);
+    });
+
+    it('answers no-pool for a job without keep-alive', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal } = world.runJob('a', { keepAliveSeconds: 0 });
+
+      // Act
+      const outcome = await trackPoolEvent(terminal, world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'no-pool', job: 'a' });
+      expect(await world.store.livePools()).toEqual([]);
+    });
+
+    it('answers no-pool when the failure took the cluster down', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal } = world.runJob('a', { status: 'Failed' });
+
+      // Act
+      const outcome = await trackPoolEvent(terminal, world.deps);
+
+      // Assess
+      expect(outcome).toEqual({
+        kind: 'no-pool',
+        job: 'a',
+        reason: 'warm pool status is Terminated',
+      });
+    });
+
+    it('does not use a Describe of another job under the same name (other creation time)', async () => {
+      // Prepare: the event is of an older job "a" that was deleted; the name now has a new job
+      const world = stewardWorld();
+      const { terminal } = world.runJob('a');
+      const detail = terminal.detail as Record<string, unknown>;
+      const older = {
+        ...terminal,
+        detail: { ...detail, CreationTime: Number(detail.CreationTime) - HOUR },
+      };
+
+      // Act
+      const outcome = await trackPoolEvent(older, world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'no-pool', reason: 'warm pool status is missing' });
+      expect(await world.store.livePools()).toEqual([]);
+      expect(world.log.lines.map((l) => l.message)).toContain(
+        'DescribeTrainingJob answered for another job of the same name'
+      );
+    });
+
+    it('does not use a Describe of another job under the same name (other ARN)', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const { terminal } = world.runJob('a', {
+        arn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/a-recreated',
+      });
+
+      // Act
+      const outcome = await trackPoolEvent(terminal, world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'no-pool' });
+      expect(await world.store.livePools()).toEqual([]);
+    });
+  });
+
+  describe('other events', () => {
+    it('parks and rejects an event it cannot read', async () => {
+      // Prepare
+      const world = stewardWorld();
+      const broken = stateChangeEvent({ detail: { TrainingJobArn: 42 } });
+
+      // Act
+      const outcome = await trackPoolEvent(broken, world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'rejected' });
+      expect(world.parked.entries).toEqual([
+        expect.objectContaining({ event: broken, receivedAt: world.clock.now() }),
+      ]);
+      expect(world.parked.entries[0]?.reason).toMatch(/TrainingJobArn/);
+    });
+
+    it('ignores a status that says nothing about pools', async () => {
+      // Prepare
+      const world = stewardWorld();
+
+      // Act
+      const outcome = await trackPoolEvent(stateChangeEvent({ status: 'Stopping' }), world.deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'ignored' });
+      expect(world.sim.stats().calls.DescribeTrainingJob).toBe(0);
+    });
+  });
+});
