@@ -1,25 +1,34 @@
 import { WardenError } from '../domain/errors.js';
+import { auditCommand } from './audit-command.js';
 import type { CliIo } from './io.js';
 import { policyCommand } from './policy-command.js';
+import { poolsCommand } from './pools-command.js';
 import { replayCommand } from './replay-command.js';
 import { simulateCommand } from './simulate-command.js';
+import { stewardCommand } from './steward-command.js';
 import { traceCommand } from './trace-command.js';
 
 const USAGE = `usage: warden <command> [options]
 
 commands:
+  audit    print the steward's audit of decisions (warden audit --help)
   policy   check the warm-pool policy in a config file (warden policy validate [FILE])
+  pools    list the warm pools the steward tracks (warden pools list --help)
   replay   run SageMaker events through the real handler, locally (warden replay --help)
   simulate backtest keep-alive policies on a trace of jobs (warden simulate --help)
+  steward  pause, resume or show the warm-pool steward (warden steward --help)
   trace    export a trace from the account, or write a built-in scenario (warden trace --help)
 
 Exit status: 0 success, 1 some input was rejected or failed, 2 bad arguments or configuration.`;
 
 const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> =
   {
+    audit: auditCommand,
     policy: policyCommand,
+    pools: poolsCommand,
     replay: replayCommand,
     simulate: simulateCommand,
+    steward: stewardCommand,
     trace: traceCommand,
   };
 

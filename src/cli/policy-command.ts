@@ -2,15 +2,20 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { parseConfig } from '../domain/config/parse-config.js';
+import { explainCommand } from './explain-command.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden policy validate [FILE]
+       warden policy explain --job DESCRIBE.json [--config FILE] [--at TIME] [--gaps LIST]
 
 Checks the warm-pool policy (settings: and rules:) and the rest of a Pool Warden config,
 without touching AWS. Every problem is printed as FILE:LINE: FIELD: MESSAGE, sorted by line.
 
   FILE   the config file (default: ./warden.config.yaml)
+
+explain shows which rule matches one job's pool and what the steward would decide
+(warden policy explain --help).
 
 Exit status: 0 valid, 1 the file has problems, 2 bad arguments or an unreadable file.`;
 
@@ -22,6 +27,8 @@ async function policyCommand(argv: readonly string[], io: CliIo): Promise<number
   switch (sub) {
     case 'validate':
       return validate(rest, io);
+    case 'explain':
+      return explainCommand(rest, io);
     case '--help':
     case '-h':
     case 'help':

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../adapters/config/load-config-file.js';
+import { saveState } from '../adapters/memory/state-dir.js';
 import { parseConfig } from '../domain/config/parse-config.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import type { Log } from '../domain/ports/log.js';
@@ -10,7 +11,7 @@ import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--describe PATH]... PATH...
+const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--state DIR] [--describe PATH]... PATH...
 
 Runs events through the real job-state-change handler against a simulated SageMaker, an
 in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
@@ -19,6 +20,8 @@ in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
   --json           one JSON line per outcome on stdout
   --config FILE    Pool Warden config (default: ./warden.config.yaml, else built-in defaults)
   --outbox DIR     where notices are written (default: ./out/outbox)
+  --state DIR      where the steward's pools, audit and switches are saved at the end, for
+                   warden pools, audit and steward --state DIR (default: ./out/state)
   --describe PATH  DescribeTrainingJob answers (JSON files or a folder) to use instead of
                    the event's own fields; may be repeated
 
@@ -59,12 +62,13 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
     print(results);
   }
   print(await session.finish());
+  await saveState(args.state, session.steward.store);
   if (progress) io.stderr.write('\r\x1b[K');
   const summary =
     `${inputs.length} input${inputs.length === 1 ? '' : 's'}: ${counts.notice} notice${counts.notice === 1 ? '' : 's'}, ` +
     `${counts.ignored} ignored, ${counts.rejected} rejected, ${counts.failed} failed; ` +
     `${counts.decision} pool decision${counts.decision === 1 ? '' : 's'}; ` +
-    `${session.written.length} file${session.written.length === 1 ? '' : 's'} in ${args.outbox}\n`;
+    `${session.written.length} file${session.written.length === 1 ? '' : 's'} in ${args.outbox}; state in ${args.state}\n`;
   (args.json ? io.stderr : io.stdout).write(summary);
   return counts.rejected + counts.failed > 0 ? 1 : 0;
 }
@@ -73,6 +77,7 @@ interface ReplayArgs {
   readonly json: boolean;
   readonly config?: string;
   readonly outbox: string;
+  readonly state: string;
   readonly describe: string[];
   readonly paths: string[];
 }
@@ -91,6 +96,7 @@ function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     json: values.json ?? false,
     ...(values.config === undefined ? {} : { config: values.config }),
     outbox: values.outbox ?? 'out/outbox',
+    state: values.state ?? 'out/state',
     describe: values.describe ?? [],
     paths: positionals,
   };
@@ -105,6 +111,7 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean' },
       config: { type: 'string' },
       outbox: { type: 'string' },
+      state: { type: 'string' },
       describe: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },

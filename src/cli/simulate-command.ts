@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../adapters/config/load-config-file.js';
+import { saveState } from '../adapters/memory/state-dir.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import type { KeepAliveAnchor, Policy } from '../domain/policy/policy.js';
@@ -14,6 +15,8 @@ import { defaultPolicyList, nearest, parsePolicyList } from '../sim/policy-sim/p
 import { renderReport } from '../sim/policy-sim/report-html.js';
 import type { LatencyModel, SimRunSettings } from '../sim/policy-sim/sim-policy.js';
 import { renderTable } from '../sim/policy-sim/table.js';
+import { runServiceBacktest } from '../sim/service-sim/service-backtest.js';
+import type { ServiceModeResult } from '../sim/service-sim/service-mode.js';
 import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
@@ -23,7 +26,9 @@ import { UsageError } from './usage-error.js';
 const USAGE = `usage: warden simulate (--trace FILE | --scenario NAME) [options]
 
 Backtests warm-pool keep-alive policies on a trace of training jobs (policy mode): cold and
-warm starts, idle pool time, their cost, and the ratio to the offline optimum.
+warm starts, idle pool time, their cost, and the ratio to the offline optimum. Service mode
+also runs the adaptive policy through the real handlers (EventBridge events, the steward's
+every-minute evaluator, a simulated SageMaker), writing its notices to an outbox.
 
   --trace FILE              a trace, CSV or JSONL (see "Trace files" in the README)
   --scenario NAME           a built-in seeded trace: ${SCENARIOS.join(', ')}
@@ -42,6 +47,10 @@ warm starts, idle pool time, their cost, and the ratio to the offline optimum.
   --config FILE             Pool Warden config: prices, settings (flags win) and rules
   --json                    the result as one JSON document on stdout
   --report DIR              also write DIR/simulate-report.html (offline, no scripts)
+  --mode MODE               policy (default) or service: adds the row "adaptive (service)"
+  --outbox DIR              service mode: where notices are written (default out/outbox)
+  --state DIR               service mode: where the steward's pools, audit and histories are
+                            saved, for warden pools/audit --state DIR (default out/state)
 
 Exit status: 0 done, 1 the trace or config was rejected, 2 bad arguments.`;
 
@@ -60,6 +69,9 @@ const OPTIONS = {
   config: { type: 'string' },
   json: { type: 'boolean' },
   report: { type: 'string' },
+  mode: { type: 'string' },
+  outbox: { type: 'string' },
+  state: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -83,6 +95,8 @@ interface SimulateArgs {
   readonly config?: string;
   readonly json: boolean;
   readonly report?: string;
+  /** Service mode's outbox and state folders; absent in policy mode. */
+  readonly service?: { readonly outbox: string; readonly state: string };
 }
 
 /** `warden simulate`: backtest keep-alive policies on a trace or a built-in scenario. */
@@ -105,14 +119,36 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     for (const warning of unevaluableRules(policy, trace)) io.stderr.write(`warning: ${warning}\n`);
   }
 
-  const bar = io.stderr.isTTY === true ? progressBar(io) : undefined;
-  const result = runBacktest(
-    trace,
-    parsed.specs,
-    settings,
-    bar === undefined ? {} : { onProgress: bar }
-  );
-  if (bar !== undefined) io.stderr.write('\r\x1b[K');
+  const tty = io.stderr.isTTY === true;
+  let result: ReturnType<typeof runBacktest>;
+  let service: ServiceModeResult | undefined;
+  if (args.service === undefined) {
+    const bar = tty ? progressBar(io, 'simulating') : undefined;
+    result = runBacktest(
+      trace,
+      parsed.specs,
+      settings,
+      bar === undefined ? {} : { onProgress: bar }
+    );
+  } else {
+    const run = await runServiceBacktest(trace, parsed.specs, settings, {
+      ...(config === undefined ? {} : { config }),
+      outboxDir: args.service.outbox,
+      ...(tty
+        ? {
+            onPolicyProgress: progressBar(io, 'policy mode '),
+            onServiceProgress: progressBar(io, 'service mode'),
+          }
+        : {}),
+      log: {
+        info: () => undefined,
+        warn: (m, e) => io.stderr.write(`warning: ${m} ${JSON.stringify(e)}\n`),
+      },
+    });
+    result = run.backtest;
+    service = run.service;
+  }
+  if (tty) io.stderr.write('\r\x1b[K');
 
   io.stdout.write(args.json ? `${JSON.stringify(backtestJson(result))}\n` : renderTable(result));
   if (args.report !== undefined) {
@@ -121,10 +157,32 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     await writeFile(file, renderReport(result, new Date()));
     io.stderr.write(`report: ${file}\n`);
   }
+  if (service !== undefined && args.service !== undefined) {
+    const state = await saveState(args.service.state, service.store);
+    io.stderr.write(`${serviceSummary(service, args.service.outbox)}state: ${state}\n`);
+  }
   return 0;
 }
 
-function progressBar(io: CliIo): (done: number, total: number) => void {
+/** What the service run did, for stderr: the steward's actions and where the notices are. */
+function serviceSummary(service: ServiceModeResult, outbox: string): string {
+  const counts = new Map<string, number>();
+  for (const d of service.decisions) {
+    if (d.outcome === 'applied') counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
+  }
+  const actions = ['extend', 'shrink', 'release']
+    .map((action) => `${counts.get(action) ?? 0} ${action}`)
+    .join(', ');
+  const files = service.written.length;
+  const policy = service.policy.settings;
+  return (
+    `service mode: ${service.decisions.length} decisions (${actions} applied)` +
+    `${policy.dryRun ? ' — the config says dryRun: true, so nothing was applied' : ''}\n` +
+    `outbox: ${files} file${files === 1 ? '' : 's'} in ${outbox} (${service.notices.email} emails, ${service.notices.slack} Slack messages)\n`
+  );
+}
+
+function progressBar(io: CliIo, label: string): (done: number, total: number) => void {
   let shown = -1;
   return (done, total) => {
     const fraction = total === 0 ? 1 : done / total;
@@ -133,7 +191,7 @@ function progressBar(io: CliIo): (done: number, total: number) => void {
     shown = percent;
     const filled = Math.round(fraction * PROGRESS_WIDTH);
     io.stderr.write(
-      `\r\x1b[Ksimulating [${'#'.repeat(filled)}${'.'.repeat(PROGRESS_WIDTH - filled)}] ${percent}%`
+      `\r\x1b[K${label} [${'#'.repeat(filled)}${'.'.repeat(PROGRESS_WIDTH - filled)}] ${percent}%`
     );
   };
 }
@@ -215,6 +273,12 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
   const latency = parseLatency(v.latency, issues);
   if (v.policies !== undefined && v.policies.trim() === '')
     issues.push('--policies: the list is empty');
+  const mode = v.mode ?? 'policy';
+  if (mode !== 'policy' && mode !== 'service') {
+    issues.push(`--mode: "${v.mode}" is not policy or service`);
+  } else if (mode === 'policy' && (v.outbox !== undefined || v.state !== undefined)) {
+    issues.push('--outbox and --state belong to --mode service');
+  }
   if (issues.length > 0 || source === undefined) {
     throw new UsageError(`${issues.join('\n')}\n\n${USAGE}`);
   }
@@ -232,6 +296,9 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
     ...(v.config === undefined ? {} : { config: v.config }),
     json: v.json ?? false,
     ...(v.report === undefined ? {} : { report: v.report }),
+    ...(mode === 'service'
+      ? { service: { outbox: v.outbox ?? 'out/outbox', state: v.state ?? 'out/state' } }
+      : {}),
   };
 }
 

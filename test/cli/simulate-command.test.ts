@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -247,5 +247,89 @@ describe('warden simulate', () => {
       maxKeepAliveSeconds: 21_600,
       anchor: 'update-time',
     });
+  });
+});
+
+describe('warden simulate --mode service', () => {
+  it('adds the service row to the policy table and writes the outbox and the steward state', async () => {
+    // Prepare
+    const outbox = join(dir, 'outbox');
+    const state = join(dir, 'state');
+
+    // Act
+    const { code, stdout, stderr } = await run([
+      '--mode',
+      'service',
+      '--scenario',
+      'mixed',
+      '--days',
+      '1',
+      '--policies',
+      'none,fixed:10m,adaptive,oracle',
+      '--config',
+      join(import.meta.dirname, '..', '..', 'examples', 'mixed-team.config.yaml'),
+      '--outbox',
+      outbox,
+      '--state',
+      state,
+    ]);
+
+    // Assess
+    expect(code).toBe(0);
+    const rows = stdout.split('\n').filter((line) => /^\s*\d+\s{2}\S/.test(line));
+    expect(rows.map((r) => r.replace(/^\s*\d+\s+/, '').split(/\s{2,}/)[0]).sort()).toEqual([
+      'adaptive',
+      'adaptive (service)',
+      'fixed:10m',
+      'none',
+      'oracle',
+    ]);
+    expect(rows.find((r) => r.includes('adaptive (service)'))).toMatch(/\d\.\d\d×/);
+    expect(stderr).toMatch(
+      /service mode: \d+ decisions \(\d+ extend, \d+ shrink, \d+ release applied\)/
+    );
+    expect(stderr).toContain(`in ${outbox}`);
+    expect((await readdir(outbox)).some((f) => f.endsWith('-pool-shrunk.eml'))).toBe(true);
+    const saved = JSON.parse(await readFile(join(state, 'steward-state.json'), 'utf8'));
+    expect(saved).toMatchObject({ pools: expect.any(Array) });
+  });
+
+  it('shows the policy-mode and the service-mode progress on a terminal', async () => {
+    // Act
+    const { code, stderr } = await run(
+      [
+        '--mode',
+        'service',
+        '--scenario',
+        'batch',
+        '--days',
+        '1',
+        '--policies',
+        'none',
+        '--outbox',
+        join(dir, 'outbox'),
+        '--state',
+        join(dir, 'state'),
+      ],
+      true
+    );
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr).toContain('policy mode  [');
+    expect(stderr).toContain('service mode [');
+    expect(stderr).toContain('100%');
+  });
+
+  it('refuses an unknown mode, and an outbox without service mode', async () => {
+    // Act
+    const unknown = await run(['--mode', 'serivce', '--scenario', 'batch']);
+    const stray = await run(['--scenario', 'batch', '--outbox', join(dir, 'outbox')]);
+
+    // Assess
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--mode: "serivce" is not policy or service');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--outbox and --state belong to --mode service');
   });
 });

@@ -1,0 +1,77 @@
+import { loadConfigFile } from '../adapters/config/load-config-file.js';
+import type { WardenConfig } from '../domain/config/warden-config.js';
+import { parseDuration } from '../domain/duration.js';
+import { UsageError } from './usage-error.js';
+
+/** An ISO 8601 time with a date, and at least hours and minutes when it has a time. */
+const ISO_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A time given on the command line: ISO 8601 (`2026-11-24T09:00Z`; without a zone it is read
+ * as UTC) or a duration before `now` (`24h`, `7d`, `1h30m`). Throws a UsageError naming `flag`.
+ */
+function parseTimeFlag(flag: string, value: string, now: number): number {
+  const ago = parseDuration(value);
+  if (ago !== undefined) return now - ago;
+  const trimmed = value.trim().replace(' ', 'T');
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(trimmed) || !trimmed.includes(':');
+  const ms = ISO_TIME.test(trimmed) ? Date.parse(zoned ? trimmed : `${trimmed}Z`) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(
+      `${flag} "${value}" is neither an ISO 8601 time (2026-11-24T09:00Z) nor a duration (24h, 7d)`
+    );
+  }
+  return ms;
+}
+
+/** `2026-11-24 14:32` in `timeZone`: admin output is read against the config's zone. */
+function formatTime(ms: number | undefined, timeZone: string): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '-';
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(ms)
+      .map((p) => [p.type, p.value])
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** Rows as columns padded to their widest cell; the last column is left ragged. */
+function alignTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, [...cell].length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) =>
+          i === row.length - 1 ? cell : cell + ' '.repeat((widths[i] ?? 0) - [...cell].length)
+        )
+        .join('  ')
+        .trimEnd()
+    )
+    .join('\n');
+}
+
+/** The config `--config` names, or undefined when none is given. */
+async function optionalConfig(file: string | undefined): Promise<WardenConfig | undefined> {
+  return file === undefined ? undefined : loadConfigFile(file);
+}
+
+/** The config's default time zone, else UTC. */
+function zoneOf(config: WardenConfig | undefined): string {
+  return config?.defaults.timeZone ?? 'UTC';
+}
+
+export { alignTable, formatTime, optionalConfig, parseTimeFlag, zoneOf };
