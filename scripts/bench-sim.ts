@@ -2,13 +2,18 @@
 // of BENCH_SIM_JOBS jobs (default 1,000,000), and the peak memory of the process. The bar is
 // ≥ 100,000 jobs/s on one core for simple policies (DESIGN.md, quality bars). Run it alone with
 // `npx tsx scripts/bench-sim.ts`; scripts/bench.ts calls `benchPolicyMode`.
+// Service mode (the real handlers on simulated events, the every-minute evaluator, the simulated
+// SageMaker; notices rendered, not written) is measured in jobs per second on BENCH_SERVICE_DAYS
+// days of the mixed scenario (default 2): scripts/bench.ts calls `benchServiceMode`.
 import { pathToFileURL } from 'node:url';
+import { logger } from '../src/adapters/logging/logger.js';
 import { tracePrices } from '../src/sim/policy-sim/cost-model.js';
 import { runPolicy } from '../src/sim/policy-sim/engine.js';
 import { runOracle } from '../src/sim/policy-sim/oracle.js';
 import { parsePolicyList } from '../src/sim/policy-sim/policies.js';
 import type { SimRunSettings } from '../src/sim/policy-sim/sim-policy.js';
-import { generateLargeTrace } from '../src/sim/trace/scenarios.js';
+import { runServiceMode } from '../src/sim/service-sim/service-mode.js';
+import { generateLargeTrace, generateScenario } from '../src/sim/trace/scenarios.js';
 
 const BAR_JOBS_PER_SECOND = 100_000;
 const POLICIES = ['none', 'fixed:10m', 'requested', 'breakeven', 'histogram', 'adaptive', 'oracle'];
@@ -107,11 +112,54 @@ function printPolicyMode(result: PolicyModeBench): boolean {
   return ok;
 }
 
+interface ServiceModeBench {
+  readonly days: number;
+  readonly jobs: number;
+  readonly seconds: number;
+  readonly jobsPerSecond: number;
+  readonly decisions: number;
+  readonly sageMakerCalls: number;
+}
+
+/** The mixed team's scenario through service mode, timed end to end (informational, no bar). */
+async function benchServiceMode(days: number): Promise<ServiceModeBench> {
+  const trace = generateScenario('mixed', { days });
+  const prices = tracePrices(trace, SETTINGS.prices);
+  // The handlers' Powertools logger would print a JSON line per invocation.
+  const level = logger.getLevelName();
+  logger.setLogLevel('SILENT');
+  try {
+    const t0 = performance.now();
+    const run = await runServiceMode(trace, { settings: SETTINGS, prices });
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      days,
+      jobs: trace.jobs.length,
+      seconds,
+      jobsPerSecond: trace.jobs.length / seconds,
+      decisions: run.decisions.length,
+      sageMakerCalls: Object.values(run.sageMakerCalls).reduce((a, b) => a + b, 0),
+    };
+  } finally {
+    logger.setLogLevel(level);
+  }
+}
+
+function printServiceMode(result: ServiceModeBench): void {
+  console.log(
+    `simulator service mode: mixed scenario, ${result.days} days, ${result.jobs.toLocaleString('en-US')} jobs`
+  );
+  console.log(
+    `  info ${Math.round(result.jobsPerSecond).toLocaleString('en-US').padStart(10)} jobs/s  (${result.seconds.toFixed(2)} s; ${result.decisions.toLocaleString('en-US')} steward decisions, ${result.sageMakerCalls.toLocaleString('en-US')} SageMaker calls)`
+  );
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const jobs = Number(process.env.BENCH_SIM_JOBS ?? 1_000_000);
   const ok = printPolicyMode(benchPolicyMode(jobs));
+  printServiceMode(await benchServiceMode(Number(process.env.BENCH_SERVICE_DAYS ?? 2)));
   process.exitCode = ok ? 0 : 1;
 }
 
-export type { PolicyModeBench, PolicyThroughput };
-export { benchPolicyMode, printPolicyMode };
+export type { PolicyModeBench, PolicyThroughput, ServiceModeBench };
+export { benchPolicyMode, benchServiceMode, printPolicyMode, printServiceMode };

@@ -1,7 +1,12 @@
 import { MemoryEventPublisher } from '../adapters/memory/memory-event-publisher.js';
 import { MemoryPoolStore } from '../adapters/memory/memory-pool-store.js';
 import type { Policy } from '../domain/policy/policy.js';
-import type { SweepDecision } from '../domain/steward/evaluate-due-pools.js';
+import { DUE_SLACK_MS, type SweepDecision } from '../domain/steward/evaluate-due-pools.js';
+import {
+  type ReconcileOptions,
+  type ReconcileOutcome,
+  reconcilePools,
+} from '../domain/steward/reconcile-pools.js';
 import type { HumanUpdateOutcome } from '../domain/steward/record-human-update.js';
 import type { StewardDeps } from '../domain/steward/steward-deps.js';
 import type { IntakeOutcome } from '../domain/steward/track-pool-event.js';
@@ -14,6 +19,8 @@ import type { VirtualClock } from './virtual-clock.js';
 const SWEEP_EVERY_MS = 60_000;
 /** After the last event, follow pools this long at most (the longest keep-alive is 6 h). */
 const DRAIN_LIMIT_MS = 7 * 3_600_000;
+/** A reconciliation pages for as long as its Lambda would: 60 s less the handler's reserve. */
+const RECONCILE_BUDGET_MS = 30_000;
 
 type StewardWorld = Omit<StewardDeps, 'store' | 'events' | 'policy'> & {
   readonly policy: Policy;
@@ -33,6 +40,7 @@ type TimedDecision = SweepDecision & { readonly at: number };
 class StewardDriver {
   readonly store: MemoryPoolStore;
   readonly events = new MemoryEventPublisher();
+  private readonly deps: StewardDeps;
   private readonly intakeHandler;
   private readonly evaluator;
   private invocation = 0;
@@ -41,6 +49,7 @@ class StewardDriver {
   constructor(private readonly world: StewardWorld) {
     this.store = new MemoryPoolStore(world.clock);
     const deps: StewardDeps = { ...world, store: this.store, events: this.events };
+    this.deps = deps;
     this.intakeHandler = createIntake(
       async () => deps,
       () => false
@@ -61,10 +70,10 @@ class StewardDriver {
       if (next?.nextDecisionAt === undefined) break;
       // One sweep a minute at most, as scheduled: a pool whose evaluation failed stays due and
       // is tried again on the next minute, never in a tight loop.
+      // A sweep at minute m takes every pool due before m + 1 min (DUE_SLACK_MS), as deployed.
       const at = Math.max(
-        this.world.clock.now(),
         this.lastSweepAt + SWEEP_EVERY_MS,
-        ceilTo(next.nextDecisionAt, SWEEP_EVERY_MS)
+        ceilTo(Math.max(this.world.clock.now(), next.nextDecisionAt - DUE_SLACK_MS), SWEEP_EVERY_MS)
       );
       if (at > time) break;
       this.world.clock.advanceTo(at);
@@ -74,6 +83,18 @@ class StewardDriver {
       for (const d of outcome.decisions) decisions.push({ ...d, at });
     }
     return decisions;
+  }
+
+  /**
+   * One reconciliation run (every 30 minutes in the service) at the clock's now, on the
+   * driver's deps: adopts Available pools whose events never arrived. Paging sleeps move the clock.
+   */
+  async reconcile(options: Partial<ReconcileOptions> = {}): Promise<ReconcileOutcome> {
+    return reconcilePools(this.deps, {
+      deadline: this.world.clock.now() + RECONCILE_BUDGET_MS,
+      region: 'us-east-1',
+      ...options,
+    });
   }
 
   /** Follows every pool to its end after the last event: the rest of the day's decisions. */

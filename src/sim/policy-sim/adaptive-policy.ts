@@ -1,8 +1,16 @@
 import { decide, type PoolView } from '../../domain/policy/decide.js';
+import type { Decision } from '../../domain/policy/decision.js';
 import type { Policy, PoolRule } from '../../domain/policy/policy.js';
 import { keepAliveForTarget } from '../../domain/pool/keep-alive.js';
 import type { KeyHistory } from '../../domain/ports/pool-store.js';
-import { newKeyHistory, recordArrival, recordEnd } from '../../domain/steward/key-history.js';
+import {
+  ALL_KEYS,
+  closedGap,
+  newKeyHistory,
+  recordArrival,
+  recordEnd,
+  withGap,
+} from '../../domain/steward/key-history.js';
 import { nextDecisionTime } from '../../domain/steward/pool-schedule.js';
 import type { TraceJob } from '../trace/trace.js';
 import { coldExtraSeconds } from './cost-model.js';
@@ -20,20 +28,31 @@ function defaultRule(maxKeepAliveMs: number): PoolRule {
   };
 }
 
+/** The evaluator runs on EventBridge Scheduler's minute grid. */
+const MINUTE_MS = 60_000;
+/** The evaluator takes every pool due within the coming minute (evaluate-due-pools). */
+const DUE_SLACK_MS = 60_000;
+
+interface AdaptiveOptions {
+  /**
+   * Decide when and as the deployed steward does, for parity with service mode: a new pool at
+   * the first minute sweep at or after its job's end, a revisit due at R at the first sweep that
+   * takes it (max(now + 1 min, ceil-to-minute(R − 1 min)), as the evaluator takes pools due
+   * within the coming minute), and with the policy's one `coldStartWaitSeconds` rather than the
+   * wait of each pool's input mode.
+   */
+  readonly asService?: boolean;
+  /** Sees every decision taken (not the wait for the first sweep), e.g. to compare with the service. */
+  readonly onDecision?: (pool: SimPool, decision: Decision, now: number) => void;
+}
+
 /**
- * Pool Warden's adaptive policy in the backtest: the very `decide()` the evaluator runs in
- * Lambda, fed the way the service feeds it: each key's gap history learns from arrivals and
- * ends (`domain/steward/key-history`), a pool is decided when it becomes Available and again
- * at the steward's schedule (`nextDecisionTime`).
- *
- * Jobs are taken as submitted with the maximum keep-alive, as the README recommends with Warden
- * deployed: a pool then always exists for Warden to shrink or release, which it does the
- * moment the job ends. Budgets are not simulated (no spend is tracked); windows and bounds are.
- *
- * @example createAdaptivePolicy(settings).onAvailable?.(pool, pool.endTime)
+ * The policy the adaptive decides under: the `--config` rules (or one adaptive rule for the
+ * whole fleet) with the run's settings; acting, no circuit breaker. Service mode runs the
+ * steward under the same policy.
  */
-function createAdaptivePolicy(settings: SimRunSettings): SimPolicy {
-  const policy: Policy = {
+function adaptiveStewardPolicy(settings: SimRunSettings): Policy {
+  return {
     settings: {
       dryRun: false,
       maxActionsPerRun: Number.POSITIVE_INFINITY,
@@ -49,11 +68,30 @@ function createAdaptivePolicy(settings: SimRunSettings): SimPolicy {
     },
     rules: settings.policy?.rules ?? [defaultRule(settings.maxKeepAliveMs)],
   };
+}
+
+/**
+ * Pool Warden's adaptive policy in the backtest: the very `decide()` the evaluator runs in
+ * Lambda, fed the way the service feeds it: each key's gap history learns from arrivals and
+ * ends (`domain/steward/key-history`), a pool is decided when it becomes Available and again
+ * at the steward's schedule (`nextDecisionTime`).
+ *
+ * Jobs are taken as submitted with the maximum keep-alive, as the README recommends with Warden
+ * deployed: a pool then always exists for Warden to shrink or release, which it does the
+ * moment the job ends. Budgets are not simulated (no spend is tracked); windows and bounds are.
+ *
+ * @example createAdaptivePolicy(settings).onAvailable?.(pool, pool.endTime)
+ */
+function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions = {}): SimPolicy {
+  const policy = adaptiveStewardPolicy(settings);
+  const asService = options.asService === true;
   const histories = new Map<string, KeyHistory>();
+  let allKeys: KeyHistory = newKeyHistory(ALL_KEYS);
   const warned = new Map<number, number>();
   // One settings object per input mode: the cold-start wait of the pool's own jobs.
   const byMode = new Map<number, Policy>();
   const policyFor = (job: TraceJob): Policy => {
+    if (asService) return policy;
     const wait = coldExtraSeconds(job);
     let p = byMode.get(wait);
     if (p === undefined) {
@@ -89,6 +127,7 @@ function createAdaptivePolicy(settings: SimRunSettings): SimPolicy {
       view,
       {
         history: history(pool.key).histogram,
+        globalHistory: allKeys.histogram,
         usdPerHour: pool.usdPerHour,
         siblingsAvailable: pool.siblingsAvailable,
       },
@@ -96,33 +135,53 @@ function createAdaptivePolicy(settings: SimRunSettings): SimPolicy {
       now
     );
     if (decision.warning === true) warned.set(pool.id, decision.until);
-    if (decision.action === 'keep') {
-      return {
-        until: pool.expiresAt,
-        revisitAt: nextDecisionTime(pool.expiresAt, decision, p.settings, now),
-      };
-    }
-    const update = keepAliveForTarget(pool.endTime, decision.until, now, p.settings);
+    options.onDecision?.(pool, decision, now);
+    const update =
+      decision.action === 'keep'
+        ? undefined
+        : keepAliveForTarget(pool.endTime, decision.until, now, p.settings);
     const expiresAt =
-      update.kind === 'set' ? update.expiresAt : update.kind === 'release' ? now : pool.expiresAt;
+      update?.kind === 'set' ? update.expiresAt : update?.kind === 'release' ? now : pool.expiresAt;
+    const due = nextDecisionTime(expiresAt, decision, p.settings, now);
     return {
-      until: decision.until,
-      revisitAt: nextDecisionTime(expiresAt, decision, p.settings, now),
+      until: decision.action === 'keep' ? pool.expiresAt : decision.until,
+      revisitAt: asService ? sweepTakes(due, now) : due,
     };
   };
+
+  // The first sweep after the job's end: until then the pool keeps the keep-alive it was
+  // submitted with (the engine's update to the same expiry stands for the intake's describe).
+  const firstDecision = (pool: SimPool, now: number): SimDecision =>
+    !asService || now % MINUTE_MS === 0
+      ? decideNow(pool, now)
+      : { until: pool.expiresAt, revisitAt: ceilTo(now, MINUTE_MS) };
 
   return {
     name: 'adaptive',
     keepAliveAtSubmit: () => settings.maxKeepAliveMs,
     observeArrival(job) {
-      histories.set(job.key, recordArrival(history(job.key), job.submitTime, job.owner));
+      const before = history(job.key);
+      const after = recordArrival(before, job.submitTime, job.owner);
+      histories.set(job.key, after);
+      const gap = closedGap(before, after);
+      if (gap !== undefined) allKeys = withGap(allKeys, gap);
     },
     observeEnd(job, now) {
       histories.set(job.key, recordEnd(history(job.key), now, job.owner));
     },
-    onAvailable: decideNow,
+    onAvailable: firstDecision,
     onRevisit: decideNow,
   };
 }
 
-export { createAdaptivePolicy };
+/** The minute sweep (after the one at `now`) that takes a pool due at `due`. */
+function sweepTakes(due: number, now: number): number {
+  return Math.max(now + MINUTE_MS, ceilTo(due - DUE_SLACK_MS, MINUTE_MS));
+}
+
+function ceilTo(time: number, step: number): number {
+  return Math.ceil(time / step) * step;
+}
+
+export type { AdaptiveOptions };
+export { adaptiveStewardPolicy, createAdaptivePolicy };

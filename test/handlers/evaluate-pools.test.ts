@@ -1,0 +1,83 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
+import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
+import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
+import { createHandler } from '../../src/handlers/evaluate-pools.js';
+import { lambdaContext } from '../helpers/factories.js';
+import { HOUR, stewardWorld } from '../helpers/steward-world.js';
+
+const EXTEND_TO_45M = `rules:
+  - name: everyone
+    match: {}
+    mode: fixed
+    keepAlive: { min: 0s, max: 1h, fixed: 45m }
+`;
+
+function contextWith(remainingMs: number): Context {
+  return { ...lambdaContext(), getRemainingTimeInMillis: () => remainingMs };
+}
+
+/** Three pools ended together, tracked and due. */
+async function threePools() {
+  const world = stewardWorld({ rules: EXTEND_TO_45M });
+  const names = ['a', 'b', 'c'];
+  for (const name of names) world.submit(name);
+  for (const name of names) world.sim.start(name);
+  world.clock.advanceTo(world.clock.now() + HOUR);
+  for (const name of names) world.sim.end(name, 'Completed');
+  for (const name of names) await trackPoolEvent(world.jobEvent(name), world.deps);
+  return world;
+}
+
+describe('evaluate-pools handler', () => {
+  it('decides and acts on the due pools', async () => {
+    // Prepare
+    const world = await threePools();
+    const handler = createHandler(async () => world.deps);
+
+    // Act
+    const outcome = await handler({}, contextWith(60_000));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 3, applied: 3 });
+  });
+
+  it('stops taking pools 20 s before the function times out', async () => {
+    // Prepare: each DescribeTrainingJob takes 30 s of virtual time
+    const world = await threePools();
+    const slow: PoolGateway = {
+      describeTrainingJob: async (name) => {
+        await world.clock.sleep(30_000);
+        return world.sim.describeTrainingJob(name);
+      },
+      listTags: (arn) => world.sim.listTags(arn),
+      listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+      updateKeepAlive: (name, seconds) => world.sim.updateKeepAlive(name, seconds),
+    };
+    const deps: StewardDeps = { ...world.deps, sageMaker: slow };
+    const handler = createHandler(async () => deps);
+
+    // Act: 60 s left, so pools are taken on for 40 s
+    const outcome = await handler({}, contextWith(60_000));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 3, applied: 2 });
+    expect((await world.store.poolsDue(world.clock.now(), 10)).map((p) => p.jobName)).toEqual([
+      'c',
+    ]);
+  });
+
+  it('answers paused while an admin paused the steward', async () => {
+    // Prepare
+    const world = await threePools();
+    await world.store.putControl({ paused: true });
+    const handler = createHandler(async () => world.deps);
+
+    // Act
+    const outcome = await handler({}, contextWith(60_000));
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'paused' });
+  });
+});

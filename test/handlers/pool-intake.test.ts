@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { IntakeDeps } from '../../src/domain/steward/steward-deps.js';
+import { createHandler } from '../../src/handlers/pool-intake.js';
+import { createTrainingJobCall } from '../helpers/domain-cloudtrail.js';
+import { lambdaContext, stateChangeEvent } from '../helpers/factories.js';
+import { stewardWorld } from '../helpers/steward-world.js';
+
+const WARDEN_ARN = 'arn:aws:sts::111122223333:assumed-role/pool-warden-steward/evaluator';
+
+function setup() {
+  const world = stewardWorld();
+  let loads = 0;
+  const handler = createHandler(
+    async (): Promise<IntakeDeps> => {
+      loads += 1;
+      return world.deps;
+    },
+    (arn) => arn === WARDEN_ARN
+  );
+  const invoke = (event: unknown) => handler(event, lambdaContext());
+  return { world, invoke, loads: () => loads };
+}
+
+describe('pool-intake handler', () => {
+  it('tracks the pool of a job that ended, loading its deps once', async () => {
+    // Prepare
+    const { world, invoke, loads } = setup();
+    const { terminal } = world.runJob('a');
+
+    // Act
+    const first = await invoke(terminal);
+    const second = await invoke(terminal);
+
+    // Assess
+    expect(first).toMatchObject({ kind: 'tracked', job: 'a' });
+    expect(second).toMatchObject({ kind: 'ignored' });
+    expect(loads()).toBe(1);
+  });
+
+  it('parks an event it cannot read and answers rejected, without failing the invocation', async () => {
+    // Prepare
+    const { world, invoke } = setup();
+
+    // Act
+    const outcome = await invoke(stateChangeEvent({ detail: { TrainingJobName: '' } }));
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'rejected' });
+    expect(world.parked.entries).toHaveLength(1);
+  });
+
+  it("routes CloudTrail's UpdateTrainingJob calls to the manual-update use case", async () => {
+    // Prepare
+    const { world, invoke } = setup();
+    const { terminal } = world.runJob('a');
+    await invoke(terminal);
+    const call = (arn: string) =>
+      createTrainingJobCall({
+        jobName: 'a',
+        userIdentity: { type: 'AssumedRole', arn },
+        detail: {
+          eventName: 'UpdateTrainingJob',
+          eventTime: new Date(world.clock.now()).toISOString(),
+          requestParameters: {
+            trainingJobName: 'a',
+            resourceConfig: { keepAlivePeriodInSeconds: 900 },
+          },
+        },
+      });
+
+    // Act
+    const own = await invoke(call(WARDEN_ARN));
+    const person = await invoke(
+      call('arn:aws:sts::111122223333:assumed-role/VisionTraining/bob@example.com')
+    );
+
+    // Assess
+    expect(own).toEqual({ kind: 'ignored', reason: "Warden's own update" });
+    expect(person).toEqual({
+      kind: 'override',
+      job: 'a',
+      by: 'VisionTraining/bob@example.com',
+      keepAliveSeconds: 900,
+    });
+  });
+});
