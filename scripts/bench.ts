@@ -19,6 +19,12 @@ import { readTrainingJob, type TrainingJobSnapshot } from '../src/domain/job/tra
 import { createHandler } from '../src/handlers/job-state-change.js';
 import { lambdaContext } from '../src/sim/lambda-context.js';
 import { VirtualClock } from '../src/sim/virtual-clock.js';
+import {
+  benchPolicyMode,
+  benchServiceMode,
+  printPolicyMode,
+  printServiceMode,
+} from './bench-sim.js';
 import { buildLambdaBundle, handlerEntries } from './lambda-bundles.js';
 
 const OUT = resolve('out/bench');
@@ -238,6 +244,12 @@ async function main(): Promise<void> {
       `${verdict(rateOk)} ≥ ${BARS.eventsPerSecond} events/s (${(rate / BARS.eventsPerSecond).toFixed(1)}× the bar)`
   );
   report.throughput = { eventsPerSecond: rates, median: rate };
+
+  const policyMode = benchPolicyMode(Number(process.env.BENCH_SIM_JOBS ?? 1_000_000));
+  failures += Number(!printPolicyMode(policyMode));
+  const serviceMode = await benchServiceMode(Number(process.env.BENCH_SERVICE_DAYS ?? 2));
+  printServiceMode(serviceMode);
+  report.simulator = { policyMode, serviceMode };
 
   await writeFile(resolve(OUT, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(

@@ -22,9 +22,24 @@ function parseDuration(text: string): number | undefined {
   return Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
+// Decisions format the same few durations (bin edges, rule bounds) over and over; a backtest
+// formats millions. Remembered per whole second, bounded.
+const formatted = new Map<number, string>();
+const FORMATTED_KEPT = 4096;
+
 /** `1h 5m`, `10m`, `45s`: the shortest exact form for messages and audit reasons. */
 function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
+  const key = Math.round(ms / 1000);
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
+  const text = formatSeconds(ms);
+  if (formatted.size >= FORMATTED_KEPT) formatted.clear();
+  formatted.set(key, text);
+  return text;
+}
+
+function formatSeconds(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   let seconds = Math.round(Math.abs(ms) / 1000);
   if (seconds === 0) return '0s';

@@ -233,7 +233,7 @@ function finalize(
   settings: StewardSettings,
   now: number
 ): Decision {
-  const base = { rule: rule.name };
+  const ruleName = rule.name;
   const release = wish.until <= now;
   // A shrink never ends a pool sooner than the margin: the update needs time to land, and a
   // person may be about to start a job. An extension is lifted to the margin only as far as the
@@ -258,14 +258,14 @@ function finalize(
       const warnUntil = Math.max(now + warnMs, floor);
       if (pool.expiresAt <= warnUntil + NO_CHANGE_MS) {
         return {
-          ...base,
+          rule: ruleName,
           action: 'keep',
           until: pool.expiresAt,
           reason: `${wish.reason}; it expires within the warning time anyway`,
         };
       }
       return {
-        ...base,
+        rule: ruleName,
         action: 'shrink',
         until: warnUntil,
         warning: true,
@@ -273,13 +273,13 @@ function finalize(
       };
     }
     const action: PoolAction = release ? 'release' : 'shrink';
-    return { ...base, action, until, reason: wish.reason };
+    return { rule: ruleName, action, until, reason: wish.reason };
   }
   if (until > pool.expiresAt + NO_CHANGE_MS) {
-    return { ...base, action: 'extend', until, reason: wish.reason };
+    return { rule: ruleName, action: 'extend', until, reason: wish.reason };
   }
   return {
-    ...base,
+    rule: ruleName,
     action: 'keep',
     until: pool.expiresAt,
     reason: `${wish.reason}; the current expiry already fits`,

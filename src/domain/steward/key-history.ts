@@ -65,13 +65,9 @@ function closedGap(before: KeyHistory, after: KeyHistory): GapEvent | undefined 
   return after.recent[after.recent.length - 1];
 }
 
-/** The all-keys history after a gap closed on some key. */
+/** The all-keys history after a gap closed on some key (its histogram only: who came is per key). */
 function withGap(all: KeyHistory, gap: GapEvent): KeyHistory {
-  return {
-    ...all,
-    histogram: observeGap(all.histogram, gap.gapMs, gap.at),
-    recent: [...all.recent, gap].slice(-RECENT_GAPS_KEPT),
-  };
+  return { ...all, histogram: observeGap(all.histogram, gap.gapMs, gap.at) };
 }
 
 export { ALL_KEYS, closedGap, newKeyHistory, recordArrival, recordEnd, withGap };
