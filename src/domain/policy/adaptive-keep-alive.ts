@@ -71,35 +71,53 @@ function breakEvenMs(costs: KeepAliveCosts): number {
     : (costs.penaltyUsd / costs.ratePerSecond) * 1000;
 }
 
+/** Per-bin constants, computed once: the sweep below runs for every decision of a backtest. */
+const UPPER: readonly number[] = Array.from({ length: NBINS }, (_, b) =>
+  b < EDGES.length ? (EDGES[b] as number) : Number.POSITIVE_INFINITY
+);
+const LOWER: readonly number[] = Array.from({ length: NBINS }, (_, b) =>
+  b === 0 ? 0 : (EDGES[b - 1] as number)
+);
+const CLASS_OF_BIN: readonly number[] = UPPER.map((upper) => classOf(upper));
+
 function upperEdge(bin: number): number {
-  return bin < EDGES.length ? (EDGES[bin] as number) : Number.POSITIVE_INFINITY;
+  return UPPER[bin] as number;
 }
 
-function lowerEdge(bin: number): number {
-  return bin === 0 ? 0 : (EDGES[bin - 1] as number);
-}
+// Scratch space, reused by every call: chooseKeepAlive is synchronous and never re-entered, and
+// a backtest calls it millions of times.
+const PART = new Float64Array(NBINS);
+const WEIGHTS = new Float64Array(NBINS);
+const MEANS = new Float64Array(NBINS);
 
 /** Weights and mean gaps per bin of the gaps still possible after `idle` seconds. */
 class Evidence {
-  readonly weights: number[] = new Array(NBINS).fill(0);
-  readonly means: number[] = new Array(NBINS).fill(0);
+  readonly weights = WEIGHTS;
+  readonly means = MEANS;
   total = 0;
 
-  constructor(private readonly idle: number) {}
+  constructor(private readonly idle: number) {
+    WEIGHTS.fill(0);
+    MEANS.fill(0);
+  }
 
   /** Adds a histogram's possible gaps, scaled so that they sum to `scaleTo` (or as they are). */
   add(history: GapHistogram, now: number, scaleTo?: number, byClass?: readonly number[]): void {
     const decay = decayFactor(history.updatedAt, now);
-    const part: number[] = new Array(NBINS).fill(0);
+    const part = PART;
+    part.fill(0);
     let sum = 0;
     for (let b = 0; b < NBINS; b++) {
-      const upper = upperEdge(b);
+      const upper = UPPER[b] as number;
       if (upper <= this.idle) continue;
-      const lower = lowerEdge(b);
+      const lower = LOWER[b] as number;
       // A bin straddling `idle` keeps the part above it; the open last bin keeps all of it.
       const share =
-        lower < this.idle && Number.isFinite(upper) ? (upper - this.idle) / (upper - lower) : 1;
-      const w = (history.weights[b] ?? 0) * decay * share * (byClass?.[classOf(upper)] ?? 1);
+        lower < this.idle && upper !== Number.POSITIVE_INFINITY
+          ? (upper - this.idle) / (upper - lower)
+          : 1;
+      const scale = byClass === undefined ? 1 : (byClass[CLASS_OF_BIN[b] as number] ?? 1);
+      const w = (history.weights[b] ?? 0) * decay * share * scale;
       part[b] = w;
       sum += w;
     }
@@ -132,7 +150,7 @@ function hourScaling(history: GapHistogram, now: number, endTime: number): numbe
   const decay = decayFactor(history.updatedAt, now);
   const overall: number[] = new Array(NCLASSES).fill(0);
   for (let b = 0; b < NBINS; b++) {
-    const c = classOf(upperEdge(b));
+    const c = CLASS_OF_BIN[b] as number;
     overall[c] = (overall[c] as number) + (history.weights[b] ?? 0) * decay;
   }
   const total = overall.reduce((a, b) => a + b, 0);

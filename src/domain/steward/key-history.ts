@@ -41,12 +41,18 @@ function recordArrival(history: KeyHistory, at: number, owner: string | undefine
     ...(taken.owner === undefined ? {} : { previousOwner: taken.owner }),
     ...(owner === undefined ? {} : { nextOwner: owner }),
   };
+  // One copy of each list per gap (not three): a backtest closes millions of gaps.
+  const recent =
+    history.recent.length >= RECENT_GAPS_KEPT
+      ? history.recent.slice(history.recent.length - RECENT_GAPS_KEPT + 1)
+      : history.recent.slice();
+  recent.push(gap);
   return {
     ...history,
     lastArrivalAt: at,
     histogram: observeGap(history.histogram, gapMs, at),
-    recent: [...history.recent, gap].slice(-RECENT_GAPS_KEPT),
-    openEnds: [...ends.slice(0, index), ...ends.slice(index + 1)],
+    recent,
+    openEnds: ends.filter((_, i) => i !== index),
   };
 }
 
@@ -54,9 +60,16 @@ function recordArrival(history: KeyHistory, at: number, owner: string | undefine
 function recordEnd(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
   const ends = history.openEnds ?? [];
   if (ends.some((end) => end.at === at)) return history;
-  const end = { at, ...(owner === undefined ? {} : { owner }) };
-  const sorted = [...ends, end].sort((a, b) => a.at - b.at);
-  return { ...history, openEnds: sorted.slice(-OPEN_ENDS_KEPT) };
+  const end = owner === undefined ? { at } : { at, owner };
+  // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
+  const next = ends.length >= OPEN_ENDS_KEPT ? ends.slice(1) : ends.slice();
+  let i = next.length;
+  while (i > 0 && (next[i - 1] as { at: number }).at > at) i--;
+  if (i === 0 && ends.length >= OPEN_ENDS_KEPT && (ends[0] as { at: number }).at > at) {
+    return history;
+  }
+  next.splice(i, 0, end);
+  return { ...history, openEnds: next };
 }
 
 /** The gap an arrival just closed on a key, if it closed one. */
