@@ -116,6 +116,21 @@ const jobs: Job[] = [
     status: 'Completed',
     tags: { 'warden:owner': 'eve', owner: 'bob' },
   },
+  // Alice's last run of the day ends after Berlin working hours: the policy releases its pool,
+  // after warning her.
+  {
+    name: 'resnet-sweep-004',
+    role: VISION,
+    instanceType: 'ml.g5.2xlarge',
+    count: 1,
+    keepAlive: 3600,
+    created: at(17, 40),
+    started: at(17, 44),
+    ended: at(18, 10),
+    status: 'Completed',
+    tags: { 'warden:owner': 'alice', project: 'resnet' },
+    pool: 'Available',
+  },
   // An ad-hoc job from a contractor's role: nothing names an owner, so the fallback hears.
   {
     name: 'tmp-debug-run',

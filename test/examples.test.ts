@@ -52,6 +52,7 @@ describe('bundled examples', () => {
       'resnet-sweep-001': 'alice',
       'resnet-sweep-002': 'alice',
       'resnet-sweep-003': 'alice',
+      'resnet-sweep-004': 'alice',
       'bert-finetune-qa': 'bob',
       'llama-8b-sft-v3': 'alice',
       'churn-xgb-berlin': 'carol.studio',

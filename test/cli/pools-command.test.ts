@@ -94,7 +94,8 @@ describe('warden pools list --state', () => {
     const states = all.lines.map((l) => JSON.parse(l)).map((p) => `${p.job} ${p.state}`);
     expect(states).toContain('resnet-sweep-001 Reused');
     expect(states).toContain('llama-8b-sft-v3 Terminated');
-    expect(states).toHaveLength(7);
+    expect(states).toContain('resnet-sweep-004 Terminated');
+    expect(states).toHaveLength(8);
   });
 
   it('reads ./out/state when no store is named', async () => {
