@@ -45,8 +45,9 @@ describe('StewardDriver', () => {
     await driver.runUntil(end + 20 * MINUTE);
     const describes = world.sim.stats().calls.DescribeTrainingJob;
 
-    // Assess: one describe by the intake, one by the sweep at the end; the next is at 35 min
-    expect(describes).toBe(2);
+    // Assess: one describe by the intake, two by the sweep at the end (before the update, and
+    // after it to check the pool is still there); the next is at 35 min
+    expect(describes).toBe(3);
     expect(world.clock.now()).toBeLessThanOrEqual(end + 20 * MINUTE);
     expect((await driver.store.livePools())[0]?.nextDecisionAt).toBe(end + 35 * MINUTE);
   });

@@ -13,6 +13,9 @@ import { isWindowOpen, windowClosesAt } from './working-window.js';
 /** The tag with which a job owner opts a pool out of Warden's management. */
 const OPT_OUT_TAG = 'warden:manage';
 
+/** How soon a pool a starting job may be taking is looked at again. */
+const PENDING_REVISIT_MS = 2 * 60_000;
+
 /** Targets this close to the current expiry are left alone: no churn of UpdateTrainingJob calls. */
 const NO_CHANGE_MS = 60_000;
 
@@ -68,6 +71,14 @@ function decide(pool: PoolView, context: DecisionContext, policy: Policy, now: n
   const rule = policy.rules.find((r) => ruleMatches(r, pool));
   if (rule === undefined) return keep('no rule matches this pool');
   if (rule.mode === 'off') return keep(`rule ${rule.name} is off`, rule.name);
+  if (context.pendingArrivalAt !== undefined) {
+    // SageMaker hands the pool to a matching job while that job starts; shrinking or releasing
+    // it now could take it from under the job. Look again shortly.
+    return {
+      ...keep('a matching job has just started and may be taking this pool', rule.name),
+      revisitAt: now + PENDING_REVISIT_MS,
+    };
+  }
 
   const wish = ruleWish(rule, pool, context, policy.settings, now);
   const limited = applyLimits(wish, rule, pool, context, policy.settings, now);

@@ -33,6 +33,8 @@ interface DecisionContext {
   readonly spendToday?: { readonly usd: number; readonly instanceHours: number };
   /** Other Available pools of the same key right now (the second pool of a burst). */
   readonly siblingsAvailable?: number;
+  /** A matching job was created after this pool freed up and may be taking it now. */
+  readonly pendingArrivalAt?: number;
 }
 
 export type { Decision, DecisionContext };

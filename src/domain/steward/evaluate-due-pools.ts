@@ -1,11 +1,14 @@
 import { WardenError } from '../errors.js';
-import type { PoolAction } from '../pool/pool-record.js';
+import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
 import { evaluatePool } from './evaluate-pool.js';
 import type { StewardDeps } from './steward-deps.js';
 import { openRun } from './steward-run.js';
 
 /** The sweep runs every minute; a pool due within that minute is decided now. */
 const DUE_SLACK_MS = 60_000;
+/** How long a pool whose evaluation failed waits before it is tried again. */
+const FAILURE_BACKOFF_MS = 5 * 60_000;
+
 /** Pools one run may take on; the rest wait a minute. */
 const MAX_POOLS_PER_RUN = 200;
 
@@ -81,10 +84,9 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
       }
     } catch (error) {
       failed += 1;
-      deps.log.warn('pool evaluation failed; retried next run', {
-        job: pool.jobName,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.warn('pool evaluation failed; retried later', { job: pool.jobName, error: message });
+      await backOff(pool, message, deps).catch(() => undefined);
     }
   }
   if (run.tripped !== undefined && !wasTripped) {
@@ -114,6 +116,37 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
     ...(run.tripped === undefined ? {} : { breaker: run.tripped }),
     decisions,
   };
+}
+
+/**
+ * A pool whose evaluation failed is tried again a few minutes later, not every minute: a
+ * failure that repeats (a constraint SageMaker enforces, a dependency down) must neither storm
+ * the API nor keep the oldest-first sweep from reaching other pools. The failure is audited.
+ */
+async function backOff(
+  pool: PoolRecord,
+  error: string,
+  deps: Pick<StewardDeps, 'store' | 'clock' | 'policy'>
+): Promise<void> {
+  const now = deps.clock.now();
+  const retryAt = now + FAILURE_BACKOFF_MS;
+  if (pool.nextDecisionAt !== undefined && pool.nextDecisionAt >= retryAt) return;
+  await deps.store.putPool({ ...pool, nextDecisionAt: retryAt, version: pool.version + 1 });
+  await deps.store.audit(
+    {
+      at: now,
+      jobArn: pool.jobArn,
+      jobName: pool.jobName,
+      creationTime: pool.creationTime,
+      owner: pool.owner,
+      ...(pool.team === undefined ? {} : { team: pool.team }),
+      kind: 'keep',
+      until: pool.expiresAt,
+      reason: `evaluation failed (${error.slice(0, 300)}); tried again in ${FAILURE_BACKOFF_MS / 60_000} minutes`,
+      outcome: 'failed',
+    },
+    deps.policy.settings.auditRetentionDays
+  );
 }
 
 export type { SweepDecision, SweepOutcome };

@@ -15,7 +15,7 @@ import {
 } from '../pool/pool-record.js';
 import { decisionEvents } from '../pool/warden-events.js';
 import { hourlyPrice } from '../pricing/price-table.js';
-import { ALL_KEYS } from './key-history.js';
+import { ALL_KEYS, pendingArrival } from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
@@ -61,21 +61,23 @@ async function evaluatePool(
 ): Promise<PoolEvaluation> {
   const now = deps.clock.now();
   const settings = deps.policy.settings;
+  // The context first and SageMaker last, so the pool is described as close to acting as can be.
+  const keyHistory = await deps.store.getHistory(tracked.matchKey);
+  const history = keyHistory?.histogram ?? emptyHistogram();
+  const allKeys = (await deps.store.getHistory(ALL_KEYS))?.histogram;
   const described = await deps.sageMaker.describeTrainingJob(tracked.jobName);
-  const refreshed = refresh(tracked, described, settings.keepAliveAnchor);
+  const refreshed = refresh(tracked, described, settings.keepAliveAnchor, now);
   if (isGone(refreshed.state)) return recordGone(tracked, refreshed, deps, now);
 
   const price = hourlyPrice(refreshed.instanceType, deps.config.prices);
-  const history = (await deps.store.getHistory(refreshed.matchKey))?.histogram ?? emptyHistogram();
-  const allKeys = (await deps.store.getHistory(ALL_KEYS))?.histogram;
+  // A matching job created after this pool freed up may be taking it right now (SageMaker
+  // matches it while the job starts): never release the pool under it.
+  const pendingArrivalAt = pendingArrival(keyHistory, refreshed.endTime, now);
   const budgetRule = deps.policy.rules.find((r) => ruleMatches(r, refreshed));
   const spendToday =
     refreshed.team === undefined || budgetRule?.budget === undefined
       ? undefined
       : await teamSpend(refreshed.team, budgetRule, deps, run, now);
-  const siblings = (await deps.store.poolsOfKey(refreshed.matchKey)).filter(
-    (p) => p.state === 'Available' && p.endTime > refreshed.endTime
-  ).length;
   const decision = decide(
     refreshed,
     {
@@ -83,7 +85,7 @@ async function evaluatePool(
       ...(allKeys === undefined ? {} : { globalHistory: allKeys }),
       ...(price === undefined ? {} : { usdPerHour: price.usdPerHour }),
       ...(spendToday === undefined ? {} : { spendToday }),
-      siblingsAvailable: siblings,
+      ...(pendingArrivalAt === undefined ? {} : { pendingArrivalAt }),
     },
     deps.policy,
     now
@@ -104,6 +106,10 @@ async function evaluatePool(
     } else if (breakerOpen(run, deps)) {
       outcome = 'skipped';
       reason += `; not applied: circuit breaker (${run.tripped})`;
+    } else if ((await deps.store.getControl()).paused) {
+      // An admin paused the steward while this run was going: stop before the next action.
+      outcome = 'skipped';
+      reason += '; not applied: the steward was paused';
     } else {
       keepAliveSeconds = update.seconds;
       const result = await deps.sageMaker.updateKeepAlive(pool.jobName, update.seconds);
@@ -125,11 +131,27 @@ async function evaluatePool(
           expiresAt: update.kind === 'release' ? now : update.expiresAt,
           ...(update.kind === 'release' ? { state: 'Terminated' as const } : {}),
         };
+        if (update.kind === 'set') {
+          // A keep-alive meant to keep the pool must not have ended it: if it did, the anchor
+          // setting is wrong for this account, and no further action is safe until an admin looks.
+          const after = await deps.sageMaker.describeTrainingJob(pool.jobName);
+          const state = after?.warmPool?.status;
+          if (state === 'Terminated' && after?.arn === pool.jobArn) {
+            run.tripped = `UpdateTrainingJob(${update.seconds} s) ended ${pool.jobName} at once: is keepAliveAnchor right for this account?`;
+            pool = { ...pool, state: 'Terminated', expiresAt: now };
+            reason += `; the pool ended at once (${run.tripped})`;
+          }
+        }
       }
     }
   }
 
   const warned = decision.warning === true && outcome === 'applied';
+  if (decision.action === 'extend' && outcome === 'applied') {
+    // A pool wanted again is no longer announced for release: the next release warns anew.
+    const { releaseWarnedFor: _cleared, ...rest } = pool;
+    pool = rest;
+  }
   pool = withDecision(
     {
       ...pool,
@@ -148,7 +170,31 @@ async function evaluatePool(
   pool = isGone(pool.state)
     ? withoutSchedule(pool)
     : { ...pool, nextDecisionAt: nextDecisionTime(pool.expiresAt, decision, settings, now) };
-  if ((await deps.store.putPool(pool)) === 'conflict') return { kind: 'conflict', pool: tracked };
+  if ((await deps.store.putPool(pool)) === 'conflict') {
+    if (outcome === 'applied') {
+      // The action happened; another writer got the record first. Keep the trace of it.
+      await deps.store.audit(
+        {
+          at: now,
+          jobArn: pool.jobArn,
+          jobName: pool.jobName,
+          creationTime: pool.creationTime,
+          owner: pool.owner,
+          ...(pool.team === undefined ? {} : { team: pool.team }),
+          kind: decision.action,
+          until: decision.until,
+          ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
+          reason: `${reason}; applied, but the pool record changed meanwhile and is re-read next run`,
+          ...(decision.rule === undefined ? {} : { rule: decision.rule }),
+          outcome,
+        },
+        settings.auditRetentionDays
+      );
+    }
+    return { kind: 'conflict', pool: tracked };
+  }
+  // What the team has committed changed: the next pool of the team in this run sees it.
+  if (outcome === 'applied' && pool.team !== undefined) run.spend.delete(pool.team);
   // A pool Warden released is gone now and no later describe records it: count its idle time
   // here, or the team's budget would forget it.
   if (outcome === 'applied' && pool.state === 'Terminated') {
@@ -212,7 +258,8 @@ async function evaluatePool(
 function refresh(
   pool: PoolRecord,
   job: TrainingJobSnapshot | undefined,
-  anchor: 'job-end' | 'update-time'
+  anchor: 'job-end' | 'update-time',
+  now?: number
 ): PoolRecord {
   if (job === undefined || job.arn !== pool.jobArn || job.creationTime !== pool.creationTime) {
     return { ...pool, state: 'Terminated' };
@@ -223,11 +270,24 @@ function refresh(
       ? status
       : pool.state;
   const keepAliveSeconds = job.keepAliveSeconds ?? pool.keepAliveSeconds;
+  // Someone changed the keep-alive outside Warden (its CloudTrail event may come later, or
+  // never): their choice wins, from the moment Warden sees it.
+  const changedOutside =
+    now !== undefined &&
+    state === 'Available' &&
+    pool.humanOverride === undefined &&
+    keepAliveSeconds !== pool.keepAliveSeconds;
   const next = {
     ...pool,
     state,
     keepAliveSeconds,
     ...(job.warmPool?.reusedByJob === undefined ? {} : { reusedByJob: job.warmPool.reusedByJob }),
+    ...(changedOutside
+      ? {
+          updatedAt: now,
+          humanOverride: { at: now, by: 'someone outside Warden', keepAliveSeconds },
+        }
+      : {}),
   };
   return { ...next, expiresAt: expiryOf(next, anchor) };
 }
@@ -323,8 +383,10 @@ async function teamSpend(
   let { usd, instanceHours } = recorded;
   for (const pool of await deps.store.livePools()) {
     if (pool.team !== team || pool.state !== 'Available') continue;
+    // Committed, not only spent: a pool kept until its expiry bills until then unless reused,
+    // so the budget counts it, and N pools cannot each take all that is left.
     const hours =
-      (Math.max(0, Math.min(now, pool.expiresAt) - Math.max(pool.endTime, dayStart)) / 3_600_000) *
+      (Math.max(0, pool.expiresAt - Math.max(pool.endTime, dayStart)) / 3_600_000) *
       pool.instanceCount;
     const price = hourlyPrice(pool.instanceType, deps.config.prices);
     instanceHours += hours;

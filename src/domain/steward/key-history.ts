@@ -72,6 +72,24 @@ function recordEnd(history: KeyHistory, at: number, owner: string | undefined): 
   return { ...history, openEnds: next };
 }
 
+/** How long a matching job's start protects the key's pools from release (it may be taking one). */
+const PENDING_ARRIVAL_MS = 5 * 60_000;
+
+/**
+ * The creation time of a matching job that started after a pool freed up, recently enough that
+ * SageMaker may be handing it that pool right now; undefined otherwise.
+ */
+function pendingArrival(
+  history: KeyHistory | undefined,
+  poolEndTime: number,
+  now: number
+): number | undefined {
+  const arrival = history?.lastArrivalAt;
+  return arrival !== undefined && arrival > poolEndTime && now - arrival < PENDING_ARRIVAL_MS
+    ? arrival
+    : undefined;
+}
+
 /** The gap an arrival just closed on a key, if it closed one. */
 function closedGap(before: KeyHistory, after: KeyHistory): GapEvent | undefined {
   if (after.histogram === before.histogram) return undefined;
@@ -83,4 +101,13 @@ function withGap(all: KeyHistory, gap: GapEvent): KeyHistory {
   return { ...all, histogram: observeGap(all.histogram, gap.gapMs, gap.at) };
 }
 
-export { ALL_KEYS, closedGap, newKeyHistory, recordArrival, recordEnd, withGap };
+export {
+  ALL_KEYS,
+  closedGap,
+  newKeyHistory,
+  PENDING_ARRIVAL_MS,
+  pendingArrival,
+  recordArrival,
+  recordEnd,
+  withGap,
+};

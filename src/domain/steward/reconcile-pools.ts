@@ -1,3 +1,4 @@
+import { WardenError } from '../errors.js';
 import { poolId } from '../pool/pool-record.js';
 import { recordEnd } from './key-history.js';
 import { ownerOfJob, poolFromJob } from './pool-from-job.js';
@@ -46,12 +47,24 @@ async function reconcilePools(
   let available = 0;
   const adopted: string[] = [];
   for (;;) {
-    const page = await deps.sageMaker.listTrainingJobs({
-      warmPoolStatus: 'Available',
-      createdAfter,
-      maxResults: PAGE_SIZE,
-      ...(nextToken === undefined ? {} : { nextToken }),
-    });
+    let page: Awaited<ReturnType<typeof deps.sageMaker.listTrainingJobs>>;
+    try {
+      page = await deps.sageMaker.listTrainingJobs({
+        warmPoolStatus: 'Available',
+        createdAfter,
+        maxResults: PAGE_SIZE,
+        ...(nextToken === undefined ? {} : { nextToken }),
+      });
+    } catch (error) {
+      // A kept token SageMaker no longer accepts (expired, or from another list) must not stop
+      // reconciliation for good: start the pass over next run.
+      if (nextToken !== undefined && error instanceof WardenError && !error.retryable) {
+        deps.log.warn('reconciliation token rejected; starting over', { error: error.message });
+        await deps.store.putReconcileCursor(undefined);
+        return { pages, available, adopted, complete: false };
+      }
+      throw error;
+    }
     pages += 1;
     for (const summary of page.jobs) {
       if (summary.warmPoolStatus !== 'Available') continue;

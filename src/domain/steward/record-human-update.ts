@@ -81,6 +81,15 @@ async function recordHumanUpdate(
   const tracked = await deps.store.getPool(job.arn, job.creationTime);
   if (tracked === undefined)
     return { kind: 'ignored', reason: 'Warden does not track a pool for this job' };
+  if (tracked.state === 'Reused' || tracked.state === 'Terminated') {
+    return { kind: 'ignored', reason: `the pool is already ${tracked.state}` };
+  }
+  // CloudTrail can be late: a call older than the pool's latest known update changes nothing,
+  // unless Warden already saw this change in a Describe and only the name is news.
+  const seenUnnamed = tracked.humanOverride?.by === 'someone outside Warden';
+  if (!seenUnnamed && tracked.updatedAt !== undefined && call.at < tracked.updatedAt) {
+    return { kind: 'ignored', reason: 'older than the pool’s latest update' };
+  }
   const by = call.callerArn.split('/').slice(1).join('/') || call.callerArn;
   const released = call.keepAliveSeconds === 0;
   // A released pool is gone: like every gone record, it has no next decision time.

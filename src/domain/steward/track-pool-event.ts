@@ -67,6 +67,13 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
     };
   }
 
+  // A duplicate terminal event costs one read, not a round of DescribeTrainingJob.
+  if (
+    job.creationTime !== undefined &&
+    (await deps.store.getPool(job.arn, job.creationTime)) !== undefined
+  ) {
+    return { kind: 'ignored', job: job.name, reason: 'duplicate: the pool is already tracked' };
+  }
   const described = await describeSameJob(job, deps);
   const snapshot: TrainingJobSnapshot = { ...job, ...described, status: job.status };
   const { owner, tags } = await ownerOfJob(snapshot, event.tags, deps);
@@ -126,6 +133,11 @@ async function arrival(
     { tags: tags ?? {}, ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }) },
     deps.config
   );
+  // A job sends an InProgress event per secondary status: only its first one is an arrival.
+  const known = await deps.store.getHistory(key);
+  if (known?.lastArrivalAt !== undefined && at <= known.lastArrivalAt) {
+    return { kind: 'ignored', job: job.name, reason: 'a later event of a job already counted' };
+  }
   const gap = await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps);
   if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
 

@@ -7,6 +7,7 @@ import {
   ALL_KEYS,
   closedGap,
   newKeyHistory,
+  pendingArrival,
   recordArrival,
   recordEnd,
   withGap,
@@ -123,18 +124,23 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       expiresAt: pool.expiresAt,
       ...(warnedFor === undefined ? {} : { releaseWarnedFor: warnedFor }),
     };
+    const keyHistory = history(pool.key);
+    const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
     const decision = decide(
       view,
       {
-        history: history(pool.key).histogram,
+        history: keyHistory.histogram,
         globalHistory: allKeys.histogram,
         usdPerHour: pool.usdPerHour,
         siblingsAvailable: pool.siblingsAvailable,
+        ...(pendingArrivalAt === undefined ? {} : { pendingArrivalAt }),
       },
       p,
       now
     );
     if (decision.warning === true) warned.set(pool.id, decision.until);
+    // As the steward does: a pool extended again is no longer announced for release.
+    if (decision.action === 'extend') warned.delete(pool.id);
     options.onDecision?.(pool, decision, now);
     const update =
       decision.action === 'keep'

@@ -140,7 +140,7 @@ describe('evaluateDuePools', () => {
     expect(await world.store.poolsDue(end, 10)).toHaveLength(1);
   });
 
-  it('goes on with the other pools when one fails, leaving it due', async () => {
+  it('goes on with the other pools when one fails, and tries that one again 5 minutes later', async () => {
     // Prepare
     const { world, end } = await endedTogether(['a', 'b']);
     const failing: PoolGateway = {
@@ -157,9 +157,14 @@ describe('evaluateDuePools', () => {
     // Act
     const outcome = await evaluateDuePools({ ...world.deps, sageMaker: failing });
 
-    // Assess
+    // Assess: not every minute (a repeating failure must not storm SageMaker), and audited
     expect(outcome).toMatchObject({ kind: 'swept', failed: 1, applied: 1 });
-    expect((await world.store.poolsDue(end, 10)).map((p) => p.jobName)).toEqual(['a']);
+    expect(await world.store.poolsDue(end, 10)).toEqual([]);
+    const retry = await world.store.poolsDue(world.clock.now() + 5 * 60_000, 10);
+    expect(retry.map((p) => p.jobName)).toEqual(['a']);
+    const audit = await world.store.auditLog({ jobName: 'a', since: 0 });
+    expect(audit.at(-1)).toMatchObject({ outcome: 'failed' });
+    expect(audit.at(-1)?.reason).toContain('boom');
   });
 
   it('fails the run when every due pool fails, so alarms see it', async () => {
