@@ -45,7 +45,7 @@ describe('warden pools list --state', () => {
       /^resnet-sweep-002 +alice +vision +Available +ml\.g5\.2xlarge×1 +d8302a68 +2026-11-24 12:11 +2026-11-24 11:41 +-$/
     );
     expect(lines[2]).toMatch(
-      /^resnet-sweep-001 +alice .* 2026-11-24 11:41 +2026-11-24 11:42 +keep at 11:25 \(no-op, rule vision-gpu-working-hours\): adaptive: too little history/
+      /^resnet-sweep-001 +alice .* 2026-11-24 11:41 +2026-11-24 11:42 +keep at 10:45 \(no-op, rule vision-gpu-working-hours\): adaptive: too little history/
     );
     expect(lines[3]).toBe(`2 pools (2 live) in state ${state}; times in Europe/Berlin`);
     // Columns line up: every row's KEY starts where the header's does.

@@ -22,6 +22,8 @@ function stewardSettings(overrides: Partial<StewardSettings> = {}): StewardSetti
     keepAliveAnchor: 'job-end',
     maxKeepAliveMs: HOUR,
     leadTimeMs: 10 * MINUTE,
+    // Off, so each unit test sees one decision per lead time unless it asks for more.
+    revisitEveryMs: 0,
     safetyMarginMs: 2 * MINUTE,
     auditRetentionDays: 30,
     valueOfTimeUsdPerHour: 100,

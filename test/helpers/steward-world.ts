@@ -38,6 +38,7 @@ const DEFAULT_SETTINGS = `settings:
   keepAliveAnchor: job-end
   maxKeepAlive: 1h
   leadTime: 10m
+  revisitEvery: 0s
   safetyMargin: 2m
 `;
 

@@ -36,6 +36,7 @@ function compilePolicy(config: WardenConfig): Policy {
       keepAliveAnchor: settings.keepAliveAnchor,
       maxKeepAliveMs,
       leadTimeMs: ms(settings.leadTime, 'settings.leadTime'),
+      revisitEveryMs: ms(settings.revisitEvery, 'settings.revisitEvery'),
       safetyMarginMs: ms(settings.safetyMargin, 'settings.safetyMargin'),
       auditRetentionDays: settings.auditRetentionDays,
       valueOfTimeUsdPerHour: settings.valueOfTime,

@@ -52,6 +52,7 @@ const settingsDefaults = {
   keepAliveAnchor: 'job-end' as const,
   maxKeepAlive: '1h',
   leadTime: '5m',
+  revisitEvery: '5m',
   safetyMargin: '2m',
   auditRetentionDays: 90,
   valueOfTime: 100,
@@ -98,6 +99,13 @@ const stewardSettings = z
       leadTime: z
         ._default(duration({ min: MIN_KEEP_ALIVE_MS }), settingsDefaults.leadTime)
         .check(z.describe('Each pool is decided on this long before it expires. At least 1m.')),
+      revisitEvery: z
+        ._default(duration({ max: 24 * 60 * 60_000 }), settingsDefaults.revisitEvery)
+        .check(
+          z.describe(
+            'How often a kept pool is decided again while it waits (what its key has learnt, the hour of day and the spend change); 0s: only at expiry − leadTime. Each look is one DescribeTrainingJob.'
+          )
+        ),
       safetyMargin: z
         ._default(duration(), settingsDefaults.safetyMargin)
         .check(

@@ -19,6 +19,8 @@ interface StewardSettings {
   readonly maxKeepAliveMs: number;
   /** A pool is decided on this long before it expires. */
   readonly leadTimeMs: number;
+  /** A kept pool is decided again this often while it waits (0: only at expiry − lead time). */
+  readonly revisitEveryMs: number;
   /** Never shorten a pool to end sooner than now + this, unless releasing it. */
   readonly safetyMarginMs: number;
   /** Audit entries are kept this many days (DynamoDB TTL). */

@@ -66,7 +66,7 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
     try {
       const result = await evaluatePool(pool, deps, run);
       if (result.kind === 'gone') gone += 1;
-      if (result.kind === 'decided') {
+      if (result.kind === 'decided' && result.repeated !== true) {
         decided[result.decision.action] += 1;
         if (result.outcome === 'applied') applied += 1;
         decisions.push({
@@ -129,7 +129,8 @@ async function backOff(
   deps: Pick<StewardDeps, 'store' | 'clock' | 'policy'>
 ): Promise<void> {
   const now = deps.clock.now();
-  const retryAt = now + FAILURE_BACKOFF_MS;
+  // A sweep takes pools due within its coming minute: due a minute later, it is retried 5 min on.
+  const retryAt = now + FAILURE_BACKOFF_MS + DUE_SLACK_MS;
   if (pool.nextDecisionAt !== undefined && pool.nextDecisionAt >= retryAt) return;
   await deps.store.putPool({ ...pool, nextDecisionAt: retryAt, version: pool.version + 1 });
   await deps.store.audit(

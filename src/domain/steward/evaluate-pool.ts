@@ -40,6 +40,8 @@ type PoolEvaluation =
       readonly decision: Decision;
       readonly outcome: DecisionOutcome;
       readonly keepAliveSeconds?: number;
+      /** It only confirmed the previous decision, so it was neither audited nor published. */
+      readonly repeated?: boolean;
     }
   | { readonly kind: 'conflict'; readonly pool: PoolRecord };
 
@@ -144,6 +146,26 @@ async function evaluatePool(
         }
       }
     }
+  }
+
+  // A look that only confirms the previous keep (same target, same reason) is not audited or
+  // published again: the audit lists each distinct decision, not every minute a pool waited.
+  const previous = refreshed.decisions[refreshed.decisions.length - 1];
+  if (
+    decision.action === 'keep' &&
+    previous?.action === 'keep' &&
+    previous.until === decision.until &&
+    previous.reason === reason
+  ) {
+    const rescheduled = {
+      ...refreshed,
+      nextDecisionAt: nextDecisionTime(refreshed.expiresAt, decision, settings, now),
+      version: tracked.version + 1,
+    };
+    if ((await deps.store.putPool(rescheduled)) === 'conflict') {
+      return { kind: 'conflict', pool: tracked };
+    }
+    return { kind: 'decided', pool: rescheduled, decision, outcome: 'no-op', repeated: true };
   }
 
   const warned = decision.warning === true && outcome === 'applied';

@@ -19,13 +19,17 @@ const OVERDUE_RECHECK_MS = 15 * 60_000;
 function nextDecisionTime(
   expiresAt: number,
   decision: Pick<Decision, 'revisitAt'>,
-  settings: Pick<StewardSettings, 'leadTimeMs'>,
+  settings: Pick<StewardSettings, 'leadTimeMs'> & Partial<Pick<StewardSettings, 'revisitEveryMs'>>,
   now: number
 ): number {
   if (decision.revisitAt !== undefined && decision.revisitAt > now + MIN_REVISIT_MS) {
     return Math.min(decision.revisitAt, expiresAt + AFTER_EXPIRY_MS);
   }
   const beforeExpiry = expiresAt - settings.leadTimeMs;
+  // Look again every `revisitEvery` while the pool waits: its key learns from other pools'
+  // gaps, the hour moves on, spend adds up; a look that changes nothing costs one Describe.
+  const every = settings.revisitEveryMs ?? 0;
+  if (every >= MIN_REVISIT_MS && beforeExpiry > now + every) return now + every;
   if (beforeExpiry > now + MIN_REVISIT_MS) return beforeExpiry;
   const afterExpiry = expiresAt + AFTER_EXPIRY_MS;
   return afterExpiry > now ? afterExpiry : now + OVERDUE_RECHECK_MS;

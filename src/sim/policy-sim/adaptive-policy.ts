@@ -17,6 +17,9 @@ import type { TraceJob } from '../trace/trace.js';
 import { coldExtraSeconds } from './cost-model.js';
 import type { SimDecision, SimPolicy, SimPool, SimRunSettings } from './sim-policy.js';
 
+/** The `revisitEvery` default of the config: a kept pool is looked at again every 5 minutes. */
+const DEFAULT_REVISIT_EVERY_MS = 5 * 60_000;
+
 /** The whole fleet under one adaptive rule, when no `--config` says otherwise. */
 function defaultRule(maxKeepAliveMs: number): PoolRule {
   return {
@@ -61,6 +64,7 @@ function adaptiveStewardPolicy(settings: SimRunSettings): Policy {
       keepAliveAnchor: settings.keepAliveAnchor,
       maxKeepAliveMs: settings.maxKeepAliveMs,
       leadTimeMs: settings.leadTimeMs,
+      revisitEveryMs: settings.policy?.settings.revisitEveryMs ?? DEFAULT_REVISIT_EVERY_MS,
       safetyMarginMs: settings.safetyMarginMs,
       auditRetentionDays: 90,
       valueOfTimeUsdPerHour: settings.valueOfTimeUsdPerHour,
@@ -89,6 +93,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   const histories = new Map<string, KeyHistory>();
   let allKeys: KeyHistory = newKeyHistory(ALL_KEYS);
   const warned = new Map<number, number>();
+  const lastDecision = new Map<number, Decision>();
   // One settings object per input mode: the cold-start wait of the pool's own jobs.
   const byMode = new Map<number, Policy>();
   const policyFor = (job: TraceJob): Policy => {
@@ -141,7 +146,15 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     if (decision.warning === true) warned.set(pool.id, decision.until);
     // As the steward does: a pool extended again is no longer announced for release.
     if (decision.action === 'extend') warned.delete(pool.id);
-    options.onDecision?.(pool, decision, now);
+    // As the steward does: a look that only confirms the previous keep is not a new decision.
+    const last = lastDecision.get(pool.id);
+    const repeated =
+      decision.action === 'keep' &&
+      last?.action === 'keep' &&
+      last.until === decision.until &&
+      last.reason === decision.reason;
+    lastDecision.set(pool.id, decision);
+    if (!repeated) options.onDecision?.(pool, decision, now);
     const update =
       decision.action === 'keep'
         ? undefined

@@ -27,6 +27,7 @@ describe('compilePolicy', () => {
       keepAliveAnchor: 'update-time',
       maxKeepAliveMs: 21_600_000,
       leadTimeMs: 900_000,
+      revisitEveryMs: 300_000,
       safetyMarginMs: 90_000,
       auditRetentionDays: 30,
       valueOfTimeUsdPerHour: 80,
@@ -123,6 +124,7 @@ describe('compilePolicy', () => {
       dryRun: true,
       maxKeepAliveMs: 3_600_000,
       leadTimeMs: 300_000,
+      revisitEveryMs: 300_000,
       safetyMarginMs: 120_000,
     });
   });

@@ -41,6 +41,7 @@ describe('parseConfig', () => {
             keepAliveAnchor: 'job-end',
             maxKeepAlive: '1h',
             leadTime: '5m',
+            revisitEvery: '5m',
             safetyMargin: '2m',
             auditRetentionDays: 90,
             valueOfTime: 100,

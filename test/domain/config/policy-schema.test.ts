@@ -29,6 +29,7 @@ describe('policy schema', () => {
       keepAliveAnchor: 'job-end',
       maxKeepAlive: '1h',
       leadTime: '5m',
+      revisitEvery: '5m',
       safetyMargin: '2m',
       auditRetentionDays: 90,
       valueOfTime: 100,

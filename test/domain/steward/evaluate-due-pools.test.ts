@@ -160,7 +160,8 @@ describe('evaluateDuePools', () => {
     // Assess: not every minute (a repeating failure must not storm SageMaker), and audited
     expect(outcome).toMatchObject({ kind: 'swept', failed: 1, applied: 1 });
     expect(await world.store.poolsDue(end, 10)).toEqual([]);
-    const retry = await world.store.poolsDue(world.clock.now() + 5 * 60_000, 10);
+    // Due 6 minutes on: the sweep 5 minutes on takes pools due within its coming minute.
+    const retry = await world.store.poolsDue(world.clock.now() + 6 * 60_000, 10);
     expect(retry.map((p) => p.jobName)).toEqual(['a']);
     const audit = await world.store.auditLog({ jobName: 'a', since: 0 });
     expect(audit.at(-1)).toMatchObject({ outcome: 'failed' });

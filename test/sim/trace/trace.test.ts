@@ -29,6 +29,7 @@ function policy(...rules: PoolRule[]): Policy {
       keepAliveAnchor: 'job-end',
       maxKeepAliveMs: 3_600_000,
       leadTimeMs: 600_000,
+      revisitEveryMs: 0,
       safetyMarginMs: 60_000,
       auditRetentionDays: 30,
       valueOfTimeUsdPerHour: 60,
