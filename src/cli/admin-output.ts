@@ -1,11 +1,15 @@
 import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import { parseDuration } from '../domain/duration.js';
+import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 /** An ISO 8601 time with a date, and at least hours and minutes when it has a time. */
 const ISO_TIME =
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The longest duration a time flag takes: further back than this is a typo, not a question. */
+const MAX_TIME_FLAG_MS = 3650 * 86_400_000;
 
 /**
  * A time given on the command line: ISO 8601 (`2026-11-24T09:00Z`; without a zone it is read
@@ -13,7 +17,12 @@ const ISO_TIME =
  */
 function parseTimeFlag(flag: string, value: string, now: number): number {
   const ago = parseDuration(value);
-  if (ago !== undefined) return now - ago;
+  if (ago !== undefined) {
+    if (ago > MAX_TIME_FLAG_MS) {
+      throw new UsageError(`${flag} "${value}" is longer than 3650 days`);
+    }
+    return now - ago;
+  }
   const trimmed = value.trim().replace(' ', 'T');
   const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(trimmed) || !trimmed.includes(':');
   const ms = ISO_TIME.test(trimmed) ? Date.parse(zoned ? trimmed : `${trimmed}Z`) : Number.NaN;
@@ -44,8 +53,12 @@ function formatTime(ms: number | undefined, timeZone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-/** Rows as columns padded to their widest cell; the last column is left ragged. */
-function alignTable(rows: readonly (readonly string[])[]): string {
+/**
+ * Rows as columns padded to their widest cell; the last column is left ragged. Cells hold names
+ * and reasons from events and state files, so control characters are escaped.
+ */
+function alignTable(table: readonly (readonly string[])[]): string {
+  const rows = table.map((row) => row.map((cell) => printable(cell)));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
@@ -74,4 +87,4 @@ function zoneOf(config: WardenConfig | undefined): string {
   return config?.defaults.timeZone ?? 'UTC';
 }
 
-export { alignTable, formatTime, optionalConfig, parseTimeFlag, zoneOf };
+export { alignTable, formatTime, MAX_TIME_FLAG_MS, optionalConfig, parseTimeFlag, zoneOf };

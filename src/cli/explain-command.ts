@@ -13,7 +13,7 @@ import { matchKeyId } from '../domain/pool/match-key.js';
 import type { PoolRecord } from '../domain/pool/pool-record.js';
 import { hourlyPrice } from '../domain/pricing/price-table.js';
 import { poolFromJob } from '../domain/steward/pool-from-job.js';
-import { alignTable, formatTime, parseTimeFlag } from './admin-output.js';
+import { alignTable, formatTime, MAX_TIME_FLAG_MS, parseTimeFlag } from './admin-output.js';
 import type { CliIo } from './io.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { UsageError } from './usage-error.js';
@@ -40,6 +40,8 @@ Exit status: 0 explained, 1 the job has no Available warm pool, 2 bad arguments 
 
 const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
 const DEFAULT_AT_MS = 60_000;
+/** Gaps longer than a year say nothing an adaptive rule could use; longer ones are typos. */
+const MAX_GAP_MS = 366 * 86_400_000;
 
 /** `warden policy explain`: one job's pool through the policy, rule by rule. */
 async function explainCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -214,8 +216,12 @@ function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' {
     if (values.job === undefined || values.job === '') {
       throw new UsageError('policy explain needs --job DESCRIBE.json');
     }
-    if (values.at !== undefined && parseDuration(values.at) === undefined) {
-      parseTimeFlag('--at', values.at, 0);
+    if (values.at !== undefined) {
+      const after = parseDuration(values.at);
+      if (after === undefined) parseTimeFlag('--at', values.at, 0);
+      else if (after > MAX_TIME_FLAG_MS) {
+        throw new UsageError(`--at "${values.at}" is longer than 3650 days after the job ended`);
+      }
     }
     return {
       job: values.job,
@@ -234,6 +240,7 @@ function gapsOf(list: string): number[] {
     if (ms === undefined || text.trim() === '') {
       throw new UsageError(`--gaps: "${text}" is not a duration (write e.g. 5m,7m,90s)`);
     }
+    if (ms > MAX_GAP_MS) throw new UsageError(`--gaps: "${text}" is longer than 366 days`);
     return ms;
   });
 }

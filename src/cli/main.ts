@@ -3,6 +3,7 @@ import { auditCommand } from './audit-command.js';
 import type { CliIo } from './io.js';
 import { policyCommand } from './policy-command.js';
 import { poolsCommand } from './pools-command.js';
+import { printable } from './printable.js';
 import { replayCommand } from './replay-command.js';
 import { simulateCommand } from './simulate-command.js';
 import { stewardCommand } from './steward-command.js';
@@ -41,19 +42,25 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.stderr.write(`warden: unknown command "${name}"\n\n${USAGE}\n`);
+    io.stderr.write(`warden: unknown command "${printable(name)}"\n\n${USAGE}\n`);
     return 2;
   }
   try {
     return await command(rest, io);
   } catch (error) {
     if (error instanceof WardenError) {
-      io.stderr.write(`warden ${name}: ${error.message}\n`);
+      // Messages quote file contents and arguments, which may carry terminal escapes.
+      io.stderr.write(`warden ${name}: ${printable(error.message, true)}\n`);
       return error.code === 'USAGE' || error.code === 'CONFIG_INVALID' ? 2 : 1;
     }
-    io.stderr.write(
-      `warden ${name}: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`
-    );
+    // A user gets one line; a developer chasing the bug asks for the stack.
+    const detail =
+      error instanceof Error
+        ? process.env.WARDEN_DEBUG === undefined
+          ? `${error.message.replace(/\s*\n\s*/g, ' ')} (set WARDEN_DEBUG=1 for the stack trace)`
+          : (error.stack ?? error.message)
+        : String(error);
+    io.stderr.write(`warden ${name}: unexpected error: ${printable(detail, true)}\n`);
     return 1;
   }
 }

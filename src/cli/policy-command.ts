@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { checkConfigText, readConfigText } from '../adapters/config/load-config-file.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
-import { parseConfig } from '../domain/config/parse-config.js';
+import { ConfigError } from '../domain/errors.js';
 import { explainCommand } from './explain-command.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
@@ -47,8 +47,11 @@ async function validate(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const text = await readConfigText(file);
-  const result = parseConfig(text, file);
+  const text = await readConfigText(file).catch((error: unknown) => {
+    // Unreadable is exit 2 (the usage says so); a readable file with problems is exit 1.
+    throw error instanceof ConfigError ? new UsageError(error.issues.join('; ')) : error;
+  });
+  const result = checkConfigText(text, file);
   if (!result.ok) {
     for (const issue of byLine(result.issues, file)) io.stdout.write(`${issue}\n`);
     const n = result.issues.length;
@@ -83,20 +86,6 @@ function parse(argv: readonly string[]) {
     strict: true,
     options: { help: { type: 'boolean', short: 'h' } },
   });
-}
-
-async function readConfigText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    const reason =
-      error instanceof Error && 'code' in error && error.code === 'ENOENT'
-        ? 'file not found'
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    throw new UsageError(`${file}: ${reason}`);
-  }
 }
 
 /** Issues in line order; ones without a line (an empty file) come first, order kept on ties. */

@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ReplayInput } from '../sim/replay.js';
+import { fsReason, statOrError } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 const EVENT_FILES = new Set(['.json', '.jsonl', '.ndjson']);
@@ -12,8 +13,13 @@ const EVENT_FILES = new Set(['.json', '.jsonl', '.ndjson']);
 async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
-    const info = await stat(path).catch(() => undefined);
-    if (info === undefined) throw new UsageError(`no such file or folder: ${path}`);
+    const info = await statOrError(path);
+    if (info instanceof Error) {
+      const missing = 'code' in info && info.code === 'ENOENT';
+      throw new UsageError(
+        missing ? `no such file or folder: ${path}` : `${path}: ${fsReason(info)}`
+      );
+    }
     if (info.isDirectory()) files.push(...(await filesIn(path)));
     else files.push(path);
   }
@@ -39,7 +45,13 @@ async function filesIn(dir: string): Promise<string[]> {
  * becomes an input with an error naming the file and line, so its siblings still run.
  */
 async function readInputs(file: string): Promise<ReplayInput[]> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    // A link loop or unreadable file among many is one rejected input, not the end of the run.
+    return [{ source: file, error: `cannot read: ${fsReason(error)}` }];
+  }
   const ext = extname(file);
   if (ext === '.jsonl' || ext === '.ndjson') {
     return text.split('\n').flatMap((line, i): ReplayInput[] => {

@@ -7,6 +7,8 @@ import type { WardenConfig } from '../domain/config/warden-config.js';
 import type { Log } from '../domain/ports/log.js';
 import { type ReplayResult, startReplay } from '../sim/replay.js';
 import type { CliIo } from './io.js';
+import { ensureOutputDir, ensureStateDir } from './output-dir.js';
+import { printable } from './printable.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
 import { UsageError } from './usage-error.js';
@@ -43,6 +45,8 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
   const files = await expandPaths(args.paths);
   const fixtures = await readDescribeFixtures(args.describe);
   const config = await resolveConfig(args.config, io);
+  await ensureOutputDir('--outbox', args.outbox);
+  await ensureStateDir('--state', args.state);
   const inputs = (await Promise.all(files.map(readInputs))).flat();
 
   const session = startReplay({ config, outboxDir: args.outbox, fixtures, log: stderrLog(io) });
@@ -52,7 +56,7 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
     for (const result of results) {
       counts[result.kind] += 1;
       io.stdout.write(
-        `${args.json ? jsonLine(result) : humanLine(result, config.defaults.timeZone)}\n`
+        `${args.json ? jsonLine(result) : printable(humanLine(result, config.defaults.timeZone))}\n`
       );
     }
   };

@@ -21,6 +21,7 @@ import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
 import type { CliIo } from './io.js';
+import { ensureOutputDir, ensureStateDir } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden simulate (--trace FILE | --scenario NAME) [options]
@@ -115,6 +116,12 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
   );
   if (!parsed.ok) throw new UsageError(parsed.issues.join('\n'));
   const trace = await loadTrace(args);
+  // Checked before the run: a long simulation that cannot save at the end is wasted.
+  if (args.report !== undefined) await ensureOutputDir('--report', args.report);
+  if (args.service !== undefined) {
+    await ensureOutputDir('--outbox', args.service.outbox);
+    await ensureStateDir('--state', args.service.state);
+  }
   if (policy !== undefined) {
     for (const warning of unevaluableRules(policy, trace)) io.stderr.write(`warning: ${warning}\n`);
   }
@@ -334,8 +341,11 @@ function integer(
 function decimal(text: string | undefined, flag: string, issues: string[]): number | undefined {
   if (text === undefined) return undefined;
   const n = /^\d+(?:\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(n)) {
-    issues.push(`${flag}: "${text}" is not a number of USD per hour ≥ 0 (e.g. 100 or 62.5)`);
+  // Beyond a million dollars an hour the table's columns overflow into nonsense like $1e+41.
+  if (!Number.isFinite(n) || n > 1_000_000) {
+    issues.push(
+      `${flag}: "${text}" is not a number of USD per hour from 0 to 1000000 (e.g. 100 or 62.5)`
+    );
     return undefined;
   }
   return n;

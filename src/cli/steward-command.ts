@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { StewardControl } from '../domain/ports/pool-store.js';
 import { formatTime, optionalConfig, zoneOf } from './admin-output.js';
 import type { CliIo } from './io.js';
+import { printable } from './printable.js';
 import {
   defaultTargetDeps,
   type StoreTarget,
@@ -108,7 +109,8 @@ function describeControl(control: StewardControl, timeZone: string): string {
     control.breakerTrippedAt === undefined
       ? 'closed'
       : `TRIPPED at ${formatTime(control.breakerTrippedAt, timeZone)} ${timeZone}: ${control.breakerReason ?? 'no reason recorded'}`;
-  return `steward:         ${pause}\ncircuit breaker: ${breaker}`;
+  // A pausedBy or breakerReason read from a table or state file may carry terminal escapes.
+  return `steward:         ${printable(pause)}\ncircuit breaker: ${printable(breaker)}`;
 }
 
 function controlJson(control: StewardControl, target: StoreTarget): Record<string, unknown> {
@@ -157,6 +159,10 @@ function parseStewardArgs(action: StewardAction, argv: readonly string[]): Stewa
     if (values.json && action !== 'status') throw new UsageError('--json goes with status');
     const by = (values.by ?? loginName()).trim();
     if (by === '') throw new UsageError('--by needs a name');
+    // The name is stored and shown to every later admin; a control character has no place in it.
+    if (printable(by) !== by) {
+      throw new UsageError(`--by "${printable(by)}" holds control characters; give a plain name`);
+    }
     return {
       action,
       by,

@@ -14,6 +14,7 @@ import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/sce
 import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
 import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
 import type { CliIo } from './io.js';
+import { checkOutputFile } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden trace export --days N [--out FILE] [--region R] [--resume]
@@ -72,7 +73,11 @@ function createTraceCommand(deps: TraceCommandDeps) {
       io.stdout.write(`${USAGE}\n`);
       return sub === undefined ? 2 : 0;
     }
-    if (sub === 'export') return exportTrace(parseExportArgs(rest), io, deps);
+    if (sub === 'export') {
+      const args = parseExportArgs(rest);
+      await checkOutputFile('--out', args.out);
+      return exportTrace(args, io, deps);
+    }
     if (sub === 'scenario') return writeScenario(rest, io);
     throw new UsageError(`unknown trace command "${sub}"\n\n${USAGE}`);
   };
@@ -323,6 +328,7 @@ async function writeScenario(argv: readonly string[], io: CliIo): Promise<number
   }
   const out = values.out ?? DEFAULT_OUT;
   checkFormat(out);
+  await checkOutputFile('--out', out);
   const trace = generateScenario(name as ScenarioName, {
     days: values.days === undefined ? 14 : wholeNumber('--days', values.days, 1, MAX_DAYS),
     seed: values.seed === undefined ? 1 : wholeNumber('--seed', values.seed, 0, 2 ** 32 - 1),

@@ -138,10 +138,14 @@ const snapshotSchema = z.strictObject({
  */
 async function saveState(dir: string, store: MemoryPoolStore): Promise<string> {
   const file = join(dir, STATE_FILE);
-  await mkdir(dir, { recursive: true });
   const partial = `${file}.partial`;
-  await writeFile(partial, `${JSON.stringify(store.snapshot(), null, 1)}\n`);
-  await rename(partial, file);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(partial, `${JSON.stringify(store.snapshot(), null, 1)}\n`);
+    await rename(partial, file);
+  } catch (error) {
+    throw new StateFileError(file, `cannot be written: ${fsReason(error)}`, { cause: error });
+  }
   return file;
 }
 
@@ -166,12 +170,12 @@ async function readState(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
+    const missing = codeOf(error) === 'ENOENT';
     throw new StateFileError(
       file,
       missing
         ? 'no state here (a `warden replay --state DIR` writes one)'
-        : `cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        : `cannot be read: ${fsReason(error)}`,
       { cause: error }
     );
   }
@@ -228,6 +232,25 @@ function pathText(path: readonly PropertyKey[]): string {
       typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`
     )
     .join('');
+}
+
+/** A file-system error as a short phrase; the code stays in it for searching. */
+function fsReason(error: unknown): string {
+  const code = codeOf(error);
+  const what: Readonly<Record<string, string>> = {
+    EISDIR: 'it is a folder, not a state file',
+    ENOTDIR: 'the state folder is a file, not a folder',
+    ELOOP: 'a loop of symbolic links',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+  };
+  const known = typeof code === 'string' && Object.hasOwn(what, code) ? what[code] : undefined;
+  if (known !== undefined) return `${known} (${String(code)})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(error: unknown): unknown {
+  return error instanceof Error && 'code' in error ? error.code : undefined;
 }
 
 function stoppedClock(at: number): Clock {

@@ -58,6 +58,15 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       const text = rest + chunk;
+      // A NUL never occurs in CSV or JSON text: this is some other file, not a trace.
+      const nul = text.indexOf('\u0000');
+      if (nul !== -1) {
+        const at = line + countLines(text, nul);
+        throw new TraceError(
+          [`${file}:${at}: binary data (a NUL byte): not a CSV or JSON Lines text file`],
+          'cannot read trace'
+        );
+      }
       let from = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
         parser.line(text.slice(from, nl), ++line);
@@ -68,14 +77,43 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
     }
   } catch (error) {
     if (error instanceof TraceError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TraceError([`${file}: cannot read: ${reason}`], 'cannot read trace');
+    throw new TraceError([`${file}: cannot read: ${readFailure(error)}`], 'cannot read trace');
   } finally {
     stream.destroy();
+  }
+  if (line === 0 && /\r[^\r]/.test(rest)) {
+    // Classic Mac line ends: read as one line, every row would vanish into the header.
+    throw new TraceError(
+      [`${file}:1: lines end in a bare CR (\\r); save the file with LF or CRLF line ends`],
+      'invalid trace'
+    );
   }
   if (!sink.full && rest !== '') parser.line(rest, ++line);
   if (!sink.full) parser.end();
   return sink.finish(format);
+}
+
+/** Lines up to `end` in `text`, counting the one `end` is on. */
+function countLines(text: string, end: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** A file-system error as a short phrase, its code kept for searching. */
+function readFailure(error: unknown): string {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  const what: Readonly<Record<string, string>> = {
+    ENOENT: 'file not found',
+    EISDIR: 'is a folder, not a trace file',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    ELOOP: 'a loop of symbolic links',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+  };
+  const known = typeof code === 'string' && Object.hasOwn(what, code) ? what[code] : undefined;
+  if (known !== undefined) return `${known} (${String(code)})`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The format a trace file's extension names; anything else is an error naming the file. */
@@ -185,8 +223,12 @@ class CsvRows {
   private columns: Partial<Record<Field, number>> | undefined;
   private width = 0;
   private headerBroken = false;
-  /** A record whose quoted cell continues on the next physical line. */
-  private pending: { text: string; line: number } | undefined;
+  /**
+   * A record whose quoted cell continues on the next physical line, with the quotes in it so
+   * far: an odd count means the cell is still open, so the record is only split again once it
+   * can be complete (re-splitting at every line made an unclosed quote quadratic).
+   */
+  private pending: { parts: string[]; line: number; quotes: number } | undefined;
 
   constructor(private readonly sink: RowSink) {}
 
@@ -195,15 +237,19 @@ class CsvRows {
     let record = text;
     let line = lineNo;
     if (this.pending !== undefined) {
-      record = `${this.pending.text}\n${text}`;
-      line = this.pending.line;
+      const pending = this.pending;
+      pending.parts.push(text);
+      pending.quotes += countQuotes(text);
+      if (pending.quotes % 2 === 1) return;
+      record = pending.parts.join('\n');
+      line = pending.line;
       this.pending = undefined;
     } else if (text === '' || (lineNo === 1 && text === '\uFEFF')) {
       return;
     }
-    const cells = splitCsv(lineNo === 1 ? stripBom(record) : record);
+    const cells = splitCsv(line === 1 ? stripBom(record) : record);
     if (cells === 'open') {
-      this.pending = { text: record, line };
+      this.pending = { parts: [record], line, quotes: countQuotes(record) };
       return;
     }
     if (typeof cells === 'string') {
@@ -350,6 +396,12 @@ function splitCsv(text: string): string[] | 'open' | string {
       return cells;
     }
   }
+}
+
+function countQuotes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) n++;
+  return n;
 }
 
 function stripBom(text: string): string {

@@ -1,0 +1,110 @@
+import type { Stats } from 'node:fs';
+import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { STATE_FILE } from '../adapters/memory/state-dir.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * Makes sure `dir` is a folder the CLI can write into, creating it if need be, before any work
+ * is done: a simulation that runs for minutes and then cannot save is worse than a refusal.
+ * Problems are a UsageError naming `flag`.
+ *
+ * Folders are made one level at a time: `mkdir(…, { recursive: true })` loops forever on some
+ * paths (under /proc on Linux) instead of failing.
+ */
+async function ensureOutputDir(flag: string, dir: string): Promise<void> {
+  if (dir === '') throw new UsageError(`${flag} needs a folder`);
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    const info = await statOrError(at);
+    if (!(info instanceof Error)) {
+      if (!info.isDirectory()) {
+        throw new UsageError(
+          `${flag} ${dir}: ${at === resolve(dir) ? '' : `${at} `}is a file, not a folder`
+        );
+      }
+      break;
+    }
+    if (codeOf(info) !== 'ENOENT') throw new UsageError(`${flag} ${dir}: ${fsReason(info)}`);
+    const parent = dirname(at);
+    if (parent === at) throw new UsageError(`${flag} ${dir}: ${fsReason(info)}`);
+    missing.unshift(at);
+    at = parent;
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error: unknown) => {
+      if (codeOf(error) === 'EEXIST') return;
+      // A parent that exists but refuses children (a pseudo file system) says ENOENT.
+      const why = codeOf(error) === 'ENOENT' ? 'the file system refuses it' : fsReason(error);
+      throw new UsageError(`${flag} ${dir}: cannot create ${path}: ${why}`);
+    });
+  }
+  await access(dir, constants.W_OK).catch((error: unknown) => {
+    throw new UsageError(`${flag} ${dir}: cannot write there: ${fsReason(error)}`);
+  });
+}
+
+/** `ensureOutputDir`, and the state file in it, if there is one, must be a file to replace. */
+async function ensureStateDir(flag: string, dir: string): Promise<void> {
+  await ensureOutputDir(flag, dir);
+  const file = join(dir, STATE_FILE);
+  const info = await stat(file).catch(() => undefined);
+  if (info !== undefined && !info.isFile()) {
+    throw new UsageError(`${flag} ${dir}: ${file} is a folder, not a state file`);
+  }
+}
+
+/**
+ * Checks that `file` can be written, before work that ends by writing it: its folder exists and
+ * is writable, and the file itself, if it is there, is not a folder. Problems name `flag`.
+ */
+async function checkOutputFile(flag: string, file: string): Promise<void> {
+  const info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) throw new UsageError(`${flag} ${file}: is a folder, not a file`);
+  const dir = dirname(resolve(file));
+  const parent = await statOrError(dir);
+  if (parent instanceof Error) throw new UsageError(`${flag} ${file}: ${dir}: ${fsReason(parent)}`);
+  if (!parent.isDirectory()) {
+    throw new UsageError(`${flag} ${file}: ${dir} is a file, not a folder`);
+  }
+  await access(dir, constants.W_OK).catch((error: unknown) => {
+    throw new UsageError(`${flag} ${file}: cannot write in ${dir}: ${fsReason(error)}`);
+  });
+}
+
+/** A file-system error as a short phrase a user can act on. */
+function fsReason(error: unknown): string {
+  switch (codeOf(error)) {
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'EISDIR':
+      return 'is a folder, not a file';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder';
+    case 'ELOOP':
+      return 'a loop of symbolic links';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** The path's stats, or the error that says why there are none. */
+async function statOrError(path: string): Promise<Stats | Error> {
+  return stat(path).catch((error: unknown) =>
+    error instanceof Error ? error : new Error(String(error))
+  );
+}
+
+function codeOf(error: unknown): unknown {
+  return error instanceof Error && 'code' in error ? error.code : undefined;
+}
+
+export { checkOutputFile, ensureOutputDir, ensureStateDir, fsReason, statOrError };

@@ -1,0 +1,106 @@
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/admin-cli.js';
+
+const HOSTILE = join(import.meta.dirname, '..', 'fixtures', 'hostile');
+const HEADER = 'submit_time,duration_s,key,instance_type,instance_count';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'warden-hostile-trace-'));
+});
+
+function simulate(trace: string) {
+  return runCli(['simulate', '--trace', trace, '--policies', 'none']);
+}
+
+describe('a hostile trace', () => {
+  it('counts lines right after CRLF and a quoted cell spanning two lines', async () => {
+    // Prepare
+    const trace = join(HOSTILE, 'crlf-multiline.csv');
+
+    // Act
+    const { code, stderr } = await simulate(trace);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:5: instance_type: "ml.bad" is not a SageMaker instance`);
+  });
+
+  it('says a file with bare-CR line ends has them, instead of calling it empty', async () => {
+    // Prepare
+    const trace = join(HOSTILE, 'cr-only.csv');
+
+    // Act
+    const { code, stderr } = await simulate(trace);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:1: lines end in a bare CR (\\r); save the file with LF`);
+  });
+
+  it('reports an unclosed quote at its line in linear time, not quadratic', async () => {
+    // Prepare: 100k lines after the open quote took minutes when every line re-split the record.
+    const trace = join(dir, 'open-quote.csv');
+    await writeFile(
+      trace,
+      `${HEADER}\n2026-03-02T09:00:00Z,60,"k,ml.g5.xlarge,1\n${'x,y\n'.repeat(100_000)}`
+    );
+
+    // Act
+    const { code, stderr } = await simulate(trace);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:2: malformed CSV: a quoted cell is never closed`);
+  });
+
+  it('names the line of a NUL byte instead of parsing binary data', async () => {
+    // Prepare
+    const trace = join(dir, 'binary.csv');
+    await writeFile(trace, Buffer.concat([Buffer.from(`${HEADER}\nab`), Buffer.from([0, 0x1b])]));
+
+    // Act
+    const { code, stderr } = await simulate(trace);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:2: binary data (a NUL byte): not a CSV or JSON Lines`);
+  });
+
+  it('says a folder or a symlink loop is what it is', async () => {
+    // Prepare
+    const loop = join(dir, 'loop.csv');
+    await symlink(loop, loop);
+    const folder = join(dir, 'folder.csv');
+    await mkdir(folder);
+
+    // Act
+    const asFolder = await simulate(folder);
+    const looped = await simulate(loop);
+
+    // Assess
+    expect(asFolder.code).toBe(1);
+    expect(asFolder.stderr).toContain(`${folder}: cannot read: is a folder, not a trace file`);
+    expect(looped.code).toBe(1);
+    expect(looped.stderr).toContain(`${loop}: cannot read: a loop of symbolic links (ELOOP)`);
+  });
+
+  it('escapes terminal control sequences a bad cell would echo into the message', async () => {
+    // Prepare
+    const trace = join(dir, 'ansi.csv');
+    await writeFile(trace, `${HEADER}\n2026-03-02T09:00:00Z,60,k,\x1b]0;pwned\x07,1\n`);
+
+    // Act
+    const { code, stderr } = await simulate(trace);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toContain('"\\x1b]0;pwned\\x07" is not a SageMaker instance type');
+    expect(stderr).not.toContain('\x1b');
+    expect(stderr).not.toContain('\x07');
+  });
+});
