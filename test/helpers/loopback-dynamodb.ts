@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import {
   type AttributeValue,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -55,6 +56,23 @@ class LoopbackDynamo {
         ],
       })
     );
+    await this.untilActive(tableName);
+  }
+
+  /**
+   * dynalite turns a new table ACTIVE on a timer; on a busy machine a test's first write can
+   * come before it and meet ResourceNotFoundException. Wait for the server to say so.
+   */
+  private async untilActive(tableName: string): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const { Table } = await this.client.send(new DescribeTableCommand({ TableName: tableName }));
+      const indexes = Table?.GlobalSecondaryIndexes ?? [];
+      if (Table?.TableStatus === 'ACTIVE' && indexes.every((i) => i.IndexStatus === 'ACTIVE')) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`table ${tableName} did not become ACTIVE`);
   }
 
   /** The stored item, read back consistently, or undefined. */
