@@ -19,8 +19,10 @@ const wardenConfig = {
       if (resolve(args.path) !== bundledConfigModule) return undefined;
       const file = process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml';
       const path = resolve(root, file);
-      const { parseConfig } = await tsImport(
-        '../src/domain/config/parse-config.ts',
+      // The loader's guarded check: binary or huge files, alias bombs and __proto__ keys are
+      // config errors with file and line, not exceptions from inside the YAML parser.
+      const { checkConfigText } = await tsImport(
+        '../src/adapters/config/load-config-file.ts',
         import.meta.url
       );
       let text;
@@ -29,7 +31,7 @@ const wardenConfig = {
       } catch {
         return { errors: [{ text: `Pool Warden config ${file} not found` }] };
       }
-      const result = parseConfig(text, file);
+      const result = checkConfigText(text, file);
       if (!result.ok) return { errors: result.issues.map((issue) => ({ text: issue })) };
       return {
         contents: `export const loadBundledConfig = async () => (${JSON.stringify(result.config)});`,

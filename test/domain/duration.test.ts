@@ -45,8 +45,15 @@ describe('parseDuration', () => {
     expect(parseDuration('1.0006s')).toBe(1001);
   });
 
-  it('adds the parts of a compound duration in any order', () => {
-    expect(parseDuration('30m1h')).toBe(parseDuration('1h30m'));
+  it('adds the parts of a compound duration, largest unit first', () => {
+    expect(parseDuration('1h30m')).toBe(90 * 60_000);
+    expect(parseDuration('1d2h3m4s')).toBe(((26 * 60 + 3) * 60 + 4) * 1000);
+  });
+
+  it('refuses a repeated or out-of-order unit, which is more likely a typo than a sum', () => {
+    expect(parseDuration('1h1h')).toBeUndefined();
+    expect(parseDuration('30m1h')).toBeUndefined();
+    expect(parseDuration('5')).toBeUndefined();
   });
 });
 
