@@ -1,5 +1,6 @@
 import { WardenError } from '../errors.js';
 import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
+import { auditEntry } from './audit-entry.js';
 import { evaluatePool } from './evaluate-pool.js';
 import type { StewardDeps } from './steward-deps.js';
 import { openRun } from './steward-run.js';
@@ -134,18 +135,13 @@ async function backOff(
   if (pool.nextDecisionAt !== undefined && pool.nextDecisionAt >= retryAt) return;
   await deps.store.putPool({ ...pool, nextDecisionAt: retryAt, version: pool.version + 1 });
   await deps.store.audit(
-    {
+    auditEntry(pool, {
       at: now,
-      jobArn: pool.jobArn,
-      jobName: pool.jobName,
-      creationTime: pool.creationTime,
-      owner: pool.owner,
-      ...(pool.team === undefined ? {} : { team: pool.team }),
       kind: 'keep',
       until: pool.expiresAt,
       reason: `evaluation failed (${error.slice(0, 300)}); tried again in ${FAILURE_BACKOFF_MS / 60_000} minutes`,
       outcome: 'failed',
-    },
+    }),
     deps.policy.settings.auditRetentionDays
   );
 }

@@ -15,6 +15,7 @@ import {
 } from '../pool/pool-record.js';
 import { decisionEvents } from '../pool/warden-events.js';
 import { hourlyPrice } from '../pricing/price-table.js';
+import { auditEntry } from './audit-entry.js';
 import { ALL_KEYS, pendingArrival } from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
@@ -196,20 +197,15 @@ async function evaluatePool(
     if (outcome === 'applied') {
       // The action happened; another writer got the record first. Keep the trace of it.
       await deps.store.audit(
-        {
+        auditEntry(pool, {
           at: now,
-          jobArn: pool.jobArn,
-          jobName: pool.jobName,
-          creationTime: pool.creationTime,
-          owner: pool.owner,
-          ...(pool.team === undefined ? {} : { team: pool.team }),
           kind: decision.action,
           until: decision.until,
           ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
           reason: `${reason}; applied, but the pool record changed meanwhile and is re-read next run`,
           ...(decision.rule === undefined ? {} : { rule: decision.rule }),
           outcome,
-        },
+        }),
         settings.auditRetentionDays
       );
     }
@@ -225,20 +221,15 @@ async function evaluatePool(
 
   const finalDecision = { ...decision, reason };
   await deps.store.audit(
-    {
+    auditEntry(pool, {
       at: now,
-      jobArn: pool.jobArn,
-      jobName: pool.jobName,
-      creationTime: pool.creationTime,
-      owner: pool.owner,
-      ...(pool.team === undefined ? {} : { team: pool.team }),
       kind: decision.action,
       until: decision.until,
       ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
       reason,
       ...(decision.rule === undefined ? {} : { rule: decision.rule }),
       outcome,
-    },
+    }),
     settings.auditRetentionDays
   );
   if (outcome === 'applied') {
@@ -325,20 +316,15 @@ async function recordGone(
   const retainedEnd = Math.min(now, pool.expiresAt);
   await addRetainedSpend(pool, retainedEnd, deps, now);
   await deps.store.audit(
-    {
+    auditEntry(pool, {
       at: now,
-      jobArn: pool.jobArn,
-      jobName: pool.jobName,
-      creationTime: pool.creationTime,
-      owner: pool.owner,
-      ...(pool.team === undefined ? {} : { team: pool.team }),
       kind: pool.state === 'Reused' ? 'reused' : 'terminated',
       reason:
         pool.state === 'Reused'
           ? `reused by ${pool.reusedByJob ?? 'a matching job'} after ${formatDuration(now - pool.endTime)} or less`
           : `the pool ended (expired, released or gone) after about ${formatDuration(retainedEnd - pool.endTime)} idle`,
       outcome: 'observed',
-    },
+    }),
     deps.policy.settings.auditRetentionDays
   );
   return { kind: 'gone', pool, state: pool.state };

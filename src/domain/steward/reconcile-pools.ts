@@ -1,5 +1,6 @@
 import { WardenError } from '../errors.js';
 import { poolId } from '../pool/pool-record.js';
+import { auditEntry } from './audit-entry.js';
 import { recordEnd } from './key-history.js';
 import { ownerOfJob, poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
@@ -108,19 +109,14 @@ async function adopt(name: string, region: string, deps: IntakeDeps): Promise<st
     await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id), deps);
   }
   await deps.store.audit(
-    {
+    auditEntry(pool, {
       at: now,
-      jobArn: pool.jobArn,
-      jobName: pool.jobName,
-      creationTime: pool.creationTime,
-      owner: pool.owner,
-      ...(pool.team === undefined ? {} : { team: pool.team }),
       kind: 'adopted',
       until: pool.expiresAt,
       keepAliveSeconds: pool.keepAliveSeconds,
       reason: 'found by reconciliation: its job event never reached Warden',
       outcome: 'observed',
-    },
+    }),
     deps.policy.settings.auditRetentionDays
   );
   deps.log.info('pool adopted by reconciliation', { pool: poolId(pool) });

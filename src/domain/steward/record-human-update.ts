@@ -2,6 +2,7 @@ import { WardenError } from '../errors.js';
 import { isRecord } from '../objects.js';
 import { expiryOf } from '../pool/keep-alive.js';
 import type { PoolRecord } from '../pool/pool-record.js';
+import { auditEntry } from './audit-entry.js';
 import { addRetainedSpend } from './evaluate-pool.js';
 import type { IntakeDeps } from './steward-deps.js';
 
@@ -119,19 +120,14 @@ async function recordHumanUpdate(
   // The pool is gone: its idle time goes to the team's budget, as for any pool that ended.
   if (released) await addRetainedSpend(pool, call.at, deps, deps.clock.now());
   await deps.store.audit(
-    {
+    auditEntry(pool, {
       at: deps.clock.now(),
-      jobArn: pool.jobArn,
-      jobName: pool.jobName,
-      creationTime: pool.creationTime,
-      owner: pool.owner,
-      ...(pool.team === undefined ? {} : { team: pool.team }),
       kind: 'human-override',
       until: pool.expiresAt,
       keepAliveSeconds: call.keepAliveSeconds,
       reason: `${by} set the keep-alive to ${call.keepAliveSeconds} s by hand; the policy leaves this pool alone`,
       outcome: 'observed',
-    },
+    }),
     deps.policy.settings.auditRetentionDays
   );
   return { kind: 'override', job: pool.jobName, by, keepAliveSeconds: call.keepAliveSeconds };

@@ -5,6 +5,7 @@ import { resolveOwner } from '../owner/resolve-owner.js';
 import { type MatchKey, matchKeyOf } from '../pool/match-key.js';
 import { poolId } from '../pool/pool-record.js';
 import type { GapEvent, KeyHistory } from '../ports/pool-store.js';
+import { auditEntry } from './audit-entry.js';
 import { recordGone, refresh } from './evaluate-pool.js';
 import {
   ALL_KEYS,
@@ -101,19 +102,14 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
     return { kind: 'ignored', job: job.name, reason: 'duplicate: the pool is already tracked' };
   }
   await deps.store.audit(
-    {
+    auditEntry(pool, {
       at: now,
-      jobArn: pool.jobArn,
-      jobName: pool.jobName,
-      creationTime: pool.creationTime,
-      owner: pool.owner,
-      ...(pool.team === undefined ? {} : { team: pool.team }),
       kind: 'tracked',
       until: pool.expiresAt,
       keepAliveSeconds: pool.keepAliveSeconds,
       reason: `warm pool Available until the job's keep-alive of ${pool.keepAliveSeconds} s runs out`,
       outcome: 'observed',
-    },
+    }),
     deps.policy.settings.auditRetentionDays
   );
   deps.log.info('pool tracked', { pool: poolId(pool), owner: pool.owner, key });
