@@ -31,8 +31,6 @@ interface DecisionContext {
   readonly usdPerHour?: number;
   /** The team's retained warm-pool spend today (in the rule's budget day). */
   readonly spendToday?: { readonly usd: number; readonly instanceHours: number };
-  /** Other Available pools of the same key right now (the second pool of a burst). */
-  readonly siblingsAvailable?: number;
   /** A matching job was created after this pool freed up and may be taking it now. */
   readonly pendingArrivalAt?: number;
 }

@@ -137,7 +137,6 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
         history: keyHistory.histogram,
         globalHistory: allKeys.histogram,
         usdPerHour: pool.usdPerHour,
-        siblingsAvailable: pool.siblingsAvailable,
         ...(pendingArrivalAt === undefined ? {} : { pendingArrivalAt }),
       },
       p,
