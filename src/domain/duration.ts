@@ -10,7 +10,8 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 
 // Units largest first, each at most once: `1h30m`, never `1h1h` or `30m1h` (likely typos).
-const DURATION = /^(?:0|(?=\d)(?:\d+(?:\.\d+)?d)?(?:\d+(?:\.\d+)?h)?(?:\d+(?:\.\d+)?m)?(?:\d+(?:\.\d+)?s)?)$/;
+const DURATION =
+  /^(?:0|(?=\d)(?:\d+(?:\.\d+)?d)?(?:\d+(?:\.\d+)?h)?(?:\d+(?:\.\d+)?m)?(?:\d+(?:\.\d+)?s)?)$/;
 
 /** Milliseconds of a duration text, or undefined when it is not one. */
 function parseDuration(text: string): number | undefined {
