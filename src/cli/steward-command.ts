@@ -80,7 +80,8 @@ function createStewardCommand(deps: StoreTargetDeps) {
           return 0;
         }
         case 'resume': {
-          const resumed: StewardControl = { paused: false };
+          // The hourly breaker counts afresh from now, or it would trip again at once.
+          const resumed: StewardControl = { paused: false, resumedAt: target.now };
           await write(target, resumed);
           const was = control.paused || control.breakerTrippedAt !== undefined;
           io.stdout.write(

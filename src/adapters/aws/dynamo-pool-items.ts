@@ -222,6 +222,7 @@ function controlAttributes(control: StewardControl): Item {
     pausedAt: control.pausedAt,
     breakerTrippedAt: control.breakerTrippedAt,
     breakerReason: control.breakerReason,
+    resumedAt: control.resumedAt,
   });
 }
 
@@ -234,6 +235,7 @@ function controlFrom(item: Item): StewardControl {
     pausedAt: optional(o, 'pausedAt', number),
     breakerTrippedAt: optional(o, 'breakerTrippedAt', number),
     breakerReason: optional(o, 'breakerReason', text),
+    resumedAt: optional(o, 'resumedAt', number),
   });
 }
 

@@ -124,6 +124,7 @@ const snapshotSchema = z.strictObject({
     pausedAt: z.optional(finite),
     breakerTrippedAt: z.optional(finite),
     breakerReason: z.optional(text),
+    resumedAt: z.optional(finite),
   }),
   cursor: z.optional(
     z.looseObject({ nextToken: z.optional(text), createdAfter: finite, updatedAt: finite })

@@ -58,6 +58,8 @@ interface StewardControl {
   /** Set when the circuit breaker tripped; cleared by `warden steward resume`. */
   readonly breakerTrippedAt?: number;
   readonly breakerReason?: string;
+  /** When an admin last resumed: the hourly action count starts afresh from then. */
+  readonly resumedAt?: number;
 }
 
 /** Where the reconciliation left off when its time ran out. */

@@ -24,6 +24,8 @@ import type { StewardDeps } from './steward-deps.js';
 /** One evaluation run's shared state: the circuit breaker's count and cached team spend. */
 interface EvaluationRun {
   actions: number;
+  /** The hourly breaker counts from here when an admin resumed within the hour. */
+  countFrom?: number;
   /** Set once the breaker trips: no further action in this run (or later, until resumed). */
   tripped?: string;
   readonly spend: Map<string, { usd: number; instanceHours: number }>;
@@ -415,7 +417,8 @@ function breakerOpen(run: EvaluationRun, deps: StewardDeps): boolean {
 }
 
 async function countForBreaker(run: EvaluationRun, deps: StewardDeps, now: number): Promise<void> {
-  const hourStart = now - (now % 3_600_000);
+  // Counted per clock hour, or from an admin's resume within it (a fresh count after resume).
+  const hourStart = Math.max(now - (now % 3_600_000), run.countFrom ?? 0);
   const count = await deps.store.countAction(hourStart);
   if (count >= deps.policy.settings.maxActionsPerHour && run.tripped === undefined) {
     run.tripped = `${count} actions this hour reached maxActionsPerHour`;

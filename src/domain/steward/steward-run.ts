@@ -10,6 +10,7 @@ async function openRun(deps: StewardDeps): Promise<EvaluationRun | undefined> {
   const control = await deps.store.getControl();
   if (control.paused) return undefined;
   const run = newRun();
+  if (control.resumedAt !== undefined) run.countFrom = control.resumedAt;
   if (control.breakerTrippedAt !== undefined) {
     run.tripped = control.breakerReason ?? 'circuit breaker tripped';
   }

@@ -122,6 +122,29 @@ describe('evaluateDuePools', () => {
       });
       expect(world.sim.stats().calls.UpdateTrainingJob).toBe(1);
     });
+
+    it('counts the hour afresh after an admin resumes, so it does not trip again at once', async () => {
+      // Prepare: one action an hour; a and b trip it, then an admin resumes within the hour
+      const settings = DEFAULT_SETTINGS.replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 1');
+      const { world, end } = await endedTogether(['a', 'b'], settings);
+      await evaluateDuePools(world.deps);
+      world.clock.advanceTo(end + MINUTE);
+      await world.store.putControl({ paused: false, resumedAt: world.clock.now() });
+      const b = (await world.store.livePools()).find((p) => p.jobName === 'b');
+      if (b === undefined) throw new Error('pool b is not live');
+      await world.store.putPool({
+        ...b,
+        nextDecisionAt: world.clock.now(),
+        version: b.version + 1,
+      });
+
+      // Act
+      const resumed = await evaluateDuePools(world.deps);
+
+      // Assess: b, skipped while tripped, is acted on now that the count starts at the resume
+      expect(resumed).toMatchObject({ kind: 'swept', applied: 1 });
+      expect(world.updates.map((u) => u.name)).toEqual(['a', 'b']);
+    });
   });
 
   it('decides nothing while the steward is paused', async () => {
