@@ -280,7 +280,7 @@ function finalize(
         action: 'shrink',
         until: warnUntil,
         warning: true,
-        reason: `${wish.reason}, after warning the owner ${formatDuration(warnMs)} ahead`,
+        reason: `${wish.reason}, announced to the owner ${formatDuration(warnMs)} ahead`,
       };
     }
     const action: PoolAction = release ? 'release' : 'shrink';

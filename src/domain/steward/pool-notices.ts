@@ -37,7 +37,8 @@ async function notifyPoolChange(change: PoolChange, deps: StewardDeps): Promise<
     return;
   }
 
-  const owner = ownerById(pool.owner, 'pool owner', deps.config);
+  // The person the finish notice went to: they own the job that left the pool.
+  const owner = ownerById(pool.owner, 'owner of the job that left the pool', deps.config);
   const notice = buildPoolNotice({
     kind,
     pool,

@@ -547,7 +547,7 @@ describe('decide', () => {
         until: NOW + 10 * MINUTE,
         warning: true,
         reason:
-          'outside the working hours of rule everyone: release, after warning the owner 10m ahead',
+          'outside the working hours of rule everyone: release, announced to the owner 10m ahead',
         rule: 'everyone',
       });
     });
