@@ -34,6 +34,7 @@ function pool(name: string, changes: Partial<PoolRecord> = {}): PoolRecord {
     creationTime: T0 - 3_900_000,
     region: 'us-east-1',
     owner: 'alice',
+    ownerVia: 'tag warden:owner',
     matchKey: VISION_KEY,
     instanceType: 'ml.g5.2xlarge',
     instanceCount: 1,

@@ -42,6 +42,7 @@ const poolRecord = z.looseObject({
   creationTime: time.check(z.gte(0)),
   region: text,
   owner: text,
+  ownerVia: z.optional(text),
   team: z.optional(text),
   matchKey: text,
   instanceType: text,

@@ -43,6 +43,8 @@ interface PoolRecord {
   readonly region: string;
   /** Directory id (or address) of the owner, as the finish notice resolved it. */
   readonly owner: string;
+  /** How the owner was found (e.g. `tag warden:owner`), for the pool's notices. */
+  readonly ownerVia?: string;
   readonly team?: string;
   readonly matchKey: MatchKey;
   readonly instanceType: string;

@@ -64,6 +64,7 @@ function poolFromJob(
     creationTime: job.creationTime,
     region,
     owner: owner.id,
+    ownerVia: owner.via,
     ...(team === undefined ? {} : { team }),
     matchKey: matchKeyOf(job),
     instanceType: job.instanceType,

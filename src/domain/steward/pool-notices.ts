@@ -37,8 +37,8 @@ async function notifyPoolChange(change: PoolChange, deps: StewardDeps): Promise<
     return;
   }
 
-  // The person the finish notice went to: they own the job that left the pool.
-  const owner = ownerById(pool.owner, 'owner of the job that left the pool', deps.config);
+  // The person the finish notice went to, found the same way then.
+  const owner = ownerById(pool.owner, pool.ownerVia ?? 'the finish notice', deps.config);
   const notice = buildPoolNotice({
     kind,
     pool,
