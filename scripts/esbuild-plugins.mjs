@@ -7,6 +7,8 @@ import { tsImport } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundledConfigModule = resolve(root, 'src/handlers/bundled-config.ts');
+/** Config files already named, so a package of five functions says it once. */
+const announced = new Set();
 
 /**
  * Replaces src/handlers/bundled-config.ts with the checked config as a literal. The file is
@@ -29,10 +31,14 @@ const wardenConfig = {
       try {
         text = await readFile(path, 'utf8');
       } catch {
-        return { errors: [{ text: `Pool Warden config ${file} not found` }] };
+        return refuse([`Pool Warden config ${file} not found`]);
       }
       const result = checkConfigText(text, file);
-      if (!result.ok) return { errors: result.issues.map((issue) => ({ text: issue })) };
+      if (!result.ok) return refuse(result.issues);
+      if (!announced.has(path)) {
+        announced.add(path);
+        console.error(`Pool Warden: inlining the checked config ${file}`);
+      }
       return {
         contents: `export const loadBundledConfig = async () => (${JSON.stringify(result.config)});`,
         loader: 'js',
@@ -41,6 +47,23 @@ const wardenConfig = {
     });
   },
 };
+
+/**
+ * Stops packaging on a config error. Under the serverless CLI an esbuild error leaves the
+ * packaging hanging (serverless-esbuild waits on the failed build), so the problems are printed
+ * once, with file and line, and the process exits; elsewhere (the bench, the bundle tests) they
+ * are returned as esbuild errors for the caller to handle.
+ */
+function refuse(issues) {
+  const underServerless = /(?:^|[\\/])(?:serverless|sls|osls)(?:\.js)?$/.test(
+    process.argv[1] ?? ''
+  );
+  if (underServerless) {
+    console.error(`Pool Warden config is invalid; nothing was packaged:\n  ${issues.join('\n  ')}`);
+    process.exit(1);
+  }
+  return { errors: issues.map((issue) => ({ text: issue })) };
+}
 
 /** Swaps the SDK's default credential chain for env-only credentials (see lambda-credentials.ts). */
 const lambdaCredentials = {
