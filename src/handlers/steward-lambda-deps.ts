@@ -20,6 +20,9 @@ import { ConfigError } from '../domain/errors.js';
 import type { IntakeDeps, StewardDeps } from '../domain/steward/steward-deps.js';
 import { loadBundledConfig } from './bundled-config.js';
 
+/** Per-attempt Slack timeout inside the sweep (the finish notice allows 8 s). */
+const SWEEP_SLACK_TIMEOUT_MS = 3_000;
+
 /** SageMaker's control plane throttles as a matter of course (reference §6). */
 const CLIENT_OPTIONS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
 
@@ -57,9 +60,14 @@ async function stewardDeps(): Promise<StewardDeps> {
       leaseMs: env.noticeLeaseMs,
     }),
     email: new SnsEmailSender(new SNSClient(CLIENT_OPTIONS), env.emailTopicArn),
+    // Pool notices are sent from inside the every-minute sweep: a Slack outage must not hold
+    // decisions back, so each send gets 2 short attempts (a failure is logged; the audit and the
+    // event bus still carry the decision) instead of the finish notice's minute of retries.
     slack: new HttpSlackSender({
       secrets,
       sleep: systemClock.sleep,
+      timeoutMs: SWEEP_SLACK_TIMEOUT_MS,
+      retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 1_000 },
       ...(env.slackApiBase === undefined ? {} : { apiBase: env.slackApiBase }),
     }),
     events: new EventBridgePublisher(new EventBridgeClient(CLIENT_OPTIONS), systemClock),
