@@ -54,8 +54,9 @@ type PoolEvaluation =
  * 1. Describe the job again and check it is the pool's own (ARN and creation time): a pool that
  *    was reused or terminated meanwhile is recorded as such, with its retained cost, not raised.
  * 2. Decide (pure), with the key's gap history and the team's spend today as context.
- * 3. Act unless dry-run, a keep, or the circuit breaker says stop: UpdateTrainingJob with the
- *    keep-alive that makes the pool expire at the decided time under the anchor setting.
+ * 3. Act unless dry-run, a keep, the circuit breaker or a pause (read again now) says stop:
+ *    UpdateTrainingJob with the keep-alive that makes the pool expire at the decided time under
+ *    the anchor setting, then describe once more: a pool that update ended trips the breaker.
  * 4. Save the pool with its next decision time, audit the decision, tell the owner of a change
  *    or a planned release, and publish the decision (and action) to EventBridge.
  */
