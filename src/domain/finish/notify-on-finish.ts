@@ -1,15 +1,14 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import { DeliveryError, NoticeInProgressError, WardenError } from '../errors.js';
 import { parseStateChangeEvent, type StateChangeEvent } from '../event/state-change-event.js';
-import type { Tags } from '../event/tags.js';
+import { describeUntilPoolKnown } from '../job/describe-job.js';
 import { isTerminalStatus, type TerminalStatus } from '../job/job-status.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { deliveryTargets } from '../notice/delivery-targets.js';
 import { buildNotice, type Notice, noticeKey } from '../notice/notice.js';
 import { renderEmail } from '../notice/render-email.js';
 import { renderSlack } from '../notice/render-slack.js';
-import { jobKey } from '../owner/job-caller.js';
-import { FALLBACK_VIA, resolveOwner } from '../owner/resolve-owner.js';
+import { ownerOfJob } from '../owner/owner-of-job.js';
 import type { CallerRegistry } from '../ports/caller-registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -45,9 +44,6 @@ type FinishOutcome =
     }
   | { readonly kind: 'ignored'; readonly job: string; readonly reason: string }
   | { readonly kind: 'rejected'; readonly reason: string };
-
-/** First wait between DescribeTrainingJob attempts while the pool status is missing; doubles. */
-const DESCRIBE_BACKOFF_MS = 1000;
 
 /**
  * Turns one EventBridge event into at most one notice per job and terminal status.
@@ -106,18 +102,10 @@ async function composeNotice(
   status: TerminalStatus,
   deps: FinishNoticeDeps
 ): Promise<Notice> {
-  const described = await describeUntilPoolKnown(event.job, deps);
+  const described = await describeUntilPoolKnown(event.job, deps, { warn: true });
   // SageMaker's answer is fresher than the event, but the event decides which notice this is.
   const job: TrainingJobSnapshot = { ...event.job, ...described, status };
-  const tags: Tags = event.tags ?? (await deps.sageMaker.listTags(job.arn));
-  const inputs = { tags, ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }) };
-  let owner = resolveOwner(inputs, deps.config);
-  // The CloudTrail caller is only consulted when tags and the role map named nobody, so the
-  // common case costs no store read.
-  if (owner.via === FALLBACK_VIA) {
-    const caller = await deps.callers.find(jobKey(job.arn));
-    if (caller !== undefined) owner = resolveOwner({ ...inputs, caller }, deps.config);
-  }
+  const { owner } = await ownerOfJob(job, event.tags, deps);
   const price = hourlyPrice(job.instanceType, deps.config.prices);
   return buildNotice({
     job,
@@ -127,30 +115,6 @@ async function composeNotice(
     now: deps.clock.now(),
     ...(price === undefined ? {} : { price }),
   });
-}
-
-/**
- * DescribeTrainingJob briefly omits WarmPoolStatus right after a job ends, so a job that asked
- * for keep-alive is described again, with backoff, a bounded number of times.
- */
-async function describeUntilPoolKnown(
-  job: TrainingJobSnapshot,
-  deps: FinishNoticeDeps
-): Promise<TrainingJobSnapshot | undefined> {
-  const attempts = deps.config.notices.describeAttempts;
-  let described: TrainingJobSnapshot | undefined;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    described = await deps.sageMaker.describeTrainingJob(job.name);
-    if (described === undefined) {
-      deps.log.warn('training job not found; notice uses event data only', { job: job.name });
-      return undefined;
-    }
-    const keepAlive = described.keepAliveSeconds ?? job.keepAliveSeconds ?? 0;
-    if (described.warmPool !== undefined || keepAlive === 0) return described;
-    if (attempt < attempts) await deps.clock.sleep(DESCRIBE_BACKOFF_MS * 2 ** (attempt - 1));
-  }
-  deps.log.warn('warm pool status still missing after retries', { job: job.name, attempts });
-  return described;
 }
 
 /**

@@ -1,33 +1,11 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import type { Tags } from '../event/tags.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
-import { jobKey } from '../owner/job-caller.js';
-import { FALLBACK_VIA, type ResolvedOwner, resolveOwner } from '../owner/resolve-owner.js';
+import type { ResolvedOwner } from '../owner/resolve-owner.js';
 import type { KeepAliveAnchor } from '../policy/policy.js';
 import { expiryOf } from '../pool/keep-alive.js';
 import { matchKeyOf } from '../pool/match-key.js';
 import type { PoolRecord } from '../pool/pool-record.js';
-import type { CallerRegistry } from '../ports/caller-registry.js';
-import type { SageMakerGateway } from '../ports/sagemaker-gateway.js';
-
-/**
- * Owner resolution exactly as the finish notice does it (tags → role map → CloudTrail caller →
- * fallback), so the pool's owner is the person who got the finish notice.
- */
-async function ownerOfJob(
-  job: TrainingJobSnapshot,
-  knownTags: Tags | undefined,
-  deps: { config: WardenConfig; sageMaker: SageMakerGateway; callers: CallerRegistry }
-): Promise<{ owner: ResolvedOwner; tags: Tags }> {
-  const tags = knownTags ?? (await deps.sageMaker.listTags(job.arn));
-  const inputs = { tags, ...(job.roleArn === undefined ? {} : { roleArn: job.roleArn }) };
-  let owner = resolveOwner(inputs, deps.config);
-  if (owner.via === FALLBACK_VIA) {
-    const caller = await deps.callers.find(jobKey(job.arn));
-    if (caller !== undefined) owner = resolveOwner({ ...inputs, caller }, deps.config);
-  }
-  return { owner, tags };
-}
 
 /** A directory entry without a team is a team itself (or a person on their own). */
 function teamOf(owner: ResolvedOwner, config: WardenConfig): string | undefined {
@@ -80,4 +58,4 @@ function poolFromJob(
   return { ok: true, pool: { ...base, expiresAt: expiryOf(base, anchor) } };
 }
 
-export { ownerOfJob, poolFromJob, teamOf };
+export { poolFromJob, teamOf };

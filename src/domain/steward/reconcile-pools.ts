@@ -1,8 +1,9 @@
 import { WardenError } from '../errors.js';
+import { ownerOfJob } from '../owner/owner-of-job.js';
 import { poolId } from '../pool/pool-record.js';
 import { auditEntry } from './audit-entry.js';
 import { recordEnd } from './key-history.js';
-import { ownerOfJob, poolFromJob } from './pool-from-job.js';
+import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
 import { updateHistory } from './track-pool-event.js';
 

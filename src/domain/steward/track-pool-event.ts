@@ -1,6 +1,8 @@
 import { parseStateChangeEvent } from '../event/state-change-event.js';
+import { describeUntilPoolKnown } from '../job/describe-job.js';
 import { isTerminalStatus } from '../job/job-status.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
+import { ownerOfJob } from '../owner/owner-of-job.js';
 import { resolveOwner } from '../owner/resolve-owner.js';
 import { type MatchKey, matchKeyOf } from '../pool/match-key.js';
 import { poolId } from '../pool/pool-record.js';
@@ -15,7 +17,7 @@ import {
   recordEnd,
   withGap,
 } from './key-history.js';
-import { ownerOfJob, poolFromJob } from './pool-from-job.js';
+import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
 
 type IntakeOutcome =
@@ -35,8 +37,6 @@ type IntakeOutcome =
 
 /** How many of a key's pools an arrival re-describes, newest first (bounds the API calls). */
 const REUSE_CHECKS = 3;
-/** DescribeTrainingJob briefly omits WarmPoolStatus right after a job ends. */
-const DESCRIBE_BACKOFF_MS = 1000;
 const HISTORY_WRITE_ATTEMPTS = 3;
 
 /**
@@ -75,7 +75,7 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
   ) {
     return { kind: 'ignored', job: job.name, reason: 'duplicate: the pool is already tracked' };
   }
-  const described = await describeSameJob(job, deps);
+  const described = await describeUntilPoolKnown(job, deps, { sameJobOnly: true });
   const snapshot: TrainingJobSnapshot = { ...job, ...described, status: job.status };
   const { owner, tags } = await ownerOfJob(snapshot, event.tags, deps);
   const key = matchKeyOf(snapshot);
@@ -155,36 +155,6 @@ async function arrival(
 }
 
 /**
- * DescribeTrainingJob of the event's job, retried with backoff while the pool status is
- * missing. An answer for another job of the same name (reused after DeleteTrainingJob) is not
- * this job's and is dropped.
- */
-async function describeSameJob(
-  job: TrainingJobSnapshot,
-  deps: IntakeDeps
-): Promise<TrainingJobSnapshot | undefined> {
-  const attempts = deps.config.notices.describeAttempts;
-  let described: TrainingJobSnapshot | undefined;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    described = await deps.sageMaker.describeTrainingJob(job.name);
-    if (described === undefined) return undefined;
-    if (
-      described.arn !== job.arn ||
-      (job.creationTime !== undefined && described.creationTime !== job.creationTime)
-    ) {
-      deps.log.warn('DescribeTrainingJob answered for another job of the same name', {
-        job: job.name,
-      });
-      return undefined;
-    }
-    const keepAlive = described.keepAliveSeconds ?? job.keepAliveSeconds ?? 0;
-    if (described.warmPool !== undefined || keepAlive === 0) return described;
-    if (attempt < attempts) await deps.clock.sleep(DESCRIBE_BACKOFF_MS * 2 ** (attempt - 1));
-  }
-  return described;
-}
-
-/**
  * Read-modify-write of a key's history under optimistic concurrency; returns the gap the change
  * closed, if any.
  */
@@ -207,4 +177,4 @@ async function updateHistory(
 }
 
 export type { IntakeOutcome };
-export { describeSameJob, trackPoolEvent, updateHistory };
+export { trackPoolEvent, updateHistory };
