@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoPoolStore } from '../adapters/aws/dynamo-pool-store.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { loadState, StateFileError, saveState } from '../adapters/memory/state-dir.js';
@@ -55,9 +56,8 @@ const defaultTargetDeps: StoreTargetDeps = {
   clock: systemClock,
   dynamoClient: (region) =>
     new DynamoDBClient({
+      ...AWS_CLIENT_OPTIONS,
       ...(region === undefined ? {} : { region }),
-      retryMode: 'adaptive',
-      maxAttempts: 8,
     }),
 };
 

@@ -1,6 +1,7 @@
 import { access, appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import {
   SdkTraceExportSource,
   type TraceExportSource,
@@ -49,9 +50,8 @@ const defaultDeps: TraceCommandDeps = {
   clock: systemClock,
   openSource(region) {
     const client = new SageMakerClient({
+      ...AWS_CLIENT_OPTIONS,
       ...(region === undefined ? {} : { region }),
-      retryMode: 'adaptive',
-      maxAttempts: 8,
     });
     return {
       source: new SdkTraceExportSource(client, systemClock),

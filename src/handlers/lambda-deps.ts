@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
 import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
@@ -16,33 +17,27 @@ import type { FinishNoticeDeps } from '../domain/finish/notify-on-finish.js';
 import type { CallerRegistry } from '../domain/ports/caller-registry.js';
 import { loadBundledConfig } from './bundled-config.js';
 
-/**
- * Throttling is the normal state of SageMaker's control plane (see the reference, §6), so every
- * client retries adaptively and more than the default 3 times.
- */
-const CLIENT_OPTIONS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
-
 /** Wires the deployed adapters for the finish notice, from the function's environment. */
 async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
   const env = readLambdaEnv();
   const config = await loadBundledConfig();
-  const dynamo = new DynamoDBClient(CLIENT_OPTIONS);
+  const dynamo = new DynamoDBClient(AWS_CLIENT_OPTIONS);
   const secrets = new SecretsManagerSlackSecrets(
-    new SecretsManagerClient(CLIENT_OPTIONS),
+    new SecretsManagerClient(AWS_CLIENT_OPTIONS),
     env.slackSecretId,
     systemClock
   );
   return {
     config,
     clock: systemClock,
-    sageMaker: new SdkSageMakerGateway(new SageMakerClient(CLIENT_OPTIONS)),
+    sageMaker: new SdkSageMakerGateway(new SageMakerClient(AWS_CLIENT_OPTIONS)),
     ledger: new DynamoNoticeLedger(dynamo, {
       tableName: env.tableName,
       leaseMs: env.noticeLeaseMs,
     }),
     callers: new DynamoCallerRegistry(dynamo, env.tableName),
     parked: new DynamoParkedEvents(dynamo, env.tableName),
-    email: new SnsEmailSender(new SNSClient(CLIENT_OPTIONS), env.emailTopicArn),
+    email: new SnsEmailSender(new SNSClient(AWS_CLIENT_OPTIONS), env.emailTopicArn),
     slack: new HttpSlackSender({
       secrets,
       sleep: systemClock.sleep,
@@ -55,7 +50,7 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
 /** Wires the caller registry for the CloudTrail intake. */
 async function callerRegistry(): Promise<CallerRegistry> {
   const env = readLambdaEnv();
-  return new DynamoCallerRegistry(new DynamoDBClient(CLIENT_OPTIONS), env.tableName);
+  return new DynamoCallerRegistry(new DynamoDBClient(AWS_CLIENT_OPTIONS), env.tableName);
 }
 
 export { callerRegistry, finishNoticeDeps };

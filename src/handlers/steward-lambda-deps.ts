@@ -3,12 +3,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
 import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
 import { DynamoPoolStore } from '../adapters/aws/dynamo-pool-store.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
-import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
+import { type LambdaEnv, readLambdaEnv } from '../adapters/aws/lambda-env.js';
 import { SdkSageMakerGateway } from '../adapters/aws/sagemaker-gateway.js';
 import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
 import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
@@ -16,26 +17,21 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
-import { ConfigError } from '../domain/errors.js';
 import type { IntakeDeps, StewardDeps } from '../domain/steward/steward-deps.js';
 import { loadBundledConfig } from './bundled-config.js';
 
 /** Per-attempt Slack timeout inside the sweep (the finish notice allows 8 s). */
 const SWEEP_SLACK_TIMEOUT_MS = 3_000;
 
-/** SageMaker's control plane throttles as a matter of course (reference §6). */
-const CLIENT_OPTIONS = { maxAttempts: 8, retryMode: 'adaptive' } as const;
-
-/** Wires the pool intake and the reconciliation: SageMaker and the table, nothing else. */
-async function intakeDeps(): Promise<IntakeDeps> {
-  const tableName = requiredEnv('WARDEN_TABLE');
+/** What the intake, the reconciliation and the evaluator share: SageMaker and the table. */
+async function sharedParts(env: LambdaEnv, dynamo: DynamoDBClient): Promise<IntakeDeps> {
   const config = await loadBundledConfig();
-  const dynamo = new DynamoDBClient(CLIENT_OPTIONS);
+  const { tableName } = env;
   return {
     config,
     policy: compilePolicy(config),
     clock: systemClock,
-    sageMaker: new SdkSageMakerGateway(new SageMakerClient(CLIENT_OPTIONS)),
+    sageMaker: new SdkSageMakerGateway(new SageMakerClient(AWS_CLIENT_OPTIONS)),
     store: new DynamoPoolStore(dynamo, { tableName, clock: systemClock, log: logger }),
     callers: new DynamoCallerRegistry(dynamo, tableName),
     parked: new DynamoParkedEvents(dynamo, tableName),
@@ -43,23 +39,27 @@ async function intakeDeps(): Promise<IntakeDeps> {
   };
 }
 
+/** Wires the pool intake and the reconciliation: SageMaker and the table, nothing else. */
+async function intakeDeps(): Promise<IntakeDeps> {
+  return sharedParts(readLambdaEnv(), new DynamoDBClient(AWS_CLIENT_OPTIONS));
+}
+
 /** Wires the evaluator: everything the intake has, plus notices and the event bus. */
 async function stewardDeps(): Promise<StewardDeps> {
   const env = readLambdaEnv();
-  const base = await intakeDeps();
-  const dynamo = new DynamoDBClient(CLIENT_OPTIONS);
+  const dynamo = new DynamoDBClient(AWS_CLIENT_OPTIONS);
   const secrets = new SecretsManagerSlackSecrets(
-    new SecretsManagerClient(CLIENT_OPTIONS),
+    new SecretsManagerClient(AWS_CLIENT_OPTIONS),
     env.slackSecretId,
     systemClock
   );
   return {
-    ...base,
+    ...(await sharedParts(env, dynamo)),
     ledger: new DynamoNoticeLedger(dynamo, {
       tableName: env.tableName,
       leaseMs: env.noticeLeaseMs,
     }),
-    email: new SnsEmailSender(new SNSClient(CLIENT_OPTIONS), env.emailTopicArn),
+    email: new SnsEmailSender(new SNSClient(AWS_CLIENT_OPTIONS), env.emailTopicArn),
     // Pool notices are sent from inside the every-minute sweep: a Slack outage must not hold
     // decisions back, so each send gets 2 short attempts (a failure is logged; the audit and the
     // event bus still carry the decision) instead of the finish notice's minute of retries.
@@ -70,7 +70,7 @@ async function stewardDeps(): Promise<StewardDeps> {
       retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 1_000 },
       ...(env.slackApiBase === undefined ? {} : { apiBase: env.slackApiBase }),
     }),
-    events: new EventBridgePublisher(new EventBridgeClient(CLIENT_OPTIONS), systemClock),
+    events: new EventBridgePublisher(new EventBridgeClient(AWS_CLIENT_OPTIONS), systemClock),
   };
 }
 
@@ -82,14 +82,6 @@ function isWardenCaller(env: NodeJS.ProcessEnv = process.env): (callerArn: strin
   const role = env.WARDEN_STEWARD_ROLE;
   if (role === undefined || role === '') return () => false;
   return (arn) => arn.split('/')[1] === role && arn.includes(':assumed-role/');
-}
-
-function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (value === undefined || value === '') {
-    throw new ConfigError([`environment variable ${name} is not set`]);
-  }
-  return value;
 }
 
 export { intakeDeps, isWardenCaller, stewardDeps };
