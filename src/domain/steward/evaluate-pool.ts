@@ -2,7 +2,7 @@ import { formatDuration } from '../duration.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { decide, ruleMatches } from '../policy/decide.js';
 import type { Decision } from '../policy/decision.js';
-import { emptyHistogram } from '../policy/gap-history.js';
+import { emptyHistogram, type GapHistogram } from '../policy/gap-history.js';
 import type { PoolRule } from '../policy/policy.js';
 import { localTime } from '../policy/working-window.js';
 import { expiryOf, keepAliveForTarget } from '../pool/keep-alive.js';
@@ -21,18 +21,23 @@ import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
 
-/** One evaluation run's shared state: the circuit breaker's count and cached team spend. */
+/**
+ * One evaluation run's shared state: the circuit breaker's count, and what every pool of the
+ * run reads alike (the all-keys history, the live pools, each team's recorded spend), read once.
+ */
 interface EvaluationRun {
   actions: number;
   /** The hourly breaker counts from here when an admin resumed within the hour. */
   countFrom?: number;
   /** Set once the breaker trips: no further action in this run (or later, until resumed). */
   tripped?: string;
-  readonly spend: Map<string, { usd: number; instanceHours: number }>;
+  allKeys?: Promise<GapHistogram | undefined>;
+  livePools?: Promise<PoolRecord[]>;
+  readonly recordedSpend: Map<string, Promise<{ usd: number; instanceHours: number }>>;
 }
 
 function newRun(): EvaluationRun {
-  return { actions: 0, spend: new Map() };
+  return { actions: 0, recordedSpend: new Map() };
 }
 
 type PoolEvaluation =
@@ -70,7 +75,8 @@ async function evaluatePool(
   // The context first and SageMaker last, so the pool is described as close to acting as can be.
   const keyHistory = await deps.store.getHistory(tracked.matchKey);
   const history = keyHistory?.histogram ?? emptyHistogram();
-  const allKeys = (await deps.store.getHistory(ALL_KEYS))?.histogram;
+  run.allKeys ??= deps.store.getHistory(ALL_KEYS).then((h) => h?.histogram);
+  const allKeys = await run.allKeys;
   const described = await deps.sageMaker.describeTrainingJob(tracked.jobName);
   const refreshed = refresh(tracked, described, settings.keepAliveAnchor, now);
   if (isGone(refreshed.state)) return recordGone(tracked, refreshed, deps, now);
@@ -215,11 +221,12 @@ async function evaluatePool(
     return { kind: 'conflict', pool: tracked };
   }
   // What the team has committed changed: the next pool of the team in this run sees it.
-  if (outcome === 'applied' && pool.team !== undefined) run.spend.delete(pool.team);
+  if (run.livePools !== undefined) run.livePools = replaceLive(await run.livePools, pool);
   // A pool Warden released is gone now and no later describe records it: count its idle time
   // here, or the team's budget would forget it.
   if (outcome === 'applied' && pool.state === 'Terminated') {
     await addRetainedSpend(pool, now, deps, now);
+    if (pool.team !== undefined) run.recordedSpend.delete(pool.team);
   }
 
   const finalDecision = { ...decision, reason };
@@ -377,7 +384,7 @@ function withoutSchedule(pool: PoolRecord): PoolRecord {
   return rest;
 }
 
-/** The team's retained spend today: pools already ended today plus live pools so far. */
+/** The team's retained spend today: pools already ended today plus what live pools commit. */
 async function teamSpend(
   team: string,
   rule: PoolRule,
@@ -385,14 +392,17 @@ async function teamSpend(
   run: EvaluationRun,
   now: number
 ): Promise<{ usd: number; instanceHours: number }> {
-  const cached = run.spend.get(team);
-  if (cached !== undefined) return cached;
   const zone = rule.budget?.timeZone ?? deps.config.defaults.timeZone;
   const today = localTime(now, zone);
   const dayStart = now - today.minute * 60_000;
-  const recorded = await deps.store.spend(team, today.date);
-  let { usd, instanceHours } = recorded;
-  for (const pool of await deps.store.livePools()) {
+  let recorded = run.recordedSpend.get(team);
+  if (recorded === undefined) {
+    recorded = deps.store.spend(team, today.date);
+    run.recordedSpend.set(team, recorded);
+  }
+  run.livePools ??= deps.store.livePools();
+  let { usd, instanceHours } = await recorded;
+  for (const pool of await run.livePools) {
     if (pool.team !== team || pool.state !== 'Available') continue;
     // Committed, not only spent: a pool kept until its expiry bills until then unless reused,
     // so the budget counts it, and N pools cannot each take all that is left.
@@ -403,9 +413,15 @@ async function teamSpend(
     instanceHours += hours;
     usd += price === undefined ? 0 : hours * price.usdPerHour;
   }
-  const spend = { usd, instanceHours };
-  run.spend.set(team, spend);
-  return spend;
+  return { usd, instanceHours };
+}
+
+/** The run's live pools with `pool` as just written (dropped once gone). */
+function replaceLive(live: readonly PoolRecord[], pool: PoolRecord): Promise<PoolRecord[]> {
+  const others = live.filter(
+    (p) => p.jobArn !== pool.jobArn || p.creationTime !== pool.creationTime
+  );
+  return Promise.resolve(isGone(pool.state) ? others : [...others, pool]);
 }
 
 function breakerOpen(run: EvaluationRun, deps: StewardDeps): boolean {

@@ -134,7 +134,7 @@ async function arrival(
   if (known?.lastArrivalAt !== undefined && at <= known.lastArrivalAt) {
     return { kind: 'ignored', job: job.name, reason: 'a later event of a job already counted' };
   }
-  const gap = await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps);
+  const gap = await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps, known);
   if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
 
   const candidates = (await deps.store.poolsOfKey(key))
@@ -161,10 +161,14 @@ async function arrival(
 async function updateHistory(
   key: MatchKey,
   change: (history: KeyHistory) => KeyHistory,
-  deps: Pick<IntakeDeps, 'store' | 'log'>
+  deps: Pick<IntakeDeps, 'store' | 'log'>,
+  /** The history as the caller just read it, so the first attempt needs no second read. */
+  alreadyRead?: KeyHistory
 ): Promise<GapEvent | undefined> {
   for (let attempt = 1; attempt <= HISTORY_WRITE_ATTEMPTS; attempt++) {
-    const current = (await deps.store.getHistory(key)) ?? newKeyHistory(key);
+    const read =
+      attempt === 1 && alreadyRead !== undefined ? alreadyRead : await deps.store.getHistory(key);
+    const current = read ?? newKeyHistory(key);
     const next = change(current);
     if (next === current) return undefined;
     if ((await deps.store.putHistory({ ...next, version: current.version + 1 })) === 'ok') {
