@@ -187,10 +187,17 @@ function humanLine(result: ReplayResult, timeZone: string): string {
 
 /** HH:MM in the config's default zone: replay lines are read against the events' day. */
 function clock(at: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(
-    at
-  );
+  let format = clockFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
+    clockFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }
+
+// One formatter per zone: a replay prints a line per decision, and building one costs more
+// than using it.
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
 
 function stderrLog(io: CliIo): Log {
   const write = (level: string) => (message: string, extra: Record<string, unknown>) => {

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { MemoryEventPublisher } from '../adapters/memory/memory-event-publisher.js';
 import { MemoryPoolStore } from '../adapters/memory/memory-pool-store.js';
 import type { Policy } from '../domain/policy/policy.js';
@@ -46,15 +47,20 @@ class StewardDriver {
   private invocation = 0;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly world: StewardWorld) {
+  /** `log` is the handlers' Powertools logger (the service's own by default). */
+  constructor(
+    private readonly world: StewardWorld,
+    log?: Logger
+  ) {
     this.store = new MemoryPoolStore(world.clock);
     const deps: StewardDeps = { ...world, store: this.store, events: this.events };
     this.deps = deps;
     this.intakeHandler = createIntake(
       async () => deps,
-      () => false
+      () => false,
+      log
     );
-    this.evaluator = createEvaluator(async () => deps);
+    this.evaluator = createEvaluator(async () => deps, log);
   }
 
   /** Runs one EventBridge event (a state change or a CloudTrail call) through the intake. */
@@ -62,20 +68,31 @@ class StewardDriver {
     return this.intakeHandler(event, this.context());
   }
 
-  /** Runs every evaluator sweep due up to `time`, advancing the clock; returns the decisions. */
+  /** Runs every evaluator sweep at or before `time`, advancing the clock; returns the decisions. */
   async runUntil(time: number): Promise<TimedDecision[]> {
+    return this.sweep(time, time, true);
+  }
+
+  /** Runs every evaluator sweep strictly before `time` (events at `time` come first). */
+  async runBefore(time: number): Promise<TimedDecision[]> {
+    // A sweep before `time` can take pools due up to a minute after it (DUE_SLACK_MS).
+    return this.sweep(time, time - 1 + DUE_SLACK_MS, false);
+  }
+
+  /** Sweeps on the minute grid while a pool due by `dueBy` has a sweep minute up to `time`. */
+  private async sweep(time: number, dueBy: number, inclusive: boolean): Promise<TimedDecision[]> {
     const decisions: TimedDecision[] = [];
     for (;;) {
-      const [next] = await this.store.poolsDue(time, 1);
+      const [next] = await this.store.poolsDue(dueBy, 1);
       if (next?.nextDecisionAt === undefined) break;
       // One sweep a minute at most, as scheduled: a pool whose evaluation failed stays due and
-      // is tried again on the next minute, never in a tight loop.
-      // A sweep at minute m takes every pool due before m + 1 min (DUE_SLACK_MS), as deployed.
+      // is tried again on the next minute, never in a tight loop. A sweep at minute m takes
+      // every pool due before m + 1 min (DUE_SLACK_MS), as deployed.
       const at = Math.max(
         this.lastSweepAt + SWEEP_EVERY_MS,
         ceilTo(Math.max(this.world.clock.now(), next.nextDecisionAt - DUE_SLACK_MS), SWEEP_EVERY_MS)
       );
-      if (at > time) break;
+      if (inclusive ? at > time : at >= time) break;
       this.world.clock.advanceTo(at);
       this.lastSweepAt = at;
       const outcome = await this.evaluator({}, this.context());

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MemoryCallerRegistry } from '../../adapters/memory/memory-caller-registry.js';
-import { MemoryEventPublisher } from '../../adapters/memory/memory-event-publisher.js';
+import type { MemoryEventPublisher } from '../../adapters/memory/memory-event-publisher.js';
 import { MemoryNoticeLedger } from '../../adapters/memory/memory-notice-ledger.js';
 import { MemoryParkedEvents } from '../../adapters/memory/memory-parked-events.js';
-import { MemoryPoolStore } from '../../adapters/memory/memory-pool-store.js';
+import type { MemoryPoolStore } from '../../adapters/memory/memory-pool-store.js';
 import { Outbox } from '../../adapters/outbox/outbox.js';
 import { parseConfig } from '../../domain/config/parse-config.js';
 import type { WardenConfig } from '../../domain/config/warden-config.js';
@@ -11,10 +11,7 @@ import type { Policy } from '../../domain/policy/policy.js';
 import type { Log } from '../../domain/ports/log.js';
 import type { SageMakerGateway } from '../../domain/ports/sagemaker-gateway.js';
 import type { EmailSender, SlackSender } from '../../domain/ports/senders.js';
-import type { StewardDeps } from '../../domain/steward/steward-deps.js';
-import { createHandler as createEvaluator } from '../../handlers/evaluate-pools.js';
 import { createHandler as createFinishHandler } from '../../handlers/job-state-change.js';
-import { createHandler as createIntake } from '../../handlers/pool-intake.js';
 import { lambdaContext } from '../lambda-context.js';
 import { adaptiveStewardPolicy } from '../policy-sim/adaptive-policy.js';
 import { startLatencySeconds } from '../policy-sim/cost-model.js';
@@ -22,7 +19,7 @@ import { EventHeap, type HeapEvent } from '../policy-sim/event-heap.js';
 import { type PolicyResult, Tally } from '../policy-sim/metrics.js';
 import type { SimRunSettings } from '../policy-sim/sim-policy.js';
 import { type SimOperation, SimulatedSageMaker } from '../simulated-sagemaker.js';
-import type { TimedDecision } from '../steward-driver.js';
+import { StewardDriver, type TimedDecision } from '../steward-driver.js';
 import type { Trace, TraceJob } from '../trace/trace.js';
 import { VirtualClock } from '../virtual-clock.js';
 import { jobNameOf, matchConfigOf, stateChangeEvent, tagsOf } from './job-events.js';
@@ -47,9 +44,6 @@ import { jobNameOf, matchConfigOf, stateChangeEvent, tagsOf } from './job-events
  * sweep of that minute, as in policy mode.
  */
 
-const MINUTE_MS = 60_000;
-/** The evaluator takes every pool due within the coming minute (evaluate-due-pools). */
-const DUE_SLACK_MS = 60_000;
 /** After the last job, follow pools this long at most (the longest keep-alive is 6 h). */
 const DRAIN_LIMIT_MS = 7 * 3_600_000;
 const PROGRESS_EVERY = 256;
@@ -202,27 +196,20 @@ async function runServiceMode(
     slack,
     log,
   };
-  const store = new MemoryPoolStore(clock);
-  const events = new MemoryEventPublisher();
-  const stewardDeps: StewardDeps = { ...shared, sageMaker, policy, store, events };
   const lambdaLog = options.lambdaLogger ?? new Logger({ logLevel: 'SILENT' });
   const finish = createFinishHandler(
     async () => ({ ...shared, sageMaker: noticeGateway }),
     lambdaLog
   );
-  const intake = createIntake(
-    async () => stewardDeps,
-    () => false,
-    lambdaLog
-  );
-  const evaluator = createEvaluator(async () => stewardDeps, lambdaLog);
+  // The steward's real intake and every-minute evaluator, as replay runs them.
+  const steward = new StewardDriver({ ...shared, sageMaker, policy }, lambdaLog);
+  const { store, events } = steward;
 
   const names = jobs.map((job, index) => jobNameOf(job, index));
   const indexOf = new Map(names.map((name, index) => [name, index]));
   const starts: ('warm' | 'cold')[] = new Array(jobs.length);
   const decisions: ServiceDecision[] = [];
   let invocation = 0;
-  let lastSweep = Number.NEGATIVE_INFINITY;
   const context = (kind: string) => {
     invocation += 1;
     return lambdaContext(`${kind}-${invocation}`);
@@ -230,28 +217,14 @@ async function runServiceMode(
 
   /** The every-minute evaluator, for each minute before `time` at which it has work. */
   const sweepBefore = async (time: number): Promise<void> => {
-    for (;;) {
-      const [due] = await store.poolsDue(time - 1 + DUE_SLACK_MS, 1);
-      if (due?.nextDecisionAt === undefined) return;
-      const at = Math.max(
-        lastSweep + MINUTE_MS,
-        ceilTo(clock.now(), MINUTE_MS),
-        ceilTo(due.nextDecisionAt - DUE_SLACK_MS, MINUTE_MS)
-      );
-      if (at >= time) return;
-      clock.advanceTo(at);
-      lastSweep = at;
-      const outcome = await evaluator({}, context('evaluate'));
-      if (outcome.kind === 'paused') return;
-      for (const d of outcome.decisions) {
-        decisions.push({ ...d, at, index: indexOf.get(d.job) ?? -1 });
-      }
+    for (const d of await steward.runBefore(time)) {
+      decisions.push({ ...d, index: indexOf.get(d.job) ?? -1 });
     }
   };
 
   const deliver = async (event: Record<string, unknown>): Promise<void> => {
     await finish(event, context('finish'));
-    await intake(event, context('intake'));
+    await steward.intake(event);
   };
 
   const submit = async (job: TraceJob, index: number): Promise<number> => {
@@ -378,10 +351,6 @@ function outboxOf(options: ServiceModeOptions, config: WardenConfig, clock: Virt
 /** SageMaker's TrainingInputMode: FSx for Lustre is mounted in File mode. */
 function inputModeName(job: TraceJob): string {
   return job.inputMode === 'ffm' ? 'FastFile' : 'File';
-}
-
-function ceilTo(time: number, step: number): number {
-  return Math.ceil(time / step) * step;
 }
 
 export type { ServiceDecision, ServiceJob, ServiceModeOptions, ServiceModeResult };
