@@ -35,4 +35,20 @@ interface DecisionContext {
   readonly pendingArrivalAt?: number;
 }
 
+type DecisionFacts = Pick<Decision, 'action' | 'until' | 'reason'>;
+
+/**
+ * A look that only confirms the previous keep (same target, same reason): the steward neither
+ * audits nor publishes it again, and the backtest does not count it as a decision.
+ */
+function confirmsKeep(previous: DecisionFacts | undefined, next: DecisionFacts): boolean {
+  return (
+    next.action === 'keep' &&
+    previous?.action === 'keep' &&
+    previous.until === next.until &&
+    previous.reason === next.reason
+  );
+}
+
 export type { Decision, DecisionContext };
+export { confirmsKeep };

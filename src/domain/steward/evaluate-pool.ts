@@ -1,7 +1,7 @@
 import { formatDuration } from '../duration.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { decide, ruleMatches } from '../policy/decide.js';
-import type { Decision } from '../policy/decision.js';
+import { confirmsKeep, type Decision } from '../policy/decision.js';
 import { emptyHistogram, type GapHistogram } from '../policy/gap-history.js';
 import type { PoolRule } from '../policy/policy.js';
 import { localTime } from '../policy/working-window.js';
@@ -161,12 +161,7 @@ async function evaluatePool(
   // A look that only confirms the previous keep (same target, same reason) is not audited or
   // published again: the audit lists each distinct decision, not every minute a pool waited.
   const previous = refreshed.decisions[refreshed.decisions.length - 1];
-  if (
-    decision.action === 'keep' &&
-    previous?.action === 'keep' &&
-    previous.until === decision.until &&
-    previous.reason === reason
-  ) {
+  if (confirmsKeep(previous, { ...decision, reason })) {
     const rescheduled = {
       ...refreshed,
       nextDecisionAt: nextDecisionTime(refreshed.expiresAt, decision, settings, now),

@@ -1,5 +1,5 @@
 import { decide, type PoolView } from '../../domain/policy/decide.js';
-import type { Decision } from '../../domain/policy/decision.js';
+import { confirmsKeep, type Decision } from '../../domain/policy/decision.js';
 import type { Policy, PoolRule } from '../../domain/policy/policy.js';
 import { keepAliveForTarget } from '../../domain/pool/keep-alive.js';
 import type { KeyHistory } from '../../domain/ports/pool-store.js';
@@ -147,11 +147,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     if (decision.action === 'extend') warned.delete(pool.id);
     // As the steward does: a look that only confirms the previous keep is not a new decision.
     const last = lastDecision.get(pool.id);
-    const repeated =
-      decision.action === 'keep' &&
-      last?.action === 'keep' &&
-      last.until === decision.until &&
-      last.reason === decision.reason;
+    const repeated = confirmsKeep(last, decision);
     lastDecision.set(pool.id, decision);
     if (!repeated) options.onDecision?.(pool, decision, now);
     const update =
