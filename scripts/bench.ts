@@ -163,7 +163,7 @@ async function throughput(): Promise<number[]> {
       parked: new MemoryParkedEvents(),
       email: { send: async () => countSent() },
       slack: { send: async () => countSent() },
-      log: { info: () => undefined, warn: () => undefined },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     };
     // Logging is part of the handler's cost, but its output would drown the report.
     const handler = createHandler(async () => deps, new Logger({ logLevel: 'SILENT' }));

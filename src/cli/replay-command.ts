@@ -203,7 +203,7 @@ function stderrLog(io: CliIo): Log {
   const write = (level: string) => (message: string, extra: Record<string, unknown>) => {
     io.stderr.write(`${level}: ${message} ${JSON.stringify(extra)}\n`);
   };
-  return { info: () => undefined, warn: write('warning') };
+  return { info: () => undefined, warn: write('warning'), error: write('error') };
 }
 
 export { replayCommand };

@@ -150,6 +150,7 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
       log: {
         info: () => undefined,
         warn: (m, e) => io.stderr.write(`warning: ${m} ${JSON.stringify(e)}\n`),
+        error: (m, e) => io.stderr.write(`error: ${m} ${JSON.stringify(e)}\n`),
       },
     });
     result = run.backtest;

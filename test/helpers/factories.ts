@@ -155,6 +155,7 @@ function recordingLog(): Log & {
     lines,
     info: (message, extra) => lines.push({ level: 'info', message, extra }),
     warn: (message, extra) => lines.push({ level: 'warn', message, extra }),
+    error: (message, extra) => lines.push({ level: 'error', message, extra }),
   };
 }
 

@@ -28,7 +28,7 @@ async function replayExamples(
     config,
     outboxDir: join(dir, 'outbox'),
     fixtures,
-    log: { info: () => undefined, warn: () => undefined },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   });
   for (const input of inputs) await session.run(input);
   if (options.drain === true) await session.finish();

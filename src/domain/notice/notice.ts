@@ -44,6 +44,16 @@ interface Notice {
   readonly pool: PoolView;
   readonly owner: ResolvedOwner;
   readonly createdAt: number;
+  /**
+   * Describe answered for another job of the same name (deleted and created again) or not at
+   * all, so the notice holds only what the event said; renderers say the details are gone.
+   */
+  readonly detailsUnavailable?: true;
+  /**
+   * One plain sentence on how this notice reached its reader when it did not go the usual way
+   * ("Slack could not be reached (invalid_auth), so this came by email."); shown first.
+   */
+  readonly deliveryNote?: string;
 }
 
 interface NoticeInputs {

@@ -2,6 +2,8 @@
 interface Log {
   info(message: string, extra: Record<string, unknown>): void;
   warn(message: string, extra: Record<string, unknown>): void;
+  /** Something an operator must act on (a revoked token, an unreachable owner); alarms read it. */
+  error(message: string, extra: Record<string, unknown>): void;
 }
 
 export type { Log };

@@ -21,4 +21,18 @@ interface SlackSender {
   send(target: SlackTarget, message: SlackMessage, ref: NoticeRef): Promise<void>;
 }
 
-export type { EmailSender, NoticeRef, SlackSender, SlackTarget };
+/**
+ * Which email addresses a message can actually reach. With SNS, a Publish that matches no
+ * confirmed subscription succeeds and reaches nobody, so the sender must ask first; with SES
+ * (a verified sending identity) every address is reachable.
+ */
+interface EmailReach {
+  /** Case-insensitive; `false` means nobody would receive mail sent to `address`. */
+  canReach(address: string): Promise<boolean>;
+}
+
+/** Every address is reachable: SES, or a replay without a subscription list. */
+const reachEveryone: EmailReach = { canReach: async () => true };
+
+export type { EmailReach, EmailSender, NoticeRef, SlackSender, SlackTarget };
+export { reachEveryone };

@@ -185,7 +185,11 @@ async function runServiceMode(
       return sageMaker.listTags(arn);
     },
   };
-  const log = options.log ?? { info: () => undefined, warn: () => undefined };
+  const log = options.log ?? {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  };
   const shared = {
     config,
     clock,
