@@ -89,6 +89,12 @@ function upperEdge(bin: number): number {
 const PART = new Float64Array(NBINS);
 const WEIGHTS = new Float64Array(NBINS);
 const MEANS = new Float64Array(NBINS);
+const OVERALL = new Float64Array(NCLASSES);
+const LOCAL = new Float64Array(NCLASSES);
+const BY_CLASS = new Float64Array(NCLASSES);
+/** Hours around the gap's start that speak for it, and how much: a day's end drifts by an hour. */
+const HOUR_OFFSETS = [0, -1, 1] as const;
+const HOUR_WEIGHTS = [1, NEIGHBOUR_HOUR_WEIGHT, NEIGHBOUR_HOUR_WEIGHT] as const;
 
 /** Weights and mean gaps per bin of the gaps still possible after `idle` seconds. */
 class Evidence {
@@ -101,9 +107,11 @@ class Evidence {
     MEANS.fill(0);
   }
 
-  /** Adds a histogram's possible gaps, scaled so that they sum to `scaleTo` (or as they are). */
-  add(history: GapHistogram, now: number, scaleTo?: number, byClass?: readonly number[]): void {
-    const decay = decayFactor(history.updatedAt, now);
+  /**
+   * Adds a histogram's possible gaps, decayed by `decay`, scaled so that they sum to `scaleTo`
+   * (or as they are), each length class weighted by `byClass` when given.
+   */
+  add(history: GapHistogram, decay: number, scaleTo?: number, byClass?: Float64Array): void {
     const part = PART;
     part.fill(0);
     let sum = 0;
@@ -116,7 +124,7 @@ class Evidence {
         lower < this.idle && upper !== Number.POSITIVE_INFINITY
           ? (upper - this.idle) / (upper - lower)
           : 1;
-      const scale = byClass === undefined ? 1 : (byClass[CLASS_OF_BIN[b] as number] ?? 1);
+      const scale = byClass === undefined ? 1 : (byClass[CLASS_OF_BIN[b] as number] as number);
       const w = (history.weights[b] ?? 0) * decay * share * scale;
       part[b] = w;
       sum += w;
@@ -142,37 +150,45 @@ class Evidence {
 
 /**
  * How much more (or less) likely each length class is for gaps that begin at this hour than
- * for the key's gaps overall; 1 everywhere without hourly data.
+ * for the key's gaps overall (into a scratch array); undefined without hourly data.
  */
-function hourScaling(history: GapHistogram, now: number, endTime: number): number[] | undefined {
+function hourScaling(
+  history: GapHistogram,
+  decay: number,
+  endTime: number
+): Float64Array | undefined {
   const hourly = history.hourly;
   if (hourly === undefined || hourly.length !== 24 * NCLASSES) return undefined;
-  const decay = decayFactor(history.updatedAt, now);
-  const overall: number[] = new Array(NCLASSES).fill(0);
+  const overall = OVERALL;
+  overall.fill(0);
+  let total = 0;
   for (let b = 0; b < NBINS; b++) {
+    const mass = (history.weights[b] ?? 0) * decay;
     const c = CLASS_OF_BIN[b] as number;
-    overall[c] = (overall[c] as number) + (history.weights[b] ?? 0) * decay;
+    overall[c] = (overall[c] as number) + mass;
+    total += mass;
   }
-  const total = overall.reduce((a, b) => a + b, 0);
   if (total <= 0) return undefined;
   const hour = hourOf(endTime);
-  const local: number[] = new Array(NCLASSES).fill(0);
-  for (const [offset, weight] of [
-    [0, 1],
-    [-1, NEIGHBOUR_HOUR_WEIGHT],
-    [1, NEIGHBOUR_HOUR_WEIGHT],
-  ] as const) {
-    const h = (hour + offset + 24) % 24;
+  const local = LOCAL;
+  local.fill(0);
+  let localTotal = 0;
+  for (let i = 0; i < HOUR_OFFSETS.length; i++) {
+    const h = (hour + (HOUR_OFFSETS[i] as number) + 24) % 24;
+    const weight = (HOUR_WEIGHTS[i] as number) * decay;
     for (let c = 0; c < NCLASSES; c++) {
-      local[c] = (local[c] as number) + weight * (hourly[h * NCLASSES + c] ?? 0) * decay;
+      const mass = weight * (hourly[h * NCLASSES + c] ?? 0);
+      local[c] = (local[c] as number) + mass;
+      localTotal += mass;
     }
   }
-  const localTotal = local.reduce((a, b) => a + b, 0);
-  return overall.map((mass, c) => {
-    const p = mass / total;
+  const byClass = BY_CLASS;
+  for (let c = 0; c < NCLASSES; c++) {
+    const p = (overall[c] as number) / total;
     const q = ((local[c] as number) + HOUR_PRIOR_STRENGTH * p) / (localTotal + HOUR_PRIOR_STRENGTH);
-    return p > 0 ? q / p : 1;
-  });
+    byClass[c] = p > 0 ? q / p : 1;
+  }
+  return byClass;
 }
 
 /** Evidence beyond the key's own history; none by default, so the formula stays plain. */
@@ -198,9 +214,13 @@ function chooseKeepAlive(
   const B = costs.penaltyUsd;
   const breakEven = breakEvenMs(costs) / 1000;
 
+  // One decay factor per histogram and decision: it is a power, and the sums below use it often.
+  const decay = decayFactor(history.updatedAt, now);
   const evidence = new Evidence(idle);
-  evidence.add(history, now, undefined, hourScaling(history, now, now - Math.max(0, idleMs)));
-  if (allKeys !== undefined) evidence.add(allKeys, now, GLOBAL_PRIOR_WEIGHT);
+  evidence.add(history, decay, undefined, hourScaling(history, decay, now - Math.max(0, idleMs)));
+  if (allKeys !== undefined) {
+    evidence.add(allKeys, decayFactor(allKeys.updatedAt, now), GLOBAL_PRIOR_WEIGHT);
+  }
   const anchor = Math.min(max, breakEven);
   if (anchor > idle && breakEvenWeight > 0) {
     let bin = 0;
@@ -211,7 +231,6 @@ function chooseKeepAlive(
   const total = evidence.total;
   // Thin evidence (the key's decayed observations plus the all-keys prior): the break-even
   // rule. Ample evidence but no gap left this long: nobody is coming, release now.
-  const decay = decayFactor(history.updatedAt, now);
   let seen = allKeys === undefined ? 0 : Math.min(allKeys.count, GLOBAL_PRIOR_WEIGHT);
   for (const w of history.weights) seen += w * decay;
   if (seen < MIN_EVIDENCE - 1e-3) {

@@ -25,8 +25,17 @@ function newKeyHistory(matchKey: MatchKey): KeyHistory {
   return { matchKey, histogram: emptyHistogram(), recent: [], openEnds: [], version: 0 };
 }
 
-/** A job of the key arrived (was created) at `at`. Repeated events of one job count once. */
-function recordArrival(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
+/**
+ * A job of the key arrived (was created) at `at`. Repeated events of one job count once.
+ * `recentKept` bounds the list of recent gaps: the store keeps `RECENT_GAPS_KEPT` for audits and
+ * explanations; a backtest, which never reads them, keeps only the newest (`closedGap` needs it).
+ */
+function recordArrival(
+  history: KeyHistory,
+  at: number,
+  owner: string | undefined,
+  recentKept: number = RECENT_GAPS_KEPT
+): KeyHistory {
   if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return history;
   const ends = history.openEnds ?? [];
   // The newest end before the arrival; ends after it belong to jobs that were still running.
@@ -35,24 +44,27 @@ function recordArrival(history: KeyHistory, at: number, owner: string | undefine
   const taken = index >= 0 ? ends[index] : undefined;
   if (taken === undefined) return { ...history, lastArrivalAt: at };
   const gapMs = at - taken.at;
-  const gap = {
+  const gap: { at: number; gapMs: number; previousOwner?: string; nextOwner?: string } = {
     at,
     gapMs,
-    ...(taken.owner === undefined ? {} : { previousOwner: taken.owner }),
-    ...(owner === undefined ? {} : { nextOwner: owner }),
   };
+  if (taken.owner !== undefined) gap.previousOwner = taken.owner;
+  if (owner !== undefined) gap.nextOwner = owner;
   // One copy of each list per gap (not three): a backtest closes millions of gaps.
+  const kept = Math.max(1, recentKept);
   const recent =
-    history.recent.length >= RECENT_GAPS_KEPT
-      ? history.recent.slice(history.recent.length - RECENT_GAPS_KEPT + 1)
+    history.recent.length >= kept
+      ? history.recent.slice(history.recent.length - kept + 1)
       : history.recent.slice();
   recent.push(gap);
+  const openEnds = ends.slice();
+  openEnds.splice(index, 1);
   return {
     ...history,
     lastArrivalAt: at,
     histogram: observeGap(history.histogram, gapMs, at),
     recent,
-    openEnds: ends.filter((_, i) => i !== index),
+    openEnds,
   };
 }
 

@@ -32,6 +32,10 @@ function defaultRule(maxKeepAliveMs: number): PoolRule {
   };
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** The evaluator runs on EventBridge Scheduler's minute grid. */
 const MINUTE_MS = 60_000;
 /** The evaluator takes every pool due within the coming minute (evaluate-due-pools). */
@@ -118,17 +122,19 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   const decideNow = (pool: SimPool, now: number): SimDecision => {
     const p = policyFor(pool.job);
     const warnedFor = warned.get(pool.id);
-    const view: PoolView = {
+    const job = pool.job;
+    const view: Mutable<PoolView> = {
       state: 'Available',
-      owner: pool.job.owner ?? '-',
-      ...(pool.job.team === undefined ? {} : { team: pool.job.team }),
+      owner: job.owner ?? '-',
       instanceType: pool.instanceType,
       instanceCount: pool.instanceCount,
-      tags: pool.job.tags ?? {},
+      tags: job.tags ?? NO_TAGS,
       endTime: pool.endTime,
       expiresAt: pool.expiresAt,
-      ...(warnedFor === undefined ? {} : { releaseWarnedFor: warnedFor }),
     };
+    // Set only when known: a spread per decision is measurable in a million-job backtest.
+    if (job.team !== undefined) view.team = job.team;
+    if (warnedFor !== undefined) view.releaseWarnedFor = warnedFor;
     const keyHistory = history(pool.key);
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
     const decision = decide(
@@ -175,7 +181,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     keepAliveAtSubmit: () => settings.maxKeepAliveMs,
     observeArrival(job) {
       const before = history(job.key);
-      const after = recordArrival(before, job.submitTime, job.owner);
+      const after = recordArrival(before, job.submitTime, job.owner, 1);
       histories.set(job.key, after);
       const gap = closedGap(before, after);
       if (gap !== undefined) allKeys = withGap(allKeys, gap);

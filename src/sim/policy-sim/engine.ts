@@ -28,7 +28,8 @@ const ARRIVAL = 1;
 const REVISIT = 2;
 const EXPIRY = 3;
 
-class Pool {
+/** A pool is shown to policies as it is (no copy per decision: a backtest makes millions). */
+class Pool implements SimPool {
   alive = true;
   revisitToken = 0;
   expiresAt: number;
@@ -41,6 +42,18 @@ class Pool {
     expiresAt: number
   ) {
     this.expiresAt = expiresAt;
+  }
+
+  get key(): string {
+    return this.job.key;
+  }
+
+  get instanceType(): string {
+    return this.job.instanceType;
+  }
+
+  get instanceCount(): number {
+    return this.job.instanceCount;
   }
 }
 
@@ -122,18 +135,6 @@ function runPolicy(
     while (stack.length > 0 && !(stack[stack.length - 1] as Pool).alive) stack.pop();
     if (stack.length > 2 * keyPools.live + 16) keyPools.stack = stack.filter((p) => p.alive);
   };
-
-  const view = (pool: Pool): SimPool => ({
-    id: pool.id,
-    job: pool.job,
-    key: pool.job.key,
-    instanceType: pool.job.instanceType,
-    instanceCount: pool.job.instanceCount,
-    usdPerHour: pool.usdPerHour,
-    endTime: pool.endTime,
-    expiresAt: pool.expiresAt,
-    siblingsAvailable: (keys.get(pool.job.key)?.live ?? 1) - 1,
-  });
 
   const apply = (pool: Pool, decision: SimDecision, now: number): void => {
     const update = keepAliveForTarget(pool.endTime, decision.until, now, anchor);
@@ -228,7 +229,7 @@ function runPolicy(
     keyPools.stack.push(pool);
     keyPools.live += 1;
     heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool });
-    if (policy.onAvailable !== undefined) apply(pool, policy.onAvailable(view(pool), now), now);
+    if (policy.onAvailable !== undefined) apply(pool, policy.onAvailable(pool, now), now);
     else scheduleRevisit(pool, undefined, now);
   };
 
@@ -258,7 +259,7 @@ function runPolicy(
         break;
       case REVISIT:
         if (event.pool.alive && event.token === event.pool.revisitToken && policy.onRevisit) {
-          apply(event.pool, policy.onRevisit(view(event.pool), event.time), event.time);
+          apply(event.pool, policy.onRevisit(event.pool, event.time), event.time);
         }
         break;
       case EXPIRY:

@@ -15,8 +15,6 @@ interface SimPool {
   readonly endTime: number;
   /** Current expiry (after the engine applied the last decision). */
   readonly expiresAt: number;
-  /** Other Available pools of the same key at this moment. */
-  readonly siblingsAvailable: number;
 }
 
 /**
