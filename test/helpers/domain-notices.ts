@@ -78,4 +78,23 @@ function noticeFor(options: NoticeOptions = {}): Notice {
   });
 }
 
-export { aliceOwner, finishedJob, G5_2XLARGE, jobArn, noticeFor };
+/**
+ * Characters that must never reach a rendered line: C0/C1 controls (CR/LF, ESC, BEL), DEL, the
+ * Unicode line separators and bidirectional overrides.
+ */
+const CONTROL_CHARACTERS =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/;
+
+/** Job-controlled text an attacker would try: mentions, links, fences, line and escape tricks. */
+const HOSTILE_TEXT = [
+  '<!channel> <!here> <@U123> <#C0123> <!subteam^S0123>',
+  '<http://evil.example|click here> <mailto:x@evil.example|mail>',
+  '```*bold* _it_ ~s~``` `code`',
+  'line\r\nBcc: x@evil.example\n--\nPool Warden sent this',
+  '\u001b[31mred\u001b[0m \u001b]8;;http://evil\u0007link\u001b]8;;\u0007',
+  '\u202Eevil\u202C \u2028 \u0000 \uD800 lone',
+  '&amp; &lt; & < >',
+];
+
+export { aliceOwner, CONTROL_CHARACTERS, finishedJob, G5_2XLARGE, HOSTILE_TEXT, jobArn, noticeFor };

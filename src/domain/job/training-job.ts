@@ -43,6 +43,14 @@ type SnapshotResult =
   | { readonly ok: false; readonly reason: string };
 
 const JOB_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:training-job\/.+$/;
+/** Decimal digits without a sign, exponent, radix prefix, padding or leading zero. */
+const DECIMAL_INTEGER = /^(?:0|[1-9]\d{0,15})$/;
+/** SageMaker's keep-alive range (the API model's maximum); 0 means "no warm pool". */
+const MAX_KEEP_ALIVE_SECONDS = 21_600;
+/** More than any account's instance quota: a larger count is not one SageMaker ran. */
+const MAX_INSTANCE_COUNT = 10_000;
+/** A year: training runs at most 28 days, so a longer time is not a real reading. */
+const MAX_JOB_SECONDS = 366 * 86_400;
 
 /**
  * Reads a DescribeTrainingJob-shaped record (`prefix` names it in messages, e.g. `detail`).
@@ -77,9 +85,9 @@ function readTrainingJob(record: unknown, prefix: string): SnapshotResult {
     failureReason: field.string('FailureReason'),
     roleArn: field.string('RoleArn'),
     instanceType: resources?.string('InstanceType'),
-    instanceCount: resources?.count('InstanceCount', 1),
-    // 21600 is the API model's maximum; a larger value is not a keep-alive SageMaker accepted.
-    keepAliveSeconds: resources?.count('KeepAlivePeriodInSeconds', 0, 21_600),
+    instanceCount: resources?.count('InstanceCount', 1, MAX_INSTANCE_COUNT),
+    // A value beyond the maximum is not a keep-alive SageMaker accepted: unknown, not clamped.
+    keepAliveSeconds: resources?.count('KeepAlivePeriodInSeconds', 0, MAX_KEEP_ALIVE_SECONDS),
     volumeSizeGb: resources?.count('VolumeSizeInGB', 0),
     volumeKmsKeyId: resources?.string('VolumeKmsKeyId'),
     subnets: vpc?.strings('Subnets'),
@@ -92,8 +100,8 @@ function readTrainingJob(record: unknown, prefix: string): SnapshotResult {
     startTime: field.time('TrainingStartTime'),
     endTime: field.time('TrainingEndTime'),
     lastModifiedTime: field.time('LastModifiedTime'),
-    trainingSeconds: field.count('TrainingTimeInSeconds', 0),
-    billableSeconds: field.count('BillableTimeInSeconds', 0),
+    trainingSeconds: field.count('TrainingTimeInSeconds', 0, MAX_JOB_SECONDS),
+    billableSeconds: field.count('BillableTimeInSeconds', 0, MAX_JOB_SECONDS),
   };
   return { ok: true, job: dropUndefined(job), warnings };
 }
@@ -103,7 +111,11 @@ function readWarmPool(field: FieldReader | undefined): WarmPoolSnapshot | undefi
   if (field === undefined || status === undefined) return undefined;
   return dropUndefined({
     status,
-    retainedBillableSeconds: field.count('ResourceRetainedBillableTimeInSeconds', 0),
+    retainedBillableSeconds: field.count(
+      'ResourceRetainedBillableTimeInSeconds',
+      0,
+      MAX_JOB_SECONDS
+    ),
     reusedByJob: field.string('ReusedByJob'),
   });
 }
@@ -123,14 +135,23 @@ class FieldReader {
     return this.drop(key, 'a string');
   }
 
+  /**
+   * An integer as SageMaker sends one: a JSON number, or a string of decimal digits (the
+   * documentation sample quotes them). `"1e3"`, `"0x10"`, `" 5"`, `"007"` and `16.5` are not
+   * integers SageMaker sent, so they are dropped (unknown) rather than read as 1000 or 16.
+   */
   count(key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const value = this.record[key];
     if (value === undefined || value === null) return undefined;
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    if (typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max) return n;
+    const n = typeof value === 'string' && DECIMAL_INTEGER.test(value) ? Number(value) : value;
+    if (typeof n === 'number' && Number.isSafeInteger(n) && n >= min && n <= max) {
+      return n === 0 ? 0 : n;
+    }
     return this.drop(
       key,
-      max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`
+      max === Number.MAX_SAFE_INTEGER
+        ? `a decimal integer ≥ ${min}`
+        : `a decimal integer from ${min} to ${max}`
     );
   }
 
@@ -169,4 +190,4 @@ class FieldReader {
 }
 
 export type { SnapshotResult, TrainingJobSnapshot, WarmPoolSnapshot };
-export { readTrainingJob };
+export { MAX_KEEP_ALIVE_SECONDS, readTrainingJob };

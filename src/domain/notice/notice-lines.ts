@@ -1,5 +1,12 @@
-import { formatDuration, formatRate, formatTimeInZone, formatUsd } from './format.js';
+import {
+  formatDuration,
+  formatRate,
+  formatTimeInZone,
+  formatTimeRange,
+  formatUsd,
+} from './format.js';
 import type { Notice } from './notice.js';
+import { printable, TEXT_LIMITS } from './plain-text.js';
 
 /** One labelled fact of a notice, shared by the email and Slack renderings. */
 interface NoticeLine {
@@ -13,11 +20,25 @@ const STATUS_WORD: Readonly<Record<Notice['status'], string>> = {
   Stopped: 'was stopped',
 };
 
+/** What every channel says when Describe could not speak for the job. */
+const DETAILS_UNAVAILABLE =
+  "This job's details are no longer available from SageMaker (its name was reused or it was deleted); this notice shows only what the event said.";
+
+/**
+ * Why a cost is unknown for want of a price, naming the instance type so an admin can add it.
+ *
+ * @example noPrice('ml.trn2.48xlarge') // 'no price for ml.trn2.48xlarge; add it under prices: in the config'
+ */
+function noPrice(instanceType: string | undefined): string {
+  if (instanceType === undefined) return 'SageMaker did not say the instance type';
+  return `no price for ${printable(instanceType)}; add it under prices: in the config`;
+}
+
 /** `my-job completed after 1h 02m.` */
 function headline(notice: Notice): string {
   const after =
     notice.durationSeconds === undefined ? '' : ` after ${formatDuration(notice.durationSeconds)}`;
-  return `${notice.jobName} ${STATUS_WORD[notice.status]}${after}.`;
+  return `${printable(notice.jobName, TEXT_LIMITS.jobName)} ${STATUS_WORD[notice.status]}${after}.`;
 }
 
 /** The warm pool in one sentence, in the owner's time zone. */
@@ -37,16 +58,37 @@ function poolSentence(notice: Notice): string {
       if (pool.remainingSeconds === 0) return `Available, expiring now (${at}).`;
       return `Available until ${at} (${formatDuration(pool.remainingSeconds)} left).`;
     }
+    case 'expiry-unknown':
+      return 'Available, but its expiry is unknown: SageMaker gave no keep-alive from 1 s to 6 h (or no end time) for this job.';
     case 'gone': {
       if (pool.status === 'InUse') return 'In use by a matching job.';
-      const reused = pool.reusedByJob === undefined ? '' : ` by ${pool.reusedByJob}`;
+      const reused = pool.reusedByJob === undefined ? '' : ` by ${printable(pool.reusedByJob)}`;
       const retained =
         pool.retainedSeconds === undefined
           ? ''
           : `, retained ${formatDuration(pool.retainedSeconds)}${pool.retainedUsd === undefined ? '' : ` (${formatUsd(pool.retainedUsd)})`}`;
-      return `${pool.status}${reused}${retained}.`;
+      return `${printable(pool.status)}${reused}${retained}.`;
     }
   }
+}
+
+/**
+ * The pool's expiry and money at risk in a few words, for the notification preview; `undefined`
+ * when there is no pool to act on.
+ *
+ * @example poolSummary(notice) // 'Warm pool until Thu 26 Nov, 11:30 CET; $1.01 at risk.'
+ */
+function poolSummary(notice: Notice): string | undefined {
+  const { pool } = notice;
+  if (pool.kind === 'expiry-unknown') return 'Warm pool available; expiry unknown.';
+  if (pool.kind !== 'available') return undefined;
+  const at = formatTimeInZone(pool.expiresAt, notice.owner.timeZone);
+  if (pool.remainingSeconds === 0) return `Warm pool expiring now (${at}).`;
+  const risk =
+    pool.atRiskUsd === undefined
+      ? 'amount at risk unknown'
+      : `${formatUsd(pool.atRiskUsd)} at risk`;
+  return `Warm pool until ${at}; ${risk}.`;
 }
 
 /** The facts of a notice, in reading order; absent facts are left out rather than shown empty. */
@@ -59,46 +101,102 @@ function noticeLines(notice: Notice): NoticeLine[] {
     'Status',
     notice.secondaryStatus === undefined
       ? notice.status
-      : `${notice.status} (${notice.secondaryStatus})`
+      : `${notice.status} (${printable(notice.secondaryStatus)})`
   );
   add(
     'Duration',
     notice.durationSeconds === undefined ? undefined : formatDuration(notice.durationSeconds)
   );
-  add(
-    'Instances',
-    notice.instanceType === undefined
-      ? undefined
-      : `${notice.instanceCount} × ${notice.instanceType}`
-  );
+  add('Ran', ran(notice));
+  add('Instances', instances(notice));
   add('Billable time', billable(notice));
-  add('Failure reason', notice.failureReason);
+  add('Managed spot', spot(notice));
+  add(
+    'Failure reason',
+    notice.failureReason === undefined
+      ? undefined
+      : printable(notice.failureReason, TEXT_LIMITS.failureReason)
+  );
   add('Warm pool', poolSentence(notice));
-  if (notice.pool.kind === 'available') {
-    add(
-      'At risk',
-      notice.pool.atRiskUsd === undefined
-        ? 'unknown (no price for this instance type; add it under prices: in the config)'
-        : `${formatUsd(notice.pool.atRiskUsd)} if nobody reuses the pool before it expires`
-    );
-  }
-  add('Owner', `${notice.owner.displayName} (via ${notice.owner.via})`);
+  add('At risk', atRisk(notice));
+  add('Owner', `${printable(notice.owner.displayName)} (via ${printable(notice.owner.via)})`);
   return lines;
+}
+
+/** Start and end in the owner's zone, so a failure can be matched with what they saw. */
+function ran(notice: Notice): string | undefined {
+  const { startTime, endTime } = notice;
+  const zone = notice.owner.timeZone;
+  if (startTime !== undefined && endTime !== undefined && endTime >= startTime) {
+    return formatTimeRange(startTime, endTime, zone);
+  }
+  if (startTime !== undefined) return `from ${formatTimeInZone(startTime, zone)}`;
+  if (endTime !== undefined) return `until ${formatTimeInZone(endTime, zone)}`;
+  return undefined;
+}
+
+function instances(notice: Notice): string | undefined {
+  const { instanceType, instanceCount } = notice;
+  if (instanceType === undefined && instanceCount === undefined) return undefined;
+  const type = instanceType === undefined ? 'an unknown instance type' : printable(instanceType);
+  if (instanceCount === undefined)
+    return `${type} (instance count unknown: SageMaker gave none usable)`;
+  return `${instanceCount} × ${type}`;
 }
 
 function billable(notice: Notice): string | undefined {
   if (notice.billableSeconds === undefined) return undefined;
   const time = formatDuration(notice.billableSeconds);
-  const per = notice.instanceCount > 1 ? ` × ${notice.instanceCount} instances` : '';
-  if (notice.costUsd === undefined || notice.price === undefined) return `${time}${per}`;
-  return `${time}${per} = ${formatUsd(notice.costUsd)} at ${formatRate(notice.price.usdPerHour)}`;
+  const count = notice.instanceCount;
+  if (count === undefined) return `${time} per instance (cost unknown: instance count unknown)`;
+  const per = count > 1 ? ` × ${count} instances` : '';
+  if (notice.costUsd !== undefined && notice.price !== undefined) {
+    return `${time}${per} = ${formatUsd(notice.costUsd)} at ${formatRate(notice.price.usdPerHour)}`;
+  }
+  return `${time}${per} (cost unknown: ${noPrice(notice.instanceType)})`;
+}
+
+/** Managed spot bills only part of the training time; say so, or the billable time looks wrong. */
+function spot(notice: Notice): string | undefined {
+  if (notice.managedSpot !== true) return undefined;
+  const { trainingSeconds: trained, billableSeconds: billed } = notice;
+  if (trained === undefined || billed === undefined || trained === 0 || billed > trained) {
+    return 'yes; SageMaker gave no training and billable times to compare';
+  }
+  const percent = Math.round((1 - billed / trained) * 100);
+  const price = notice.price;
+  const count = notice.instanceCount;
+  const saved =
+    price === undefined || count === undefined
+      ? ''
+      : ` (${formatUsd(((trained - billed) * count * price.usdPerHour) / 3600)})`;
+  return `billed ${formatDuration(billed)} of ${formatDuration(trained)} trained: ${percent}% saved${saved}`;
+}
+
+function atRisk(notice: Notice): string | undefined {
+  const { pool } = notice;
+  if (pool.kind === 'expiry-unknown') return 'unknown (the pool’s expiry is unknown)';
+  if (pool.kind !== 'available') return undefined;
+  if (pool.atRiskUsd !== undefined) {
+    return `${formatUsd(pool.atRiskUsd)} if nobody reuses the pool before it expires`;
+  }
+  if (notice.instanceCount === undefined) return 'unknown (instance count unknown)';
+  return `unknown (${noPrice(notice.instanceType)})`;
 }
 
 /** The footnote every notice carries when a price came from the illustrative table. */
 function priceNote(notice: Notice): string | undefined {
   if (notice.price?.source !== 'illustrative') return undefined;
-  return `Prices are illustrative list prices for ${notice.instanceType}, not a quote; admins can set real ones under prices: in the Pool Warden config.`;
+  return `Prices are illustrative list prices for ${printable(notice.instanceType ?? 'this instance type')}, not a quote; admins can set real ones under prices: in the Pool Warden config.`;
 }
 
 export type { NoticeLine };
-export { headline, noticeLines, poolSentence, priceNote };
+export {
+  DETAILS_UNAVAILABLE,
+  headline,
+  noPrice,
+  noticeLines,
+  poolSentence,
+  poolSummary,
+  priceNote,
+};

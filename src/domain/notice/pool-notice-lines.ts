@@ -1,5 +1,6 @@
 import { formatDuration, formatRate, formatTimeInZone, formatUsd } from './format.js';
-import type { NoticeLine } from './notice-lines.js';
+import { type NoticeLine, noPrice } from './notice-lines.js';
+import { printable, TEXT_LIMITS } from './plain-text.js';
 import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
 
 /** The headline around the job name, so Slack can make the name a link and email keep it plain. */
@@ -15,15 +16,9 @@ const DONE: Readonly<Record<PoolNoticeKind, { readonly did: string; readonly wou
   'release-warning': { did: 'will release', would: 'would release' },
 };
 
-const NO_PRICE = 'unknown (no price for this instance type; add it under prices: in the config)';
-
-/**
- * C0 and C1 controls (line breaks included) become spaces, so a name or reason can neither
- * forge lines of a plain-text email nor break a Slack field.
- */
-function printable(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
-  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ');
+/** What a pool notice says for money it cannot work out for want of a price. */
+function unpriced(notice: PoolNotice): string {
+  return `unknown (${noPrice(notice.instanceType)})`;
 }
 
 /** The notice's time `epochMs` in the owner's zone, e.g. `Thu 26 Nov, 11:30 CET`. */
@@ -43,14 +38,15 @@ function poolHeadlineParts(notice: PoolNotice): HeadlineParts {
 /** The whole headline in one line, the job name made printable. */
 function poolHeadline(notice: PoolNotice): string {
   const { before, after } = poolHeadlineParts(notice);
-  return `${before}${printable(notice.jobName)}${after}`;
+  return `${before}${printable(notice.jobName, TEXT_LIMITS.jobName)}${after}`;
 }
 
 /** The facts of a pool notice, in reading order; absent facts are left out. */
 function poolNoticeLines(notice: PoolNotice): NoticeLine[] {
   const lines: NoticeLine[] = [];
   const add = (label: string, value: string | undefined) => {
-    if (value !== undefined) lines.push({ label, value: printable(value) });
+    if (value !== undefined)
+      lines.push({ label, value: printable(value, TEXT_LIMITS.failureReason) });
   };
   const moved = Math.abs(notice.newExpiry - notice.previousExpiry) / 1000;
   add('Instances', `${notice.instanceCount} × ${notice.instanceType}`);
@@ -91,14 +87,14 @@ function money(notice: PoolNotice, movedSeconds: number): [label: string, value:
       : ` at ${formatRate(notice.price.usdPerHour)}${notice.instanceCount > 1 ? ` × ${notice.instanceCount}` : ''}`;
   if (notice.kind === 'extended') {
     const label = notice.dryRun ? 'Would cost' : 'Extra cost';
-    if (notice.extraUsd === undefined) return [label, NO_PRICE];
+    if (notice.extraUsd === undefined) return [label, unpriced(notice)];
     return [
       label,
       `up to ${formatUsd(notice.extraUsd)} (${time} more retained${rate}), if nobody reuses the pool`,
     ];
   }
   const label = notice.dryRun || notice.kind === 'release-warning' ? 'Would save' : 'Saves';
-  if (notice.savedUsd === undefined) return [label, NO_PRICE];
+  if (notice.savedUsd === undefined) return [label, unpriced(notice)];
   return [label, `up to ${formatUsd(notice.savedUsd)} (${time} less retained${rate})`];
 }
 

@@ -2,8 +2,9 @@ import { dropUndefined } from '../objects.js';
 import type { ResolvedOwner } from '../owner/resolve-owner.js';
 import type { Decision } from '../policy/decision.js';
 import type { PoolRecord } from '../pool/pool-record.js';
-import { costOf, type HourlyPrice } from '../pricing/price-table.js';
+import { costOf, type HourlyPrice, isUsablePrice } from '../pricing/price-table.js';
 import { consoleUrl } from './notice.js';
+import { printable, TEXT_LIMITS } from './plain-text.js';
 
 /**
  * What Warden did, or is about to do, to a warm pool: `release-warning` goes out ahead of a
@@ -61,10 +62,13 @@ interface PoolNoticeInputs {
  * @example buildPoolNotice({ kind: 'extended', pool, owner, previousExpiry, newExpiry, reason, dryRun: false, now })
  */
 function buildPoolNotice(inputs: PoolNoticeInputs): PoolNotice {
-  const { kind, pool, price } = inputs;
+  const { kind, pool } = inputs;
+  // An unusable price (say 1.79e308 from a config) is no price: never `$∞` in a notice.
+  const price =
+    inputs.price !== undefined && isUsablePrice(inputs.price.usdPerHour) ? inputs.price : undefined;
   const movedSeconds = Math.abs(inputs.newExpiry - inputs.previousExpiry) / 1000;
   const grows = kind === 'extended';
-  const dollars =
+  const cost =
     price === undefined
       ? undefined
       : costOf(
@@ -73,9 +77,11 @@ function buildPoolNotice(inputs: PoolNoticeInputs): PoolNotice {
           pool.instanceCount,
           price
         );
+  const dollars = cost !== undefined && Number.isFinite(cost) && cost >= 0 ? cost : undefined;
   return dropUndefined({
     kind,
-    jobName: pool.jobName,
+    // Safe for every reader, SNS message attributes included; no real SageMaker name changes.
+    jobName: printable(pool.jobName, TEXT_LIMITS.jobName),
     jobArn: pool.jobArn,
     region: pool.region,
     consoleUrl: consoleUrl(pool.region, pool.jobName),

@@ -8,7 +8,7 @@ import {
   poolNoticeLines,
   printable,
 } from './pool-notice-lines.js';
-import type { EmailMessage } from './render-email.js';
+import { type EmailMessage, toAscii } from './render-email.js';
 
 /** SNS requires subjects under 100 characters, ASCII, without line breaks. */
 const MAX_SUBJECT = 99;
@@ -75,12 +75,9 @@ function subjectOf(notice: PoolNotice): string {
 function shortTime(notice: PoolNotice): string {
   const zone = notice.owner.timeZone;
   const [day, time] = formatTimeInZone(notice.newExpiry, zone).split(', ');
+  if (time === undefined) return 'an unknown time';
   const [today] = formatTimeInZone(notice.createdAt, zone).split(', ');
-  return day === today ? `${time}` : `${day?.split(' ')[0]} ${time}`;
-}
-
-function toAscii(text: string): string {
-  return text.replace(/…/g, '...').replace(/[^\x20-\x7E]/g, '?');
+  return day === today ? time : `${day?.split(' ')[0]} ${time}`;
 }
 
 export { renderPoolEmail };

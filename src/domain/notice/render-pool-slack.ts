@@ -93,7 +93,7 @@ function renderPoolSlack(notice: PoolNotice): SlackMessage {
     ...poolFootnotes(notice),
     notice.owner.skipped.length === 0
       ? undefined
-      : `Tried first: ${printable(notice.owner.skipped.join('; '))}`,
+      : `Tried first: ${printable(notice.owner.skipped.join('; '), SLACK_LIMITS.contextText)}`,
   ]
     .filter((t): t is string => t !== undefined)
     .slice(0, MAX_CONTEXT)

@@ -18,9 +18,28 @@ function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * A backtick from job-controlled text would open or close code (a failure reason holding
+ * three of them ends our code block, and what follows renders as formatting), and mrkdwn has
+ * no escape for it; U+02CB looks the same and means nothing to Slack.
+ */
+function neutraliseBackticks(text: string): string {
+  return text.replace(/`/g, '\u02CB');
+}
+
 /** Escapes, then caps to `max` characters without cutting an entity in half. */
 function mrkdwn(text: string, max: number): string {
-  return truncate(escapeMrkdwn(text), max);
+  return truncate(escapeMrkdwn(neutraliseBackticks(text)), max);
+}
+
+/**
+ * A fenced code block holding `text`, escaped and capped so the whole block, fences included,
+ * fits in `max` characters; the text can never close the fence early.
+ *
+ * @example codeBlock('Error: ```*bold*```', 100) // '```Error: ˋˋˋ*bold*ˋˋˋ```'
+ */
+function codeBlock(text: string, max: number): string {
+  return `\`\`\`${mrkdwn(text, max - 6)}\`\`\``;
 }
 
 /** Caps `text` to `max` characters, ending in an ellipsis when something was cut. */
@@ -34,4 +53,4 @@ function truncate(text: string, max: number): string {
   return `${cut}…`;
 }
 
-export { escapeMrkdwn, mrkdwn, SLACK_LIMITS, truncate };
+export { codeBlock, escapeMrkdwn, mrkdwn, neutraliseBackticks, SLACK_LIMITS, truncate };

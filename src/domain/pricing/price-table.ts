@@ -46,13 +46,43 @@ interface HourlyPrice {
   readonly source: 'config' | 'illustrative';
 }
 
+/**
+ * No SageMaker instance costs near this much per hour (the largest list at about $120); a
+ * price above it is a typo or a hostile config, and multiplied out it would print `$∞`.
+ */
+const MAX_USD_PER_HOUR = 10_000;
+
+/**
+ * Whether `usdPerHour` can be a real hourly price: finite, above zero and at most
+ * `MAX_USD_PER_HOUR`. Anything else is treated as no price at all.
+ *
+ * @example isUsablePrice(1.79e308) // false
+ */
+function isUsablePrice(usdPerHour: unknown): usdPerHour is number {
+  return (
+    typeof usdPerHour === 'number' &&
+    Number.isFinite(usdPerHour) &&
+    usdPerHour > 0 &&
+    usdPerHour <= MAX_USD_PER_HOUR
+  );
+}
+
+/**
+ * The hourly price of `instanceType`: the config's override, else the illustrative table, else
+ * `undefined`. An override that is not a usable price gives `undefined` (unknown), never a
+ * number it is not, and never the illustrative price the admin meant to replace.
+ *
+ * @example hourlyPrice('ml.g5.2xlarge', {}) // { usdPerHour: 1.515, source: 'illustrative' }
+ */
 function hourlyPrice(
   instanceType: string | undefined,
   overrides: Readonly<Record<string, number>>
 ): HourlyPrice | undefined {
   if (instanceType === undefined) return undefined;
   const configured = ownValue(overrides, instanceType);
-  if (configured !== undefined) return { usdPerHour: configured, source: 'config' };
+  if (configured !== undefined) {
+    return isUsablePrice(configured) ? { usdPerHour: configured, source: 'config' } : undefined;
+  }
   const listed = ownValue(ILLUSTRATIVE_PRICES, instanceType);
   return listed === undefined ? undefined : { usdPerHour: listed, source: 'illustrative' };
 }
@@ -63,4 +93,4 @@ function costOf(seconds: number, count: number, price: HourlyPrice): number {
 }
 
 export type { HourlyPrice };
-export { costOf, hourlyPrice, ILLUSTRATIVE_PRICES };
+export { costOf, hourlyPrice, ILLUSTRATIVE_PRICES, isUsablePrice, MAX_USD_PER_HOUR };

@@ -80,15 +80,30 @@ describe('normalizeTags', () => {
   });
 
   it('never throws and yields only string values for any input', () => {
+    // Real tag lists and maps are mixed in, so the property also runs the path that keeps tags;
+    // a good share of runs must come back with at least one.
+    const tag = fc.record({ Key: fc.string({ minLength: 1 }), Value: fc.string() });
+    const input = fc.oneof(
+      fc.array(fc.oneof(tag, fc.anything()), { minLength: 1 }),
+      fc.dictionary(fc.string({ minLength: 1 }), fc.oneof(fc.string(), fc.anything()), {
+        minKeys: 1,
+      }),
+      fc.anything()
+    );
+    const numRuns = 300;
+    let kept = 0;
     fc.assert(
-      fc.property(fc.anything(), (value) => {
+      fc.property(input, (value) => {
         const tags = normalizeTags(value);
         if (tags === undefined) return;
+        if (Object.keys(tags).length > 0) kept += 1;
         for (const [key, tagValue] of Object.entries(tags)) {
           expect(key).not.toBe('');
           expect(typeof tagValue).toBe('string');
         }
-      })
+      }),
+      { numRuns }
     );
+    expect(kept / numRuns, `${kept} of ${numRuns} runs kept a tag`).toBeGreaterThanOrEqual(0.25);
   });
 });

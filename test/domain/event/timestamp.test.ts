@@ -64,12 +64,27 @@ describe('parseTimestamp', () => {
   });
 
   it('never throws and returns a finite non-negative integer or undefined for any value', () => {
-    fc.assert(
-      fc.property(fc.anything({ withBigInt: true, withDate: true, withBoxedValues: true }), (v) => {
-        const ms = parseTimestamp(v);
-        expect(ms === undefined || (Number.isInteger(ms) && ms >= 0)).toBe(true);
-      })
+    // Times in every form SageMaker and EventBridge use are mixed in, so the property also runs
+    // the reading paths; a good share of runs must come back with a time.
+    const ms = fc.integer({ min: 0, max: 8.64e15 });
+    const input = fc.oneof(
+      ms,
+      ms.map((t) => t / 1000),
+      ms.map(String),
+      fc.date({ noInvalidDate: true, min: new Date(0) }).map((d) => d.toISOString()),
+      fc.anything({ withBigInt: true, withDate: true, withBoxedValues: true })
     );
+    const numRuns = 300;
+    let read = 0;
+    fc.assert(
+      fc.property(input, (v) => {
+        const parsed = parseTimestamp(v);
+        if (parsed !== undefined) read += 1;
+        expect(parsed === undefined || (Number.isInteger(parsed) && parsed >= 0)).toBe(true);
+      }),
+      { numRuns }
+    );
+    expect(read / numRuns, `${read} of ${numRuns} runs read a time`).toBeGreaterThanOrEqual(0.25);
   });
 
   it('reads back the same instant from milliseconds, seconds and ISO forms', () => {

@@ -224,7 +224,7 @@ describe('readTrainingJob', () => {
 
       expect(read.ok && read.job.keepAliveSeconds).toBeUndefined();
       expect(read.ok && read.warnings).toEqual([
-        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected an integer from 0 to 21600',
+        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected a decimal integer from 0 to 21600',
       ]);
     });
 
@@ -255,13 +255,13 @@ describe('readTrainingJob', () => {
         'detail.FailureReason ignored: expected a string',
         'detail.RoleArn ignored: expected a string',
         'detail.ResourceConfig.InstanceType ignored: expected a string',
-        'detail.ResourceConfig.InstanceCount ignored: expected an integer ≥ 1',
-        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected an integer from 0 to 21600',
-        'detail.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds ignored: expected an integer ≥ 0',
+        'detail.ResourceConfig.InstanceCount ignored: expected a decimal integer from 1 to 10000',
+        'detail.ResourceConfig.KeepAlivePeriodInSeconds ignored: expected a decimal integer from 0 to 21600',
+        'detail.WarmPoolStatus.ResourceRetainedBillableTimeInSeconds ignored: expected a decimal integer from 0 to 31622400',
         'detail.CreationTime ignored: expected a timestamp',
         'detail.TrainingStartTime ignored: expected a timestamp',
-        'detail.TrainingTimeInSeconds ignored: expected an integer ≥ 0',
-        'detail.BillableTimeInSeconds ignored: expected an integer ≥ 0',
+        'detail.TrainingTimeInSeconds ignored: expected a decimal integer from 0 to 31622400',
+        'detail.BillableTimeInSeconds ignored: expected a decimal integer from 0 to 31622400',
       ]);
       expect(result.job).toEqual({
         name: 'resnet-sweep-017',
@@ -296,8 +296,79 @@ describe('readTrainingJob', () => {
       const result = read(describeAnswer({ ResourceConfig: { InstanceCount: 0 } }), 'detail');
 
       expect(result.warnings).toEqual([
-        'detail.ResourceConfig.InstanceCount ignored: expected an integer ≥ 1',
+        'detail.ResourceConfig.InstanceCount ignored: expected a decimal integer from 1 to 10000',
       ]);
+    });
+  });
+
+  describe('integers as SageMaker sends them (issue 7, case 3)', () => {
+    it.each([
+      ['an exponent', '1e3'],
+      ['a hex prefix', '0x10'],
+      ['a binary prefix', '0b11'],
+      ['a leading zero', '007'],
+      ['padding', ' 5'],
+      ['a sign', '+4'],
+      ['a fraction', '2.0'],
+      ['a word', 'Infinity'],
+    ])('treats an instance count with %s (%s) as unknown, not as a number', (_, text) => {
+      // Act
+      const result = read(describeAnswer({ ResourceConfig: { InstanceCount: text } }));
+
+      // Assess
+      expect(result.job).not.toHaveProperty('instanceCount');
+      expect(result.warnings).toEqual([
+        'detail.ResourceConfig.InstanceCount ignored: expected a decimal integer from 1 to 10000',
+      ]);
+    });
+
+    it('reads plain decimal digits in a string, as the documentation sample quotes them', () => {
+      // Act
+      const result = read(
+        describeAnswer({
+          ResourceConfig: { InstanceCount: '4', KeepAlivePeriodInSeconds: '1800' },
+          TrainingTimeInSeconds: '3600',
+          BillableTimeInSeconds: '0',
+        })
+      );
+
+      // Assess
+      expect(result.warnings).toEqual([]);
+      expect(result.job).toMatchObject({
+        instanceCount: 4,
+        keepAliveSeconds: 1800,
+        trainingSeconds: 3600,
+        billableSeconds: 0,
+      });
+    });
+
+    it('treats "0x10" seconds as unknown rather than 16', () => {
+      const result = read(describeAnswer({ TrainingTimeInSeconds: '0x10' }));
+
+      expect(result.job).not.toHaveProperty('trainingSeconds');
+    });
+
+    it('treats a number beyond what a job can run, or past safe integers, as unknown', () => {
+      // Act
+      const result = read(
+        describeAnswer({
+          BillableTimeInSeconds: 1e15,
+          TrainingTimeInSeconds: 2 ** 53,
+          ResourceConfig: { InstanceCount: 1e6 },
+        })
+      );
+
+      // Assess
+      expect(result.job).not.toHaveProperty('billableSeconds');
+      expect(result.job).not.toHaveProperty('trainingSeconds');
+      expect(result.job).not.toHaveProperty('instanceCount');
+      expect(result.warnings).toHaveLength(3);
+    });
+
+    it('reads managed spot training, so the notice can say why it billed less', () => {
+      const result = read(describeAnswer({ EnableManagedSpotTraining: true }));
+
+      expect(result.job.managedSpot).toBe(true);
     });
   });
 });

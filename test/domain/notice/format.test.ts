@@ -3,7 +3,9 @@ import {
   formatDuration,
   formatRate,
   formatTimeInZone,
+  formatTimeRange,
   formatUsd,
+  formatZone,
 } from '../../../src/domain/notice/format.js';
 import { T0 } from '../../helpers/factories.js';
 
@@ -31,6 +33,10 @@ describe('formatDuration', () => {
   it('shows a negative duration as zero', () => {
     expect(formatDuration(-30)).toBe('0s');
   });
+
+  it.each([NaN, Infinity, -Infinity])('says "unknown" for %s seconds', (seconds) => {
+    expect(formatDuration(seconds)).toBe('unknown');
+  });
 });
 
 describe('formatUsd', () => {
@@ -46,6 +52,10 @@ describe('formatUsd', () => {
 
   it('says "<$0.01" for a cost that would round to nothing', () => {
     expect(formatUsd(0.0042)).toBe('<$0.01');
+  });
+
+  it.each([Infinity, -Infinity, NaN])('never prints a dollar sign before %s', (amount) => {
+    expect(formatUsd(amount)).toBe('unknown');
   });
 });
 
@@ -83,22 +93,93 @@ describe('formatTimeInZone', () => {
     expect([before, after]).toEqual(['Sun 29 Mar, 01:59 CET', 'Sun 29 Mar, 03:00 CEST']);
   });
 
-  it('shows New York with its UTC offset in winter and summer', () => {
-    expect(formatTimeInZone(T0, 'America/New_York')).toBe('Thu 26 Nov, 05:00 GMT-5');
-    expect(formatTimeInZone(SUMMER, 'America/New_York')).toBe('Wed 15 Jul, 06:00 GMT-4');
+  it('shows New York as EST and EDT, abbreviations that mean one offset', () => {
+    expect(formatTimeInZone(T0, 'America/New_York')).toBe('Thu 26 Nov, 05:00 EST');
+    expect(formatTimeInZone(SUMMER, 'America/New_York')).toBe('Wed 15 Jul, 06:00 EDT');
+  });
+
+  it('shows Chicago by its UTC offset, since CST also names China and Cuba time', () => {
+    expect(formatTimeInZone(T0, 'America/Chicago')).toBe('Thu 26 Nov, 04:00 UTC\u221206:00');
+    expect(formatTimeInZone(SUMMER, 'America/Chicago')).toBe('Wed 15 Jul, 05:00 UTC\u221205:00');
+  });
+
+  it('shows London as GMT in winter and by its offset in summer, since BST is ambiguous', () => {
+    expect(formatTimeInZone(T0, 'Europe/London')).toBe('Thu 26 Nov, 10:00 GMT');
+    expect(formatTimeInZone(SUMMER, 'Europe/London')).toBe('Wed 15 Jul, 11:00 UTC+01:00');
   });
 
   it('handles half-hour offsets', () => {
-    expect(formatTimeInZone(T0, 'Asia/Kolkata')).toBe('Thu 26 Nov, 15:30 GMT+5:30');
+    expect(formatTimeInZone(T0, 'Asia/Kolkata')).toBe('Thu 26 Nov, 15:30 UTC+05:30');
+    expect(formatTimeInZone(T0, 'America/St_Johns')).toBe('Thu 26 Nov, 06:30 UTC\u221203:30');
   });
 
   it('moves to the next day when the zone is past midnight', () => {
     expect(formatTimeInZone(Date.UTC(2026, 10, 26, 20, 30), 'Australia/Sydney')).toBe(
-      'Fri 27 Nov, 07:30 GMT+11'
+      'Fri 27 Nov, 07:30 AEDT'
     );
+  });
+
+  it('uses the same two forms for every zone: a listed abbreviation or UTC±hh:mm', () => {
+    // Prepare
+    const zones = [
+      'America/New_York',
+      'America/Chicago',
+      'America/Denver',
+      'America/Los_Angeles',
+      'America/Sao_Paulo',
+      'Europe/London',
+      'Europe/Berlin',
+      'Europe/Helsinki',
+      'Europe/Moscow',
+      'Asia/Kolkata',
+      'Asia/Tokyo',
+      'Asia/Shanghai',
+      'Asia/Kathmandu',
+      'Australia/Sydney',
+      'Pacific/Auckland',
+      'Pacific/Honolulu',
+      'UTC',
+      'Etc/GMT+5',
+    ];
+
+    // Act
+    const labels = zones.flatMap((z) => [formatZone(T0, z), formatZone(SUMMER, z)]);
+
+    // Assess
+    for (const label of labels) {
+      expect(label).toMatch(/^(?:[A-Z]{3,4}|UTC[+\u2212]\d{2}:\d{2})$/);
+      expect(label).not.toMatch(/^GMT[+-]/);
+    }
+  });
+
+  it('shows a zone the runtime does not know in UTC instead of failing', () => {
+    expect(formatTimeInZone(T0, 'Mars/Olympus_Mons')).toBe('Thu 26 Nov, 10:00 UTC');
+  });
+
+  it('says "an unknown time" for a time no Date can hold', () => {
+    expect(formatTimeInZone(8.64e15 + 1, 'Europe/Berlin')).toBe('an unknown time');
+    expect(formatTimeInZone(Number.NaN, 'Europe/Berlin')).toBe('an unknown time');
   });
 
   it('shows UTC as UTC, on a 24-hour clock', () => {
     expect(formatTimeInZone(Date.UTC(2026, 10, 26, 23, 5), 'UTC')).toBe('Thu 26 Nov, 23:05 UTC');
+  });
+});
+
+describe('formatTimeRange', () => {
+  it('gives the day and zone once when start and end share them', () => {
+    expect(formatTimeRange(T0 - 3_600_000, T0, 'Europe/Berlin')).toBe(
+      'Thu 26 Nov, 10:00 to 11:00 CET'
+    );
+  });
+
+  it('gives one time when start and end fall in the same minute', () => {
+    expect(formatTimeRange(T0, T0 + 20_000, 'UTC')).toBe('Thu 26 Nov, 10:00 UTC');
+  });
+
+  it('gives both in full across midnight', () => {
+    expect(formatTimeRange(T0 - 12 * 3_600_000, T0, 'Europe/Berlin')).toBe(
+      'Wed 25 Nov, 23:00 CET to Thu 26 Nov, 11:00 CET'
+    );
   });
 });

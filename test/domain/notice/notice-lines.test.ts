@@ -3,9 +3,10 @@ import {
   headline,
   noticeLines,
   poolSentence,
+  poolSummary,
   priceNote,
 } from '../../../src/domain/notice/notice-lines.js';
-import { noticeFor } from '../../helpers/domain-notices.js';
+import { CONTROL_CHARACTERS, noticeFor } from '../../helpers/domain-notices.js';
 import { T0 } from '../../helpers/factories.js';
 
 describe('headline', () => {
@@ -98,6 +99,7 @@ describe('noticeLines', () => {
     expect(lines).toEqual([
       { label: 'Status', value: 'Failed' },
       { label: 'Duration', value: '1h 00m' },
+      { label: 'Ran', value: 'Thu 26 Nov, 10:00 to 11:00 CET' },
       { label: 'Instances', value: '2 × ml.g5.2xlarge' },
       { label: 'Billable time', value: '1h 00m × 2 instances = $3.03 at $1.515/h' },
       { label: 'Failure reason', value: 'AlgorithmError: OOM' },
@@ -107,15 +109,19 @@ describe('noticeLines', () => {
     ]);
   });
 
-  it('says the amount at risk is unknown when the instance type has no price', () => {
+  it('names the unpriced instance type, instead of dropping the cost silently', () => {
     // Act
-    const lines = noticeLines(noticeFor({ price: null, now: T0 }));
+    const lines = noticeLines(
+      noticeFor({ job: { instanceType: 'ml.trn2.48xlarge' }, price: null, now: T0 })
+    );
 
     // Assess
     expect(lines.find((l) => l.label === 'At risk')?.value).toBe(
-      'unknown (no price for this instance type; add it under prices: in the config)'
+      'unknown (no price for ml.trn2.48xlarge; add it under prices: in the config)'
     );
-    expect(lines.find((l) => l.label === 'Billable time')?.value).toBe('1h 00m');
+    expect(lines.find((l) => l.label === 'Billable time')?.value).toBe(
+      '1h 00m (cost unknown: no price for ml.trn2.48xlarge; add it under prices: in the config)'
+    );
   });
 
   it('leaves out absent facts rather than showing them empty', () => {
@@ -123,9 +129,13 @@ describe('noticeLines', () => {
     const notice = noticeFor({
       job: {
         instanceType: undefined,
+        instanceCount: undefined,
         billableSeconds: undefined,
         keepAliveSeconds: undefined,
         warmPool: undefined,
+        startTime: undefined,
+        endTime: undefined,
+        trainingSeconds: 60,
       },
       price: null,
     });
@@ -148,5 +158,129 @@ describe('priceNote', () => {
   it('adds nothing for a configured price or no price', () => {
     expect(priceNote(noticeFor({ price: { usdPerHour: 1.2, source: 'config' } }))).toBeUndefined();
     expect(priceNote(noticeFor({ price: null }))).toBeUndefined();
+  });
+});
+
+describe('unknown values (issue 7, case 3)', () => {
+  it('says the expiry is unknown, not "expiring now", for an Available pool without a valid keep-alive', () => {
+    // Prepare
+    const notice = noticeFor({ job: { keepAliveSeconds: undefined } });
+
+    // Act
+    const lines = noticeLines(notice);
+
+    // Assess
+    const text = lines.map((l) => l.value).join('\n');
+    expect(lines.find((l) => l.label === 'Warm pool')?.value).toBe(
+      'Available, but its expiry is unknown: SageMaker gave no keep-alive from 1 s to 6 h (or no end time) for this job.'
+    );
+    expect(lines.find((l) => l.label === 'At risk')?.value).toBe(
+      'unknown (the pool’s expiry is unknown)'
+    );
+    expect(text).not.toContain('expiring now');
+    expect(text).not.toContain('$0.00');
+  });
+
+  it('says the instance count is unknown instead of counting one instance', () => {
+    // Act
+    const lines = noticeLines(noticeFor({ job: { instanceCount: undefined } }));
+
+    // Assess
+    expect(lines.find((l) => l.label === 'Instances')?.value).toBe(
+      'ml.g5.2xlarge (instance count unknown: SageMaker gave none usable)'
+    );
+    expect(lines.find((l) => l.label === 'Billable time')?.value).toBe(
+      '1h 00m per instance (cost unknown: instance count unknown)'
+    );
+    expect(lines.find((l) => l.label === 'At risk')?.value).toBe(
+      'unknown (instance count unknown)'
+    );
+  });
+
+  it('prints no $∞ or $NaN for a price of 1.79e308', () => {
+    // Act
+    const lines = noticeLines(noticeFor({ price: { usdPerHour: 1.79e308, source: 'config' } }));
+
+    // Assess
+    const text = lines.map((l) => l.value).join('\n');
+    expect(text).not.toMatch(/\$(?:∞|NaN|Infinity)|∞|NaN/);
+    expect(lines.find((l) => l.label === 'At risk')?.value).toBe(
+      'unknown (no price for ml.g5.2xlarge; add it under prices: in the config)'
+    );
+  });
+});
+
+describe('times and spot (issue 7, case 16)', () => {
+  it('gives a failed job without a pool its start and end in the owner’s zone', () => {
+    // Prepare
+    const notice = noticeFor({
+      status: 'Failed',
+      job: { warmPool: undefined, keepAliveSeconds: undefined },
+      owner: { timeZone: 'America/Chicago' },
+    });
+
+    // Act
+    const ran = noticeLines(notice).find((l) => l.label === 'Ran');
+
+    // Assess
+    expect(ran?.value).toBe('Thu 26 Nov, 03:00 to 04:00 UTC\u221206:00');
+  });
+
+  it('says a managed-spot job is spot and what it saved against its training time', () => {
+    // Act
+    const lines = noticeLines(
+      noticeFor({ job: { managedSpot: true, trainingSeconds: 3600, billableSeconds: 720 } })
+    );
+
+    // Assess
+    expect(lines.find((l) => l.label === 'Managed spot')?.value).toBe(
+      'billed 12m 00s of 1h 00m trained: 80% saved ($1.21)'
+    );
+  });
+
+  it('says a spot job is spot even when the times cannot be compared', () => {
+    const lines = noticeLines(
+      noticeFor({ job: { managedSpot: true, trainingSeconds: undefined } })
+    );
+
+    expect(lines.find((l) => l.label === 'Managed spot')?.value).toBe(
+      'yes; SageMaker gave no training and billable times to compare'
+    );
+  });
+
+  it('leaves the spot line out for an on-demand job', () => {
+    expect(noticeLines(noticeFor()).map((l) => l.label)).not.toContain('Managed spot');
+  });
+});
+
+describe('poolSummary', () => {
+  it('gives the expiry and the dollars at risk for the notification preview', () => {
+    expect(poolSummary(noticeFor())).toBe('Warm pool until Thu 26 Nov, 11:30 CET; $0.50 at risk.');
+  });
+
+  it('says nothing when there is no pool', () => {
+    expect(poolSummary(noticeFor({ job: { warmPool: { status: 'Terminated' } } }))).toBeUndefined();
+  });
+});
+
+describe('job-controlled text in the lines (issue 7, case 11)', () => {
+  it('strips ANSI escapes and turns line breaks into spaces in every value', () => {
+    // Prepare
+    const notice = noticeFor({
+      status: 'Stopped',
+      job: {
+        secondaryStatus: 'Stopped\r\nAt risk: $0.00',
+        instanceType: '\u001b[31mml.g5\u001b[0m',
+      },
+      owner: { displayName: 'Eve\nOwner: Bob', via: 'tag\u0007 x' },
+    });
+
+    // Act
+    const values = noticeLines(notice).map((l) => l.value);
+
+    // Assess
+    for (const value of values) expect(value).not.toMatch(CONTROL_CHARACTERS);
+    expect(values).toContain('Stopped (Stopped  At risk: $0.00)');
+    expect(values).toContain('1 × ml.g5');
   });
 });

@@ -54,8 +54,18 @@ describe('buildNotice', () => {
       expect(noticeFor({ job: { billableSeconds: undefined } })).not.toHaveProperty('costUsd');
     });
 
-    it('counts one instance when the job does not say', () => {
-      expect(noticeFor({ job: { instanceCount: undefined } }).instanceCount).toBe(1);
+    it('leaves the instance count unknown when the job does not say, and prices nothing on a guess', () => {
+      // Act
+      const notice = noticeFor({ job: { instanceCount: undefined } });
+
+      // Assess
+      expect(notice).not.toHaveProperty('instanceCount');
+      expect(notice).not.toHaveProperty('costUsd');
+      expect(notice.pool).toEqual({
+        kind: 'available',
+        expiresAt: T0 + 1_800_000,
+        remainingSeconds: 1200,
+      });
     });
 
     it('leaves out the secondary status when it only repeats the status', () => {
@@ -225,22 +235,121 @@ describe('buildNotice', () => {
   });
 });
 
+describe('buildNotice with out-of-range values (issue 7, case 3)', () => {
+  it.each([
+    ['missing', undefined],
+    ['0', 0],
+  ])(
+    'gives an Available pool with a %s keep-alive an unknown expiry, not "expiring now"',
+    (_, keepAliveSeconds) => {
+      // Act
+      const notice = noticeFor({ job: { keepAliveSeconds } });
+
+      // Assess
+      expect(notice.pool).toEqual({ kind: 'expiry-unknown' });
+    }
+  );
+
+  it('gives an unknown expiry when the expiry would be past what a Date can hold', () => {
+    const notice = noticeFor({ job: { endTime: 8.64e15, keepAliveSeconds: 1800 } });
+
+    expect(notice.pool).toEqual({ kind: 'expiry-unknown' });
+  });
+
+  it.each([1.79e308, Number.POSITIVE_INFINITY, Number.NaN, -1, 0])(
+    'treats a price of %s per hour as no price',
+    (usdPerHour) => {
+      // Act
+      const notice = noticeFor({ price: { usdPerHour, source: 'config' } });
+
+      // Assess
+      expect(notice).not.toHaveProperty('price');
+      expect(notice).not.toHaveProperty('costUsd');
+      expect(notice.pool).not.toHaveProperty('atRiskUsd');
+    }
+  );
+});
+
+describe('buildNotice links and job-controlled text', () => {
+  it('links a job’s CloudWatch log streams: its log group, filtered by the job name', () => {
+    const notice = noticeFor({ region: 'eu-west-1' });
+
+    expect(notice.logsUrl).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Fsagemaker$252FTrainingJobs$3FlogStreamNameFilter$3Dresnet-sweep-017'
+    );
+  });
+
+  it('builds links for a name with a lone surrogate instead of throwing URIError', () => {
+    // Act
+    const notice = noticeFor({ job: { name: 'job-\uD800' } });
+
+    // Assess
+    expect(notice.consoleUrl).toContain('/jobs/job-%EF%BF%BD');
+    expect(notice.logsUrl).toContain('job-$25EF$25BF$25BD');
+    expect(notice.jobName).toBe('job-\uFFFD');
+  });
+
+  it('caps a job name no SageMaker job can have, and links to the job list for it', () => {
+    // Act
+    const notice = noticeFor({ job: { name: 'n'.repeat(20_000) } });
+
+    // Assess
+    expect(notice.jobName).toHaveLength(200);
+    expect(notice.consoleUrl.endsWith('#/jobs/')).toBe(true);
+    expect(notice.logsUrl.endsWith('TrainingJobs')).toBe(true);
+  });
+
+  it('makes the job name printable for every reader, SNS attributes included', () => {
+    expect(noticeFor({ job: { name: 'a\r\nb\u001b[2Jc' } }).jobName).toBe('a  bc');
+  });
+
+  it('marks a managed-spot job and keeps its training and run times', () => {
+    // Act
+    const notice = noticeFor({ job: { managedSpot: true, trainingSeconds: 3600 } });
+
+    // Assess
+    expect(notice).toMatchObject({
+      managedSpot: true,
+      trainingSeconds: 3600,
+      startTime: T0 - 3_600_000,
+      endTime: T0,
+    });
+  });
+
+  it('carries the details-unavailable mark and the delivery note it is given', () => {
+    // Act
+    const notice = buildNotice({
+      job: finishedJob(),
+      status: 'Completed',
+      region: 'us-east-1',
+      owner: aliceOwner(),
+      now: T0,
+      detailsUnavailable: true,
+      deliveryNote: 'Slack could not be reached (invalid_auth), so this came by email.',
+    });
+
+    // Assess
+    expect(notice.detailsUnavailable).toBe(true);
+    expect(notice.deliveryNote).toBe(
+      'Slack could not be reached (invalid_auth), so this came by email.'
+    );
+    expect(noticeFor()).not.toHaveProperty('detailsUnavailable');
+  });
+});
+
 describe('noticeKey', () => {
   const arn = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/Job-1';
 
-  it('gives one key per job and status, whatever the ARN case', () => {
+  it('gives one key per job, whatever the ARN case or the terminal status claimed', () => {
     const job = { arn, creationTime: T0 };
 
-    expect(noticeKey(job, 'Completed')).not.toBe(noticeKey(job, 'Stopped'));
-    expect(noticeKey(job, 'Completed')).toBe(
-      noticeKey({ ...job, arn: arn.toLowerCase() }, 'Completed')
-    );
-    expect(noticeKey(job, 'Completed')).toBe(`${arn.toLowerCase()}#${T0}#Completed`);
+    expect(noticeKey(job)).toBe(noticeKey({ ...job, arn: arn.toLowerCase() }));
+    expect(noticeKey(job)).toBe(`${arn.toLowerCase()}#${T0}`);
   });
 
   it('tells apart two jobs that reused a name after DeleteTrainingJob', () => {
-    expect(noticeKey({ arn, creationTime: T0 }, 'Completed')).not.toBe(
-      noticeKey({ arn, creationTime: T0 + 86_400_000 }, 'Completed')
+    expect(noticeKey({ arn, creationTime: T0 })).not.toBe(
+      noticeKey({ arn, creationTime: T0 + 86_400_000 })
     );
   });
 });

@@ -110,9 +110,9 @@ Rule:       vision-adaptive
 
     // Assess
     expect(email.subject).toBe(
-      '[Pool Warden] Warm pool of resnet-sweep-017 will be released at 05:20 GMT-5'
+      '[Pool Warden] Warm pool of resnet-sweep-017 will be released at 05:20 EST'
     );
-    expect(email.text).toContain('Release at: Thu 26 Nov, 05:20 GMT-5 (in 15m 00s)');
+    expect(email.text).toContain('Release at: Thu 26 Nov, 05:20 EST (in 15m 00s)');
   });
 
   it('names the day in the subject when the new expiry falls on another local day', () => {
@@ -159,7 +159,7 @@ Rule:       vision-adaptive
 
     // Assess
     expect(email.text).toContain(
-      'Extra cost:    unknown (no price for this instance type; add it under prices: in the config)'
+      'Extra cost:    unknown (no price for ml.g5.2xlarge; add it under prices: in the config)'
     );
     expect(email.text).not.toContain('illustrative');
   });

@@ -158,10 +158,10 @@ describe('renderPoolSlack', () => {
     );
 
     // Assess
-    expect(message.text).toContain('to Thu 26 Nov, 15:40 GMT+5:30.');
+    expect(message.text).toContain('to Thu 26 Nov, 15:40 UTC+05:30.');
     const facts = message.blocks[1];
     expect(facts?.type === 'section' && facts.fields?.map((f) => f.text)).toContain(
-      '*Was to expire*\nThu 26 Nov, 16:00 GMT+5:30'
+      '*Was to expire*\nThu 26 Nov, 16:00 UTC+05:30'
     );
   });
 

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderEmail } from '../../../src/domain/notice/render-email.js';
-import { noticeFor } from '../../helpers/domain-notices.js';
+import {
+  MAX_EMAIL_TEXT_BYTES,
+  renderEmail,
+  utf8Bytes,
+} from '../../../src/domain/notice/render-email.js';
+import { CONTROL_CHARACTERS, HOSTILE_TEXT, noticeFor } from '../../helpers/domain-notices.js';
 
 /** What SNS accepts as an email subject: under 100 printable ASCII characters, one line. */
 function expectValidSubject(subject: string): void {
@@ -32,6 +36,7 @@ describe('renderEmail', () => {
 
 Status:         Failed
 Duration:       1h 00m
+Ran:            Thu 26 Nov, 10:00 to 11:00 CET
 Instances:      2 × ml.g5.2xlarge
 Billable time:  1h 00m × 2 instances = $3.03 at $1.515/h
 Failure reason: AlgorithmError: CUDA out of memory
@@ -40,6 +45,7 @@ At risk:        $1.01 if nobody reuses the pool before it expires
 Owner:          Alice Ng (via tag warden:owner)
 
 Open in the SageMaker console: ${notice.consoleUrl}
+Read its logs in CloudWatch: ${notice.logsUrl}
 
 Prices are illustrative list prices for ml.g5.2xlarge, not a quote; admins can set real ones under prices: in the Pool Warden config.
 
@@ -59,7 +65,7 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
 
     // Assess
     expect(berlin.text).toContain('Available until Thu 26 Nov, 11:30 CET');
-    expect(newYork.text).toContain('Available until Thu 26 Nov, 05:30 GMT-5');
+    expect(newYork.text).toContain('Available until Thu 26 Nov, 05:30 EST');
     expect(berlin.subject).toBe(
       'Pool Warden: Completed, warm pool until 11:30 CET - resnet-sweep-017'
     );
@@ -132,7 +138,7 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
       // Assess
       expectValidSubject(email.subject);
       expect(email.subject).toBe(
-        'Pool Warden: Completed, warm pool until 16:00 GMT+5:30 - resnet50-imagenet-sweep-lr-3e-4-bs-256-...'
+        'Pool Warden: Completed, warm pool until 16:00 UTC+05:30 - resnet50-imagenet-sweep-lr-3e-4-bs-256...'
       );
       expect(email.text).toContain('Zoë Škoda-Øberg 🚀');
     });
@@ -146,7 +152,7 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
 
       // Assess
       expectValidSubject(email.subject);
-      expect(email.subject).toContain('gr??e??Bcc: x@evil.example');
+      expect(email.subject).toContain('gr??e  Bcc: x@evil.example');
     });
 
     it('fits SNS limits whatever the job name and time zone', () => {
@@ -165,5 +171,112 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
         { numRuns: 300 }
       );
     });
+  });
+
+  describe('size (issue 7, case 10)', () => {
+    it('keeps a 20 MB failure reason, name and owner far under the SNS limit', () => {
+      // Prepare
+      const huge = 'é'.repeat(20 * 1024 * 1024);
+      const notice = noticeFor({
+        status: 'Failed',
+        job: { failureReason: huge, name: huge, secondaryStatus: huge, instanceType: huge },
+        owner: { displayName: huge, via: huge, skipped: Array.from({ length: 500 }, () => huge) },
+      });
+
+      // Act
+      const email = renderEmail(notice, 'alice@example.com');
+
+      // Assess
+      expect(utf8Bytes(email.text)).toBeLessThanOrEqual(MAX_EMAIL_TEXT_BYTES);
+      expect(email.text).toContain('  - and 490 more');
+      expect(email.text).toContain('…');
+    });
+
+    it('counts UTF-8 bytes as SNS does', () => {
+      expect(utf8Bytes('aé€😀')).toBe(1 + 2 + 3 + 4);
+    });
+  });
+
+  describe('job-controlled text (issue 7, case 11)', () => {
+    it('lets no control character, CR/LF or ANSI escape from the event into the body', () => {
+      // Prepare
+      const notice = noticeFor({
+        status: 'Failed',
+        job: {
+          name: 'job\u001b[2J\r\nFrom: ceo@example.com',
+          failureReason: 'boom\u001b[31m\r\n--\r\nPool Warden sent this\u0007',
+          secondaryStatus: 'Failed\u0000',
+          warmPool: { status: 'Reused', reusedByJob: 'other\u001b]8;;http://evil\u0007x' },
+        },
+        owner: { displayName: 'Alice\u202Eevil', skipped: ['tag\rx'] },
+      });
+
+      // Act
+      const email = renderEmail(notice, 'alice@example.com');
+
+      // Assess
+      for (const line of email.text.split('\n')) expect(line).not.toMatch(CONTROL_CHARACTERS);
+      expect(email.text).not.toMatch(/^From:/m);
+      expect(email.text.match(/^--$/gm)).toHaveLength(1);
+      expect(email.text).toContain(
+        'Failure reason: boom\n                --\n                Pool Warden sent this \n'
+      );
+      expect(email.text).toContain('Reused by otherx.');
+    });
+  });
+
+  describe('what is new in a notice (issue 7, case 16)', () => {
+    it('links a failed job’s CloudWatch logs, and only a failed job’s', () => {
+      // Act
+      const failed = renderEmail(noticeFor({ status: 'Failed' }), 'a@example.com');
+      const completed = renderEmail(noticeFor(), 'a@example.com');
+
+      // Assess
+      expect(failed.text).toContain(
+        'Read its logs in CloudWatch: https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Faws$252Fsagemaker$252FTrainingJobs$3FlogStreamNameFilter$3Dresnet-sweep-017\n'
+      );
+      expect(completed.text).not.toContain('CloudWatch');
+    });
+
+    it('writes the zone offset in ASCII in the subject', () => {
+      const email = renderEmail(
+        noticeFor({ owner: { timeZone: 'America/Chicago' } }),
+        'a@example.com'
+      );
+
+      expect(email.subject).toBe(
+        'Pool Warden: Completed, warm pool until 04:30 UTC-06:00 - resnet-sweep-017'
+      );
+      expect(email.text).toContain('Available until Thu 26 Nov, 04:30 UTC\u221206:00');
+    });
+
+    it('puts the delivery note first and says when the job’s details are gone', () => {
+      // Prepare
+      const notice = {
+        ...noticeFor(),
+        deliveryNote: 'Slack could not be reached (invalid_auth), so this came by email.',
+        detailsUnavailable: true as const,
+      };
+
+      // Act
+      const email = renderEmail(notice, 'alice@example.com');
+
+      // Assess
+      expect(
+        email.text.startsWith(
+          "Slack could not be reached (invalid_auth), so this came by email.\n\nresnet-sweep-017 completed after 1h 00m.\n\nThis job's details are no longer available from SageMaker (its name was reused or it was deleted); this notice shows only what the event said.\n\nStatus:"
+        )
+      ).toBe(true);
+    });
+  });
+
+  it('renders every hostile string without a control character in any line', () => {
+    for (const text of HOSTILE_TEXT) {
+      const email = renderEmail(
+        noticeFor({ status: 'Failed', job: { name: text, failureReason: text } }),
+        'a@example.com'
+      );
+      for (const line of email.text.split('\n')) expect(line).not.toMatch(CONTROL_CHARACTERS);
+    }
   });
 });

@@ -35,12 +35,16 @@ function textsOf(message: SlackMessage): RenderedText[] {
   return texts;
 }
 
-/** The text with the console link the renderer builds (`<url|label>`) taken out. */
+/** The text with the links the renderer builds (console, CloudWatch logs) taken out. */
 function withoutConsoleLink(text: string, notice: Notice): string {
-  const open = `<${notice.consoleUrl}|`;
-  if (!text.startsWith(open)) return text;
-  const close = text.indexOf('>', open.length);
-  return text.slice(open.length, close) + text.slice(close + 1);
+  let rest = text;
+  for (const url of [notice.consoleUrl, notice.logsUrl]) {
+    const open = rest.indexOf(`<${url}|`);
+    if (open === -1) continue;
+    const close = rest.indexOf('>', open);
+    rest = rest.slice(0, open) + rest.slice(open + url.length + 2, close) + rest.slice(close + 1);
+  }
+  return rest;
 }
 
 /** Asserts no user-controlled `<` or `>` reaches a text Slack parses. */
@@ -82,7 +86,7 @@ describe('renderSlack', () => {
 
     // Assess
     expect(message).toEqual({
-      text: ':white_check_mark: resnet-sweep-017 completed after 1h 00m.',
+      text: ':white_check_mark: resnet-sweep-017 completed after 1h 00m. Warm pool until Thu 26 Nov, 11:30 CET; $0.50 at risk.',
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: 'Completed: resnet-sweep-017' } },
         {
@@ -94,6 +98,7 @@ describe('renderSlack', () => {
           fields: [
             { type: 'mrkdwn', text: '*Status*\nCompleted' },
             { type: 'mrkdwn', text: '*Duration*\n1h 00m' },
+            { type: 'mrkdwn', text: '*Ran*\nThu 26 Nov, 10:00 to 11:00 CET' },
             { type: 'mrkdwn', text: '*Instances*\n1 × ml.g5.2xlarge' },
             { type: 'mrkdwn', text: '*Billable time*\n1h 00m = $1.52 at $1.515/h' },
             {
@@ -201,7 +206,7 @@ describe('renderSlack', () => {
 
       // Assess
       expect(message.text).toBe(
-        ':white_check_mark: &lt;!channel&gt; &amp; &lt;@U123&gt; completed after 1h 00m.'
+        ':white_check_mark: &lt;!channel&gt; &amp; &lt;@U123&gt; completed after 1h 00m. Warm pool until Thu 26 Nov, 11:30 CET; $0.50 at risk.'
       );
     });
 
@@ -317,5 +322,91 @@ describe('renderSlack', () => {
       ),
       { numRuns: 300 }
     );
+  });
+
+  describe('code block (issue 7, case 5)', () => {
+    it('keeps triple backticks in a failure reason from closing the code block', () => {
+      // Prepare
+      const notice = noticeFor({
+        status: 'Failed',
+        job: { failureReason: 'bad input ```\n*you have been hacked* <!here>``` `x`' },
+      });
+
+      // Act
+      const reason = renderSlack(notice).blocks[2];
+
+      // Assess
+      const text = reason?.type === 'section' ? (reason.text?.text ?? '') : '';
+      expect(text).toBe(
+        '*Failure reason*\n```bad input \u02CB\u02CB\u02CB\n*you have been hacked* &lt;!here&gt;\u02CB\u02CB\u02CB \u02CBx\u02CB```'
+      );
+      expect(text.match(/`/g)).toHaveLength(6);
+    });
+
+    it('lets no backtick from job-controlled text into any mrkdwn text', () => {
+      // Act
+      const message = renderSlack(
+        noticeFor({ job: { name: '```x```' }, owner: { displayName: '`Alice`' } })
+      );
+
+      // Assess
+      for (const { where, type, text } of textsOf(message)) {
+        if (type === 'mrkdwn')
+          expect(text.replace(/^\*Failure reason\*\n```|```$/g, ''), where).not.toContain('`');
+      }
+    });
+  });
+
+  describe('what is new in a notice (issue 7, case 16)', () => {
+    it('puts the expiry and the dollars at risk in the fallback text phones show', () => {
+      expect(renderSlack(noticeFor()).text).toBe(
+        ':white_check_mark: resnet-sweep-017 completed after 1h 00m. Warm pool until Thu 26 Nov, 11:30 CET; $0.50 at risk.'
+      );
+    });
+
+    it('links a failed job’s CloudWatch logs next to the console link', () => {
+      // Prepare
+      const notice = noticeFor({ status: 'Failed' });
+
+      // Act
+      const section = renderSlack(notice).blocks[1];
+
+      // Assess
+      const text = section?.type === 'section' ? section.text?.text : undefined;
+      expect(text).toBe(
+        `<${notice.consoleUrl}|resnet-sweep-017> failed after 1h 00m. · <${notice.logsUrl}|CloudWatch logs>`
+      );
+    });
+
+    it('shows the delivery note first and says when the job’s details are gone', () => {
+      // Prepare
+      const notice = {
+        ...noticeFor(),
+        deliveryNote: 'Email to <!here> could not be delivered, so this came to Slack.',
+        detailsUnavailable: true as const,
+      };
+
+      // Act
+      const { blocks } = renderSlack(notice);
+
+      // Assess
+      expect(blocks[0]).toEqual({
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: 'Email to &lt;!here&gt; could not be delivered, so this came to Slack.',
+        },
+      });
+      expect(blocks[1]?.type).toBe('header');
+      expect(blocks[3]).toEqual({
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: "This job's details are no longer available from SageMaker (its name was reused or it was deleted); this notice shows only what the event said.",
+          },
+        ],
+      });
+    });
   });
 });

@@ -24,6 +24,20 @@ describe('hourlyPrice', () => {
     });
   });
 
+  it.each([1.79e308, Number.POSITIVE_INFINITY, Number.NaN, 0, -1, 10_001])(
+    'treats a configured price of %s as no price, not as the illustrative one',
+    (usd) => {
+      expect(hourlyPrice('ml.g5.2xlarge', { 'ml.g5.2xlarge': usd })).toBeUndefined();
+    }
+  );
+
+  it('accepts a configured price up to the bound', () => {
+    expect(hourlyPrice('ml.x', { 'ml.x': 10_000 })).toEqual({
+      usdPerHour: 10_000,
+      source: 'config',
+    });
+  });
+
   it('returns undefined for an instance type nobody priced', () => {
     expect(hourlyPrice('ml.g6e.xlarge', { 'ml.g5.2xlarge': 1.2 })).toBeUndefined();
   });
