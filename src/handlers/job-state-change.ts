@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/logging/logger.js';
+import { metrics as deployedMetrics } from '../adapters/logging/powertools-metrics.js';
 import {
   type FinishNoticeDeps,
   type FinishOutcome,
@@ -10,14 +11,20 @@ import {
 import { isRecord } from '../domain/objects.js';
 import { finishNoticeDeps } from './lambda-deps.js';
 import { logFailure } from './middleware/log-failure.js';
+import { publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 
 /**
- * EventBridge → "SageMaker Training Job State Change" → at most one notice per job and
- * terminal status. A malformed event is logged and parked, and the invocation succeeds, so it
- * is not retried forever; a delivery failure fails the invocation, so it is retried.
+ * EventBridge → "SageMaker Training Job State Change" → at most one finish notice per job. A
+ * malformed event, or one whose notice cannot be rendered, is logged and parked, and the
+ * invocation succeeds, so it is not retried forever; a transient failure (network, throttling,
+ * 5xx, a lease held elsewhere) fails the invocation, so it is retried.
  */
-function createHandler(loadDeps: () => Promise<FinishNoticeDeps>, log: Logger = logger) {
+function createHandler(
+  loadDeps: () => Promise<FinishNoticeDeps>,
+  log: Logger = logger,
+  metrics: { flush(): void } = deployedMetrics
+) {
   const deps = once(loadDeps);
   return middy(async (event: unknown): Promise<FinishOutcome> => {
     const jobArn =
@@ -29,6 +36,7 @@ function createHandler(loadDeps: () => Promise<FinishNoticeDeps>, log: Logger = 
     return outcome;
   })
     .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(publishMetrics(metrics))
     .use(logFailure(log));
 }
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { noticeKey } from '../../src/domain/notice/notice.js';
 import type { Claim, NoticeLedger } from '../../src/domain/ports/notice-ledger.js';
+import { jobArn } from '../helpers/domain-notices.js';
 import { T0 } from '../helpers/factories.js';
 
 interface LedgerUnderTest {
@@ -21,7 +23,7 @@ function noticeLedgerContract(makeLedger: () => LedgerUnderTest): void {
 
     beforeEach(() => {
       ({ ledger, leaseMs } = makeLedger());
-      key = `resnet-sweep-017#Completed#${randomUUID()}`;
+      key = `${jobArn('resnet-sweep-017')}#${randomUUID()}`;
     });
 
     it('claims with nothing delivered when the notice is claimed first', async () => {
@@ -163,6 +165,108 @@ function noticeLedgerContract(makeLedger: () => LedgerUnderTest): void {
 
       // Assess
       expect(claim).toEqual({ kind: 'claimed', delivered: [] });
+    });
+
+    it('answers done with the status the notice said when it was completed with one', async () => {
+      // Prepare
+      await ledger.claim(key, T0);
+
+      // Act
+      await ledger.complete(key, T0 + 1_000, 'Failed');
+      const duplicate = await ledger.claim(key, T0 + 2_000);
+
+      // Assess
+      expect(duplicate).toEqual({ kind: 'done', status: 'Failed' });
+    });
+
+    it('returns the status of earlier deliveries when a partial failure is retried', async () => {
+      // Prepare
+      await ledger.claim(key, T0);
+      await ledger.recordDelivery(key, 'slack', 'Stopped');
+      await ledger.release(key);
+
+      // Act
+      const retry = await ledger.claim(key, T0 + 1_000);
+
+      // Assess
+      expect(retry).toEqual({ kind: 'claimed', delivered: ['slack'], status: 'Stopped' });
+    });
+
+    it('keeps the first status when a later delivery or the completion names another', async () => {
+      // Prepare
+      await ledger.claim(key, T0);
+      await ledger.recordDelivery(key, 'email', 'Failed');
+      await ledger.recordDelivery(key, 'slack', 'Completed');
+
+      // Act
+      await ledger.complete(key, T0 + 1_000, 'Stopped');
+      const duplicate = await ledger.claim(key, T0 + 2_000);
+
+      // Assess
+      expect(duplicate).toEqual({ kind: 'done', status: 'Failed' });
+    });
+
+    it('claims without a status when no delivery said one', async () => {
+      // Prepare
+      await ledger.claim(key, T0);
+      await ledger.recordDelivery(key, 'email');
+      await ledger.release(key);
+
+      // Act
+      const retry = await ledger.claim(key, T0 + 1_000);
+
+      // Assess
+      expect(retry).toEqual({ kind: 'claimed', delivered: ['email'] });
+      expect(retry).not.toHaveProperty('status');
+    });
+
+    it('records fallback deliveries apart from the owner channels', async () => {
+      // Prepare
+      await ledger.claim(key, T0);
+      await ledger.recordDelivery(key, 'fallback-email', 'Completed');
+      await ledger.recordDelivery(key, 'fallback-slack');
+      await ledger.release(key);
+
+      // Act
+      const retry = await ledger.claim(key, T0 + 1_000);
+
+      // Assess
+      expect(retry.kind === 'claimed' && [...retry.delivered].sort()).toEqual([
+        'fallback-email',
+        'fallback-slack',
+      ]);
+    });
+
+    it('answers done for a later terminal status of the same job under its per-job key', async () => {
+      // Prepare
+      const job = { arn: jobArn(`resnet-${randomUUID()}`), creationTime: T0 - 3_900_000 };
+      await ledger.claim(noticeKey(job), T0);
+      await ledger.complete(noticeKey(job), T0 + 1_000, 'Failed');
+
+      // Act
+      const later = await ledger.claim(
+        noticeKey({ ...job, arn: job.arn.toUpperCase() }),
+        T0 + 60_000
+      );
+
+      // Assess
+      expect(later).toEqual({ kind: 'done', status: 'Failed' });
+    });
+
+    it('claims afresh for a new job under a reused name when its creation time differs', async () => {
+      // Prepare
+      const old = { arn: jobArn(`resnet-${randomUUID()}`), creationTime: T0 - 3_900_000 };
+      await ledger.claim(noticeKey(old), T0);
+      await ledger.complete(noticeKey(old), T0 + 1_000, 'Completed');
+
+      // Act
+      const reused = await ledger.claim(
+        noticeKey({ ...old, creationTime: T0 + 60_000 }),
+        T0 + 2_000
+      );
+
+      // Assess
+      expect(reused).toEqual({ kind: 'claimed', delivered: [] });
     });
 
     it('lets exactly one of two concurrent claims win when duplicates race', async () => {

@@ -5,6 +5,8 @@ import { MemoryNoticeLedger } from '../../src/adapters/memory/memory-notice-ledg
 import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-events.js';
 import type { FinishNoticeDeps } from '../../src/domain/finish/notify-on-finish.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
+import { renderSlack } from '../../src/domain/notice/render-slack.js';
+import { reachEveryone } from '../../src/domain/ports/senders.js';
 import { createHandler } from '../../src/handlers/job-state-change.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import {
@@ -13,6 +15,7 @@ import {
   fixture,
   lambdaContext,
   recordingLog,
+  recordingMetrics,
   recordingSenders,
   ScriptedSageMaker,
   stateChangeEvent,
@@ -27,6 +30,12 @@ function describedWithPool(event: Record<string, unknown>) {
   return read.job;
 }
 
+// Lets a test make the real Slack renderer throw, as a renderer bug on hostile input would.
+vi.mock('../../src/domain/notice/render-slack.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/domain/notice/render-slack.js')>();
+  return { ...real, renderSlack: vi.fn(real.renderSlack) };
+});
+
 const FAILURE_MESSAGE =
   'invocation failed; Lambda retries it, then keeps it in the failed-events queue';
 
@@ -36,6 +45,7 @@ function setup(
 ) {
   const senders = recordingSenders();
   const parked = new MemoryParkedEvents();
+  const metrics = recordingMetrics();
   const clock = new VirtualClock(T0);
   const deps: FinishNoticeDeps = {
     config: teamConfig(),
@@ -46,16 +56,56 @@ function setup(
     parked,
     email: senders.email,
     slack: senders.slack,
+    emailReach: reachEveryone,
+    metrics,
     log: log ?? recordingLog(),
   };
   const handler = createHandler(async () => deps, log);
   const invoke = (event: unknown) => handler(event, lambdaContext());
-  return { invoke, senders, parked, clock };
+  return { invoke, senders, parked, clock, metrics };
 }
 
 describe('job-state-change handler', () => {
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.mocked(renderSlack).mockReset();
+  });
+
+  it('acknowledges and parks an event whose notice cannot be rendered, instead of failing (case 8)', async () => {
+    // Prepare
+    const { invoke, parked, senders, metrics } = setup();
+    vi.mocked(renderSlack).mockImplementationOnce(() => {
+      throw new URIError('URI malformed');
+    });
+    const event = stateChangeEvent();
+
+    // Act
+    const outcome = await invoke(event);
+
+    // Assess
+    const reason = 'rendering the notice failed: URIError: URI malformed';
+    expect(outcome).toEqual({ kind: 'rejected', reason });
+    expect(parked.entries).toEqual([{ reason, receivedAt: T0, event }]);
+    expect(metrics.total('EventRejected', { stage: 'render' })).toBe(1);
+    expect(senders.emails).toHaveLength(0);
+  });
+
+  it('sends one notice per job when a later event claims another terminal status (case 4)', async () => {
+    // Prepare
+    const { invoke, senders, metrics } = setup();
+
+    // Act
+    const first = await invoke(stateChangeEvent({ status: 'Completed' }));
+    const later = await invoke(stateChangeEvent({ status: 'Stopped' }));
+
+    // Assess
+    expect(first).toMatchObject({ kind: 'notice', status: 'Completed' });
+    expect(later).toMatchObject({
+      kind: 'ignored',
+      reason: 'contradiction: Stopped after the Completed notice was sent',
+    });
+    expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+    expect(metrics.total('NoticeContradiction')).toBe(1);
   });
 
   it('sends one notice per channel when the same event arrives twice', async () => {

@@ -8,8 +8,10 @@ import type { TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
 import type { EmailMessage } from '../../src/domain/notice/render-email.js';
 import type { SlackMessage } from '../../src/domain/notice/render-slack.js';
 import type { Log } from '../../src/domain/ports/log.js';
+import type { MetricName, Metrics } from '../../src/domain/ports/metrics.js';
 import type { SageMakerGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type {
+  EmailReach,
   EmailSender,
   NoticeRef,
   SlackSender,
@@ -159,6 +161,49 @@ function recordingLog(): Log & {
   };
 }
 
+interface CountedMetric {
+  readonly name: MetricName;
+  readonly value: number;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** Metrics that keep every count; `total` sums a name, optionally for matching dimensions. */
+function recordingMetrics(): Metrics & {
+  readonly counts: CountedMetric[];
+  total(name: MetricName, dimensions?: Readonly<Record<string, string>>): number;
+} {
+  const counts: CountedMetric[] = [];
+  return {
+    counts,
+    count: (name, value = 1, dimensions = {}) => {
+      counts.push({ name, value, dimensions });
+    },
+    total: (name, dimensions = {}) =>
+      counts
+        .filter(
+          (c) =>
+            c.name === name && Object.entries(dimensions).every(([k, v]) => c.dimensions[k] === v)
+        )
+        .reduce((sum, c) => sum + c.value, 0),
+  };
+}
+
+/**
+ * An EmailReach that knows which addresses have a confirmed subscription (case-insensitive),
+ * as the SNS topic would, and counts how often it was asked.
+ */
+function subscribedOnly(...addresses: readonly string[]): EmailReach & { asked: string[] } {
+  const subscribed = new Set(addresses.map((a) => a.toLowerCase()));
+  const asked: string[] = [];
+  return {
+    asked,
+    canReach: async (address) => {
+      asked.push(address);
+      return subscribed.has(address.toLowerCase());
+    },
+  };
+}
+
 /** Email and Slack senders that record what they send and can be told to fail. */
 function recordingSenders() {
   const emails: { message: EmailMessage; ref: NoticeRef }[] = [];
@@ -210,6 +255,7 @@ class ScriptedSageMaker implements SageMakerGateway {
   }
 }
 
+export type { CountedMetric };
 export {
   AWS_DOCS_SAMPLE,
   configFrom,
@@ -217,11 +263,13 @@ export {
   fixture,
   lambdaContext,
   recordingLog,
+  recordingMetrics,
   recordingSenders,
   ScriptedSageMaker,
   SYNTHETIC_FAILED,
   SYNTHETIC_IN_PROGRESS,
   stateChangeEvent,
+  subscribedOnly,
   T0,
   TEAM_CONFIG_YAML,
   teamConfig,

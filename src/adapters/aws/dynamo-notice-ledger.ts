@@ -1,4 +1,9 @@
-import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { Channel, Claim, NoticeLedger } from '../../domain/ports/notice-ledger.js';
 import { DAY_MS, dynamoError, type Item, isConditionFailure, ttlAfter } from './dynamo-table.js';
 
@@ -10,11 +15,16 @@ interface LedgerOptions {
   readonly retainMs?: number;
 }
 
-const CHANNELS: readonly Channel[] = ['email', 'slack'];
+const CHANNELS: readonly Channel[] = ['email', 'slack', 'fallback-email', 'fallback-slack'];
 
 /**
  * The notice ledger in DynamoDB. A claim is one conditional write, so two invocations racing on
- * duplicate events cannot both win; the record expires through the table's TTL.
+ * duplicate events cannot both win; the record expires through the table's TTL. The status a
+ * notice said is written with `if_not_exists`, so the first one stays.
+ *
+ * Items written before finish notices were keyed per job carry the status in their key
+ * (`NOTICE#<arn>#<created>#Completed`); no key of this version reads them, and their TTL
+ * removes them.
  */
 class DynamoNoticeLedger implements NoticeLedger {
   private readonly leaseMs: number;
@@ -47,7 +57,14 @@ class DynamoNoticeLedger implements NoticeLedger {
           ReturnValues: 'ALL_NEW',
         })
       );
-      return { kind: 'claimed', delivered: deliveredChannels(Attributes) };
+      const delivered = deliveredChannels(Attributes);
+      const attempted = channelsIn(Attributes?.attempted).filter((c) => !delivered.includes(c));
+      return {
+        kind: 'claimed',
+        delivered,
+        ...statusOf(Attributes),
+        ...(attempted.length === 0 ? {} : { attempted }),
+      };
     } catch (error) {
       if (!isConditionFailure(error)) throw dynamoError('claim notice', error);
     }
@@ -62,21 +79,47 @@ class DynamoNoticeLedger implements NoticeLedger {
       .catch((error: unknown) => {
         throw dynamoError('read notice', error);
       });
-    return existing?.state?.S === 'sent' ? { kind: 'done' } : { kind: 'busy' };
+    return existing?.state?.S === 'sent'
+      ? { kind: 'done', ...statusOf(existing) }
+      : { kind: 'busy' };
   }
 
-  async recordDelivery(key: string, channel: Channel): Promise<void> {
-    await this.update(key, 'record delivery', {
-      UpdateExpression: 'ADD delivered :channel',
+  async recordAttempt(key: string, channel: Channel): Promise<void> {
+    await this.update(key, 'record attempt', {
+      UpdateExpression: 'ADD attempted :channel',
       ExpressionAttributeValues: { ':channel': { SS: [channel] } },
     });
   }
 
-  async complete(key: string, now: number): Promise<void> {
+  async recordDelivery(key: string, channel: Channel, status?: string): Promise<void> {
+    await this.update(key, 'record delivery', {
+      UpdateExpression:
+        status === undefined
+          ? 'ADD delivered :channel'
+          : 'ADD delivered :channel SET #status = if_not_exists(#status, :status)',
+      ...(status === undefined ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
+      ExpressionAttributeValues: {
+        ':channel': { SS: [channel] },
+        ...(status === undefined ? {} : { ':status': { S: status } }),
+      },
+    });
+  }
+
+  async complete(key: string, now: number, status?: string): Promise<void> {
     await this.update(key, 'complete notice', {
-      UpdateExpression: 'SET #state = :sent, sentAt = :now REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':now': { N: String(now) } },
+      UpdateExpression:
+        status === undefined
+          ? 'SET #state = :sent, sentAt = :now REMOVE leaseUntil'
+          : 'SET #state = :sent, sentAt = :now, #status = if_not_exists(#status, :status) REMOVE leaseUntil',
+      ExpressionAttributeNames: {
+        '#state': 'state',
+        ...(status === undefined ? {} : { '#status': 'status' }),
+      },
+      ExpressionAttributeValues: {
+        ':sent': { S: 'sent' },
+        ':now': { N: String(now) },
+        ...(status === undefined ? {} : { ':status': { S: status } }),
+      },
     });
   }
 
@@ -113,8 +156,17 @@ class DynamoNoticeLedger implements NoticeLedger {
   }
 }
 
+function statusOf(item: Item | undefined): { status?: string } {
+  const status = item?.status?.S;
+  return status === undefined ? {} : { status };
+}
+
 function deliveredChannels(item: Item | undefined): Channel[] {
-  const set = item?.delivered?.SS ?? [];
+  return channelsIn(item?.delivered);
+}
+
+function channelsIn(attribute: AttributeValue | undefined): Channel[] {
+  const set = attribute?.SS ?? [];
   return CHANNELS.filter((c) => set.includes(c));
 }
 

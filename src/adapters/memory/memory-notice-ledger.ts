@@ -4,6 +4,8 @@ interface Entry {
   state: 'pending' | 'sent';
   leaseUntil: number;
   delivered: Set<Channel>;
+  attempted?: Set<Channel>;
+  status?: string;
 }
 
 /** The notice ledger in memory, with the same lease semantics as the DynamoDB one. */
@@ -14,20 +16,44 @@ class MemoryNoticeLedger implements NoticeLedger {
 
   async claim(key: string, now: number): Promise<Claim> {
     const entry = this.entries.get(key);
-    if (entry?.state === 'sent') return { kind: 'done' };
+    const status = entry?.status === undefined ? {} : { status: entry.status };
+    if (entry?.state === 'sent') return { kind: 'done', ...status };
     if (entry !== undefined && entry.leaseUntil > now) return { kind: 'busy' };
     const delivered = entry?.delivered ?? new Set<Channel>();
-    this.entries.set(key, { state: 'pending', leaseUntil: now + this.leaseMs, delivered });
-    return { kind: 'claimed', delivered: [...delivered] };
+    this.entries.set(key, {
+      ...entry,
+      state: 'pending',
+      leaseUntil: now + this.leaseMs,
+      delivered,
+    });
+    const attempted = [...(entry?.attempted ?? [])].filter((c) => !delivered.has(c));
+    return {
+      kind: 'claimed',
+      delivered: [...delivered],
+      ...status,
+      ...(attempted.length === 0 ? {} : { attempted }),
+    };
   }
 
-  async recordDelivery(key: string, channel: Channel): Promise<void> {
-    this.entries.get(key)?.delivered.add(channel);
-  }
-
-  async complete(key: string): Promise<void> {
+  async recordAttempt(key: string, channel: Channel): Promise<void> {
     const entry = this.entries.get(key);
-    if (entry !== undefined) entry.state = 'sent';
+    if (entry === undefined) return;
+    entry.attempted ??= new Set<Channel>();
+    entry.attempted.add(channel);
+  }
+
+  async recordDelivery(key: string, channel: Channel, status?: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    entry.delivered.add(channel);
+    entry.status ??= status;
+  }
+
+  async complete(key: string, _now: number, status?: string): Promise<void> {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    entry.state = 'sent';
+    entry.status ??= status;
   }
 
   async release(key: string): Promise<void> {

@@ -6,6 +6,13 @@ import type { TrainingJobSnapshot } from './training-job.js';
 /** First wait between DescribeTrainingJob attempts while the pool status is missing; doubles. */
 const DESCRIBE_BACKOFF_MS = 1000;
 
+/**
+ * Creation times of one job read from two sources may differ by the precision of the coarser
+ * one (an ISO time in seconds against Describe's milliseconds). A name reused after
+ * DeleteTrainingJob is created after the old job ended, far more than a second later.
+ */
+const SAME_CREATION_MS = 1000;
+
 interface DescribeDeps {
   readonly config: { readonly notices: { readonly describeAttempts: number } };
   readonly sageMaker: SageMakerGateway;
@@ -15,8 +22,8 @@ interface DescribeDeps {
 
 interface DescribeOptions {
   /**
-   * Drop an answer about another job of the same name (the name was reused after
-   * DeleteTrainingJob): it says nothing about this job's pool.
+   * @deprecated Always on: an answer about another job of the same name is never used. Kept
+   * so callers that asked for it still compile.
    */
   readonly sameJobOnly?: boolean;
   /** Log a job that is gone, or a pool status still missing after every attempt. */
@@ -24,9 +31,34 @@ interface DescribeOptions {
 }
 
 /**
+ * Whether a DescribeTrainingJob answer (asked by name) is about `job`: SageMaker lets a name be
+ * used again after DeleteTrainingJob, and then Describe answers for the new job. Same ARN (case
+ * aside) and same creation time; without a creation time in the event, a job created after
+ * the event's job ended is another one.
+ *
+ * @example isSameJob(described, event.job) // false after the name was reused
+ */
+function isSameJob(described: TrainingJobSnapshot, job: TrainingJobSnapshot): boolean {
+  if (described.arn.toLowerCase() !== job.arn.toLowerCase()) return false;
+  if (job.creationTime !== undefined) {
+    return (
+      described.creationTime !== undefined &&
+      Math.abs(described.creationTime - job.creationTime) < SAME_CREATION_MS
+    );
+  }
+  if (job.endTime !== undefined && described.creationTime !== undefined) {
+    return described.creationTime <= job.endTime;
+  }
+  return true;
+}
+
+/**
  * DescribeTrainingJob briefly omits WarmPoolStatus right after a job ends, so a job that asked
  * for keep-alive is described again, with backoff, a bounded number of times. Used by the
- * finish notice and the pool intake alike.
+ * finish notice and the pool intake alike. `undefined` when SageMaker no longer knows the job
+ * or answers for another job of the same name: then only the event speaks for the job.
+ *
+ * @example const described = await describeUntilPoolKnown(event.job, deps, { warn: true });
  */
 async function describeUntilPoolKnown(
   job: TrainingJobSnapshot,
@@ -43,13 +75,12 @@ async function describeUntilPoolKnown(
       }
       return undefined;
     }
-    if (
-      options.sameJobOnly &&
-      (described.arn !== job.arn ||
-        (job.creationTime !== undefined && described.creationTime !== job.creationTime))
-    ) {
+    if (!isSameJob(described, job)) {
+      // Always logged: a reused name is rare, and the notice says less because of it.
       deps.log.warn('DescribeTrainingJob answered for another job of the same name', {
         job: job.name,
+        eventCreationTime: job.creationTime,
+        describedCreationTime: described.creationTime,
       });
       return undefined;
     }
@@ -63,4 +94,5 @@ async function describeUntilPoolKnown(
   return described;
 }
 
-export { DESCRIBE_BACKOFF_MS, describeUntilPoolKnown };
+export type { DescribeDeps, DescribeOptions };
+export { DESCRIBE_BACKOFF_MS, describeUntilPoolKnown, isSameJob };

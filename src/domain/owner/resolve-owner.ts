@@ -1,6 +1,7 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import type { Tags } from '../event/tags.js';
 import { dropUndefined, ownValue } from '../objects.js';
+import { directoryIdByChannel } from './directory-match.js';
 import type { JobCaller } from './job-caller.js';
 import { classifyOwnerRef } from './owner-ref.js';
 
@@ -11,7 +12,10 @@ const FALLBACK_VIA = 'fallback contact';
 
 /** The person or team a notice goes to, with the channels that reach them. */
 interface ResolvedOwner {
-  /** The value that named the owner: a directory id, an email address or a Slack member id. */
+  /**
+   * The owner's directory id (also when a tag named them by an address or Slack member id the
+   * directory lists), else the raw email address or Slack member id that named them.
+   */
   readonly id: string;
   readonly displayName: string;
   /** Which step of the chain found the owner, in words (e.g. `tag warden:owner`). */
@@ -78,31 +82,35 @@ function toOwner(
   skipped: readonly string[]
 ): ResolvedOwner | undefined {
   const kind = classifyOwnerRef(value, config.directory);
-  const base = { id: value, displayName: value, via, skipped: [...skipped] };
+  if (kind === 'unknown') return undefined;
+  const base = { via, skipped: [...skipped] };
   const timeZone = config.defaults.timeZone;
-  switch (kind) {
-    case 'email':
-      return { ...base, email: value, timeZone };
-    case 'slack':
-      return { ...base, slackUser: value, timeZone };
-    case 'unknown':
-      return undefined;
-    case 'directory': {
-      const entry = ownValue(config.directory, value);
-      const team = entry?.team === undefined ? undefined : ownValue(config.directory, entry.team);
-      return dropUndefined({
-        ...base,
-        displayName: entry?.name ?? value,
-        email: entry?.email ?? team?.email,
-        // A person's own DM beats the team channel; the team channel beats nothing.
-        slackUser: entry?.slack ?? (entry?.slackWebhook === undefined ? team?.slack : undefined),
-        slackWebhook:
-          entry?.slack === undefined ? (entry?.slackWebhook ?? team?.slackWebhook) : undefined,
-        timeZone: entry?.timeZone ?? team?.timeZone ?? timeZone,
-        team: entry?.team,
-      });
-    }
-  }
+  const listedId =
+    kind === 'directory' ? value : directoryIdByChannel(value, kind, config.directory);
+  if (listedId !== undefined) return fromDirectory(listedId, base, config);
+  const raw = { ...base, id: value, displayName: value, timeZone };
+  return kind === 'email' ? { ...raw, email: value } : { ...raw, slackUser: value };
+}
+
+function fromDirectory(
+  id: string,
+  base: Pick<ResolvedOwner, 'via' | 'skipped'>,
+  config: WardenConfig
+): ResolvedOwner {
+  const entry = ownValue(config.directory, id);
+  const team = entry?.team === undefined ? undefined : ownValue(config.directory, entry.team);
+  return dropUndefined({
+    ...base,
+    id,
+    displayName: entry?.name ?? id,
+    email: entry?.email ?? team?.email,
+    // A person's own DM beats the team channel; the team channel beats nothing.
+    slackUser: entry?.slack ?? (entry?.slackWebhook === undefined ? team?.slack : undefined),
+    slackWebhook:
+      entry?.slack === undefined ? (entry?.slackWebhook ?? team?.slackWebhook) : undefined,
+    timeZone: entry?.timeZone ?? team?.timeZone ?? config.defaults.timeZone,
+    team: entry?.team,
+  });
 }
 
 export type { OwnerInputs, ResolvedOwner };

@@ -1,7 +1,9 @@
-import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoNoticeLedger } from '../../../src/adapters/aws/dynamo-notice-ledger.js';
 import { DependencyError } from '../../../src/domain/errors.js';
+import { noticeKey } from '../../../src/domain/notice/notice.js';
+import { jobArn } from '../../helpers/domain-notices.js';
 import { T0 } from '../../helpers/factories.js';
 import { LoopbackDynamo } from '../../helpers/loopback-dynamodb.js';
 import { noticeLedgerContract } from '../notice-ledger.contract.js';
@@ -66,6 +68,47 @@ describe('dynamo-notice-ledger', () => {
     expect(item?.sentAt).toEqual({ N: String(T0 + 5_000) });
     expect(item?.leaseUntil).toBeUndefined();
     expect(item?.delivered).toEqual({ SS: ['slack'] });
+  });
+
+  it('stores the status the notice said as an attribute, keeping the first one', async () => {
+    // Prepare
+    const ledger = new DynamoNoticeLedger(dynamo.client, { tableName: TABLE });
+    await ledger.claim('status-job', T0);
+    await ledger.recordDelivery('status-job', 'email', 'Failed');
+
+    // Act
+    await ledger.complete('status-job', T0 + 5_000, 'Completed');
+
+    // Assess
+    const item = await dynamo.item(TABLE, 'NOTICE#status-job', 'NOTICE');
+    expect(item?.status).toEqual({ S: 'Failed' });
+    expect(item?.state).toEqual({ S: 'sent' });
+  });
+
+  it('claims a job again when only an item of the per-status keys of the previous version exists', async () => {
+    // Prepare: what the previous version wrote after sending the Completed notice of this job
+    const job = { arn: jobArn('legacy-job'), creationTime: T0 - 3_900_000 };
+    const legacyKey = `${noticeKey(job)}#Completed`;
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: {
+          pk: { S: `NOTICE#${legacyKey}` },
+          sk: { S: 'NOTICE' },
+          state: { S: 'sent' },
+          delivered: { SS: ['email', 'slack'] },
+        },
+      })
+    );
+    const ledger = new DynamoNoticeLedger(dynamo.client, { tableName: TABLE });
+
+    // Act
+    const claim = await ledger.claim(noticeKey(job), T0);
+
+    // Assess: one more notice at most, and only because a terminal event came after the deploy
+    expect(claim).toEqual({ kind: 'claimed', delivered: [] });
+    const legacy = await dynamo.item(TABLE, `NOTICE#${legacyKey}`, 'NOTICE');
+    expect(legacy?.state).toEqual({ S: 'sent' });
   });
 
   it('uses a five-minute lease and a 30-day TTL when no options are given', async () => {

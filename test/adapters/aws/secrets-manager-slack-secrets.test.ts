@@ -117,6 +117,74 @@ describe('secrets-manager-slack-secrets', () => {
     expect((error as Error).message).toContain(`secret ${SECRET_ID} has no webhooks.robotics`);
   });
 
+  it.each([
+    ['no scheme', 'hooks.slack.com/services/T0WARDEN/B0VISION/sekrit-part', 'is not a URL'],
+    [
+      'plain http',
+      'http://hooks.slack.com/services/T0WARDEN/B0VISION/sekrit-part',
+      'is not an https URL',
+    ],
+    [
+      'credentials',
+      'https://user:sekrit-part@hooks.slack.com/services/T0',
+      'holds a user name or password',
+    ],
+  ])(
+    'refuses a webhook URL with %s as a permanent configuration error naming the field but not the value',
+    async (_, url, why) => {
+      // Prepare
+      secretsManager.putSecret(SECRET_ID, JSON.stringify({ ...SECRET, webhooks: { vision: url } }));
+
+      // Act
+      const error = await secrets()
+        .webhookUrl('vision')
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as Error).message).toContain(
+        `slack delivery failed: configuration error: webhooks.vision in secret ${SECRET_ID} ${why}`
+      );
+      expect(error).toMatchObject({ retryable: false });
+      expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('sekrit');
+    }
+  );
+
+  it('refuses a bot token that is not a Slack token as a configuration error that does not show it', async () => {
+    // Prepare
+    secretsManager.putSecret(
+      SECRET_ID,
+      JSON.stringify({ ...SECRET, botToken: 'sekrit-part\nX-Injected: yes' })
+    );
+
+    // Act
+    const error = await secrets()
+      .botToken()
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(DeliveryError);
+    expect((error as Error).message).toBe(
+      `slack delivery failed: configuration error: "botToken" in secret ${SECRET_ID} is not a Slack token (expected xoxb-…); fix the secret (its value is not shown)`
+    );
+    expect(error).toMatchObject({ retryable: false });
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('sekrit');
+  });
+
+  it('still serves a good webhook when another webhook in the secret is malformed', async () => {
+    // Prepare
+    secretsManager.putSecret(
+      SECRET_ID,
+      JSON.stringify({ ...SECRET, webhooks: { ...SECRET.webhooks, robotics: 'not a url' } })
+    );
+
+    // Act
+    const url = await secrets().webhookUrl('vision');
+
+    // Assess
+    expect(url).toBe(SECRET.webhooks.vision);
+  });
+
   it('throws a non-retryable DependencyError keeping the cause when the secret does not exist', async () => {
     // Act
     const error = await secrets('pool-warden/test/missing')

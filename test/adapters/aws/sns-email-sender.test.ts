@@ -123,7 +123,7 @@ describe('sns-email-sender', () => {
     expect(bob.map((m) => m.MessageAttributes?.owner?.StringValue)).toEqual(['bob@example.com']);
   });
 
-  it('throws a retryable DeliveryError naming the topic when the topic does not exist', async () => {
+  it('throws a permanent DeliveryError naming the topic when the topic does not exist (no retry can cure it)', async () => {
     // Prepare
     const missing = 'arn:aws:sns:us-east-1:000000000000:no-such-topic';
     const sender = new SnsEmailSender(sns, missing);
@@ -133,7 +133,7 @@ describe('sns-email-sender', () => {
 
     // Assess
     expect(error).toBeInstanceOf(DeliveryError);
-    expect(error).toMatchObject({ channel: 'email', code: 'DELIVERY_FAILED', retryable: true });
+    expect(error).toMatchObject({ channel: 'email', code: 'DELIVERY_FAILED', retryable: false });
     expect((error as Error).message).toContain(`SNS Publish to ${missing} failed`);
     expect((error as DeliveryError).cause).toBeInstanceOf(NotFoundException);
     expect(await receive('everything')).toEqual([]);

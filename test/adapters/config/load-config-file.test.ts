@@ -54,7 +54,9 @@ describe('load-config-file', () => {
 
     // Assess
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues).toEqual([expect.stringMatching(/EISDIR/)]);
+    expect((error as ConfigError).issues).toEqual([
+      expect.stringMatching(/is a folder, not a config file$/),
+    ]);
     expect((error as ConfigError).issues[0]?.startsWith(`${dir}: `)).toBe(true);
   });
 

@@ -99,12 +99,82 @@ describe('outbox', () => {
     expect(box.written.every((p) => p.startsWith(`${dir}/`))).toBe(true);
   });
 
-  it('cuts the file name to 200 characters when the job name is very long', async () => {
+  it('cuts a very long job name to keep the file name within 200 characters and its status', async () => {
+    // Prepare
+    const box = outbox();
+
     // Act
-    await outbox().email.send(EMAIL, { jobName: 'j'.repeat(300), status: 'Stopped' });
+    await box.email.send(EMAIL, { jobName: 'j'.repeat(300), status: 'Stopped' });
+    await box.email.send(EMAIL, { jobName: 'j'.repeat(300), status: 'Failed' });
 
     // Assess
-    expect(await readdir(dir)).toEqual([`${'j'.repeat(200)}.eml`]);
+    expect((await readdir(dir)).sort()).toEqual([
+      `${'j'.repeat(192)}-Stopped.eml`,
+      `${'j'.repeat(193)}-Failed.eml`,
+    ]);
+  });
+
+  it('writes a second notice of a reused job name beside the first, never over it (issue 7 #14)', async () => {
+    // Prepare: a job deleted and created again under its name, each finishing.
+    const box = outbox();
+    const second = { ...EMAIL, text: 'the second job\n' };
+
+    // Act
+    await box.email.send(EMAIL, REF);
+    await box.slack.send({ kind: 'webhook', name: 'vision' }, SLACK, REF);
+    await box.email.send(second, REF);
+    await box.slack.send({ kind: 'webhook', name: 'vision' }, SLACK, REF);
+
+    // Assess
+    expect((await readdir(dir)).sort()).toEqual([
+      'resnet-sweep-017-Completed-2.eml',
+      'resnet-sweep-017-Completed-2.slack.json',
+      'resnet-sweep-017-Completed.eml',
+      'resnet-sweep-017-Completed.slack.json',
+    ]);
+    expect(box.written).toHaveLength(4);
+    expect(new Set(box.written).size).toBe(4);
+    const eml = await readFile(join(dir, 'resnet-sweep-017-Completed-2.eml'), 'utf8');
+    expect(eml).toContain('Message-ID: <resnet-sweep-017-Completed-2@pool-warden.local>');
+    expect(eml).toContain('the second job');
+  });
+
+  it('escapes CR, LF and other controls in the headers so none can add a header (issue 7 #11)', async () => {
+    // Prepare: an emailFrom from the config, and a subject and address from outside.
+    const box = new Outbox({
+      dir,
+      from: 'Pool Warden <w@example.com>\r\nBcc: eve@evil.example',
+      clock: new VirtualClock(T0),
+    });
+    const message = {
+      ...EMAIL,
+      to: 'alice@example.com\nX-Injected: 1',
+      subject: 'Done\r\n\r\n<html>\x1b[2J',
+    };
+
+    // Act
+    await box.email.send(message, REF);
+
+    // Assess
+    const eml = await readFile(box.written[0] ?? '', 'utf8');
+    const head = eml.slice(0, eml.indexOf('\r\n\r\n')).split('\r\n');
+    expect(head.slice(0, 3)).toEqual([
+      'From: Pool Warden <w@example.com>\\x0d\\x0aBcc: eve@evil.example',
+      'To: alice@example.com\\x0aX-Injected: 1',
+      'Subject: Done\\x0d\\x0a\\x0d\\x0a<html>\\x1b[2J',
+    ]);
+    expect(head.filter((line) => /^(Bcc|X-Injected):/i.test(line))).toEqual([]);
+    expect(head).toHaveLength(8);
+  });
+
+  it('ends every body line with CRLF, a bare CR included', async () => {
+    // Act
+    const box = outbox();
+    await box.email.send({ ...EMAIL, text: 'a\rb\nc\r\n' }, REF);
+
+    // Assess
+    const eml = await readFile(box.written[0] ?? '', 'utf8');
+    expect(eml.endsWith('\r\n\r\na\r\nb\r\nc\r\n')).toBe(true);
   });
 
   it('lists every file in the order written when several notices go out', async () => {

@@ -8,6 +8,7 @@ import { closedPortUrl } from '../../helpers/loopback-http.js';
 import {
   LoopbackSlack,
   rateLimited,
+  type ScriptedReply,
   serverError,
   webhookRejects,
 } from '../../helpers/loopback-slack.js';
@@ -21,6 +22,15 @@ const MESSAGE: SlackMessage = {
     { type: 'section', fields: [{ type: 'mrkdwn', text: '*Warm pool*\nAvailable until 12:00' }] },
   ],
 };
+
+/** A Web API answer as Slack sends it: HTTP 200 with JSON. */
+function apiAnswer(body: object): ScriptedReply {
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
 
 /** Secrets as a deployment holds them, with the webhook URLs pointing at the loopback Slack. */
 function secretsFor(webhooks: Record<string, string>, botToken = BOT_TOKEN): SlackSecrets {
@@ -45,7 +55,13 @@ describe('slack-sender', () => {
   beforeAll(async () => {
     slack = await LoopbackSlack.start({
       botToken: BOT_TOKEN,
-      members: { 'alice@example.com': 'U0ALICE01' },
+      members: {
+        'alice@example.com': 'U0ALICE01',
+        'alice+ml@example.com': 'U0PLUS001',
+        'a&email=bob@example.com': 'U0PLUS001',
+        'alice#x@example.com': 'U0PLUS001',
+        'bob@example.com': 'U0BOB0001',
+      },
     });
     webhooks = { vision: slack.webhookUrl('vision') };
   });
@@ -138,6 +154,102 @@ describe('slack-sender', () => {
       expect(sleeps).toEqual([100, 200]);
     });
 
+    it('throws a permanent DeliveryError saying so when the webhook answers an HTML page with status 200', async () => {
+      // Prepare
+      slack.script(hook(), {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8' },
+        body: '<!DOCTYPE html><html><body>Sign in to the proxy</body></html>',
+      });
+
+      // Act
+      const error = await sender()
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as Error).message).toBe(
+        'slack delivery failed: webhook vision answered HTTP 200 with an HTML page, not "ok" (a proxy or captive portal is in the way, or the URL is not a Slack webhook)'
+      );
+      expect(error).toMatchObject({ retryable: false });
+    });
+
+    it('explains the reason without quoting a page when the webhook answers 4xx', async () => {
+      // Prepare
+      slack.script(
+        hook(),
+        webhookRejects(403, 'invalid_token'),
+        webhookRejects(403, '<html>Forbidden</html>')
+      );
+
+      // Act
+      const revoked = await sender()
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+      const page = await sender()
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect((revoked as Error).message).toBe(
+        'slack delivery failed: webhook vision answered 403 invalid_token (the webhook was revoked or its app removed)'
+      );
+      expect((page as Error).message).toBe(
+        'slack delivery failed: webhook vision answered 403 with an HTML page'
+      );
+      expect(page).toMatchObject({ retryable: false });
+    });
+
+    it.each([
+      ['without a scheme', 'hooks.slack.com/services/T0WARDEN/B0VISION/sekrit-part'],
+      ['over plain http', 'http://hooks.slack.com/services/T0WARDEN/B0VISION/sekrit-part'],
+      ['with spaces', 'https://hooks slack com/services/sekrit-part'],
+    ])(
+      'refuses a webhook URL %s as a permanent configuration error that does not show it',
+      async (_, url) => {
+        // Prepare
+        const hostile: SlackSender = new HttpSlackSender({
+          secrets: secretsFor({ vision: url }),
+          sleep,
+          apiBase: slack.apiBase,
+        });
+
+        // Act
+        const error = await hostile.send(target, MESSAGE, REF).catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(DeliveryError);
+        expect((error as Error).message).toMatch(
+          /^slack delivery failed: configuration error: webhook vision is not (a|an https) URL/
+        );
+        expect(error).toMatchObject({ retryable: false });
+        expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('sekrit');
+        expect((error as Error).cause).toBeUndefined();
+        expect(slack.requests).toEqual([]);
+      }
+    );
+
+    it('names neither the URL nor a cause when the webhook cannot be reached', async () => {
+      // Prepare
+      const closed = await closedPortUrl();
+      const hostile: SlackSender = new HttpSlackSender({
+        secrets: secretsFor({ vision: `${closed}/services/T0WARDEN/B0VISION/sekrit-part` }),
+        sleep,
+        retry: { maxAttempts: 2, baseDelayMs: 100 },
+      });
+
+      // Act
+      const error = await hostile.send(target, MESSAGE, REF).catch((e: unknown) => e);
+
+      // Assess
+      expect((error as Error).message).toBe(
+        'slack delivery failed: webhook vision unreachable after 2 attempts: ECONNREFUSED'
+      );
+      expect(error).toMatchObject({ retryable: true });
+      expect((error as Error).cause).toBeUndefined();
+    });
+
     it('passes the secrets error on when no webhook has that name', async () => {
       // Act
       const error = await sender()
@@ -186,14 +298,94 @@ describe('slack-sender', () => {
       expect(slack.requests).toHaveLength(1);
     });
 
-    it('throws a DeliveryError with invalid_auth when the bot token was revoked', async () => {
+    it('throws a permanent DeliveryError saying the token was revoked or is wrong when Slack answers invalid_auth', async () => {
       // Act
       const error = await sender({ botToken: 'xoxb-revoked' })
         .send(target, MESSAGE, REF)
         .catch((e: unknown) => e);
 
       // Assess
-      expect((error as Error).message).toContain('chat.postMessage failed: invalid_auth');
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as Error).message).toBe(
+        'slack delivery failed: invalid_auth (the bot token was revoked or is wrong) when calling chat.postMessage'
+      );
+      expect(error).toMatchObject({ channel: 'slack', retryable: false });
+      expect(sleeps).toEqual([]);
+    });
+
+    it.each([
+      ['token_revoked', 'the bot token was revoked'],
+      ['account_inactive', 'the bot user or its workspace was deactivated'],
+      ['not_authed', 'no bot token was sent'],
+      ['missing_scope', 'the bot token lacks a scope this call needs'],
+    ])(
+      'throws a permanent DeliveryError explaining %s when the API answers it',
+      async (code, why) => {
+        // Prepare
+        slack.script('/api/chat.postMessage', apiAnswer({ ok: false, error: code }));
+
+        // Act
+        const error = await sender()
+          .send(target, MESSAGE, REF)
+          .catch((e: unknown) => e);
+
+        // Assess
+        expect(error).toBeInstanceOf(DeliveryError);
+        expect((error as Error).message).toContain(`slack delivery failed: ${code} (${why}`);
+        expect(error).toMatchObject({ retryable: false });
+        expect(slack.requests).toHaveLength(1);
+      }
+    );
+
+    it('throws a retryable DeliveryError when the API answers ok:false with internal_error', async () => {
+      // Prepare
+      slack.script('/api/chat.postMessage', apiAnswer({ ok: false, error: 'internal_error' }));
+
+      // Act
+      const error = await sender()
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect((error as Error).message).toContain('chat.postMessage failed: internal_error');
+      expect(error).toMatchObject({ retryable: true });
+    });
+
+    it('does not quote an error code that is not a Slack code when the API answers one', async () => {
+      // Prepare
+      slack.script(
+        '/api/chat.postMessage',
+        apiAnswer({ ok: false, error: 'see https://evil.example/<b>' })
+      );
+
+      // Act
+      const error = await sender()
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect((error as Error).message).toBe(
+        'slack delivery failed: chat.postMessage failed: unknown (HTTP 200)'
+      );
+    });
+
+    it('refuses a malformed bot token as a permanent configuration error without showing it or calling Slack', async () => {
+      // Prepare
+      const token = 'xoxb-1111\r\nx-injected: 1';
+
+      // Act
+      const error = await sender({ botToken: token })
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as Error).message).toBe(
+        'slack delivery failed: configuration error: the bot token is not a Slack token (expected xoxb-…); fix the Slack secret (its value is not shown)'
+      );
+      expect(error).toMatchObject({ retryable: false });
+      expect((error as Error).message).not.toContain('1111');
+      expect(slack.requests).toEqual([]);
     });
 
     it('delivers once after waiting Retry-After seconds when the API rate-limits', async () => {
@@ -219,7 +411,7 @@ describe('slack-sender', () => {
       expect(sleeps).toEqual([10_000]);
     });
 
-    it('throws a DeliveryError quoting the body when the API answers something other than JSON', async () => {
+    it('throws a permanent DeliveryError saying so when the API answers an HTML page with status 200', async () => {
       // Prepare
       slack.script('/api/chat.postMessage', {
         status: 200,
@@ -233,9 +425,30 @@ describe('slack-sender', () => {
         .catch((e: unknown) => e);
 
       // Assess
-      expect((error as Error).message).toContain(
-        'chat.postMessage answered 200 with non-JSON: <html>captive portal</html>'
+      expect(error).toBeInstanceOf(DeliveryError);
+      expect((error as Error).message).toBe(
+        'slack delivery failed: chat.postMessage answered HTTP 200 with an HTML page (a proxy or captive portal is in the way, or the API base is wrong)'
       );
+      expect(error).toMatchObject({ retryable: false });
+      expect(slack.requests).toHaveLength(1);
+    });
+
+    it('throws a permanent DeliveryError when the API answers plain text that is not JSON', async () => {
+      // Prepare
+      slack.script('/api/chat.postMessage', {
+        status: 200,
+        headers: { 'content-type': 'text/plain' },
+        body: 'ok',
+      });
+
+      // Act
+      const error = await sender()
+        .send(target, MESSAGE, REF)
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect((error as Error).message).toContain('with a body that is not JSON');
+      expect(error).toMatchObject({ retryable: false });
     });
   });
 
@@ -254,6 +467,21 @@ describe('slack-sender', () => {
       expect(lookup?.headers.authorization).toBe(`Bearer ${BOT_TOKEN}`);
       expect(JSON.parse(post?.body ?? '')).toMatchObject({ channel: 'U0ALICE01' });
     });
+
+    it.each(['alice+ml@example.com', 'a&email=bob@example.com', 'alice#x@example.com'])(
+      'looks up %s exactly, URL-encoded, when the address holds query characters',
+      async (email) => {
+        // Act
+        await sender().send({ kind: 'email', email }, MESSAGE, REF);
+
+        // Assess
+        const [lookup] = slack.requestsTo('/api/users.lookupByEmail');
+        expect(lookup?.query.getAll('email')).toEqual([email]);
+        expect(JSON.parse(slack.requestsTo('/api/chat.postMessage')[0]?.body ?? '')).toMatchObject({
+          channel: 'U0PLUS001',
+        });
+      }
+    );
 
     it('throws a DeliveryError with users_not_found and posts nothing when nobody has the email', async () => {
       // Act

@@ -15,6 +15,7 @@ import { noticeKey } from '../../../src/domain/notice/notice.js';
 import { jobKey, parseCreateTrainingJobCall } from '../../../src/domain/owner/job-caller.js';
 import type { CallerRegistry } from '../../../src/domain/ports/caller-registry.js';
 import type { SageMakerGateway } from '../../../src/domain/ports/sagemaker-gateway.js';
+import { type EmailReach, reachEveryone } from '../../../src/domain/ports/senders.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import { assumedRoleIdentity, createTrainingJobCall } from '../../helpers/domain-cloudtrail.js';
 import { finishedJob, jobArn } from '../../helpers/domain-notices.js';
@@ -23,6 +24,7 @@ import {
   configFrom,
   fixture,
   recordingLog,
+  recordingMetrics,
   recordingSenders,
   ScriptedSageMaker,
   SYNTHETIC_FAILED,
@@ -33,22 +35,25 @@ import {
   teamConfig,
 } from '../../helpers/factories.js';
 
-/** The ledger key of the default event's Completed notice. */
+/** The ledger key of the default event's job. */
 function completedKey(): string {
   const detail = stateChangeEvent().detail as { CreationTime: number };
-  return noticeKey({ arn: jobArn(JOB), creationTime: detail.CreationTime }, 'Completed');
+  return noticeKey({ arn: jobArn(JOB), creationTime: detail.CreationTime });
 }
 
 /** The moment the event is handled: one minute after the job ended. */
 const NOW = T0 + 60_000;
 const JOB = 'resnet-sweep-017';
 const UNMAPPED_ROLE = 'arn:aws:iam::111122223333:role/AdHocTraining';
+/** The default event's CreationTime, which `finishedJob()` shares. */
+const CREATED = T0 - 3_900_000;
 
 interface WorldOptions {
   readonly answers?: readonly (TrainingJobSnapshot | undefined)[];
   readonly listTags?: Tags;
   readonly config?: WardenConfig;
   readonly sageMaker?: SageMakerGateway;
+  readonly emailReach?: EmailReach;
 }
 
 /** The use case wired to in-memory adapters, a virtual clock and recording senders. */
@@ -63,6 +68,7 @@ function world(options: WorldOptions = {}) {
   const parked = new MemoryParkedEvents();
   const senders = recordingSenders();
   const log = recordingLog();
+  const metrics = recordingMetrics();
   const deps: FinishNoticeDeps = {
     config: options.config ?? teamConfig(),
     clock,
@@ -72,9 +78,11 @@ function world(options: WorldOptions = {}) {
     parked,
     email: senders.email,
     slack: senders.slack,
+    emailReach: options.emailReach ?? reachEveryone,
+    metrics,
     log,
   };
-  return { deps, clock, sageMaker: scripted, ledger, callers, parked, senders, log };
+  return { deps, clock, sageMaker: scripted, ledger, callers, parked, senders, log, metrics };
 }
 
 /** A SageMaker whose first `failures` DescribeTrainingJob calls fail, as when it throttles. */
@@ -207,19 +215,101 @@ describe('notifyOnFinish', () => {
       expect(senders.emails).toHaveLength(1);
     });
 
-    it('sends one notice per status when Completed and then Stopped arrive for one job', async () => {
+    it('sends one notice per job when Failed, Completed and Stopped arrive for it (case 4)', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders, log, metrics } = world({
+        answers: [finishedJob({ status: 'Failed', creationTime: CREATED })],
+      });
 
       // Act
+      const failed = await notifyOnFinish(stateChangeEvent({ status: 'Failed' }), deps);
       const completed = await notifyOnFinish(stateChangeEvent({ status: 'Completed' }), deps);
       const stopped = await notifyOnFinish(stateChangeEvent({ status: 'Stopped' }), deps);
-      await notifyOnFinish(stateChangeEvent({ status: 'Stopped' }), deps);
 
       // Assess
-      expect([completed.kind, stopped.kind]).toEqual(['notice', 'notice']);
-      expect(senders.emails.map((e) => e.ref.status)).toEqual(['Completed', 'Stopped']);
-      expect(senders.emails[1]?.message.subject).toMatch(/^Pool Warden: Stopped/);
+      expect(failed).toMatchObject({ kind: 'notice', status: 'Failed' });
+      expect(completed).toEqual({
+        kind: 'ignored',
+        job: JOB,
+        reason: 'contradiction: Completed after the Failed notice was sent',
+      });
+      expect(stopped).toMatchObject({
+        kind: 'ignored',
+        reason: expect.stringMatching(/^contradiction: Stopped/),
+      });
+      expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+      expect(metrics.total('NoticeContradiction')).toBe(2);
+      expect(log.lines).toContainEqual({
+        level: 'warn',
+        message: 'terminal status contradicts the finish notice already sent; not sent again',
+        extra: { key: completedKey(), job: JOB, status: 'Completed', sent: 'Failed' },
+      });
+    });
+
+    it('says the status DescribeTrainingJob reports for the same job when the first event disagrees (case 4)', async () => {
+      // Prepare: a late, wrong Failed event of a job SageMaker reports as Completed
+      const { deps, senders, log } = world({
+        answers: [finishedJob({ status: 'Completed', creationTime: CREATED })],
+      });
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent({ status: 'Failed' }), deps);
+      const rightOne = await notifyOnFinish(stateChangeEvent({ status: 'Completed' }), deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'notice', status: 'Completed' });
+      expect(senders.emails[0]?.ref.status).toBe('Completed');
+      expect(senders.emails[0]?.message.subject).toMatch(/^Pool Warden: Completed/);
+      expect(rightOne).toMatchObject({
+        kind: 'ignored',
+        reason: 'duplicate: Completed notice already sent',
+      });
+      expect(log.lines.map((l) => l.message)).toContain(
+        'event status differs from the job’s; the notice says the job’s'
+      );
+    });
+
+    it('keeps the event’s status when Describe answers for another job of the reused name (case 4)', async () => {
+      // Prepare
+      const { deps } = world({
+        answers: [finishedJob({ status: 'Completed', creationTime: CREATED + 7_200_000 })],
+      });
+
+      // Act
+      const outcome = await notifyOnFinish(stateChangeEvent({ status: 'Failed' }), deps);
+
+      // Assess
+      expect(outcome).toMatchObject({ kind: 'notice', status: 'Failed' });
+    });
+
+    it('says on retry the status an earlier partial delivery said, whatever the new event says (case 4)', async () => {
+      // Prepare
+      const { deps, senders, metrics } = world({
+        answers: [finishedJob({ status: 'Stopped', creationTime: CREATED })],
+      });
+      senders.failures.email = 1;
+      await expect(notifyOnFinish(stateChangeEvent({ status: 'Stopped' }), deps)).rejects.toThrow(
+        'email down'
+      );
+      const later = {
+        ...deps,
+        sageMaker: new ScriptedSageMaker([
+          finishedJob({ status: 'Completed', creationTime: CREATED }),
+        ]),
+      };
+
+      // Act
+      const retry = await notifyOnFinish(stateChangeEvent({ status: 'Completed' }), later);
+
+      // Assess
+      expect(retry).toMatchObject({
+        kind: 'notice',
+        status: 'Stopped',
+        channels: ['email', 'slack'],
+      });
+      expect(senders.emails.map((e) => e.ref.status)).toEqual(['Stopped']);
+      expect(senders.slacks.map((m) => m.ref.status)).toEqual(['Stopped']);
+      expect(metrics.total('NoticeContradiction')).toBe(1);
     });
 
     it('lets only one of two concurrent invocations send, the other backing off', async () => {
@@ -517,6 +607,7 @@ describe('notifyOnFinish', () => {
           finishedJob({
             name: 'exp-42-lr-3e-4',
             arn: jobArn('exp-42-lr-3e-4', 'eu-west-1'),
+            creationTime: 1795169100000,
             status: 'Failed',
             failureReason: 'AlgorithmError: ExecuteUserScriptError: ExitCode 1',
             keepAliveSeconds: 0,
@@ -529,11 +620,9 @@ describe('notifyOnFinish', () => {
       const outcome = await notifyOnFinish(failed, deps);
 
       // Assess
-      expect(outcome).toMatchObject({
-        kind: 'notice',
-        status: 'Failed',
-        owner: 'alice@example.com',
-      });
+      // The tag names alice by her address, so her directory entry is used (case 2).
+      expect(outcome).toMatchObject({ kind: 'notice', status: 'Failed', owner: 'alice' });
+      expect(senders.slacks[0]?.target).toEqual({ kind: 'user', id: 'U0ALICE01' });
       expect(senders.emails[0]?.message.text).toContain(
         'Failure reason: AlgorithmError: ExecuteUserScriptError: ExitCode 1'
       );
@@ -597,13 +686,10 @@ describe('notifyOnFinish', () => {
       expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
     });
 
-    it('completes the notice when Slack can never be reached but email got through', async () => {
+    it('completes the notice by email and logs an error when Slack can never be reached (case 6)', async () => {
       // Prepare
-      const { deps, senders, log } = world();
-      const unreachable = new DeliveryError(
-        'slack',
-        'chat.postMessage failed: channel_not_found (HTTP 200)'
-      );
+      const { deps, senders, log, metrics } = world();
+      const unreachable = new DeliveryError('slack', 'invalid_auth (token revoked)');
       const withDeadSlack = { ...deps, slack: { send: () => Promise.reject(unreachable) } };
 
       // Act
@@ -616,9 +702,15 @@ describe('notifyOnFinish', () => {
       expect(senders.emails).toHaveLength(1);
       expect(log.lines).toContainEqual(
         expect.objectContaining({
-          level: 'warn',
-          message: 'channel cannot be reached; the notice went out on the others',
+          level: 'error',
+          extra: expect.objectContaining({
+            channel: 'slack',
+            reason: 'invalid_auth (token revoked)',
+          }),
         })
+      );
+      expect(metrics.total('ChannelFailedPermanent', { channel: 'slack', kind: 'rejected' })).toBe(
+        1
       );
     });
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type OwnerInputs, resolveOwner } from '../../../src/domain/owner/resolve-owner.js';
+import {
+  type OwnerInputs,
+  ownerById,
+  resolveOwner,
+} from '../../../src/domain/owner/resolve-owner.js';
 import { configFrom, teamConfig } from '../../helpers/factories.js';
 
 const VISION_ROLE = 'arn:aws:iam::111122223333:role/VisionTraining';
@@ -246,6 +250,113 @@ directory:
         const owner = resolveOwner({ tags: { 'warden:owner': 'frank@example.com' } }, config);
 
         expect(owner.timeZone).toBe('Asia/Tokyo');
+      });
+    });
+  });
+
+  describe('an owner named by a channel the directory lists (case 2)', () => {
+    it('uses the directory entry of an address, matched case-insensitively, with its Slack, zone and team', () => {
+      // Prepare
+      const config = configFrom(`version: 1
+defaults:
+  timeZone: UTC
+owners:
+  tagKeys: [owner]
+  fallback: platform
+directory:
+  bob:
+    email: bob@example.com
+    slack: U0BOB0001
+    timeZone: Europe/Oslo
+    team: vision
+  vision:
+    email: vision-ml@example.com
+  platform:
+    email: ml-platform@example.com
+`);
+
+      // Act
+      const owner = resolveOwner({ tags: { owner: 'Bob@Example.COM' } }, config);
+
+      // Assess
+      expect(owner).toEqual({
+        id: 'bob',
+        displayName: 'bob',
+        via: 'tag owner',
+        email: 'bob@example.com',
+        slackUser: 'U0BOB0001',
+        timeZone: 'Europe/Oslo',
+        team: 'vision',
+        skipped: [],
+      });
+    });
+
+    it('uses the directory entry of a Slack member id', () => {
+      // Act
+      const owner = resolve({ tags: { owner: 'U0ALICE01' } });
+
+      // Assess
+      expect(owner).toMatchObject({
+        id: 'alice',
+        displayName: 'Alice Ng',
+        email: 'alice@example.com',
+        slackUser: 'U0ALICE01',
+        timeZone: 'Europe/Berlin',
+        team: 'vision',
+      });
+    });
+
+    it('fills in the team’s channels and zone for a person named by their address', () => {
+      // Act
+      const owner = resolve({ tags: { owner: 'bob@example.com' } });
+
+      // Assess
+      expect(owner).toMatchObject({
+        id: 'bob',
+        email: 'bob@example.com',
+        slackWebhook: 'vision',
+        timeZone: 'America/New_York',
+        team: 'vision',
+      });
+    });
+
+    it('does not match an address a person only inherits from their team', () => {
+      // Act
+      const owner = resolve({ tags: { owner: 'vision-ml@example.com' } });
+
+      // Assess
+      expect(owner.id).toBe('vision');
+    });
+
+    it('prefers the person to the team when both list the same address', () => {
+      // Prepare
+      const config = configFrom(`version: 1
+owners:
+  fallback: zeta
+directory:
+  zeta:
+    email: shared@example.com
+  amy:
+    email: shared@example.com
+    team: zeta
+`);
+
+      // Act
+      const owner = resolveOwner({ tags: { 'warden:owner': 'shared@example.com' } }, config);
+
+      // Assess
+      expect(owner.id).toBe('amy');
+    });
+
+    it('finds the same entry again from a pool record that kept the address', () => {
+      // Act
+      const owner = ownerById('ALICE@example.com', 'the finish notice', teamConfig());
+
+      // Assess
+      expect(owner).toMatchObject({
+        id: 'alice',
+        slackUser: 'U0ALICE01',
+        timeZone: 'Europe/Berlin',
       });
     });
   });

@@ -1,0 +1,55 @@
+import { MemoryCallerRegistry } from '../../../src/adapters/memory/memory-caller-registry.js';
+import { MemoryNoticeLedger } from '../../../src/adapters/memory/memory-notice-ledger.js';
+import { MemoryParkedEvents } from '../../../src/adapters/memory/memory-parked-events.js';
+import type { WardenConfig } from '../../../src/domain/config/warden-config.js';
+import type { FinishNoticeDeps } from '../../../src/domain/finish/notify-on-finish.js';
+import type { TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
+import { type EmailReach, reachEveryone } from '../../../src/domain/ports/senders.js';
+import { VirtualClock } from '../../../src/sim/virtual-clock.js';
+import { finishedJob } from '../../helpers/domain-notices.js';
+import {
+  recordingLog,
+  recordingMetrics,
+  recordingSenders,
+  ScriptedSageMaker,
+  T0,
+  teamConfig,
+} from '../../helpers/factories.js';
+
+/** The moment the event is handled: one minute after the job ended. */
+const NOW = T0 + 60_000;
+/** The default event's CreationTime, which `finishedJob()` shares: Describe is the same job. */
+const CREATED = T0 - 3_900_000;
+
+interface FinishWorldOptions {
+  readonly answers?: readonly (TrainingJobSnapshot | undefined)[];
+  readonly config?: WardenConfig;
+  readonly emailReach?: EmailReach;
+}
+
+/** The finish notice wired to in-memory adapters, a virtual clock and recording senders. */
+function finishWorld(options: FinishWorldOptions = {}) {
+  const clock = new VirtualClock(NOW);
+  const sageMaker = new ScriptedSageMaker(options.answers ?? [finishedJob()]);
+  const ledger = new MemoryNoticeLedger();
+  const parked = new MemoryParkedEvents();
+  const senders = recordingSenders();
+  const log = recordingLog();
+  const metrics = recordingMetrics();
+  const deps: FinishNoticeDeps = {
+    config: options.config ?? teamConfig(),
+    clock,
+    sageMaker,
+    ledger,
+    callers: new MemoryCallerRegistry(),
+    parked,
+    email: senders.email,
+    slack: senders.slack,
+    emailReach: options.emailReach ?? reachEveryone,
+    metrics,
+    log,
+  };
+  return { deps, clock, sageMaker, ledger, parked, senders, log, metrics };
+}
+
+export { CREATED, finishWorld, NOW };
