@@ -7,46 +7,90 @@ import { tsImport } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundledConfigModule = resolve(root, 'src/handlers/bundled-config.ts');
+const sesTransportModule = resolve(root, 'src/handlers/ses-transport.ts');
 /** Config files already named, so a package of five functions says it once. */
 const announced = new Set();
 
 /**
  * Replaces src/handlers/bundled-config.ts with the checked config as a literal. The file is
- * `warden.config.yaml` in the service folder unless WARDEN_CONFIG_FILE names another.
+ * `warden.config.yaml` in the service folder unless WARDEN_CONFIG_FILE names another. For a
+ * stage other than `dev`, a config whose contacts are all placeholders (the example's
+ * `ml-platform@example.com`) is refused: every notice would go to nobody.
  */
-const wardenConfig = {
-  name: 'warden-config',
-  setup(build) {
-    build.onLoad({ filter: /bundled-config\.ts$/ }, async (args) => {
-      if (resolve(args.path) !== bundledConfigModule) return undefined;
-      const file = process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml';
-      const path = resolve(root, file);
-      // The loader's guarded check: binary or huge files, alias bombs and __proto__ keys are
-      // config errors with file and line, not exceptions from inside the YAML parser.
-      const { checkConfigText } = await tsImport(
-        '../src/adapters/config/load-config-file.ts',
-        import.meta.url
-      );
-      let text;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch {
-        return refuse([`Pool Warden config ${file} not found`]);
-      }
-      const result = checkConfigText(text, file);
-      if (!result.ok) return refuse(result.issues);
-      if (!announced.has(path)) {
-        announced.add(path);
-        console.error(`Pool Warden: inlining the checked config ${file}`);
-      }
-      return {
-        contents: `export const loadBundledConfig = async () => (${JSON.stringify(result.config)});`,
-        loader: 'js',
-        watchFiles: [path],
-      };
-    });
-  },
-};
+function wardenConfigPlugin({ file, stage }) {
+  return {
+    name: 'warden-config',
+    setup(build) {
+      // The SES transport is bundled only when the config chooses it (see ses-transport.ts).
+      build.onLoad({ filter: /ses-transport\.ts$/ }, async (args) => {
+        if (resolve(args.path) !== sesTransportModule) return undefined;
+        const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
+        if (text === undefined) return undefined;
+        const { checkConfigText } = await tsImport(
+          '../src/adapters/config/load-config-file.ts',
+          import.meta.url
+        );
+        const result = checkConfigText(text, file);
+        if (!result.ok || result.config.notices.email?.transport === 'ses') return undefined;
+        return {
+          contents:
+            'export const sesTransport = () => { throw new Error("SES was not bundled: the config chose SNS when this was packaged"); };',
+          loader: 'js',
+        };
+      });
+      build.onLoad({ filter: /bundled-config\.ts$/ }, async (args) => {
+        if (resolve(args.path) !== bundledConfigModule) return undefined;
+        const path = resolve(root, file);
+        // The loader's guarded check: binary or huge files, alias bombs and __proto__ keys are
+        // config errors with file and line, not exceptions from inside the YAML parser.
+        const { checkConfigText } = await tsImport(
+          '../src/adapters/config/load-config-file.ts',
+          import.meta.url
+        );
+        let text;
+        try {
+          text = await readFile(path, 'utf8');
+        } catch {
+          return refuse([`Pool Warden config ${file} not found`]);
+        }
+        const result = checkConfigText(text, file);
+        if (!result.ok) return refuse(result.issues);
+        if (stage !== 'dev') {
+          const { onlyPlaceholderContacts } = await tsImport(
+            '../src/adapters/config/placeholder-contacts.ts',
+            import.meta.url
+          );
+          const placeholders = onlyPlaceholderContacts(result.config);
+          if (placeholders !== undefined) {
+            return refuse([
+              `${file}: every contact is a placeholder (${placeholders.join(', ') || 'none at all'}), so notices for stage "${stage}" would reach nobody. ` +
+                'Put real addresses (or Slack member ids) under directory: and owners.fallback, ' +
+                'or point WARDEN_CONFIG_FILE at your own config.',
+            ]);
+          }
+        }
+        if (!announced.has(path)) {
+          announced.add(path);
+          console.error(`Pool Warden: inlining the checked config ${file} (stage ${stage})`);
+        }
+        return {
+          contents: `export const loadBundledConfig = async () => (${JSON.stringify(result.config)});`,
+          loader: 'js',
+          watchFiles: [path],
+        };
+      });
+    },
+  };
+}
+
+/** The stage the serverless CLI was given (`--stage prod`, `-s prod`); `dev` as in serverless.yml. */
+function stageOf(argv) {
+  for (const [i, arg] of argv.entries()) {
+    if (arg === '--stage' || arg === '-s') return argv[i + 1] ?? 'dev';
+    if (arg.startsWith('--stage=')) return arg.slice('--stage='.length);
+  }
+  return 'dev';
+}
 
 /**
  * Stops packaging on a config error. Under the serverless CLI an esbuild error leaves the
@@ -75,4 +119,11 @@ const lambdaCredentials = {
   },
 };
 
-export default [wardenConfig, lambdaCredentials];
+export { stageOf, wardenConfigPlugin };
+export default [
+  wardenConfigPlugin({
+    file: process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml',
+    stage: stageOf(process.argv),
+  }),
+  lambdaCredentials,
+];

@@ -9,13 +9,18 @@ import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
 import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
 import { SdkSageMakerGateway } from '../adapters/aws/sagemaker-gateway.js';
 import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
+import { SnsEmailReach } from '../adapters/aws/sns-email-reach.js';
 import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
+import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
+import type { WardenConfig } from '../domain/config/warden-config.js';
 import type { FinishNoticeDeps } from '../domain/finish/notify-on-finish.js';
 import type { CallerRegistry } from '../domain/ports/caller-registry.js';
+import type { EmailReach, EmailSender } from '../domain/ports/senders.js';
 import { loadBundledConfig } from './bundled-config.js';
+import { sesTransport } from './ses-transport.js';
 
 /** Wires the deployed adapters for the finish notice, from the function's environment. */
 async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
@@ -37,13 +42,30 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
     }),
     callers: new DynamoCallerRegistry(dynamo, env.tableName),
     parked: new DynamoParkedEvents(dynamo, env.tableName),
-    email: new SnsEmailSender(new SNSClient(AWS_CLIENT_OPTIONS), env.emailTopicArn),
+    ...emailTransport(config, env.emailTopicArn),
     slack: new HttpSlackSender({
       secrets,
       sleep: systemClock.sleep,
       ...(env.slackApiBase === undefined ? {} : { apiBase: env.slackApiBase }),
     }),
+    metrics,
     log: logger,
+  };
+}
+
+/**
+ * The configured email transport: SNS (one topic; only confirmed subscriptions reach anyone,
+ * so reach is checked) or SES (from a verified identity; every address is reachable).
+ */
+function emailTransport(
+  config: WardenConfig,
+  topicArn: string
+): { email: EmailSender; emailReach: EmailReach } {
+  if (config.notices.email?.transport === 'ses') return sesTransport(config);
+  const sns = new SNSClient(AWS_CLIENT_OPTIONS);
+  return {
+    email: new SnsEmailSender(sns, topicArn),
+    emailReach: new SnsEmailReach(sns, topicArn, systemClock),
   };
 }
 
@@ -53,4 +75,4 @@ async function callerRegistry(): Promise<CallerRegistry> {
   return new DynamoCallerRegistry(new DynamoDBClient(AWS_CLIENT_OPTIONS), env.tableName);
 }
 
-export { callerRegistry, finishNoticeDeps };
+export { callerRegistry, emailTransport, finishNoticeDeps };

@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,16 @@ describe('job-state-change bundle', () => {
         FilterPolicy: JSON.stringify({ owner: ['alice@example.com'] }),
       },
     });
+    // What reaches alice's mailbox is read from the queue above; this confirmed email
+    // subscription is what tells Warden her address is reachable (ListSubscriptionsByTopic).
+    await new SNSClient(loopbackClientConfig(fauxqs.address)).send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'email',
+        Endpoint: 'alice@example.com',
+        Attributes: { FilterPolicy: JSON.stringify({ owner: ['alice@example.com'] }) },
+      })
+    );
     sageMaker = await LoopbackSageMaker.start();
     slack = await LoopbackSlack.start({
       botToken: BOT_TOKEN,
@@ -93,6 +104,8 @@ describe('job-state-change bundle', () => {
     ]);
   });
 
+  let lastMetrics: string[] = [];
+
   /** One cold Lambda container: imports the bundle, invokes it once per event, prints outcomes. */
   async function coldContainer(events: unknown[]): Promise<unknown[]> {
     const eventsFile = join(dir, `events-${Math.random().toString(36).slice(2)}.json`);
@@ -107,7 +120,7 @@ describe('job-state-change bundle', () => {
         try { outcomes.push(await handler(event, context)); }
         catch (error) { outcomes.push({ kind: 'thrown', message: error.message }); }
       }
-      process.stdout.write(JSON.stringify(outcomes));`;
+      process.stdout.write('\\nOUTCOMES ' + JSON.stringify(outcomes) + '\\n');`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--input-type=module', '-e', script],
@@ -131,7 +144,10 @@ describe('job-state-change bundle', () => {
         },
       }
     );
-    return JSON.parse(stdout) as unknown[];
+    // Stdout also carries the invocation's metrics (embedded metric format), one per line.
+    lastMetrics = stdout.split('\n').filter((line) => line.includes('"_aws"'));
+    const marked = stdout.split('\n').find((line) => line.startsWith('OUTCOMES '));
+    return JSON.parse(marked?.slice('OUTCOMES '.length) ?? 'null') as unknown[];
   }
 
   async function aliceInbox(): Promise<Message[]> {
@@ -157,6 +173,7 @@ describe('job-state-change bundle', () => {
 
     // Act
     const warm = await coldContainer([event, event]);
+    const warmMetrics = lastMetrics.join('\n');
     const cold = await coldContainer([event]);
 
     // Assess
@@ -193,10 +210,14 @@ describe('job-state-change bundle', () => {
     const created = (event.detail as { CreationTime: number }).CreationTime;
     const ledger = await dynamo.item(
       TABLE,
-      `NOTICE#arn:aws:sagemaker:us-east-1:111122223333:training-job/bundle-run-001#${created}#Completed`,
+      `NOTICE#arn:aws:sagemaker:us-east-1:111122223333:training-job/bundle-run-001#${created}`,
       'NOTICE'
     );
     expect(ledger?.state?.S).toBe('sent');
+    // Each invocation flushed its metrics in CloudWatch's embedded format.
+    expect(warmMetrics).toContain('"NoticeSent"');
+    expect(warmMetrics).toContain('"PoolWarden"');
+    expect(warmMetrics).not.toContain('ChannelFailedPermanent');
     expect(ledger?.delivered?.SS?.sort()).toEqual(['email', 'slack']);
   });
 

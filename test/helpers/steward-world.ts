@@ -19,6 +19,7 @@ import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import {
   configFrom,
   recordingLog,
+  recordingMetrics,
   recordingSenders,
   stateChangeEvent,
   T0,
@@ -78,7 +79,7 @@ const DECISION_KINDS: ReadonlySet<AuditEntry['kind']> = new Set([
 /**
  * A small steward world for one test: a virtual clock, the simulated SageMaker, the config and
  * policy from YAML (the team of `TEAM_CONFIG_YAML`), in-memory store, ledger and event bus,
- * recording senders and log, and the deps the use cases take (SageMaker is the simulator,
+ * recording senders, log and metrics, and the deps the use cases take (SageMaker is the simulator,
  * watched: `updates` lists every UpdateTrainingJob). Jobs run on the simulator and
  * yield the EventBridge events SageMaker would have sent.
  */
@@ -98,6 +99,7 @@ function stewardWorld(options: WorldOptions = {}) {
   const events = new MemoryEventPublisher();
   const senders = recordingSenders();
   const log = recordingLog();
+  const metrics = recordingMetrics();
   const parked = new MemoryParkedEvents();
   let beforeUpdate: (name: string, seconds: number) => void = () => undefined;
   const gateway = watchedGateway(sim, clock, (name, seconds) => beforeUpdate(name, seconds));
@@ -111,6 +113,7 @@ function stewardWorld(options: WorldOptions = {}) {
     email: senders.email,
     slack: senders.slack,
     log,
+    metrics,
   };
   const deps: StewardDeps = { ...shared, policy, store, events };
 
@@ -177,6 +180,8 @@ function stewardWorld(options: WorldOptions = {}) {
     events,
     senders,
     log,
+    /** Every count the steward made, by name and dimensions. */
+    metrics,
     parked,
     deps,
     submit,
@@ -263,6 +268,15 @@ function jobEventOf(view: SimJobView, raw: Record<string, unknown>): Record<stri
   return { ...base, detail };
 }
 
+/** A handler's metrics sink that counts how often the handler wrote its metrics out. */
+class FlushCounter {
+  flushes = 0;
+
+  flush(): void {
+    this.flushes += 1;
+  }
+}
+
 type StewardWorldHarness = ReturnType<typeof stewardWorld>;
 
 export type { JobOptions, StewardWorldHarness, WatchedUpdate, WorldOptions };
@@ -270,6 +284,7 @@ export {
   DECISION_KINDS,
   DEFAULT_RULES,
   DEFAULT_SETTINGS,
+  FlushCounter,
   HOUR,
   INSTANCE_TYPE,
   jobEventOf,

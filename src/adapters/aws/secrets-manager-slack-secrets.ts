@@ -2,6 +2,7 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
 import { DeliveryError, DependencyError } from '../../domain/errors.js';
 import { isRecord, ownValue } from '../../domain/objects.js';
 import type { Clock } from '../../domain/ports/clock.js';
+import { checkBotToken, checkWebhookUrl } from '../slack/slack-secret-values.js';
 import type { SlackSecrets } from '../slack/slack-secrets.js';
 
 /** Re-read after this long, so a rotated token reaches warm containers. */
@@ -17,6 +18,7 @@ interface SlackSecretValue {
  * `{"botToken": "xoxb-…", "webhooks": {"vision": "https://hooks.slack.com/services/…"}}`.
  * Read on first use, not at cold start, so events that need no Slack pay nothing. (Secrets
  * Manager rather than SSM SecureString: its client adds 13 KB to the bundle, SSM's 76 KB.)
+ * Each value is checked when it is used, so one malformed webhook fails only its own channel.
  */
 class SecretsManagerSlackSecrets implements SlackSecrets {
   private cached: { value: SlackSecretValue; until: number } | undefined;
@@ -35,6 +37,8 @@ class SecretsManagerSlackSecrets implements SlackSecrets {
         `secret ${this.secretId} has no "botToken" (needed for DMs)`
       );
     }
+    const problem = checkBotToken(botToken);
+    if (problem !== undefined) throw this.malformed('"botToken"', problem);
     return botToken;
   }
 
@@ -43,7 +47,18 @@ class SecretsManagerSlackSecrets implements SlackSecrets {
     if (url === undefined) {
       throw new DeliveryError('slack', `secret ${this.secretId} has no webhooks.${name}`);
     }
+    const problem = checkWebhookUrl(url);
+    if (problem !== undefined) throw this.malformed(`webhooks.${name}`, problem);
     return url;
+  }
+
+  /** A value that can never work: permanent, named by its field, its value never shown. */
+  private malformed(field: string, problem: string): DeliveryError {
+    return new DeliveryError(
+      'slack',
+      `configuration error: ${field} in secret ${this.secretId} ${problem}; fix the secret ` +
+        '(its value is not shown)'
+    );
   }
 
   private async value(): Promise<SlackSecretValue> {

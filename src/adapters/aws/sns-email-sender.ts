@@ -32,10 +32,32 @@ class SnsEmailSender implements EmailSender {
       const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       throw new DeliveryError('email', `SNS Publish to ${this.topicArn} failed: ${detail}`, {
         cause: error,
-        retryable: true,
+        retryable: isTransient(error),
       });
     }
   }
+}
+
+/** SNS errors a retry can cure; the SDK has already retried these a few times. */
+const TRANSIENT_NAMES = new Set([
+  'Throttled',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'KMSThrottlingException',
+]);
+
+/**
+ * A refusal (the topic was deleted, the role may not publish, a KMS key is disabled) comes back
+ * as a 4xx and fails the same way every time: permanent, so the notice falls back at once
+ * instead of waiting for Lambda's retries. Network errors and 5xx are transient.
+ */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return true;
+  if (TRANSIENT_NAMES.has(error.name)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === undefined || status >= 500 || status === 429;
 }
 
 export { SnsEmailSender };

@@ -47,6 +47,62 @@ const directoryEntry = z.strictObject({
   ),
 });
 
+// C0 and C1 controls (CR and LF among them), DEL, and the Unicode line separators: in a From
+// header any of them could end the header and start another.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+
+/** `Name <address>` or a bare address. */
+const MAIL_FROM = /^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
+
+/** A From header value: one line, one address (the shape is checked once it is one line). */
+const mailFrom = z.string().check(
+  z.refine(
+    (text) => !CONTROL.test(text),
+    'must not contain control characters (CR, LF, tab…): they would add mail headers'
+  ),
+  z.refine(
+    (text) => CONTROL.test(text) || MAIL_FROM.test(text),
+    'is not a mail address (Name <name@example.com> or name@example.com)'
+  ),
+  z.maxLength(320)
+);
+
+const emailTransport = z
+  .strictObject({
+    transport: z
+      ._default(z.enum(['sns', 'ses']), 'sns')
+      .check(
+        z.describe(
+          'sns: one SNS topic, each person confirms a subscription; ses: Amazon SES SendEmail ' +
+            'from a verified identity (emailFrom), nobody needs to subscribe.'
+        )
+      ),
+    identityArn: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s]+$/,
+            'is not an SES identity ARN (arn:aws:ses:REGION:ACCOUNT:identity/example.com)'
+          ),
+          z.describe(
+            'SES only: the verified identity to send as; its region is where SES is called. ' +
+              "Default: the identity of emailFrom in the function's region."
+          )
+        )
+    ),
+    configurationSet: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a name of letters, digits, _ and -'),
+          z.describe('SES only: configuration set for bounce and complaint events.')
+        )
+    ),
+  })
+  .check(z.describe('How notices are emailed. Default: transport sns.'));
+
 const noticeDefaults = {
   emailFrom: 'Pool Warden <pool-warden@localhost>',
   slackDmByEmail: false,
@@ -94,28 +150,47 @@ const wardenConfig = z.strictObject({
       {}
     )
     .check(z.describe('USD per instance-hour, overriding the illustrative built-in prices.')),
-  notices: z._default(
-    z.strictObject({
-      emailFrom: z
-        ._default(z.string().check(z.minLength(3)), noticeDefaults.emailFrom)
-        .check(
-          z.describe('From address of local .eml files; SNS sets its own sender when deployed.')
-        ),
-      slackDmByEmail: z
-        ._default(z.boolean(), noticeDefaults.slackDmByEmail)
-        .check(
-          z.describe(
-            'Find owners known only by email in Slack (users.lookupByEmail; needs the bot token).'
-          )
-        ),
-      describeAttempts: z
-        ._default(z.int().check(z.gte(1), z.lte(5)), noticeDefaults.describeAttempts)
-        .check(
-          z.describe('DescribeTrainingJob attempts while the warm pool status is still missing.')
-        ),
-    }),
-    noticeDefaults
-  ),
+  notices: z
+    ._default(
+      z.strictObject({
+        emailFrom: z
+          ._default(mailFrom, noticeDefaults.emailFrom)
+          .check(
+            z.describe(
+              'From address of emails sent with SES and of local .eml files (SNS sets its own).'
+            )
+          ),
+        slackDmByEmail: z
+          ._default(z.boolean(), noticeDefaults.slackDmByEmail)
+          .check(
+            z.describe(
+              'Find owners known only by email in Slack (users.lookupByEmail; needs the bot token).'
+            )
+          ),
+        describeAttempts: z
+          ._default(z.int().check(z.gte(1), z.lte(5)), noticeDefaults.describeAttempts)
+          .check(
+            z.describe('DescribeTrainingJob attempts while the warm pool status is still missing.')
+          ),
+        email: z.optional(emailTransport),
+      }),
+      noticeDefaults
+    )
+    .check(
+      z.superRefine((notices, context) => {
+        if (notices.email?.transport !== 'ses') return;
+        const domain = /@([^@>\s]+)>?\s*$/.exec(notices.emailFrom)?.[1]?.toLowerCase();
+        if (domain === undefined || domain === 'localhost' || !domain.includes('.')) {
+          context.issues.push({
+            code: 'custom',
+            input: notices.emailFrom,
+            path: ['emailFrom'],
+            message:
+              'SES sends from this address: set it to an address of your verified SES identity',
+          });
+        }
+      })
+    ),
   settings: stewardSettings,
   rules: poolRules,
 });
