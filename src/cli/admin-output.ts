@@ -1,6 +1,6 @@
-import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import { parseDuration } from '../domain/duration.js';
+import { loadConfigOption } from './config-option.js';
 import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
@@ -79,7 +79,7 @@ function alignTable(table: readonly (readonly string[])[]): string {
 
 /** The config `--config` names, or undefined when none is given. */
 async function optionalConfig(file: string | undefined): Promise<WardenConfig | undefined> {
-  return file === undefined ? undefined : loadConfigFile(file);
+  return file === undefined ? undefined : loadConfigOption(file);
 }
 
 /** The config's default time zone, else UTC. */

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { AUDIT_MAX_LIMIT } from '../adapters/pool-store-rules.js';
 import type { AuditEntry } from '../domain/ports/pool-store.js';
 import { alignTable, formatTime, optionalConfig, parseTimeFlag, zoneOf } from './admin-output.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import {
   DEFAULT_STATE_DIR,
@@ -140,7 +141,7 @@ function parseAuditArgs(argv: readonly string[]): AuditArgs | 'help' {
       target: targetSpecOf(values, DEFAULT_STATE_DIR),
     };
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
 }
 

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { FALLBACK_VIA, resolveOwner } from '../domain/owner/resolve-owner.js';
@@ -14,6 +13,8 @@ import type { PoolRecord } from '../domain/pool/pool-record.js';
 import { hourlyPrice } from '../domain/pricing/price-table.js';
 import { poolFromJob } from '../domain/steward/pool-from-job.js';
 import { alignTable, formatTime, MAX_TIME_FLAG_MS, parseTimeFlag } from './admin-output.js';
+import { loadConfigOption } from './config-option.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { UsageError } from './usage-error.js';
@@ -50,7 +51,7 @@ async function explainCommand(argv: readonly string[], io: CliIo): Promise<numbe
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = await loadConfigFile(args.config);
+  const config = await loadConfigOption(args.config);
   const policy = compilePolicy(config);
   const fixtures = await readDescribeFixtures([args.job]);
   const [fixture, ...more] = fixtures.values();
@@ -230,7 +231,7 @@ function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' {
       gaps: values.gaps === undefined ? [] : gapsOf(values.gaps),
     };
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
 }
 

@@ -1,15 +1,11 @@
+import packageJson from '../../package.json' with { type: 'json' };
+import { closestName } from '../domain/config/closest-name.js';
 import { WardenError } from '../domain/errors.js';
-import { auditCommand } from './audit-command.js';
 import type { CliIo } from './io.js';
-import { policyCommand } from './policy-command.js';
-import { poolsCommand } from './pools-command.js';
 import { printable } from './printable.js';
-import { replayCommand } from './replay-command.js';
-import { simulateCommand } from './simulate-command.js';
-import { stewardCommand } from './steward-command.js';
-import { traceCommand } from './trace-command.js';
 
 const USAGE = `usage: warden <command> [options]
+       warden --version
 
 commands:
   audit    print the steward's audit of decisions (warden audit --help)
@@ -22,16 +18,18 @@ commands:
 
 Exit status: 0 success, 1 some input was rejected or failed, 2 bad arguments or configuration.`;
 
-const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> =
-  {
-    audit: auditCommand,
-    policy: policyCommand,
-    pools: poolsCommand,
-    replay: replayCommand,
-    simulate: simulateCommand,
-    steward: stewardCommand,
-    trace: traceCommand,
-  };
+type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
+
+// Each command is loaded when it is run: `warden --help` need not load the AWS SDK.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  audit: async () => (await import('./audit-command.js')).auditCommand,
+  policy: async () => (await import('./policy-command.js')).policyCommand,
+  pools: async () => (await import('./pools-command.js')).poolsCommand,
+  replay: async () => (await import('./replay-command.js')).replayCommand,
+  simulate: async () => (await import('./simulate-command.js')).simulateCommand,
+  steward: async () => (await import('./steward-command.js')).stewardCommand,
+  trace: async () => (await import('./trace-command.js')).traceCommand,
+};
 
 /** Runs one `warden` command and returns its exit status; never throws. */
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -40,13 +38,19 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (command === undefined) {
-    io.stderr.write(`warden: unknown command "${printable(name)}"\n\n${USAGE}\n`);
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout.write(`warden ${packageJson.version}\n`);
+    return 0;
+  }
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (load === undefined) {
+    io.stderr.write(
+      `warden: unknown command "${printable(name)}"${commandHint(name)}\n\n${USAGE}\n`
+    );
     return 2;
   }
   try {
-    return await command(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     if (error instanceof WardenError) {
       // Messages quote file contents and arguments, which may carry terminal escapes.
@@ -63,6 +67,13 @@ async function main(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`warden ${name}: unexpected error: ${printable(detail, true)}\n`);
     return 1;
   }
+}
+
+/** "; did you mean --version?" for a misspelt command or top-level flag, else nothing. */
+function commandHint(name: string): string {
+  const known = [...Object.keys(COMMANDS), '--help', '--version'];
+  const hint = closestName(name.replace(/^-+/, name.startsWith('-') ? '--' : ''), known);
+  return hint === undefined ? '' : `; did you mean ${hint}?`;
 }
 
 export { main };

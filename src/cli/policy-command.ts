@@ -3,6 +3,7 @@ import { checkConfigText, readConfigText } from '../adapters/config/load-config-
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { ConfigError } from '../domain/errors.js';
 import { explainCommand } from './explain-command.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -70,7 +71,7 @@ function parseValidateArgs(argv: readonly string[]): string | 'help' {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
   if (parsed.values.help) return 'help';
   if (parsed.positionals.length > 1) {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { matchKeyId } from '../domain/pool/match-key.js';
 import { type DecisionEntry, isGone, type PoolRecord } from '../domain/pool/pool-record.js';
 import { alignTable, formatTime, optionalConfig, zoneOf } from './admin-output.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import {
   DEFAULT_STATE_DIR,
@@ -178,7 +179,7 @@ function parseListArgs(argv: readonly string[]): ListArgs | 'help' {
       target: targetSpecOf(values, DEFAULT_STATE_DIR),
     };
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
 }
 

@@ -1,34 +1,42 @@
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import { saveState } from '../adapters/memory/state-dir.js';
 import { parseConfig } from '../domain/config/parse-config.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import type { Log } from '../domain/ports/log.js';
-import { type ReplayResult, startReplay } from '../sim/replay.js';
+import { type ReplayInput, type ReplayResult, startReplay } from '../sim/replay.js';
+import { loadConfigOption } from './config-option.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { ensureOutputDir, ensureStateDir } from './output-dir.js';
 import { printable } from './printable.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
+import { readSubscribed } from './read-subscribed.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--state DIR] [--describe PATH]... PATH...
+const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--state DIR] [--describe PATH]...
+                     [--subscribed FILE] PATH...
 
 Runs events through the real job-state-change handler against a simulated SageMaker, an
 in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
 
-  PATH             an event JSON file (one event or an array), a JSONL file, or a folder of them
-  --json           one JSON line per outcome on stdout
-  --config FILE    Pool Warden config (default: ./warden.config.yaml, else built-in defaults)
-  --outbox DIR     where notices are written (default: ./out/outbox)
-  --state DIR      where the steward's pools, audit and switches are saved at the end, for
-                   warden pools, audit and steward --state DIR (default: ./out/state)
-  --describe PATH  DescribeTrainingJob answers (JSON files or a folder) to use instead of
-                   the event's own fields; may be repeated
+  PATH               an event JSON file (one event or an array), a JSONL file, or a folder of
+                     them (.json, .jsonl, .ndjson in any case; other files are listed as skipped)
+  --json             one JSON line per outcome on stdout
+  --config FILE      Pool Warden config (default: ./warden.config.yaml, else built-in defaults)
+  --outbox DIR       where notices are written (default: ./out/outbox)
+  --state DIR        where the steward's pools, audit and switches are saved at the end, for
+                     warden pools, audit and steward --state DIR (default: ./out/state)
+  --describe PATH    DescribeTrainingJob answers (JSON files or a folder) to use instead of
+                     the event's own fields; may be repeated
+  --subscribed FILE  the email addresses with a confirmed subscription to the notice topic, one
+                     per line (# comments); mail to any other address counts as unreachable
+                     (default: every address is reachable)
 
 Exit status: 0 all inputs processed or deliberately ignored, 1 some rejected or failed,
-2 bad arguments or an invalid config.`;
+2 bad arguments (no event file among the PATHs too) or an invalid config.`;
 
 const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
 /** Used when no config file exists, so a first replay needs nothing but an event. */
@@ -42,14 +50,39 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const files = await expandPaths(args.paths);
+  const expanded = await expandPaths(args.paths);
   const fixtures = await readDescribeFixtures(args.describe);
+  const emailReach =
+    args.subscribed === undefined
+      ? undefined
+      : await readSubscribed('--subscribed', args.subscribed);
   const config = await resolveConfig(args.config, io);
   await ensureOutputDir('--outbox', args.outbox);
   await ensureStateDir('--state', args.state);
-  const inputs = (await Promise.all(files.map(readInputs))).flat();
+  for (const { path, reason } of expanded.skipped) {
+    io.stderr.write(`${printable(`skipped   ${path}: ${reason}`)}\n`);
+  }
+  for (const folder of expanded.emptyFolders) {
+    io.stderr.write(`${printable(`note: no .json, .jsonl or .ndjson file in ${folder}`)}\n`);
+  }
+  const inputs: ReplayInput[] = [];
+  for (const entry of expanded.entries) {
+    if (!('file' in entry)) {
+      inputs.push(entry);
+      continue;
+    }
+    const read = await readInputs(entry.file);
+    if (read.length === 0) io.stderr.write(`${printable(`note: no events in ${entry.file}`)}\n`);
+    inputs.push(...read);
+  }
 
-  const session = startReplay({ config, outboxDir: args.outbox, fixtures, log: stderrLog(io) });
+  const session = startReplay({
+    config,
+    outboxDir: args.outbox,
+    fixtures,
+    ...(emailReach === undefined ? {} : { emailReach }),
+    log: stderrLog(io),
+  });
   const counts = { notice: 0, ignored: 0, rejected: 0, failed: 0, decision: 0 };
   const progress = io.stderr.isTTY === true && inputs.length >= PROGRESS_FROM;
   const print = (results: readonly ReplayResult[]) => {
@@ -68,13 +101,27 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
   print(await session.finish());
   await saveState(args.state, session.steward.store);
   if (progress) io.stderr.write('\r\x1b[K');
+  const files = await filesOnDisk(session.written);
   const summary =
     `${inputs.length} input${inputs.length === 1 ? '' : 's'}: ${counts.notice} notice${counts.notice === 1 ? '' : 's'}, ` +
     `${counts.ignored} ignored, ${counts.rejected} rejected, ${counts.failed} failed; ` +
     `${counts.decision} pool decision${counts.decision === 1 ? '' : 's'}; ` +
-    `${session.written.length} file${session.written.length === 1 ? '' : 's'} in ${args.outbox}; state in ${args.state}\n`;
-  (args.json ? io.stderr : io.stdout).write(summary);
+    `${files} file${files === 1 ? '' : 's'} in ${args.outbox}; state in ${args.state}\n`;
+  (args.json ? io.stderr : io.stdout).write(printable(summary, true));
   return counts.rejected + counts.failed > 0 ? 1 : 0;
+}
+
+/** How many of the files the outbox wrote are there now: the count a user can check. */
+async function filesOnDisk(written: readonly string[]): Promise<number> {
+  const found = await Promise.all(
+    [...new Set(written)].map((path) =>
+      stat(path).then(
+        (s) => s.isFile(),
+        () => false
+      )
+    )
+  );
+  return found.filter(Boolean).length;
 }
 
 interface ReplayArgs {
@@ -83,6 +130,7 @@ interface ReplayArgs {
   readonly outbox: string;
   readonly state: string;
   readonly describe: string[];
+  readonly subscribed?: string;
   readonly paths: string[];
 }
 
@@ -91,7 +139,7 @@ function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
@@ -102,6 +150,7 @@ function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     outbox: values.outbox ?? 'out/outbox',
     state: values.state ?? 'out/state',
     describe: values.describe ?? [],
+    ...(values.subscribed === undefined ? {} : { subscribed: values.subscribed }),
     paths: positionals,
   };
 }
@@ -117,13 +166,14 @@ function parse(argv: readonly string[]) {
       outbox: { type: 'string' },
       state: { type: 'string' },
       describe: { type: 'string', multiple: true },
+      subscribed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
 }
 
 async function resolveConfig(file: string | undefined, io: CliIo): Promise<WardenConfig> {
-  if (file !== undefined) return loadConfigFile(file);
+  if (file !== undefined) return loadConfigOption(file);
   const exists = await access(DEFAULT_CONFIG_FILE).then(
     () => true,
     () => false

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import { saveState } from '../adapters/memory/state-dir.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
@@ -20,6 +19,8 @@ import type { ServiceModeResult } from '../sim/service-sim/service-mode.js';
 import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
+import { loadConfigOption } from './config-option.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { ensureOutputDir, ensureStateDir } from './output-dir.js';
 import { UsageError } from './usage-error.js';
@@ -107,7 +108,7 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const config = args.config === undefined ? undefined : await loadConfigFile(args.config);
+  const config = args.config === undefined ? undefined : await loadConfigOption(args.config);
   const policy = config === undefined ? undefined : compilePolicy(config);
   const settings = runSettings(args, policy, config?.prices ?? {});
   const parsed = parsePolicyList(
@@ -239,7 +240,7 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new UsageError(`${unknownFlagMessage(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
   const { values: v, positionals } = parsed;
   if (v.help) return 'help';
@@ -312,15 +313,6 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
 
 function parse(argv: readonly string[]) {
   return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
-}
-
-/** parseArgs' message, with a "did you mean" for a misspelt flag. */
-function unknownFlagMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const unknown = /Unknown option '--([^'=]+)/.exec(message)?.[1];
-  if (unknown === undefined) return message;
-  const hint = nearest(unknown, Object.keys(OPTIONS));
-  return `unknown option --${unknown}${hint === undefined ? '' : ` (did you mean --${hint}?)`}`;
 }
 
 function integer(

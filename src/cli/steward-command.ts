@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { StewardControl } from '../domain/ports/pool-store.js';
 import { formatTime, optionalConfig, zoneOf } from './admin-output.js';
+import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { printable } from './printable.js';
 import {
@@ -173,7 +174,7 @@ function parseStewardArgs(action: StewardAction, argv: readonly string[]): Stewa
       target: targetSpecOf(values, undefined),
     };
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
   }
 }
 

@@ -7,6 +7,8 @@ import type { WardenConfig } from '../domain/config/warden-config.js';
 import { parseStateChangeEvent } from '../domain/event/state-change-event.js';
 import type { FinishOutcome } from '../domain/finish/notify-on-finish.js';
 import type { Log } from '../domain/ports/log.js';
+import { noMetrics } from '../domain/ports/metrics.js';
+import { type EmailReach, reachEveryone } from '../domain/ports/senders.js';
 import { createHandler } from '../handlers/job-state-change.js';
 import { lambdaContext } from './lambda-context.js';
 import { type DescribeFixture, ReplaySageMaker } from './replay-sagemaker.js';
@@ -28,6 +30,8 @@ interface ReplayOptions {
   readonly config: WardenConfig;
   readonly outboxDir: string;
   readonly fixtures?: ReadonlyMap<string, DescribeFixture>;
+  /** The addresses the email topic would reach (`--subscribed`); every address by default. */
+  readonly emailReach?: EmailReach;
   readonly log: Log;
 }
 
@@ -69,6 +73,9 @@ function startReplay(options: ReplayOptions): ReplaySession {
     parked: new MemoryParkedEvents(),
     email: outbox.email,
     slack: outbox.slack,
+    emailReach: options.emailReach ?? reachEveryone,
+    // Replay prints every outcome; there is no alarm to feed.
+    metrics: noMetrics,
     log: options.log,
   };
   const handler = createHandler(async () => shared);

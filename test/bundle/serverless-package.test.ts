@@ -43,7 +43,7 @@ describe('serverless package', () => {
     expect(result.signal).toBeNull();
     expect(result.status).toBe(1);
     expect(result.stderr + result.stdout).toContain(
-      'test/fixtures/hostile/alias-bomb.yaml: cannot be read as YAML'
+      'test/fixtures/hostile/alias-bomb.yaml:6: cannot be read as YAML'
     );
   });
 });

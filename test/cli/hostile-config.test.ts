@@ -21,7 +21,7 @@ describe('a hostile config', () => {
     // Assess
     expect(code).toBe(1);
     expect(stdout).toBe(
-      `${BOMB}: cannot be read as YAML: Excessive alias count indicates a resource exhaustion attack\n`
+      `${BOMB}:6: cannot be read as YAML: Excessive alias count indicates a resource exhaustion attack\n`
     );
     expect(stderr).not.toContain('    at ');
   });
@@ -40,7 +40,7 @@ describe('a hostile config', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr).toContain(`${BOMB}: cannot be read as YAML`);
+    expect(stderr).toContain(`${BOMB}:6: cannot be read as YAML`);
     expect(stderr).not.toContain('    at ');
   });
 
@@ -115,7 +115,7 @@ describe('a hostile config', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr).toBe(`warden policy: ${dir}: is a folder, not a config file (EISDIR)\n`);
+    expect(stderr).toBe(`warden policy: ${dir}: is a folder, not a config file\n`);
   });
 
   it('says a symlink loop is a loop (exit 2)', async () => {
@@ -144,5 +144,67 @@ describe('a hostile config', () => {
     // Assess
     expect(code).toBe(2);
     expect(stderr).toContain(`${folder}: is a folder, not a config file`);
+  });
+
+  it('refuses replay --config on a folder as a usage error naming the flag (exit 2)', async () => {
+    // Prepare
+    const event = join(dir, 'e.json');
+    await writeFile(event, '{}');
+
+    // Act
+    const { code, stderr } = await runCli(['replay', '--config', dir, event]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe(`warden replay: --config ${dir}: is a folder, not a config file\n`);
+  });
+
+  it('lists config errors by line, and blames a misspelt required key on its own line', async () => {
+    // Prepare: `ownerz` on line 4 for `owners`, and errors above and below it.
+    const file = join(dir, 'ownerz.yaml');
+    await writeFile(
+      file,
+      [
+        'version: 1',
+        'defaults:',
+        '  timeZone: Mars/Olympus',
+        'ownerz:',
+        '  fallback: platform',
+        'rules:',
+        '  - name: r',
+        '    match: {}',
+        '    mode: sometimes',
+        '',
+      ].join('\n')
+    );
+    const event = join(dir, 'e.json');
+    await writeFile(event, '{}');
+
+    // Act
+    const { code, stderr } = await runCli(['replay', '--config', file, event]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr.split('\n').slice(1, 4)).toEqual([
+      `  ${file}:3: defaults.timeZone: is not an IANA time zone (e.g. Europe/Berlin, America/New_York)`,
+      `  ${file}:4: (top level): unknown field "ownerz" (did you mean "owners"? it is required)`,
+      `  ${file}:9: rules[0].mode: must be "adaptive" or "fixed" or "off"`,
+    ]);
+    expect(stderr).not.toContain(':1: owners');
+  });
+
+  it('names the line of an alias to an anchor that does not exist', async () => {
+    // Prepare
+    const file = join(dir, 'undefined-alias.yaml');
+    await writeFile(file, 'version: 1\nowners:\n  fallback: *nobody\n');
+
+    // Act
+    const { code, stdout } = await runCli(['policy', 'validate', file]);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toBe(
+      `${file}:3: cannot be read as YAML: Unresolved alias (the anchor must be set before the alias): nobody\n`
+    );
   });
 });

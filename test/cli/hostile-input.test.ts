@@ -118,7 +118,7 @@ describe('hostile names in output', () => {
 
     // Assess
     expect(code).toBe(2);
-    expect(stderr).toContain(`describe fixture ${fixture}: `);
+    expect(stderr).toContain(`describe fixture ${fixture}:1:1: invalid JSON: `);
     expect(controls(stderr)).toEqual([]);
   });
 });

@@ -107,7 +107,7 @@ describe('warden policy validate', () => {
     [['policy'], 'policy needs a subcommand'],
     [['policy', 'lint'], 'unknown policy subcommand "lint"'],
     [['policy', 'validate', 'a.yaml', 'b.yaml'], 'policy validate takes one FILE'],
-    [['policy', 'validate', '--strict'], "Unknown option '--strict'"],
+    [['policy', 'validate', '--strict'], 'unknown flag --strict'],
     [['policy', 'validate', '/nonexistent/warden.config.yaml'], 'file not found'],
   ])('exits 2 for %j', async (argv, message) => {
     const { code, stderr } = await run(argv);

@@ -144,7 +144,7 @@ describe('warden pools list --state', () => {
     expect(cases[2]?.stderr).toContain('--state is a local state: it cannot go with --stage');
     expect(cases[3]?.stderr).toContain('--region needs --stage or --table');
     expect(cases[4]?.stderr).toContain('--stage "prod/x" is not a stage name');
-    expect(cases[5]?.stderr).toContain("Unknown option '--al'");
+    expect(cases[5]?.stderr).toContain('unknown flag --al; did you mean --all?');
     expect(cases[6]?.stderr).toContain('unexpected argument "extra"');
     expect(cases[6]?.stderr).toContain('usage: warden pools list');
   });

@@ -157,7 +157,7 @@ describe('warden simulate', () => {
   it.each([
     [
       ['--scenario', 'hpo', '--polices', 'none'],
-      'unknown option --polices (did you mean --policies?)',
+      'unknown flag --polices; did you mean --policies?',
     ],
     [[], 'give a trace: --trace FILE or --scenario NAME'],
     [['--trace', 'x.csv', '--scenario', 'hpo'], 'give either --trace or --scenario, not both'],

@@ -57,8 +57,30 @@ function checkConfigText(text: string, path: string): ConfigResult {
     return parseConfig(text, path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return fail(`${path}: cannot be read as YAML: ${reason}`);
+    const line = aliasLine(text, reason);
+    return fail(
+      `${path}${line === undefined ? '' : `:${line}`}: cannot be read as YAML: ${reason}`
+    );
   }
+}
+
+/**
+ * The line to blame when expanding aliases failed (the YAML parser says what, not where): the
+ * alias it could not resolve, else the first alias, where an expansion without bound starts.
+ */
+function aliasLine(text: string, reason: string): number | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  const unresolved = /Unresolved alias.*: (.+)$/.exec(reason)?.[1];
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (unresolved !== undefined && alias.source !== unresolved) return undefined;
+      if (alias.range) line = lineCounter.linePos(alias.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
 
 /**
@@ -95,7 +117,7 @@ function readFailure(error: unknown): string {
     case 'ENOENT':
       return 'file not found';
     case 'EISDIR':
-      return 'is a folder, not a config file (EISDIR)';
+      return 'is a folder, not a config file';
     case 'ENOTDIR':
       return 'a part of the path is a file, not a folder';
     case 'ELOOP':

@@ -2,6 +2,7 @@ import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { ownValue } from '../objects.js';
 import { classifyOwnerRef } from '../owner/owner-ref.js';
 import { checkPolicy } from './check-policy.js';
+import { closestName } from './closest-name.js';
 import { type WardenConfig, wardenConfig } from './warden-config.js';
 
 type Path = readonly (string | number)[];
@@ -19,7 +20,8 @@ type ConfigResult =
 /**
  * Checks a Pool Warden config file in stages, stopping at the first stage that fails:
  * YAML syntax (duplicate keys rejected) → schema → references between entries. Every issue
- * reads `file:line: path: message`, so an admin can jump straight to it.
+ * reads `file:line: path: message`, so an admin can jump straight to it, and issues come in
+ * line order.
  */
 function parseConfig(text: string, file: string): ConfigResult {
   const lineCounter = new LineCounter();
@@ -27,10 +29,12 @@ function parseConfig(text: string, file: string): ConfigResult {
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      issues: doc.errors.map((e) => {
-        const line = lineCounter.linePos(e.pos[0]).line;
-        return `${file}:${line}: ${e.message.split('\n')[0]}`;
-      }),
+      issues: byLine(
+        doc.errors.map((e) => {
+          const line = lineCounter.linePos(e.pos[0]).line;
+          return { line, text: `${file}:${line}: ${e.message.split('\n')[0]}` };
+        })
+      ),
     };
   }
   // A map entry is reported on its key's line: a block value only starts on the next one.
@@ -48,24 +52,29 @@ function parseConfig(text: string, file: string): ConfigResult {
     }
     return undefined;
   };
-  const format = (issue: ConfigIssue): string =>
-    `${file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.path || '(top level)'}: ${issue.message}`;
+  const format = (issue: ConfigIssue) => ({
+    line: issue.line,
+    text: `${file}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.path || '(top level)'}: ${issue.message}`,
+  });
 
-  const parsed = wardenConfig.safeParse(doc.toJS());
+  const value: unknown = doc.toJS();
+  const parsed = wardenConfig.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
-      issues: flattenUnions(parsed.error.issues).map((issue) =>
-        format({
-          // An unknown key is reported on its own line, not on the object that holds it.
-          line: lineOf(
-            issue.code === 'unrecognized_keys' && issue.keys?.[0] !== undefined
-              ? [...(issue.path as Path), issue.keys[0]]
-              : (issue.path as Path)
-          ),
-          path: pathText(issue.path as Path),
-          message: describeIssue(issue),
-        })
+      issues: byLine(
+        joinMisspelt(flattenUnions(parsed.error.issues), value).map((issue) =>
+          format({
+            // An unknown key is reported on its own line, not on the object that holds it.
+            line: lineOf(
+              issue.code === 'unrecognized_keys' && issue.keys?.[0] !== undefined
+                ? [...(issue.path as Path), issue.keys[0]]
+                : (issue.path as Path)
+            ),
+            path: pathText(issue.path as Path),
+            message: describeIssue(issue),
+          })
+        )
       ),
     };
   }
@@ -74,8 +83,13 @@ function parseConfig(text: string, file: string): ConfigResult {
     ...checkPolicy(parsed.data, lineOf).map((issue) => ({ ...issue, path: pathText(issue.at) })),
   ].map((issue) => format({ ...issue, line: lineOf(issue.at) }));
   return referenceIssues.length > 0
-    ? { ok: false, issues: referenceIssues }
+    ? { ok: false, issues: byLine(referenceIssues) }
     : { ok: true, config: parsed.data };
+}
+
+/** Issue texts in line order; ones without a line (the whole file) first, ties kept in order. */
+function byLine(issues: readonly { line?: number | undefined; text: string }[]): string[] {
+  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)).map((issue) => issue.text);
 }
 
 /** Owner values must lead somewhere: a directory entry, an email address or a Slack member id. */
@@ -133,6 +147,67 @@ interface SchemaIssue {
   readonly origin?: string;
   /** For `invalid_union`: each alternative's issues, paths relative to the union. */
   readonly errors?: readonly (readonly SchemaIssue[])[];
+  /** For `unrecognized_keys` (one key): the missing required key it is a misspelling of. */
+  readonly meant?: string;
+}
+
+/**
+ * A required key spelt wrong (`ownerz:` for `owners:`) fails twice: the key it meant is
+ * missing, which is reported on the line of the object that lacks it (line 1 at the top
+ * level), and the key written is unknown. The two become one issue, on the misspelt key's
+ * line, naming the key it meant.
+ */
+function joinMisspelt(issues: readonly SchemaIssue[], value: unknown): SchemaIssue[] {
+  const missing = issues.filter((i) => i.code === 'invalid_type' && isAbsent(value, i.path));
+  const explained = new Set<SchemaIssue>();
+  const joined: SchemaIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') {
+      joined.push(issue);
+      continue;
+    }
+    const unexplained: string[] = [];
+    for (const key of issue.keys ?? []) {
+      const siblings = missing.filter(
+        (m) => !explained.has(m) && samePath(m.path.slice(0, -1), issue.path)
+      );
+      const meant = closestName(
+        key,
+        siblings.map((m) => String(m.path[m.path.length - 1]))
+      );
+      const sibling = siblings.find((m) => String(m.path[m.path.length - 1]) === meant);
+      if (meant === undefined || sibling === undefined) {
+        unexplained.push(key);
+        continue;
+      }
+      explained.add(sibling);
+      joined.push({ ...issue, keys: [key], meant });
+    }
+    if (unexplained.length > 0) joined.push({ ...issue, keys: unexplained });
+  }
+  return joined.filter((issue) => !explained.has(issue));
+}
+
+/** Whether the value at `path` is a key its (object) parent does not have at all. */
+function isAbsent(value: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  let parent: unknown = value;
+  for (const part of path.slice(0, -1)) {
+    if (typeof parent !== 'object' || parent === null) return false;
+    parent = (parent as Record<PropertyKey, unknown>)[part];
+  }
+  const key = path[path.length - 1];
+  return (
+    typeof parent === 'object' &&
+    parent !== null &&
+    !Array.isArray(parent) &&
+    key !== undefined &&
+    !Object.hasOwn(parent, key)
+  );
+}
+
+function samePath(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
 /**
@@ -160,6 +235,9 @@ function describeIssue(issue: SchemaIssue): string {
     case 'invalid_key':
       return `key ${(issue.issues ?? []).map(describeIssue).join('; ') || 'is invalid'}`;
     case 'unrecognized_keys':
+      if (issue.meant !== undefined) {
+        return `unknown field "${issue.keys?.[0] ?? ''}" (did you mean "${issue.meant}"? it is required)`;
+      }
       return `unknown field${issue.keys && issue.keys.length > 1 ? 's' : ''} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
     case 'invalid_type':
       return issue.message === 'Invalid input'

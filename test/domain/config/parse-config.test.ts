@@ -431,8 +431,8 @@ directory:
       expect(issues).toEqual([
         'warden.config.yaml:3: owners.fallback: "nobody" is not a directory id, an email address or a Slack member id',
         'warden.config.yaml:5: owners.roles["arn:aws:iam::111122223333:role/A"]: "somebody" is not a directory id, an email address or a Slack member id',
-        'warden.config.yaml:8: directory.dave.team: team "ghosts" is not in the directory',
         'warden.config.yaml:7: directory.dave: has no email, slack or slackWebhook (nor a team that has one): notices could not reach it',
+        'warden.config.yaml:8: directory.dave.team: team "ghosts" is not in the directory',
       ]);
     });
 

@@ -86,8 +86,8 @@ describe('policy schema', () => {
     // Assess
     expect(issues).toEqual([
       'warden.config.yaml:7: settings.dryRun: expected boolean',
-      'warden.config.yaml:9: settings.maxActionsPerRun: must be at least 1',
       'warden.config.yaml:8: settings.keepAliveAnchor: must be "job-end" or "update-time"',
+      'warden.config.yaml:9: settings.maxActionsPerRun: must be at least 1',
       'warden.config.yaml:10: settings: unknown field "leadTme"',
     ]);
   });
@@ -192,8 +192,7 @@ describe('policy schema', () => {
     expect(issues).toEqual([
       'warden.config.yaml:11: rules[0].outside: must be release or { shrink: DURATION }',
       'warden.config.yaml:16: rules[1].outside.shrink: a bare number is not a duration: add a unit (5s, 5m or 5h)',
-      'warden.config.yaml:21: rules[2].outside.shrink: expected string',
-      'warden.config.yaml:21: rules[2].outside: unknown field "shrnk"',
+      'warden.config.yaml:21: rules[2].outside: unknown field "shrnk" (did you mean "shrink"? it is required)',
     ]);
   });
 
