@@ -16,6 +16,8 @@ import { MemoryParkedEvents } from '../src/adapters/memory/memory-parked-events.
 import { parseConfig } from '../src/domain/config/parse-config.js';
 import type { FinishNoticeDeps } from '../src/domain/finish/notify-on-finish.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../src/domain/job/training-job.js';
+import { noMetrics } from '../src/domain/ports/metrics.js';
+import { reachEveryone } from '../src/domain/ports/senders.js';
 import { createHandler } from '../src/handlers/job-state-change.js';
 import { lambdaContext } from '../src/sim/lambda-context.js';
 import { VirtualClock } from '../src/sim/virtual-clock.js';
@@ -164,6 +166,8 @@ async function throughput(): Promise<number[]> {
       email: { send: async () => countSent() },
       slack: { send: async () => countSent() },
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      metrics: noMetrics,
+      emailReach: reachEveryone,
     };
     // Logging is part of the handler's cost, but its output would drown the report.
     const handler = createHandler(async () => deps, new Logger({ logLevel: 'SILENT' }));

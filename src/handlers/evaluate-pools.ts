@@ -3,11 +3,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../adapters/logging/logger.js';
+import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { evaluateDuePools, type SweepOutcome } from '../domain/steward/evaluate-due-pools.js';
 import type { StewardDeps } from '../domain/steward/steward-deps.js';
 import { logFailure } from './middleware/log-failure.js';
+import { publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { stewardDeps } from './steward-lambda-deps.js';
+
+/** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
+type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /** Stop taking on pools this long before the function's timeout. */
 const TIMEOUT_RESERVE_MS = 20_000;
@@ -16,7 +21,11 @@ const TIMEOUT_RESERVE_MS = 20_000;
  * EventBridge Scheduler, every minute → every pool whose decision time has come is decided and
  * acted on under the policy (see `evaluateDuePools`).
  */
-function createHandler(loadDeps: () => Promise<StewardDeps>, log: Logger = logger) {
+function createHandler(
+  loadDeps: () => Promise<StewardDeps>,
+  log: Logger = logger,
+  sink: MetricsSink = metrics
+) {
   const deps = once(loadDeps);
   return middy(async (_event: unknown, context: Context): Promise<SweepOutcome> => {
     const resolved = await deps();
@@ -29,7 +38,8 @@ function createHandler(loadDeps: () => Promise<StewardDeps>, log: Logger = logge
     return outcome;
   })
     .use(injectLambdaContext(log, { resetKeys: true }))
-    .use(logFailure(log));
+    .use(logFailure(log))
+    .use(publishMetrics(sink));
 }
 
 const handler = createHandler(stewardDeps);

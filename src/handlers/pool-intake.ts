@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../adapters/logging/logger.js';
+import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { isRecord } from '../domain/objects.js';
 import {
   type HumanUpdateOutcome,
@@ -10,8 +11,12 @@ import {
 import type { IntakeDeps } from '../domain/steward/steward-deps.js';
 import { type IntakeOutcome, trackPoolEvent } from '../domain/steward/track-pool-event.js';
 import { logFailure } from './middleware/log-failure.js';
+import { publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { intakeDeps, isWardenCaller } from './steward-lambda-deps.js';
+
+/** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
+type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /**
  * EventBridge → every "SageMaker Training Job State Change", and CloudTrail's record of
@@ -21,7 +26,8 @@ import { intakeDeps, isWardenCaller } from './steward-lambda-deps.js';
 function createHandler(
   loadDeps: () => Promise<IntakeDeps>,
   isWarden: (callerArn: string) => boolean,
-  log: Logger = logger
+  log: Logger = logger,
+  sink: MetricsSink = metrics
 ) {
   const deps = once(loadDeps);
   return middy(async (event: unknown): Promise<IntakeOutcome | HumanUpdateOutcome> => {
@@ -37,7 +43,8 @@ function createHandler(
     return outcome;
   })
     .use(injectLambdaContext(log, { resetKeys: true }))
-    .use(logFailure(log));
+    .use(logFailure(log))
+    .use(publishMetrics(sink));
 }
 
 const handler = createHandler(intakeDeps, isWardenCaller());

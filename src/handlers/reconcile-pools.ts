@@ -3,17 +3,26 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../adapters/logging/logger.js';
+import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { type ReconcileOutcome, reconcilePools } from '../domain/steward/reconcile-pools.js';
 import type { IntakeDeps } from '../domain/steward/steward-deps.js';
 import { logFailure } from './middleware/log-failure.js';
+import { publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { intakeDeps } from './steward-lambda-deps.js';
+
+/** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
+type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /** Stop paging this long before the function's timeout, keeping the token for the next run. */
 const TIMEOUT_RESERVE_MS = 30_000;
 
 /** Every 30 minutes → adopt warm pools whose events never reached Warden. */
-function createHandler(loadDeps: () => Promise<IntakeDeps>, log: Logger = logger) {
+function createHandler(
+  loadDeps: () => Promise<IntakeDeps>,
+  log: Logger = logger,
+  sink: MetricsSink = metrics
+) {
   const deps = once(loadDeps);
   return middy(async (_event: unknown, context: Context): Promise<ReconcileOutcome> => {
     const resolved = await deps();
@@ -27,7 +36,8 @@ function createHandler(loadDeps: () => Promise<IntakeDeps>, log: Logger = logger
     return outcome;
   })
     .use(injectLambdaContext(log, { resetKeys: true }))
-    .use(logFailure(log));
+    .use(logFailure(log))
+    .use(publishMetrics(sink));
 }
 
 const handler = createHandler(intakeDeps);

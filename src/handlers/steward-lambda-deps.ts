@@ -15,6 +15,7 @@ import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slac
 import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
+import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import type { IntakeDeps, StewardDeps } from '../domain/steward/steward-deps.js';
@@ -36,6 +37,8 @@ async function sharedParts(env: LambdaEnv, dynamo: DynamoDBClient): Promise<Inta
     callers: new DynamoCallerRegistry(dynamo, tableName),
     parked: new DynamoParkedEvents(dynamo, tableName),
     log: logger,
+    // Written out by each handler's publishMetrics middleware when the invocation ends.
+    metrics,
   };
 }
 

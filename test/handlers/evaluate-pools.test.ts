@@ -5,7 +5,7 @@ import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
 import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
 import { createHandler } from '../../src/handlers/evaluate-pools.js';
 import { lambdaContext } from '../helpers/factories.js';
-import { HOUR, stewardWorld } from '../helpers/steward-world.js';
+import { FlushCounter, HOUR, stewardWorld } from '../helpers/steward-world.js';
 
 const EXTEND_TO_45M = `rules:
   - name: everyone
@@ -81,5 +81,33 @@ describe('evaluate-pools handler', () => {
 
     // Assess
     expect(outcome).toEqual({ kind: 'paused' });
+  });
+
+  it("writes out the invocation's metrics when it ends, and when it fails", async () => {
+    // Prepare: one evaluator that works, one whose SageMaker is down (every due pool fails)
+    const world = await threePools();
+    const sink = new FlushCounter();
+    const down: PoolGateway = {
+      ...world.deps.sageMaker,
+      describeTrainingJob: async () => {
+        throw new Error('SageMaker down');
+      },
+    };
+    const failing = createHandler(
+      async () => ({ ...world.deps, sageMaker: down }),
+      undefined,
+      sink
+    );
+    const working = createHandler(async () => world.deps, undefined, sink);
+
+    // Act
+    const failed = failing({}, contextWith(60_000));
+    await expect(failed).rejects.toThrow(/due pools failed/);
+    const afterFailure = sink.flushes;
+    await working({}, contextWith(60_000));
+
+    // Assess
+    expect(afterFailure).toBe(1);
+    expect(sink.flushes).toBe(2);
   });
 });

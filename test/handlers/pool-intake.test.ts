@@ -3,22 +3,25 @@ import type { IntakeDeps } from '../../src/domain/steward/steward-deps.js';
 import { createHandler } from '../../src/handlers/pool-intake.js';
 import { createTrainingJobCall } from '../helpers/domain-cloudtrail.js';
 import { lambdaContext, stateChangeEvent } from '../helpers/factories.js';
-import { stewardWorld } from '../helpers/steward-world.js';
+import { FlushCounter, stewardWorld } from '../helpers/steward-world.js';
 
 const WARDEN_ARN = 'arn:aws:sts::111122223333:assumed-role/pool-warden-steward/evaluator';
 
 function setup() {
   const world = stewardWorld();
   let loads = 0;
+  const sink = new FlushCounter();
   const handler = createHandler(
     async (): Promise<IntakeDeps> => {
       loads += 1;
       return world.deps;
     },
-    (arn) => arn === WARDEN_ARN
+    (arn) => arn === WARDEN_ARN,
+    undefined,
+    sink
   );
   const invoke = (event: unknown) => handler(event, lambdaContext());
-  return { world, invoke, loads: () => loads };
+  return { world, invoke, loads: () => loads, sink };
 }
 
 describe('pool-intake handler', () => {
@@ -82,5 +85,20 @@ describe('pool-intake handler', () => {
       by: 'VisionTraining/bob@example.com',
       keepAliveSeconds: 900,
     });
+  });
+
+  it("writes out each invocation's metrics when it ends, a rejected event's too", async () => {
+    // Prepare
+    const { world, invoke, sink } = setup();
+    const { terminal } = world.runJob('a');
+
+    // Act
+    await invoke(terminal);
+    await invoke(stateChangeEvent({ detail: { TrainingJobName: '' } }));
+
+    // Assess
+    expect(sink.flushes).toBe(2);
+    expect(world.metrics.total('PoolTracked', { via: 'event' })).toBe(1);
+    expect(world.metrics.total('EventRejected', { stage: 'parse' })).toBe(1);
   });
 });

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../src/handlers/reconcile-pools.js';
 import { lambdaContext } from '../helpers/factories.js';
-import { stewardWorld } from '../helpers/steward-world.js';
+import { FlushCounter, stewardWorld } from '../helpers/steward-world.js';
 
 function contextWith(remainingMs: number): Context {
   return { ...lambdaContext(), getRemainingTimeInMillis: () => remainingMs };
@@ -35,5 +35,20 @@ describe('reconcile-pools handler', () => {
     // Assess
     expect(outcome).toMatchObject({ pages: 1, complete: false });
     expect((await world.store.getReconcileCursor())?.nextToken).toEqual(expect.any(String));
+  });
+
+  it("writes out the invocation's metrics when it ends", async () => {
+    // Prepare
+    const world = stewardWorld();
+    world.runJob('a');
+    const sink = new FlushCounter();
+    const handler = createHandler(async () => world.deps, undefined, sink);
+
+    // Act
+    await handler({}, contextWith(60_000));
+
+    // Assess
+    expect(sink.flushes).toBe(1);
+    expect(world.metrics.total('PoolTracked', { via: 'reconciliation' })).toBe(1);
   });
 });

@@ -10,7 +10,27 @@ type MetricName =
   | 'ChannelFailedRetried'
   | 'EventRejected'
   | 'NoticeContradiction'
-  | 'DuplicateSend';
+  | 'DuplicateSend'
+  /** A distinct steward decision (`action`: keep, extend, shrink, release), applied or not. */
+  | 'PoolDecision'
+  /** An UpdateTrainingJob that took effect (`action`: extend, shrink, release). */
+  | 'PoolAction'
+  /** An UpdateTrainingJob SageMaker refused for a pool that is still there (`action`). */
+  | 'PoolActionFailed'
+  /** An action the circuit breaker held back (`action`). */
+  | 'ActionStoppedByBreaker'
+  /** An action dry run held back (`action`). */
+  | 'ActionSkippedDryRun'
+  /** The circuit breaker opened: no action until an admin resumes. */
+  | 'BreakerTripped'
+  /** Estimated US dollars of idle pool time a release or shrink saved (`action`). */
+  | 'IdleUsdReleased'
+  /** A warm pool Warden started tracking (`via`: event, reconciliation). */
+  | 'PoolTracked'
+  /** A tracked pool that ended (`state`: Reused, Terminated). */
+  | 'PoolEnded'
+  /** A pool whose evaluation failed; it is tried again a few minutes later. */
+  | 'PoolEvaluationFailed';
 
 interface Metrics {
   count(name: MetricName, value?: number, dimensions?: Readonly<Record<string, string>>): void;

@@ -85,6 +85,7 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
       }
     } catch (error) {
       failed += 1;
+      deps.metrics.count('PoolEvaluationFailed');
       const message = error instanceof Error ? error.message : String(error);
       deps.log.warn('pool evaluation failed; retried later', { job: pool.jobName, error: message });
       await backOff(pool, message, deps).catch(() => undefined);
@@ -97,6 +98,7 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
       breakerTrippedAt: deps.clock.now(),
       breakerReason: run.tripped,
     });
+    deps.metrics.count('BreakerTripped');
     deps.log.warn('circuit breaker tripped: no more actions until an admin resumes', {
       reason: run.tripped,
     });

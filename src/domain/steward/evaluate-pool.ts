@@ -20,6 +20,7 @@ import { ALL_KEYS, pendingArrival } from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
+import { countDecision } from './steward-metrics.js';
 
 /**
  * One evaluation run's shared state: the circuit breaker's count, and what every pool of the
@@ -107,6 +108,7 @@ async function evaluatePool(
   let outcome: DecisionOutcome = 'no-op';
   let reason = decision.reason;
   let keepAliveSeconds: number | undefined;
+  let stoppedByBreaker = false;
   if (decision.action !== 'keep') {
     const update = keepAliveForTarget(pool.endTime, decision.until, now, settings);
     if (update.kind === 'unreachable') {
@@ -117,6 +119,7 @@ async function evaluatePool(
       keepAliveSeconds = update.seconds;
     } else if (breakerOpen(run, deps)) {
       outcome = 'skipped';
+      stoppedByBreaker = true;
       reason += `; not applied: circuit breaker (${run.tripped})`;
     } else if ((await deps.store.getControl()).paused) {
       // An admin paused the steward while this run was going: stop before the next action.
@@ -194,6 +197,13 @@ async function evaluatePool(
       outcome,
     }
   );
+  const counted = {
+    action: decision.action,
+    outcome,
+    stoppedByBreaker,
+    previousExpiry: refreshed.expiresAt,
+    ...(price === undefined ? {} : { price }),
+  };
   pool = isGone(pool.state)
     ? withoutSchedule(pool)
     : { ...pool, nextDecisionAt: nextDecisionTime(pool.expiresAt, decision, settings, now) };
@@ -212,6 +222,7 @@ async function evaluatePool(
         }),
         settings.auditRetentionDays
       );
+      countDecision(deps.metrics, { ...counted, pool });
     }
     return { kind: 'conflict', pool: tracked };
   }
@@ -237,6 +248,7 @@ async function evaluatePool(
     }),
     settings.auditRetentionDays
   );
+  countDecision(deps.metrics, { ...counted, pool });
   if (outcome === 'applied') {
     await notifyPoolChange(
       {
@@ -313,7 +325,7 @@ function refresh(
 async function recordGone(
   tracked: PoolRecord,
   gone: PoolRecord,
-  deps: Pick<StewardDeps, 'store' | 'config' | 'policy'>,
+  deps: Pick<StewardDeps, 'store' | 'config' | 'policy' | 'metrics'>,
   now: number
 ): Promise<PoolEvaluation> {
   const pool = withoutSchedule({ ...gone, version: tracked.version + 1 });
@@ -332,6 +344,7 @@ async function recordGone(
     }),
     deps.policy.settings.auditRetentionDays
   );
+  deps.metrics.count('PoolEnded', 1, { state: pool.state });
   return { kind: 'gone', pool, state: pool.state };
 }
 

@@ -1,4 +1,4 @@
-import { DeliveryError } from '../errors.js';
+import { DeliveryError, WardenError } from '../errors.js';
 import { deliveryTargets } from '../notice/delivery-targets.js';
 import { buildPoolNotice, poolNoticeKey, poolNoticeKindOf } from '../notice/pool-notice.js';
 import { renderPoolEmail } from '../notice/render-pool-email.js';
@@ -69,10 +69,12 @@ async function notifyPoolChange(change: PoolChange, deps: StewardDeps): Promise<
     try {
       await send();
       await deps.ledger.recordDelivery(key, channel);
+      deps.metrics.count('NoticeSent', 1, { channel });
     } catch (error) {
-      failures.push(
-        error instanceof DeliveryError ? error.message : `${channel}: ${String(error)}`
-      );
+      const reason =
+        error instanceof DeliveryError ? error.message : `${channel}: ${String(error)}`;
+      failures.push(reason);
+      countFailure(channel, error, key, reason, deps);
     }
   }
   if (failures.length === 0) {
@@ -81,6 +83,25 @@ async function notifyPoolChange(change: PoolChange, deps: StewardDeps): Promise<
   }
   await deps.ledger.release(key).catch(() => undefined);
   deps.log.warn('pool notice not delivered on every channel', { key, failures });
+}
+
+/**
+ * A channel that fails for good (a revoked Slack token) fails every later notice the same way:
+ * it is an error with the metric operators alarm on, not a quiet warning.
+ */
+function countFailure(
+  channel: Channel,
+  error: unknown,
+  key: string,
+  reason: string,
+  deps: Pick<StewardDeps, 'metrics' | 'log'>
+): void {
+  if (error instanceof WardenError && !error.retryable) {
+    deps.metrics.count('ChannelFailedPermanent', 1, { channel, kind: 'rejected' });
+    deps.log.error('pool notice channel failed permanently; fix it', { key, channel, reason });
+    return;
+  }
+  deps.metrics.count('ChannelFailedRetried', 1, { channel });
 }
 
 export type { PoolChange };

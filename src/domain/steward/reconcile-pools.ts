@@ -120,6 +120,8 @@ async function adopt(name: string, region: string, deps: IntakeDeps): Promise<st
     }),
     deps.policy.settings.auditRetentionDays
   );
+  // Adopted pools are events Warden missed: a steady count means the event rules need a look.
+  deps.metrics.count('PoolTracked', 1, { via: 'reconciliation' });
   deps.log.info('pool adopted by reconciliation', { pool: poolId(pool) });
   return pool.jobName;
 }

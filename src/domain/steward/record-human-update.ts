@@ -118,7 +118,10 @@ async function recordHumanUpdate(
     );
   }
   // The pool is gone: its idle time goes to the team's budget, as for any pool that ended.
-  if (released) await addRetainedSpend(pool, call.at, deps, deps.clock.now());
+  if (released) {
+    await addRetainedSpend(pool, call.at, deps, deps.clock.now());
+    deps.metrics.count('PoolEnded', 1, { state: 'Terminated' });
+  }
   await deps.store.audit(
     auditEntry(pool, {
       at: deps.clock.now(),

@@ -4,6 +4,7 @@ import type { CallerRegistry } from '../ports/caller-registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventPublisher } from '../ports/event-publisher.js';
 import type { Log } from '../ports/log.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { NoticeLedger } from '../ports/notice-ledger.js';
 import type { ParkedEvents } from '../ports/parked-events.js';
 import type { PoolStore } from '../ports/pool-store.js';
@@ -24,12 +25,14 @@ interface StewardDeps {
   readonly slack: SlackSender;
   readonly events: EventPublisher;
   readonly log: Log;
+  /** Counts decisions, actions and pools for the operators' alarms and dashboard. */
+  readonly metrics: Metrics;
 }
 
 /** What the pool intake needs: no senders and no event bus, so its bundle stays small. */
 type IntakeDeps = Pick<
   StewardDeps,
-  'config' | 'policy' | 'clock' | 'sageMaker' | 'store' | 'callers' | 'parked' | 'log'
+  'config' | 'policy' | 'clock' | 'sageMaker' | 'store' | 'callers' | 'parked' | 'log' | 'metrics'
 >;
 
 export type { IntakeDeps, StewardDeps };

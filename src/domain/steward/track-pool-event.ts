@@ -55,6 +55,7 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
   const parsed = parseStateChangeEvent(input);
   if (!parsed.ok) {
     await deps.parked.park({ reason: parsed.reason, receivedAt: deps.clock.now(), event: input });
+    deps.metrics.count('EventRejected', 1, { stage: 'parse' });
     return { kind: 'rejected', reason: parsed.reason };
   }
   const { event } = parsed;
@@ -112,6 +113,7 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
     }),
     deps.policy.settings.auditRetentionDays
   );
+  deps.metrics.count('PoolTracked', 1, { via: 'event' });
   deps.log.info('pool tracked', { pool: poolId(pool), owner: pool.owner, key });
   return { kind: 'tracked', job: job.name, expiresAt: pool.expiresAt };
 }

@@ -9,8 +9,9 @@ import { parseConfig } from '../../domain/config/parse-config.js';
 import type { WardenConfig } from '../../domain/config/warden-config.js';
 import type { Policy } from '../../domain/policy/policy.js';
 import type { Log } from '../../domain/ports/log.js';
+import { noMetrics } from '../../domain/ports/metrics.js';
 import type { SageMakerGateway } from '../../domain/ports/sagemaker-gateway.js';
-import type { EmailSender, SlackSender } from '../../domain/ports/senders.js';
+import { type EmailSender, reachEveryone, type SlackSender } from '../../domain/ports/senders.js';
 import { createHandler as createFinishHandler } from '../../handlers/job-state-change.js';
 import { lambdaContext } from '../lambda-context.js';
 import { adaptiveStewardPolicy } from '../policy-sim/adaptive-policy.js';
@@ -202,11 +203,19 @@ async function runServiceMode(
   };
   const lambdaLog = options.lambdaLogger ?? new Logger({ logLevel: 'SILENT' });
   const finish = createFinishHandler(
-    async () => ({ ...shared, sageMaker: noticeGateway }),
+    async () => ({
+      ...shared,
+      sageMaker: noticeGateway,
+      metrics: noMetrics,
+      emailReach: reachEveryone,
+    }),
     lambdaLog
   );
   // The steward's real intake and every-minute evaluator, as replay runs them.
-  const steward = new StewardDriver({ ...shared, sageMaker, policy }, lambdaLog);
+  const steward = new StewardDriver(
+    { ...shared, sageMaker, policy, metrics: noMetrics },
+    lambdaLog
+  );
   const { store, events } = steward;
 
   const names = jobs.map((job, index) => jobNameOf(job, index));
