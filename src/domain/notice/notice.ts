@@ -1,3 +1,4 @@
+import type { NoticeAction } from '../actions/action-grant.js';
 import type { TerminalStatus } from '../job/job-status.js';
 import { MAX_KEEP_ALIVE_SECONDS, type TrainingJobSnapshot } from '../job/training-job.js';
 import { dropUndefined } from '../objects.js';
@@ -70,6 +71,8 @@ interface Notice {
    * ("Slack could not be reached (invalid_auth), so this came by email."); shown first.
    */
   readonly deliveryNote?: string;
+  /** Keep-warm and release actions the owner may take, as links (email) and buttons (Slack). */
+  readonly actions?: readonly NoticeAction[];
 }
 
 interface NoticeInputs {
