@@ -10,7 +10,7 @@
 const config = {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
-  vitest: { configFile: 'vitest.config.ts', related: true },
+  vitest: { configFile: 'vitest.stryker.config.ts', related: true },
   mutate: ['src/**/*.ts', '!src/sim/**'],
   coverageAnalysis: 'perTest',
   incremental: true,

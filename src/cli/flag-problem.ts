@@ -16,6 +16,9 @@ function flagProblem(error: unknown, usage: string): string {
     const name = flag.replace(/^-+/, '').split('=')[0] ?? '';
     const known = [...new Set([...usage.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1] ?? ''))];
     const hint = flag.startsWith('--') ? closestName(name, known) : undefined;
+    // The usage text may list several forms of a command (policy validate | explain): a flag
+    // of another form is spelt right, so suggesting it again would only confuse.
+    if (hint === name) return `${printable(flag)} is not a flag of this form of the command`;
     return `unknown flag ${printable(flag)}${hint === undefined ? '' : `; did you mean --${hint}?`}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

@@ -80,8 +80,6 @@ const caseFile = z
     about: z.string().min(1),
     /** The numbered case of issue 7 this guards, if any. */
     issue: z.number().int().optional(),
-    /** Who is fixing it, while the expectation does not hold yet. */
-    waitsOn: z.string().optional(),
     describe: z.string().optional(),
     generate: z.union([z.array(generator), z.object({ bytes: z.array(z.number()) })]).optional(),
     setup: z

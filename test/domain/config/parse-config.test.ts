@@ -257,7 +257,7 @@ directory:
       ]);
     });
 
-    it('rejects prices that are not positive numbers or not ml.* instance types', () => {
+    it('rejects prices that are not positive numbers, are absurdly large, or are not ml.* instance types', () => {
       // Prepare
       const yaml = `version: 1
 owners:
@@ -266,6 +266,7 @@ prices:
   ml.g5.2xlarge: 0
   ml.p4d.24xlarge: "37.69"
   g5.xlarge: 1.2
+  ml.g5.xlarge: 1.79e308
 `;
 
       // Act
@@ -276,6 +277,7 @@ prices:
         'warden.config.yaml:5: prices["ml.g5.2xlarge"]: must be a positive price',
         'warden.config.yaml:6: prices["ml.p4d.24xlarge"]: expected number',
         'warden.config.yaml:7: prices["g5.xlarge"]: key must be an ml.* instance type',
+        'warden.config.yaml:8: prices["ml.g5.xlarge"]: must be at most 10000 USD per instance-hour (no instance costs more)',
       ]);
     });
 
