@@ -7,7 +7,23 @@ import { tsImport } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundledConfigModule = resolve(root, 'src/handlers/bundled-config.ts');
-const sesTransportModule = resolve(root, 'src/handlers/ses-transport.ts');
+/** Modules replaced by a stub that throws when the inlined config does not need them. */
+const OPTIONAL_MODULES = [
+  {
+    filter: /ses-transport\.ts$/,
+    module: resolve(root, 'src/handlers/ses-transport.ts'),
+    needed: (config) => config.notices.email?.transport === 'ses',
+    stub: 'export const sesTransport = () => { throw new Error("SES was not bundled: the config chose SNS when this was packaged"); };',
+  },
+  {
+    filter: /sts-credentials\.ts$/,
+    module: resolve(root, 'src/adapters/aws/sts-credentials.ts'),
+    needed: (config) => config.accounts !== undefined,
+    stub:
+      'export const REFRESH_BEFORE_MS = 300000; export const stsClientFor = () => undefined; ' +
+      'export class StsRoleCredentials { constructor() { throw new Error("STS was not bundled: the config listed no accounts when this was packaged"); } }',
+  },
+];
 /** Config files already named, so a package of five functions says it once. */
 const announced = new Set();
 
@@ -21,23 +37,22 @@ function wardenConfigPlugin({ file, stage }) {
   return {
     name: 'warden-config',
     setup(build) {
-      // The SES transport is bundled only when the config chooses it (see ses-transport.ts).
-      build.onLoad({ filter: /ses-transport\.ts$/ }, async (args) => {
-        if (resolve(args.path) !== sesTransportModule) return undefined;
-        const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
-        if (text === undefined) return undefined;
-        const { checkConfigText } = await tsImport(
-          '../src/adapters/config/load-config-file.ts',
-          import.meta.url
-        );
-        const result = checkConfigText(text, file);
-        if (!result.ok || result.config.notices.email?.transport === 'ses') return undefined;
-        return {
-          contents:
-            'export const sesTransport = () => { throw new Error("SES was not bundled: the config chose SNS when this was packaged"); };',
-          loader: 'js',
-        };
-      });
+      // Modules only some configs need are bundled only for them: every function must stay
+      // under 400 KB, and the SES and STS clients are 60 and 40 KB of it.
+      for (const optional of OPTIONAL_MODULES) {
+        build.onLoad({ filter: optional.filter }, async (args) => {
+          if (resolve(args.path) !== optional.module) return undefined;
+          const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
+          if (text === undefined) return undefined;
+          const { checkConfigText } = await tsImport(
+            '../src/adapters/config/load-config-file.ts',
+            import.meta.url
+          );
+          const result = checkConfigText(text, file);
+          if (!result.ok || optional.needed(result.config)) return undefined;
+          return { contents: optional.stub, loader: 'js' };
+        });
+      }
       build.onLoad({ filter: /bundled-config\.ts$/ }, async (args) => {
         if (resolve(args.path) !== bundledConfigModule) return undefined;
         const path = resolve(root, file);
@@ -119,6 +134,27 @@ const lambdaCredentials = {
   },
 };
 
+/**
+ * None of the services Pool Warden calls streams events, yet the SDK's HTTP protocol imports
+ * the event-stream codec (about 9 KB) dynamically, and a bundle inlines dynamic imports. Only an
+ * event-stream operation would load it, so a stub that says so stands in for it.
+ */
+const noEventStreams = {
+  name: 'no-event-streams',
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({
+      path: 'no-event-streams',
+      namespace: 'pool-warden-stub',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'pool-warden-stub' }, () => ({
+      contents:
+        'const unbundled = () => { throw new Error("SDK event streams are not bundled: no Pool Warden call uses them"); };' +
+        ' export const EventStreamSerde = unbundled; export const eventStreamSerdeProvider = unbundled;',
+      loader: 'js',
+    }));
+  },
+};
+
 export { stageOf, wardenConfigPlugin };
 export default [
   wardenConfigPlugin({
@@ -126,4 +162,5 @@ export default [
     stage: stageOf(process.argv),
   }),
   lambdaCredentials,
+  noEventStreams,
 ];

@@ -40,15 +40,32 @@ async function handlerEntries(): Promise<Record<string, string>> {
   );
 }
 
-/** Bundles `entry` (relative to the repo, or a source string) into `outfile`; returns its size. */
-async function buildLambdaBundle(
-  entry: string | { contents: string; name: string },
-  outfile: string
-): Promise<number> {
-  const settings = (await serverlessSettings()).custom.esbuild;
-  const plugins = settings.plugins
+/** One module of a bundle's import graph, from esbuild's metafile. */
+interface BundleInput {
+  /** Relative to the repository, e.g. `src/handlers/job-state-change.ts`. */
+  readonly path: string;
+  /** 0 for a module tree-shaking removed entirely. */
+  readonly bytesInOutput: number;
+}
+
+/** A bundle as written: its size and every module esbuild read for it. */
+interface LambdaBundle {
+  readonly bytes: number;
+  readonly inputs: readonly BundleInput[];
+}
+
+async function bundlePlugins(settings: ServerlessEsbuildSettings): Promise<Plugin[]> {
+  return settings.plugins
     ? ((await import(resolve(root, settings.plugins))) as { default: Plugin[] }).default
     : [];
+}
+
+/** Bundles `entry` (relative to the repo, or a source string) into `outfile`, as Lambda gets it. */
+async function bundleLambda(
+  entry: string | { contents: string; name: string },
+  outfile: string
+): Promise<LambdaBundle> {
+  const settings = (await serverlessSettings()).custom.esbuild;
   const options: BuildOptions = {
     bundle: true,
     minify: settings.minify ?? false,
@@ -57,7 +74,7 @@ async function buildLambdaBundle(
     format: settings.format ?? 'esm',
     mainFields: settings.mainFields ?? ['module', 'main'],
     banner: settings.banner ?? {},
-    plugins,
+    plugins: await bundlePlugins(settings),
     outfile,
     absWorkingDir: root,
     logLevel: 'silent',
@@ -76,7 +93,42 @@ async function buildLambdaBundle(
   const result = await build(options);
   const output = Object.values(result.metafile?.outputs ?? {})[0];
   if (output === undefined) throw new Error(`esbuild wrote nothing for ${outfile}`);
-  return output.bytes;
+  // Every module read, including those tree-shaking dropped (an unbundled import loads them).
+  const inputs = Object.keys(result.metafile?.inputs ?? {}).map((path) => ({
+    path,
+    bytesInOutput: output.inputs[path]?.bytesInOutput ?? 0,
+  }));
+  return { bytes: output.bytes, inputs };
 }
 
-export { buildLambdaBundle, handlerEntries };
+/** Bundles `entry` (relative to the repo, or a source string) into `outfile`; returns its size. */
+async function buildLambdaBundle(
+  entry: string | { contents: string; name: string },
+  outfile: string
+): Promise<number> {
+  return (await bundleLambda(entry, outfile)).bytes;
+}
+
+/**
+ * Transpiles `files` (TypeScript, relative to the repo) one by one into `outdir`, keeping
+ * their folders, with no bundling: what running the handler straight from its modules costs.
+ * The same plugins run, so the config is inlined here too; imports stay as written (`.js`).
+ */
+async function transpileModules(files: readonly string[], outdir: string): Promise<void> {
+  const settings = (await serverlessSettings()).custom.esbuild;
+  await build({
+    entryPoints: [...files],
+    bundle: false,
+    target: settings.target ?? 'node22',
+    platform: 'node',
+    format: settings.format ?? 'esm',
+    plugins: await bundlePlugins(settings),
+    outdir,
+    outbase: root,
+    absWorkingDir: root,
+    logLevel: 'silent',
+  });
+}
+
+export type { BundleInput, LambdaBundle };
+export { buildLambdaBundle, bundleLambda, handlerEntries, transpileModules };

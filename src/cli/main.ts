@@ -8,7 +8,9 @@ const USAGE = `usage: warden <command> [options]
        warden --version
 
 commands:
+  actions  serve the notices' keep-warm and release links locally (warden actions --help)
   audit    print the steward's audit of decisions (warden audit --help)
+  dlq      list and redrive the stage's dead-letter queues (warden dlq --help)
   policy   check the warm-pool policy in a config file (warden policy validate [FILE])
   pools    list the warm pools the steward tracks (warden pools list --help)
   replay   run SageMaker events through the real handler, locally (warden replay --help)
@@ -22,7 +24,9 @@ type Command = (argv: readonly string[], io: CliIo) => Promise<number>;
 
 // Each command is loaded when it is run: `warden --help` need not load the AWS SDK.
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  actions: async () => (await import('./actions-command.js')).actionsCommand,
   audit: async () => (await import('./audit-command.js')).auditCommand,
+  dlq: async () => (await import('./dlq-command.js')).dlqCommand,
   policy: async () => (await import('./policy-command.js')).policyCommand,
   pools: async () => (await import('./pools-command.js')).poolsCommand,
   replay: async () => (await import('./replay-command.js')).replayCommand,

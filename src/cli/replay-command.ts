@@ -17,7 +17,7 @@ import { readSubscribed } from './read-subscribed.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden replay [--json] [--config FILE] [--outbox DIR] [--state DIR] [--describe PATH]...
-                     [--subscribed FILE] PATH...
+                     [--subscribed FILE] [--stop-at-last-event] PATH...
 
 Runs events through the real job-state-change handler against a simulated SageMaker, an
 in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
@@ -34,6 +34,10 @@ in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
   --subscribed FILE  the email addresses with a confirmed subscription to the notice topic, one
                      per line (# comments); mail to any other address counts as unreachable
                      (default: every address is reachable)
+  --stop-at-last-event
+                     stop the clock at the last event instead of following every pool to its
+                     end: pools still warm then are live in the saved state, so the outbox's
+                     links can be clicked with warden actions serve --state DIR
 
 Exit status: 0 all inputs processed or deliberately ignored, 1 some rejected or failed,
 2 bad arguments (no event file among the PATHs too) or an invalid config.`;
@@ -98,7 +102,7 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
     if (progress) io.stderr.write(`\r\x1b[Kreplaying ${i + 1}/${inputs.length}`);
     print(results);
   }
-  print(await session.finish());
+  if (!args.stopAtLastEvent) print(await session.finish());
   await saveState(args.state, session.steward.store);
   if (progress) io.stderr.write('\r\x1b[K');
   const files = await filesOnDisk(session.written);
@@ -131,6 +135,7 @@ interface ReplayArgs {
   readonly state: string;
   readonly describe: string[];
   readonly subscribed?: string;
+  readonly stopAtLastEvent: boolean;
   readonly paths: string[];
 }
 
@@ -151,6 +156,7 @@ function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
     state: values.state ?? 'out/state',
     describe: values.describe ?? [],
     ...(values.subscribed === undefined ? {} : { subscribed: values.subscribed }),
+    stopAtLastEvent: values['stop-at-last-event'] ?? false,
     paths: positionals,
   };
 }
@@ -167,6 +173,7 @@ function parse(argv: readonly string[]) {
       state: { type: 'string' },
       describe: { type: 'string', multiple: true },
       subscribed: { type: 'string' },
+      'stop-at-last-event': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -13,20 +13,19 @@ import { finishNoticeDeps } from './lambda-deps.js';
 import { logFailure } from './middleware/log-failure.js';
 import { publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
+import { sqsBatch } from './sqs-batch.js';
 
 /**
- * EventBridge → "SageMaker Training Job State Change" → at most one finish notice per job. A
- * malformed event, or one whose notice cannot be rendered, is logged and parked, and the
- * invocation succeeds, so it is not retried forever; a transient failure (network, throttling,
- * 5xx, a lease held elsewhere) fails the invocation, so it is retried.
+ * "SageMaker Training Job State Change" → at most one finish notice per job. A malformed event,
+ * or one whose notice cannot be rendered, is logged and parked, and counts as handled, so it is
+ * not retried forever; a transient failure (network, throttling, 5xx, a lease held elsewhere)
+ * throws, so it is retried.
  */
-function createHandler(
-  loadDeps: () => Promise<FinishNoticeDeps>,
-  log: Logger = logger,
-  metrics: { flush(): void } = deployedMetrics
-) {
-  const deps = once(loadDeps);
-  return middy(async (event: unknown): Promise<FinishOutcome> => {
+function handleEvent(
+  deps: () => Promise<FinishNoticeDeps>,
+  log: Logger
+): (event: unknown) => Promise<FinishOutcome> {
+  return async (event) => {
     const jobArn =
       isRecord(event) && isRecord(event.detail) ? event.detail.TrainingJobArn : undefined;
     if (typeof jobArn === 'string') log.appendKeys({ jobArn });
@@ -34,12 +33,32 @@ function createHandler(
     if (outcome.kind === 'rejected') log.error('event rejected and parked', { outcome });
     else log.info('event handled', { outcome });
     return outcome;
-  })
+  };
+}
+
+/** One EventBridge event per invocation, as the simulator, `warden replay` and tests call it. */
+function createHandler(
+  loadDeps: () => Promise<FinishNoticeDeps>,
+  log: Logger = logger,
+  metrics: { flush(): void } = deployedMetrics
+) {
+  return middy(handleEvent(once(loadDeps), log))
     .use(injectLambdaContext(log, { resetKeys: true }))
     .use(publishMetrics(metrics))
     .use(logFailure(log));
 }
 
-const handler = createHandler(finishNoticeDeps);
+/** The deployed entry point: a batch from the notice queue, failed records reported back. */
+function createQueueHandler(
+  loadDeps: () => Promise<FinishNoticeDeps>,
+  log: Logger = logger,
+  metrics: { flush(): void } = deployedMetrics
+) {
+  return middy(sqsBatch(handleEvent(once(loadDeps), log), log))
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(publishMetrics(metrics));
+}
 
-export { createHandler, handler };
+const handler = createQueueHandler(finishNoticeDeps);
+
+export { createHandler, createQueueHandler, handler };

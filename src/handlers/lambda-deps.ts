@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { ActionSecrets } from '../adapters/actions/action-secrets.js';
+import { createSignedActionLinks } from '../adapters/actions/signed-action-links.js';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
 import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
 import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
-import { SdkSageMakerGateway } from '../adapters/aws/sagemaker-gateway.js';
+import { deployedSageMaker } from '../adapters/aws/organisation-gateway.js';
 import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
 import { SnsEmailReach } from '../adapters/aws/sns-email-reach.js';
 import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
@@ -16,7 +17,9 @@ import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
+import { parseDuration } from '../domain/duration.js';
 import type { FinishNoticeDeps } from '../domain/finish/notify-on-finish.js';
+import { type ActionLinks, noActionLinks } from '../domain/ports/action-links.js';
 import type { CallerRegistry } from '../domain/ports/caller-registry.js';
 import type { EmailReach, EmailSender } from '../domain/ports/senders.js';
 import { loadBundledConfig } from './bundled-config.js';
@@ -35,7 +38,7 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
   return {
     config,
     clock: systemClock,
-    sageMaker: new SdkSageMakerGateway(new SageMakerClient(AWS_CLIENT_OPTIONS)),
+    sageMaker: deployedSageMaker(config, logger),
     ledger: new DynamoNoticeLedger(dynamo, {
       tableName: env.tableName,
       leaseMs: env.noticeLeaseMs,
@@ -50,7 +53,21 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
     }),
     metrics,
     log: logger,
+    actionLinks: actionLinksOf(config, secrets),
   };
+}
+
+/** Signed keep-warm and release links when `actions.baseUrl` is configured; else none. */
+function actionLinksOf(config: WardenConfig, secrets: ActionSecrets): ActionLinks {
+  const actions = config.actions;
+  if (actions?.baseUrl === undefined) return noActionLinks;
+  const lifetime = parseDuration(actions.maxLinkLifetime);
+  return createSignedActionLinks({
+    baseUrl: actions.baseUrl,
+    secrets,
+    clock: systemClock,
+    ...(lifetime === undefined ? {} : { maxLinkLifetimeMs: lifetime }),
+  });
 }
 
 /**
@@ -69,10 +86,20 @@ function emailTransport(
   };
 }
 
+/**
+ * Only the sender of the configured transport, for the steward's pool notices: they go to
+ * owners the finish notice already reached, and the reach check would cost the evaluator's
+ * bundle the subscription reader.
+ */
+function emailSenderOf(config: WardenConfig, topicArn: string): EmailSender {
+  if (config.notices.email?.transport === 'ses') return sesTransport(config).email;
+  return new SnsEmailSender(new SNSClient(AWS_CLIENT_OPTIONS), topicArn);
+}
+
 /** Wires the caller registry for the CloudTrail intake. */
 async function callerRegistry(): Promise<CallerRegistry> {
   const env = readLambdaEnv();
   return new DynamoCallerRegistry(new DynamoDBClient(AWS_CLIENT_OPTIONS), env.tableName);
 }
 
-export { callerRegistry, emailTransport, finishNoticeDeps };
+export { actionLinksOf, callerRegistry, emailSenderOf, emailTransport, finishNoticeDeps };

@@ -13,24 +13,23 @@ import { type IntakeOutcome, trackPoolEvent } from '../domain/steward/track-pool
 import { logFailure } from './middleware/log-failure.js';
 import { publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
+import { sqsBatch } from './sqs-batch.js';
 import { intakeDeps, isWardenCaller } from './steward-lambda-deps.js';
 
 /** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
 type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /**
- * EventBridge → every "SageMaker Training Job State Change", and CloudTrail's record of
- * UpdateTrainingJob calls → the pool records and the keys' gap histories. Separate from the
- * finish notice, so pool tracking never waits behind Slack retries.
+ * Every "SageMaker Training Job State Change", and CloudTrail's record of UpdateTrainingJob
+ * calls → the pool records and the keys' gap histories. Separate from the finish notice, so
+ * pool tracking never waits behind Slack retries.
  */
-function createHandler(
-  loadDeps: () => Promise<IntakeDeps>,
+function handleEvent(
+  deps: () => Promise<IntakeDeps>,
   isWarden: (callerArn: string) => boolean,
-  log: Logger = logger,
-  sink: MetricsSink = metrics
-) {
-  const deps = once(loadDeps);
-  return middy(async (event: unknown): Promise<IntakeOutcome | HumanUpdateOutcome> => {
+  log: Logger
+): (event: unknown) => Promise<IntakeOutcome | HumanUpdateOutcome> {
+  return async (event) => {
     const detail = isRecord(event) && isRecord(event.detail) ? event.detail : undefined;
     if (typeof detail?.TrainingJobArn === 'string')
       log.appendKeys({ jobArn: detail.TrainingJobArn });
@@ -41,12 +40,34 @@ function createHandler(
     if (outcome.kind === 'rejected') log.error('event rejected and parked', { outcome });
     else log.info('event handled', { outcome });
     return outcome;
-  })
+  };
+}
+
+/** One EventBridge event per invocation, as the simulator and tests call it. */
+function createHandler(
+  loadDeps: () => Promise<IntakeDeps>,
+  isWarden: (callerArn: string) => boolean,
+  log: Logger = logger,
+  sink: MetricsSink = metrics
+) {
+  return middy(handleEvent(once(loadDeps), isWarden, log))
     .use(injectLambdaContext(log, { resetKeys: true }))
     .use(logFailure(log))
     .use(publishMetrics(sink));
 }
 
-const handler = createHandler(intakeDeps, isWardenCaller());
+/** The deployed entry point: a batch from the intake queue, failed records reported back. */
+function createQueueHandler(
+  loadDeps: () => Promise<IntakeDeps>,
+  isWarden: (callerArn: string) => boolean,
+  log: Logger = logger,
+  sink: MetricsSink = metrics
+) {
+  return middy(sqsBatch(handleEvent(once(loadDeps), isWarden, log), log))
+    .use(injectLambdaContext(log, { resetKeys: true }))
+    .use(publishMetrics(sink));
+}
 
-export { createHandler, handler };
+const handler = createQueueHandler(intakeDeps, isWardenCaller());
+
+export { createHandler, createQueueHandler, handler };

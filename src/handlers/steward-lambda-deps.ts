@@ -1,8 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
 import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
@@ -10,9 +8,8 @@ import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
 import { DynamoPoolStore } from '../adapters/aws/dynamo-pool-store.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { type LambdaEnv, readLambdaEnv } from '../adapters/aws/lambda-env.js';
-import { SdkSageMakerGateway } from '../adapters/aws/sagemaker-gateway.js';
+import { deployedSageMaker } from '../adapters/aws/organisation-gateway.js';
 import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
-import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
@@ -20,6 +17,7 @@ import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import type { IntakeDeps, StewardDeps } from '../domain/steward/steward-deps.js';
 import { loadBundledConfig } from './bundled-config.js';
+import { actionLinksOf, emailSenderOf } from './lambda-deps.js';
 
 /** Per-attempt Slack timeout inside the sweep (the finish notice allows 8 s). */
 const SWEEP_SLACK_TIMEOUT_MS = 3_000;
@@ -32,7 +30,7 @@ async function sharedParts(env: LambdaEnv, dynamo: DynamoDBClient): Promise<Inta
     config,
     policy: compilePolicy(config),
     clock: systemClock,
-    sageMaker: new SdkSageMakerGateway(new SageMakerClient(AWS_CLIENT_OPTIONS)),
+    sageMaker: deployedSageMaker(config, logger),
     store: new DynamoPoolStore(dynamo, { tableName, clock: systemClock, log: logger }),
     callers: new DynamoCallerRegistry(dynamo, tableName),
     parked: new DynamoParkedEvents(dynamo, tableName),
@@ -56,13 +54,17 @@ async function stewardDeps(): Promise<StewardDeps> {
     env.slackSecretId,
     systemClock
   );
+  const shared = await sharedParts(env, dynamo);
   return {
-    ...(await sharedParts(env, dynamo)),
+    ...shared,
     ledger: new DynamoNoticeLedger(dynamo, {
       tableName: env.tableName,
       leaseMs: env.noticeLeaseMs,
     }),
-    email: new SnsEmailSender(new SNSClient(AWS_CLIENT_OPTIONS), env.emailTopicArn),
+    // The transport the config chose, as for the finish notice (SES or the SNS topic).
+    email: emailSenderOf(shared.config, env.emailTopicArn),
+    // Release warnings offer "Keep warm until …" and "Release now", as finish notices do.
+    actionLinks: actionLinksOf(shared.config, secrets),
     // Pool notices are sent from inside the every-minute sweep: a Slack outage must not hold
     // decisions back, so each send gets 2 short attempts (a failure is logged; the audit and the
     // event bus still carry the decision) instead of the finish notice's minute of retries.
@@ -79,12 +81,23 @@ async function stewardDeps(): Promise<StewardDeps> {
 
 /**
  * Recognises Warden's own UpdateTrainingJob calls in CloudTrail: they come from the
- * evaluator's role (`WARDEN_STEWARD_ROLE`, a role name), as an assumed-role session.
+ * evaluator's role (`WARDEN_STEWARD_ROLE`, a role name) or the actions function's
+ * (`WARDEN_ACTIONS_ROLE`: a click is recorded as the person's own choice when it is made, so its
+ * CloudTrail echo must not replace that person's name with a role session), as an assumed-role
+ * session; in a member account, from the member role in a session named after the evaluator's
+ * role (see deployedSageMaker).
  */
 function isWardenCaller(env: NodeJS.ProcessEnv = process.env): (callerArn: string) => boolean {
-  const role = env.WARDEN_STEWARD_ROLE;
-  if (role === undefined || role === '') return () => false;
-  return (arn) => arn.split('/')[1] === role && arn.includes(':assumed-role/');
+  const roles = [env.WARDEN_STEWARD_ROLE, env.WARDEN_ACTIONS_ROLE].filter(
+    (role): role is string => role !== undefined && role !== ''
+  );
+  if (roles.length === 0) return () => false;
+  return (arn) => {
+    const [, roleName, session] = arn.split('/');
+    return (
+      arn.includes(':assumed-role/') && roles.some((role) => roleName === role || session === role)
+    );
+  };
 }
 
 export { intakeDeps, isWardenCaller, stewardDeps };

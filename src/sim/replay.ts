@@ -1,3 +1,8 @@
+import {
+  countingRandom,
+  createLocalActionLinks,
+  LOCAL_ACTIONS_BASE_URL,
+} from '../adapters/actions/local-action-links.js';
 import { MemoryCallerRegistry } from '../adapters/memory/memory-caller-registry.js';
 import { MemoryNoticeLedger } from '../adapters/memory/memory-notice-ledger.js';
 import { MemoryParkedEvents } from '../adapters/memory/memory-parked-events.js';
@@ -33,6 +38,12 @@ interface ReplayOptions {
   /** The addresses the email topic would reach (`--subscribed`); every address by default. */
   readonly emailReach?: EmailReach;
   readonly log: Log;
+  /**
+   * Where the notices' action links point: `warden actions serve` on this URL (default
+   * http://127.0.0.1:8787). Links are signed with the public local key, nonces counted from 0,
+   * so the outbox of the same replay is the same every time.
+   */
+  readonly actionsBaseUrl?: string;
 }
 
 interface ReplaySession {
@@ -74,6 +85,11 @@ function startReplay(options: ReplayOptions): ReplaySession {
     email: outbox.email,
     slack: outbox.slack,
     emailReach: options.emailReach ?? reachEveryone,
+    actionLinks: createLocalActionLinks({
+      clock,
+      baseUrl: options.actionsBaseUrl ?? LOCAL_ACTIONS_BASE_URL,
+      random: countingRandom(),
+    }),
     // Replay prints every outcome; there is no alarm to feed.
     metrics: noMetrics,
     log: options.log,

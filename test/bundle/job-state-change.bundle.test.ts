@@ -8,6 +8,9 @@ import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLambdaBundle } from '../../scripts/lambda-bundles.js';
+import { DynamoNoticeLedger } from '../../src/adapters/aws/dynamo-notice-ledger.js';
+import { parseStateChangeEvent } from '../../src/domain/event/state-change-event.js';
+import { noticeKey } from '../../src/domain/notice/notice.js';
 import {
   describeAnswer,
   lambdaContext,
@@ -19,6 +22,7 @@ import { loopbackClientConfig } from '../helpers/loopback-http.js';
 import { LoopbackSageMaker } from '../helpers/loopback-sagemaker.js';
 import { LoopbackSecretsManager } from '../helpers/loopback-secrets-manager.js';
 import { LoopbackSlack } from '../helpers/loopback-slack.js';
+import { sqsEvent } from '../helpers/sqs-records.js';
 
 const TABLE = 'pool-warden-test';
 const SECRET = 'pool-warden/test/slack';
@@ -106,22 +110,32 @@ describe('job-state-change bundle', () => {
 
   let lastMetrics: string[] = [];
 
-  /** One cold Lambda container: imports the bundle, invokes it once per event, prints outcomes. */
-  async function coldContainer(events: unknown[]): Promise<unknown[]> {
+  /** What one container did: each invocation's batch response, and each event's logged outcome. */
+  interface Container {
+    readonly responses: unknown[];
+    readonly outcomes: unknown[];
+  }
+
+  /**
+   * One cold Lambda container: imports the bundle and invokes it once per batch, each batch an
+   * SQS event as the notice queue's poller delivers it (one record per EventBridge event).
+   */
+  async function coldContainer(batches: unknown[][]): Promise<Container> {
     const eventsFile = join(dir, `events-${Math.random().toString(36).slice(2)}.json`);
-    await writeFile(eventsFile, JSON.stringify({ events, context: lambdaContext() }));
+    const invocations = batches.map((events) => sqsEvent(events));
+    await writeFile(eventsFile, JSON.stringify({ invocations, context: lambdaContext() }));
     const script = `
       import { readFileSync } from 'node:fs';
-      const { events, context } = JSON.parse(readFileSync(${JSON.stringify(eventsFile)}, 'utf8'));
+      const { invocations, context } = JSON.parse(readFileSync(${JSON.stringify(eventsFile)}, 'utf8'));
       context.getRemainingTimeInMillis = () => 30000;
       const { handler } = await import(${JSON.stringify(bundle)});
-      const outcomes = [];
-      for (const event of events) {
-        try { outcomes.push(await handler(event, context)); }
-        catch (error) { outcomes.push({ kind: 'thrown', message: error.message }); }
+      const responses = [];
+      for (const event of invocations) {
+        try { responses.push(await handler(event, context)); }
+        catch (error) { responses.push({ thrown: error.message }); }
       }
-      process.stdout.write('\\nOUTCOMES ' + JSON.stringify(outcomes) + '\\n');`;
-    const { stdout } = await promisify(execFile)(
+      process.stdout.write('\\nRESPONSES ' + JSON.stringify(responses) + '\\n');`;
+    const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ['--input-type=module', '-e', script],
       {
@@ -135,7 +149,7 @@ describe('job-state-change bundle', () => {
           AWS_ENDPOINT_URL_SNS: fauxqs.address,
           AWS_ENDPOINT_URL_SAGEMAKER: sageMaker.endpoint,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
-          POWERTOOLS_LOG_LEVEL: 'SILENT',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
           WARDEN_TABLE: TABLE,
           WARDEN_EMAIL_TOPIC_ARN: topicArn,
           WARDEN_SLACK_SECRET_ID: SECRET,
@@ -146,8 +160,21 @@ describe('job-state-change bundle', () => {
     );
     // Stdout also carries the invocation's metrics (embedded metric format), one per line.
     lastMetrics = stdout.split('\n').filter((line) => line.includes('"_aws"'));
-    const marked = stdout.split('\n').find((line) => line.startsWith('OUTCOMES '));
-    return JSON.parse(marked?.slice('OUTCOMES '.length) ?? 'null') as unknown[];
+    const marked = stdout.split('\n').find((line) => line.startsWith('RESPONSES '));
+    return {
+      responses: JSON.parse(marked?.slice('RESPONSES '.length) ?? 'null') as unknown[],
+      outcomes: loggedOutcomes(`${stdout}\n${stderr}`),
+    };
+  }
+
+  /** The outcome of each event, from the handler's one closing log line per event. */
+  function loggedOutcomes(output: string): unknown[] {
+    return output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { message?: string; outcome?: unknown })
+      .filter((r) => r.message === 'event handled' || r.message === 'event rejected and parked')
+      .map((r) => r.outcome);
   }
 
   async function aliceInbox(): Promise<Message[]> {
@@ -172,12 +199,15 @@ describe('job-state-change bundle', () => {
     sageMaker.addJob(describeAnswer(event));
 
     // Act
-    const warm = await coldContainer([event, event]);
+    const warm = await coldContainer([[event], [event]]);
     const warmMetrics = lastMetrics.join('\n');
-    const cold = await coldContainer([event]);
+    const cold = await coldContainer([[event]]);
 
     // Assess
-    expect(warm).toEqual([
+    const acknowledged = { batchItemFailures: [] };
+    expect(warm.responses).toEqual([acknowledged, acknowledged]);
+    expect(cold.responses).toEqual([acknowledged]);
+    expect(warm.outcomes).toEqual([
       {
         kind: 'notice',
         job: 'bundle-run-001',
@@ -191,7 +221,7 @@ describe('job-state-change bundle', () => {
         reason: 'duplicate: Completed notice already sent',
       },
     ]);
-    expect(cold).toEqual([
+    expect(cold.outcomes).toEqual([
       {
         kind: 'ignored',
         job: 'bundle-run-001',
@@ -222,10 +252,33 @@ describe('job-state-change bundle', () => {
   });
 
   it('parks a malformed event and acknowledges it, so it is not retried', async () => {
-    const [outcome] = await coldContainer([
-      { source: 'aws.sagemaker', 'detail-type': 'SageMaker Training Job State Change' },
+    const { responses, outcomes } = await coldContainer([
+      [{ source: 'aws.sagemaker', 'detail-type': 'SageMaker Training Job State Change' }],
+      ['not json'],
     ]);
 
-    expect(outcome).toEqual({ kind: 'rejected', reason: 'detail is not an object' });
+    expect(responses).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(outcomes).toEqual([
+      { kind: 'rejected', reason: 'detail is not an object' },
+      { kind: 'rejected', reason: 'event is not a JSON object' },
+    ]);
+  });
+
+  it('reports a record whose notice another invocation is sending, so the queue delivers it again', async () => {
+    // Prepare: SQS delivers at least once; a copy of the message is being handled elsewhere.
+    const event = stateChangeEvent({ name: 'bundle-run-002', endTime: Date.now() - 60_000 });
+    sageMaker.addJob(describeAnswer(event));
+    const parsed = parseStateChangeEvent(event);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const elsewhere = new DynamoNoticeLedger(dynamo.client, { tableName: TABLE, leaseMs: 150_000 });
+    await elsewhere.claim(noticeKey(parsed.event.job), Date.now());
+    const postsBefore = slack.requestsTo('/api/chat.postMessage').length;
+
+    // Act
+    const { responses } = await coldContainer([[event]]);
+
+    // Assess: a one-record batch that fails fails the invocation (Lambda counts the error).
+    expect(responses).toEqual([{ thrown: expect.stringMatching(/All records failed/) }]);
+    expect(slack.requestsTo('/api/chat.postMessage')).toHaveLength(postsBefore);
   });
 });

@@ -5,6 +5,7 @@ interface CfnResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly Condition?: string;
+  readonly DeletionPolicy?: string;
 }
 
 /** The packaged stack: `.serverless/cloudformation-template-update-stack.json`. */
@@ -36,12 +37,14 @@ const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
 /** Condition keys that tie an AWS service's access to this account or this stack's resources. */
 const SOURCE_KEYS = ['aws:sourcearn', 'aws:sourceaccount'];
 
+/** Every resource of a CloudFormation type, as [logical id, properties]. */
 function resourcesOf(template: Template, type: string): [string, Record<string, unknown>][] {
   return Object.entries(template.Resources)
     .filter(([, resource]) => resource.Type === type)
     .map(([id, resource]) => [id, resource.Properties ?? {}]);
 }
 
+/** A property that may hold one value or a list, as a list. */
 function asList(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -150,24 +153,32 @@ function checkFunctionRoles(template: Template): string[] {
 
 /**
  * No role allows `*` or `service:*` (or any wildcard action), uses NotAction or NotResource,
- * or grants `Resource: "*"` for an action that takes a resource.
+ * or grants `Resource: "*"` for an action that takes a resource; no resource policy allows a
+ * wildcard action or NotAction either.
  */
 function checkNoWildcards(template: Template): string[] {
   const problems: string[] = [];
-  for (const { where, statement } of allRoleStatements(template)) {
-    if (statement.Effect !== 'Allow') continue;
+  const wildcards = ({ where, statement }: Located): void => {
+    if (statement.Effect !== 'Allow') return;
     for (const key of ['NotAction', 'NotResource']) {
       if (statement[key] !== undefined)
         problems.push(`${where}: uses ${key}, which allows the rest`);
     }
-    const actions = actionsOf(statement);
-    for (const action of actions.filter((a) => a.includes('*'))) {
+    for (const action of actionsOf(statement).filter((a) => a.includes('*'))) {
       problems.push(`${where}: wildcard action "${action}"`);
     }
-    if (asList(statement.Resource).some((r) => r === '*')) {
-      const scoped = actions.filter((a) => !RESOURCE_STAR_ACTIONS.has(a));
-      if (scoped.length > 0) problems.push(`${where}: Resource "*" for ${scoped.join(', ')}`);
-    }
+  };
+  for (const located of allRoleStatements(template)) {
+    wildcards(located);
+    const { where, statement } = located;
+    if (statement.Effect !== 'Allow' || !asList(statement.Resource).includes('*')) continue;
+    const scoped = actionsOf(statement).filter((a) => !RESOURCE_STAR_ACTIONS.has(a));
+    if (scoped.length > 0) problems.push(`${where}: Resource "*" for ${scoped.join(', ')}`);
+  }
+  // What a queue, topic or bus policy lets others do is held to the same rule; its Resource is
+  // the policy's own resource, whatever it says.
+  for (const [where, statements] of resourcePolicies(template)) {
+    for (const statement of statements) wildcards({ where, statement });
   }
   return problems;
 }
@@ -440,6 +451,7 @@ function checkDashboard(template: Template, metrics: readonly string[]): string[
 
 export type { CfnResource, Template };
 export {
+  asList,
   checkAlarmActions,
   checkDashboard,
   checkFunctionActions,
@@ -452,4 +464,7 @@ export {
   deadLetterQueues,
   functionIds,
   RESOURCE_STAR_ACTIONS,
+  refTarget,
+  resourcesOf,
+  textOf,
 };

@@ -1,5 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MetricName } from '../../src/domain/ports/metrics.js';
+import { createTrainingJobCall } from '../helpers/domain-cloudtrail.js';
+import {
+  AWS_DOCS_SAMPLE,
+  fixture,
+  SYNTHETIC_FAILED,
+  SYNTHETIC_IN_PROGRESS,
+  stateChangeEvent,
+} from '../helpers/factories.js';
+import { checkEnvironmentSecrets, checkTables } from './data-checks.js';
+import {
+  checkDeadLetterTargets,
+  checkEventRouting,
+  type Routing,
+  type SampleEvent,
+} from './delivery-checks.js';
+import { matchesPattern } from './event-pattern.js';
 import { packageOffline } from './package-offline.js';
 import {
   checkAlarmActions,
@@ -12,6 +28,8 @@ import {
   checkSecretArns,
   checkServicePrincipals,
   functionIds,
+  refTarget,
+  resourcesOf,
   type Template,
 } from './template-checks.js';
 
@@ -61,6 +79,21 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     ...TABLE,
     ...MEMBER,
   ],
+  // A click describes and updates one pool, claims its nonce (given back when the update
+  // fails), hands Slack work to itself through the bus, and checks the topic's subscriptions.
+  ActionsLambdaFunction: [
+    ...LOGS,
+    'sagemaker:DescribeTrainingJob',
+    'sagemaker:UpdateTrainingJob',
+    ...TABLE,
+    'dynamodb:DeleteItem',
+    'secretsmanager:GetSecretValue',
+    'events:PutEvents',
+    'sqs:SendMessage',
+    'sns:ListSubscriptionsByTopic',
+    'sns:GetSubscriptionAttributes',
+    ...MEMBER,
+  ],
 };
 
 /** Warden's counts an operator must hear about at once (typed: a renamed metric fails here). */
@@ -84,6 +117,67 @@ const DASHBOARD_METRICS: readonly MetricName[] = [
   'PoolEvaluationFailed',
 ];
 
+/** Events as EventBridge delivers them: what SageMaker and CloudTrail send, and look-alikes. */
+const EVENTS = {
+  completed: { name: 'a Completed state change', event: fixture(AWS_DOCS_SAMPLE) },
+  failed: { name: 'a Failed state change', event: fixture(SYNTHETIC_FAILED) },
+  stopped: { name: 'a Stopped state change', event: stateChangeEvent({ status: 'Stopped' }) },
+  inProgress: { name: 'an InProgress state change', event: fixture(SYNTHETIC_IN_PROGRESS) },
+  created: { name: 'a CreateTrainingJob call', event: createTrainingJobCall() },
+  updated: {
+    name: 'an UpdateTrainingJob call',
+    event: createTrainingJobCall({ detail: { eventName: 'UpdateTrainingJob' } }),
+  },
+  otherCall: {
+    name: 'a CreateEndpoint call',
+    event: createTrainingJobCall({ detail: { eventName: 'CreateEndpoint' } }),
+  },
+  lookAlike: {
+    name: 'a custom event shaped like a state change',
+    event: { ...stateChangeEvent(), source: 'custom.sagemaker' },
+  },
+} satisfies Record<string, SampleEvent>;
+
+const NO_EVENTS: Routing = { receives: [], ignores: Object.values(EVENTS) };
+
+/**
+ * Which function each event must reach (directly or through a queue) and which must never see
+ * it. The intake's list of ignored events leaves CreateTrainingJob open: submit times may feed
+ * the gap history.
+ */
+const ROUTING: Readonly<Record<string, Routing>> = {
+  JobStateChangeLambdaFunction: {
+    receives: [EVENTS.completed, EVENTS.failed, EVENTS.stopped],
+    ignores: [
+      EVENTS.inProgress,
+      EVENTS.created,
+      EVENTS.updated,
+      EVENTS.otherCall,
+      EVENTS.lookAlike,
+    ],
+  },
+  RecordJobCallerLambdaFunction: {
+    receives: [EVENTS.created],
+    ignores: [
+      EVENTS.completed,
+      EVENTS.inProgress,
+      EVENTS.updated,
+      EVENTS.otherCall,
+      EVENTS.lookAlike,
+    ],
+  },
+  PoolIntakeLambdaFunction: {
+    receives: [EVENTS.completed, EVENTS.failed, EVENTS.stopped, EVENTS.inProgress, EVENTS.updated],
+    ignores: [EVENTS.otherCall, EVENTS.lookAlike],
+  },
+  EvaluatePoolsLambdaFunction: NO_EVENTS,
+  ReconcilePoolsLambdaFunction: NO_EVENTS,
+  ActionsLambdaFunction: NO_EVENTS,
+};
+
+/** The attribute the DynamoDB adapters write expiry times to. */
+const TTL_ATTRIBUTE = 'ttl';
+
 /** A deep copy to break on purpose. */
 function copyOf(template: Template): Template {
   return structuredClone(template);
@@ -98,7 +192,24 @@ function inlineStatements(template: Template, role: string): Record<string, unkn
   return first.PolicyDocument.Statement;
 }
 
+/** The rules whose pattern matches `event`, with their properties (to break in a copy). */
+function rulesMatching(template: Template, event: SampleEvent): Record<string, unknown>[] {
+  return resourcesOf(template, 'AWS::Events::Rule')
+    .filter(([, props]) => props.EventPattern !== undefined)
+    .filter(([, props]) => matchesPattern(props.EventPattern, event.event))
+    .map(([, props]) => props);
+}
+
 let template: Template;
+
+/**
+ * What `check` finds in `broken` beyond what it finds in the packaged template, so a break
+ * shows its own message even while the stack itself has a finding (reported above).
+ */
+function added(check: (t: Template) => string[], broken: Template): string[] {
+  const before = new Set(check(template));
+  return check(broken).filter((problem) => !before.has(problem));
+}
 
 beforeAll(async () => {
   template = await packageOffline();
@@ -125,6 +236,26 @@ describe('the packaged CloudFormation template', () => {
 
     it('conditions every AWS service a queue, topic or function admits on its source', () => {
       expect(checkServicePrincipals(template)).toEqual([]);
+    });
+  });
+
+  describe('delivery', () => {
+    it('routes each SageMaker event to the functions that handle it, and to no other', () => {
+      expect(checkEventRouting(template, ROUTING)).toEqual([]);
+    });
+
+    it('gives every asynchronously invoked function and every queue a dead-letter target', () => {
+      expect(checkDeadLetterTargets(template)).toEqual([]);
+    });
+  });
+
+  describe('data', () => {
+    it('expires items by TTL, keeps point-in-time recovery on, and retains the table', () => {
+      expect(checkTables(template, TTL_ATTRIBUTE)).toEqual([]);
+    });
+
+    it('keeps every secret out of every function’s environment', () => {
+      expect(checkEnvironmentSecrets(template)).toEqual([]);
     });
   });
 
@@ -163,6 +294,35 @@ describe('the packaged CloudFormation template', () => {
       expect(problems).toEqual([
         expect.stringMatching(/^RecordJobCallerRole .*wildcard action "sagemaker:\*"/),
         expect.stringMatching(/^RecordJobCallerRole .*Resource "\*" for sagemaker:\*/),
+      ]);
+    });
+
+    it('any role gains Action "*", or a queue policy a service wildcard', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const roles = resourcesOf(broken, 'AWS::IAM::Role').map(([id]) => id);
+      for (const role of roles) {
+        inlineStatements(broken, role).push({
+          Effect: 'Allow',
+          Action: '*',
+          Resource: { 'Fn::GetAtt': ['WardenTable', 'Arn'] },
+        });
+      }
+      const queuePolicy = resourcesOf(broken, 'AWS::SQS::QueuePolicy')[0]?.[1].PolicyDocument as {
+        Statement: Record<string, unknown>[];
+      };
+      queuePolicy.Statement[0] = { ...queuePolicy.Statement[0], Action: 'sqs:*' };
+
+      // Act
+      const problems = added(checkNoWildcards, broken);
+
+      // Assess
+      expect(roles.length).toBeGreaterThanOrEqual(5);
+      expect(problems).toEqual([
+        ...roles.map((role) =>
+          expect.stringMatching(new RegExp(`^${role} .*wildcard action "\\*"`))
+        ),
+        expect.stringMatching(/QueuePolicy \(PolicyDocument\): wildcard action "sqs:\*"/),
       ]);
     });
 
@@ -226,8 +386,11 @@ describe('the packaged CloudFormation template', () => {
       delete broken.Resources.PoolIntakeErrorsAlarm;
 
       // Act
-      const actions = checkAlarmActions(broken, 'OpsTopic');
-      const required = checkRequiredAlarms(broken, 'PoolWarden', PAGING_METRICS);
+      const actions = added((t: Template) => checkAlarmActions(t, 'OpsTopic'), broken);
+      const required = added(
+        (t: Template) => checkRequiredAlarms(t, 'PoolWarden', PAGING_METRICS),
+        broken
+      );
 
       // Assess
       expect(actions).toEqual([expect.stringMatching(/^ActionStoppedByBreakerAlarm: /)]);
@@ -240,10 +403,157 @@ describe('the packaged CloudFormation template', () => {
       delete broken.Resources.FailedEventsQueueNotEmptyAlarm;
 
       // Act
-      const problems = checkRequiredAlarms(broken, 'PoolWarden', PAGING_METRICS);
+      const problems = added(
+        (t: Template) => checkRequiredAlarms(t, 'PoolWarden', PAGING_METRICS),
+        broken
+      );
 
       // Assess
       expect(problems).toEqual([expect.stringMatching(/^FailedEventsQueue: a dead-letter queue/)]);
+    });
+
+    it('a rule matches a misspelt CloudTrail event name', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const rules = rulesMatching(broken, EVENTS.created);
+      for (const rule of rules) {
+        const pattern = rule.EventPattern as { detail: { eventName: string[] } };
+        pattern.detail.eventName = pattern.detail.eventName.map((name) =>
+          name === 'CreateTrainingJob' ? 'CreateTrainingJobs' : name
+        );
+      }
+
+      // Act
+      const problems = added((t: Template) => checkEventRouting(t, ROUTING), broken);
+
+      // Assess
+      expect(rules.length).toBeGreaterThan(0);
+      expect(problems).toEqual([
+        'RecordJobCallerLambdaFunction: no rule delivers a CreateTrainingJob call to it',
+      ]);
+    });
+
+    it('the finish-notice rule loses its status filter', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const rules = rulesMatching(broken, EVENTS.completed).filter(
+        (rule) => !matchesPattern(rule.EventPattern, EVENTS.inProgress.event)
+      );
+      for (const rule of rules) delete (rule.EventPattern as { detail?: unknown }).detail;
+
+      // Act
+      const problems = added((t: Template) => checkEventRouting(t, ROUTING), broken);
+
+      // Assess
+      expect(rules.length).toBeGreaterThan(0);
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^JobStateChangeLambdaFunction: \S+ delivers an InProgress state change, which it does not handle$/
+        ),
+      ]);
+    });
+
+    it('a rule invokes a function directly with nowhere for its failed events', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const [rule] = rulesMatching(broken, EVENTS.completed);
+      const fn = 'JobStateChangeLambdaFunction';
+      (rule?.Targets as Record<string, unknown>[])[0] = {
+        Id: 'direct',
+        Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
+      };
+      for (const [id, props] of resourcesOf(broken, 'AWS::Lambda::EventInvokeConfig')) {
+        if (refTarget(props.FunctionName) === fn) delete broken.Resources[id];
+      }
+      delete broken.Resources[fn]?.Properties?.DeadLetterConfig;
+      const fixed = copyOf(broken);
+      fixed.Resources.DirectInvokeConfig = {
+        Type: 'AWS::Lambda::EventInvokeConfig',
+        Properties: {
+          FunctionName: { Ref: fn },
+          Qualifier: '$LATEST',
+          DestinationConfig: {
+            OnFailure: { Destination: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } },
+          },
+        },
+      };
+
+      // Act
+      const problems = added(checkDeadLetterTargets, broken);
+      const withDestination = added(checkDeadLetterTargets, fixed);
+
+      // Assess
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^JobStateChangeLambdaFunction: invoked asynchronously by \S+ with no on-failure destination/
+        ),
+      ]);
+      expect(withDestination).toEqual([]);
+    });
+
+    it('a queue has no redrive policy, or its dead-letter queue forgets sooner', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const redriven = resourcesOf(broken, 'AWS::SQS::Queue').filter(
+        ([, props]) => props.RedrivePolicy !== undefined
+      );
+      const [first, second] = redriven;
+      if (first === undefined || second === undefined) throw new Error('two redriven queues');
+      delete first[1].RedrivePolicy;
+      const deadLetter = refTarget(
+        (second[1].RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn
+      );
+      const deadLetterProps = broken.Resources[deadLetter ?? '']?.Properties ?? {};
+      deadLetterProps.MessageRetentionPeriod = 60;
+
+      // Act
+      const problems = added(checkDeadLetterTargets, broken);
+
+      // Assess
+      expect(problems).toEqual([
+        `${first[0]}: no RedrivePolicy to a dead-letter queue of this stack`,
+        `${deadLetter}: keeps messages for less time than ${second[0]}, whose dead letters it holds`,
+      ]);
+    });
+
+    it('the table loses TTL or point-in-time recovery', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const table = broken.Resources.WardenTable?.Properties ?? {};
+      delete table.PointInTimeRecoverySpecification;
+      table.TimeToLiveSpecification = { AttributeName: 'expiresAt', Enabled: true };
+
+      // Act
+      const problems = added((t: Template) => checkTables(t, TTL_ATTRIBUTE), broken);
+
+      // Assess
+      expect(problems).toEqual([
+        expect.stringMatching(/^WardenTable: TimeToLiveSpecification .* not enabled on "ttl"/),
+        'WardenTable: point-in-time recovery is off',
+      ]);
+    });
+
+    it('a function’s environment holds a token, a webhook or a literal password', () => {
+      // Prepare
+      const broken = copyOf(template);
+      const environment = broken.Resources.RecordJobCallerLambdaFunction?.Properties
+        ?.Environment as { Variables: Record<string, unknown> };
+      Object.assign(environment.Variables, {
+        SLACK_BOT: 'xoxb-1111-2222-abcdefghijkl',
+        ALERTS: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX',
+        SIGNING_SECRET: 'hunter2',
+        ACTION_TOKEN_SECRET_ARN: { Ref: 'ActionSecret' },
+      });
+
+      // Act
+      const problems = added(checkEnvironmentSecrets, broken);
+
+      // Assess
+      expect(problems).toEqual([
+        'RecordJobCallerLambdaFunction: environment variable SLACK_BOT holds a Slack token',
+        'RecordJobCallerLambdaFunction: environment variable ALERTS holds a webhook URL',
+        'RecordJobCallerLambdaFunction: environment variable SIGNING_SECRET is named as a credential and holds a literal value, not a reference to a secret',
+      ]);
     });
   });
 });

@@ -11,6 +11,7 @@ import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-even
 import { HttpSlackSender } from '../../src/adapters/slack/slack-sender.js';
 import { DependencyError } from '../../src/domain/errors.js';
 import { readTrainingJob } from '../../src/domain/job/training-job.js';
+import { noActionLinks } from '../../src/domain/ports/action-links.js';
 import type { MetricName, Metrics } from '../../src/domain/ports/metrics.js';
 import type { NoticeLedger } from '../../src/domain/ports/notice-ledger.js';
 import type { EmailReach, EmailSender, SlackSender } from '../../src/domain/ports/senders.js';
@@ -209,6 +210,7 @@ async function world(options: WorldOptions = {}) {
     parked: new MemoryParkedEvents(),
     email: faultyEmail(new SnsEmailSender(snsClient, topicArn), plan),
     emailReach: faultyReach(new SnsEmailReach(snsClient, topicArn, clock), plan),
+    actionLinks: noActionLinks,
     slack: faultySlack(
       new HttpSlackSender({
         secrets: {

@@ -6,8 +6,10 @@ import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-even
 import type { FinishNoticeDeps } from '../../src/domain/finish/notify-on-finish.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
 import { renderSlack } from '../../src/domain/notice/render-slack.js';
+import { noActionLinks } from '../../src/domain/ports/action-links.js';
 import { reachEveryone } from '../../src/domain/ports/senders.js';
-import { createHandler } from '../../src/handlers/job-state-change.js';
+import { createHandler, createQueueHandler } from '../../src/handlers/job-state-change.js';
+import { RECORD_FAILED } from '../../src/handlers/sqs-batch.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import {
   AWS_DOCS_SAMPLE,
@@ -22,6 +24,7 @@ import {
   T0,
   teamConfig,
 } from '../helpers/factories.js';
+import { sqsEvent } from '../helpers/sqs-records.js';
 
 /** A job as DescribeTrainingJob reports it right after it ended with a warm pool. */
 function describedWithPool(event: Record<string, unknown>) {
@@ -37,7 +40,7 @@ vi.mock('../../src/domain/notice/render-slack.js', async (importOriginal) => {
 });
 
 const FAILURE_MESSAGE =
-  'invocation failed; Lambda retries it, then keeps it in the failed-events queue';
+  'invocation failed; it is retried (from its queue, or at the next scheduled run)';
 
 function setup(
   answers: readonly (TrainingJobSnapshot | undefined)[] = [describedWithPool(stateChangeEvent())],
@@ -57,12 +60,21 @@ function setup(
     email: senders.email,
     slack: senders.slack,
     emailReach: reachEveryone,
+    actionLinks: noActionLinks,
     metrics,
     log: log ?? recordingLog(),
   };
   const handler = createHandler(async () => deps, log);
   const invoke = (event: unknown) => handler(event, lambdaContext());
-  return { invoke, senders, parked, clock, metrics };
+  const flushes = { count: 0 };
+  const queueHandler = createQueueHandler(async () => deps, log, {
+    flush: () => {
+      flushes.count += 1;
+    },
+  });
+  const invokeBatch = (bodies: readonly unknown[]) =>
+    queueHandler(sqsEvent(bodies), lambdaContext());
+  return { invoke, invokeBatch, flushes, senders, parked, clock, metrics };
 }
 
 describe('job-state-change handler', () => {
@@ -261,5 +273,108 @@ describe('job-state-change handler', () => {
       error: { message: 'email down' },
       jobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-sweep-017',
     });
+  });
+});
+
+describe('job-state-change queue handler', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Powertools log lines written while `act` runs, parsed. */
+  async function logLines(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const lines: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    }
+    try {
+      await act();
+    } finally {
+      vi.restoreAllMocks();
+    }
+    return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+
+  it('parks a malformed record, reports a transient failure, and acknowledges the rest of a batch', async () => {
+    // Prepare
+    const { invokeBatch, senders, parked, flushes } = setup();
+    senders.failures.email = 1;
+    const flaky = stateChangeEvent({ name: 'flaky-run-001' });
+    const batch = [
+      flaky,
+      'not json {',
+      stateChangeEvent({ name: 'good-run-002' }),
+      stateChangeEvent({ name: 'good-run-003' }),
+    ];
+
+    // Act
+    const response = await invokeBatch(batch);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm1' }] });
+    expect(parked.entries).toEqual([
+      { reason: 'event is not a JSON object', receivedAt: T0, event: 'not json {' },
+    ]);
+    expect(senders.emails.map((e) => e.ref.jobName)).toEqual(['good-run-002', 'good-run-003']);
+    expect(flushes.count).toBe(1);
+  });
+
+  it('sends the failed record’s notice once when the queue delivers it again', async () => {
+    // Prepare
+    const { invokeBatch, senders } = setup();
+    senders.failures.slack = 1;
+    const event = stateChangeEvent();
+    await expect(invokeBatch([event])).rejects.toThrow('All records failed processing');
+
+    // Act
+    const again = await invokeBatch([event]);
+    const duplicate = await invokeBatch([event]);
+
+    // Assess
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(duplicate).toEqual({ batchItemFailures: [] });
+    expect([senders.emails.length, senders.slacks.length]).toEqual([1, 1]);
+  });
+
+  it('fails the invocation when every record fails, so Lambda counts an error', async () => {
+    // Prepare
+    const { invokeBatch, senders, flushes } = setup();
+    senders.failures.email = 1;
+
+    // Act
+    const failed = invokeBatch([stateChangeEvent()]);
+
+    // Assess
+    await expect(failed).rejects.toThrow('All records failed processing');
+    expect(flushes.count).toBe(1);
+  });
+
+  it('labels each record’s log lines with its own job ARN and message id, never the previous one’s', async () => {
+    // Prepare
+    const log = new Logger({ serviceName: 'pool-warden', logLevel: 'INFO' });
+    const { invokeBatch, senders } = setup(undefined, log);
+    senders.failures.email = 1;
+    const arnOf = (name: string) => `arn:aws:sagemaker:us-east-1:111122223333:training-job/${name}`;
+
+    // Act
+    const records = await logLines(() =>
+      invokeBatch([
+        stateChangeEvent({ name: 'first-run' }),
+        { source: 'aws.sagemaker', 'detail-type': 'SageMaker Training Job State Change' },
+      ])
+    );
+
+    // Assess
+    const failed = records.filter((r) => r.message === RECORD_FAILED);
+    expect(failed).toEqual([
+      expect.objectContaining({ level: 'ERROR', messageId: 'm1', jobArn: arnOf('first-run') }),
+    ]);
+    const parked = records.filter((r) => r.message === 'event rejected and parked');
+    expect(parked).toHaveLength(1);
+    expect(parked[0]).toMatchObject({ messageId: 'm2', receiveCount: 1 });
+    expect(parked[0]).not.toHaveProperty('jobArn');
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DependencyError } from '../../src/domain/errors.js';
 import type { IntakeDeps } from '../../src/domain/steward/steward-deps.js';
-import { createHandler } from '../../src/handlers/pool-intake.js';
+import { createHandler, createQueueHandler } from '../../src/handlers/pool-intake.js';
 import { createTrainingJobCall } from '../helpers/domain-cloudtrail.js';
 import { lambdaContext, stateChangeEvent } from '../helpers/factories.js';
+import { sqsEvent } from '../helpers/sqs-records.js';
 import { FlushCounter, stewardWorld } from '../helpers/steward-world.js';
 
 const WARDEN_ARN = 'arn:aws:sts::111122223333:assumed-role/pool-warden-steward/evaluator';
@@ -100,5 +102,51 @@ describe('pool-intake handler', () => {
     expect(sink.flushes).toBe(2);
     expect(world.metrics.total('PoolTracked', { via: 'event' })).toBe(1);
     expect(world.metrics.total('EventRejected', { stage: 'parse' })).toBe(1);
+  });
+});
+
+describe('pool-intake queue handler', () => {
+  it('tracks good records, parks a malformed one and reports the one SageMaker failed', async () => {
+    // Prepare
+    const world = stewardWorld();
+    // Three keys and short jobs: no pool is reused or expired before the batch arrives.
+    const a = world.runJob('a', { instanceType: 'ml.g5.xlarge', minutes: 5 }).terminal;
+    const b = world.runJob('b', { instanceType: 'ml.g5.2xlarge', minutes: 5 }).terminal;
+    const c = world.runJob('c', { instanceType: 'ml.g5.4xlarge', minutes: 5 }).terminal;
+    const failing = new Set(['b']);
+    const { sageMaker } = world.deps;
+    const deps: IntakeDeps = {
+      ...world.deps,
+      sageMaker: {
+        ...sageMaker,
+        listTags: (arn) => sageMaker.listTags(arn),
+        listTrainingJobs: (query) => sageMaker.listTrainingJobs(query),
+        updateKeepAlive: (name, seconds, arn) => sageMaker.updateKeepAlive(name, seconds, arn),
+        describeTrainingJob: async (name, arn) => {
+          if (failing.delete(name))
+            throw new DependencyError('SageMaker', 'throttled', { retryable: true });
+          return sageMaker.describeTrainingJob(name, arn);
+        },
+      },
+    };
+    const sink = new FlushCounter();
+    const handler = createQueueHandler(
+      async () => deps,
+      () => false,
+      undefined,
+      sink
+    );
+
+    // Act
+    const first = await handler(sqsEvent([a, b, '{"truncated":', c]), lambdaContext());
+    const again = await handler(sqsEvent([b], 2), lambdaContext());
+
+    // Assess
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(world.parked.entries.map((e) => e.event)).toEqual(['{"truncated":']);
+    const tracked = await world.deps.store.livePools();
+    expect(tracked.map((p) => p.jobName).sort()).toEqual(['a', 'b', 'c']);
+    expect(sink.flushes).toBe(2);
   });
 });

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
+import type { ActionGrant } from '../../src/domain/actions/action-grant.js';
 import { parseConfig } from '../../src/domain/config/parse-config.js';
 import type { WardenConfig } from '../../src/domain/config/warden-config.js';
 import type { Tags } from '../../src/domain/event/tags.js';
 import type { TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
 import type { EmailMessage } from '../../src/domain/notice/render-email.js';
 import type { SlackMessage } from '../../src/domain/notice/render-slack.js';
+import type { ActionLinks } from '../../src/domain/ports/action-links.js';
 import type { Log } from '../../src/domain/ports/log.js';
 import type { MetricName, Metrics } from '../../src/domain/ports/metrics.js';
 import type { SageMakerGateway } from '../../src/domain/ports/sagemaker-gateway.js';
@@ -255,6 +257,22 @@ class ScriptedSageMaker implements SageMakerGateway {
   }
 }
 
+/**
+ * Action links that sign nothing: each grant becomes `https://warden.example/a/tok-N`, and the
+ * grants are kept in order for the test to read. The default everywhere else is noActionLinks.
+ */
+function recordingActionLinks(): ActionLinks & { grants: ActionGrant[] } {
+  const grants: ActionGrant[] = [];
+  return {
+    grants,
+    link: async (grant) => {
+      grants.push(grant);
+      const token = `tok-${grants.length}`;
+      return { url: `https://warden.example/a/${token}`, token };
+    },
+  };
+}
+
 export type { CountedMetric };
 export {
   AWS_DOCS_SAMPLE,
@@ -262,6 +280,7 @@ export {
   describeAnswer,
   fixture,
   lambdaContext,
+  recordingActionLinks,
   recordingLog,
   recordingMetrics,
   recordingSenders,

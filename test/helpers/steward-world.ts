@@ -5,6 +5,7 @@ import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-even
 import { MemoryPoolStore } from '../../src/adapters/memory/memory-pool-store.js';
 import { compilePolicy } from '../../src/domain/config/compile-policy.js';
 import type { TerminalStatus } from '../../src/domain/job/job-status.js';
+import { noActionLinks } from '../../src/domain/ports/action-links.js';
 import type { AuditEntry } from '../../src/domain/ports/pool-store.js';
 import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
@@ -114,6 +115,7 @@ function stewardWorld(options: WorldOptions = {}) {
     slack: senders.slack,
     log,
     metrics,
+    actionLinks: noActionLinks,
   };
   const deps: StewardDeps = { ...shared, policy, store, events };
 

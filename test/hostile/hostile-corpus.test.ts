@@ -6,6 +6,7 @@ import { MemoryCallerRegistry } from '../../src/adapters/memory/memory-caller-re
 import { MemoryNoticeLedger } from '../../src/adapters/memory/memory-notice-ledger.js';
 import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-events.js';
 import { readTrainingJob } from '../../src/domain/job/training-job.js';
+import { noActionLinks } from '../../src/domain/ports/action-links.js';
 import { noMetrics } from '../../src/domain/ports/metrics.js';
 import { reachEveryone } from '../../src/domain/ports/senders.js';
 import { createHandler } from '../../src/handlers/job-state-change.js';
@@ -161,6 +162,7 @@ async function throughHandler(hostile: HostileCase) {
     email: senders.email,
     slack: senders.slack,
     emailReach: reachEveryone,
+    actionLinks: noActionLinks,
     metrics: noMetrics,
     log,
   };

@@ -8,8 +8,9 @@ interface LambdaEnv {
   readonly slackSecretId: string;
   /**
    * How long a claimed notice blocks other invocations. Longer than the function timeout (so a
-   * slow run is not overtaken) and shorter than the minute Lambda waits before retrying (so
-   * the retry of a run that timed out can take over).
+   * slow run is not overtaken) and shorter than the notice queue's visibility timeout (so the
+   * message of a run that timed out, when it shows again, finds the lease gone and takes over;
+   * test/deploy/buffering.test.ts checks the numbers against each other).
    */
   readonly noticeLeaseMs: number;
   readonly slackApiBase?: string;

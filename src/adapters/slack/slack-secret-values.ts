@@ -30,4 +30,14 @@ function checkWebhookUrl(url: string): string | undefined {
   return undefined;
 }
 
-export { checkBotToken, checkWebhookUrl };
+/** Slack signing secrets are 32 hex digits today; anything shorter cannot be one. */
+const SIGNING_SECRET = /^[\x21-\x7e]{16,200}$/;
+
+/** Why `secret` cannot be Slack's signing secret, or `undefined` when it can. */
+function checkSigningSecret(secret: string): string | undefined {
+  return SIGNING_SECRET.test(secret)
+    ? undefined
+    : 'is not a Slack signing secret (16–200 visible characters; Basic Information → App Credentials)';
+}
+
+export { checkBotToken, checkSigningSecret, checkWebhookUrl };

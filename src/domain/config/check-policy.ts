@@ -207,6 +207,7 @@ function covers(earlier: Match, later: Match): boolean {
     accepts(earlier.team, later.team) &&
     accepts(earlier.owner, later.owner) &&
     accepts(earlier.instanceType, later.instanceType) &&
+    accepts(earlier.account, later.account) &&
     Object.entries(earlier.tags ?? {}).every(([key, glob]) =>
       accepts(
         glob,

@@ -76,7 +76,7 @@ function compileRule(rule: Rule, maxKeepAliveMs: number, defaultTimeZone: string
 function compileMatch(match: Rule['match']): RuleMatch {
   const tags = Object.entries(match.tags ?? {});
   const text = [
-    ...(['team', 'owner', 'instanceType'] as const).flatMap((key) =>
+    ...(['team', 'owner', 'instanceType', 'account'] as const).flatMap((key) =>
       match[key] === undefined ? [] : [`${key}: ${match[key]}`]
     ),
     ...(tags.length === 0 ? [] : [`tags: { ${tags.map(([k, v]) => `${k}: ${v}`).join(', ')} }`]),
@@ -85,6 +85,7 @@ function compileMatch(match: Rule['match']): RuleMatch {
     ...(match.team === undefined ? {} : { team: globMatcher(match.team) }),
     ...(match.owner === undefined ? {} : { owner: globMatcher(match.owner) }),
     ...(match.instanceType === undefined ? {} : { instanceType: globMatcher(match.instanceType) }),
+    ...(match.account === undefined ? {} : { account: globMatcher(match.account) }),
     ...(tags.length === 0
       ? {}
       : { tags: Object.fromEntries(tags.map(([key, glob]) => [key, globMatcher(glob)])) }),

@@ -107,6 +107,16 @@ function checkReferences(config: WardenConfig): (ConfigIssue & { at: Path })[] {
   refer(config.owners.fallback, ['owners', 'fallback']);
   for (const [arn, owner] of Object.entries(config.owners.roles))
     refer(owner, ['owners', 'roles', arn]);
+  // An admin who may act on any pool from Slack is recognised by the directory's Slack id.
+  for (const [i, admin] of (config.actions?.admins ?? []).entries()) {
+    if (ownValue(config.directory, admin)?.slack === undefined) {
+      issues.push({
+        at: ['actions', 'admins', i],
+        path: pathText(['actions', 'admins', i]),
+        message: `"${admin}" is not a directory entry with a slack member id, so no click would be recognised as theirs`,
+      });
+    }
+  }
   for (const [id, entry] of Object.entries(config.directory)) {
     const team = entry.team === undefined ? undefined : ownValue(config.directory, entry.team);
     if (entry.team !== undefined && team === undefined) {

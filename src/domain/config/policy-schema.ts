@@ -152,6 +152,7 @@ const ruleMatch = z
     team: z.optional(glob("The owner's team (a directory id)")),
     owner: z.optional(glob('The owner (a directory id, email address or Slack member id)')),
     instanceType: z.optional(glob('The instance type, e.g. ml.g5.*')),
+    account: z.optional(glob('The AWS account id the job ran in (see accounts:)')),
     tags: z.optional(
       z
         .record(z.string().check(z.minLength(1), z.maxLength(128)), glob('The tag value'))

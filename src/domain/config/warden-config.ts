@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
+import { parseDuration } from '../duration.js';
 import { EMAIL, SLACK_MEMBER } from '../owner/owner-ref.js';
+import { MAX_USD_PER_HOUR } from '../pricing/price-table.js';
+import { accountsSection } from './accounts-schema.js';
 import { poolRules, stewardSettings, timeZone } from './policy-schema.js';
 import { isTimeZone } from './policy-text.js';
 
@@ -109,6 +112,39 @@ const noticeDefaults = {
   describeAttempts: 4,
 };
 
+// The `actions:` section: signed links and Slack buttons that act on a pool from its notice.
+const HTTP_LOOPBACK = /^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(?::\d+)?(?:\/|$)/;
+
+const actionsSection = z.strictObject({
+  baseUrl: z.optional(
+    z.string().check(
+      z.maxLength(200),
+      z.refine(
+        (url) => /^https:\/\/[^\s/?#@]+(?:\/[^\s?#]*)?$/.test(url) || HTTP_LOOPBACK.test(url),
+        'is not an https URL without query or fragment (e.g. https://abc123.execute-api.us-east-1.amazonaws.com)'
+      ),
+      z.describe(
+        "The HTTP API's URL: links are <baseUrl>/a/<token>. Absent: notices carry no actions."
+      )
+    )
+  ),
+  maxLinkLifetime: z._default(
+    z.string().check(
+      z.refine((text) => {
+        const ms = parseDuration(text);
+        return ms !== undefined && ms >= 60_000 && ms <= 7 * 24 * 60 * 60_000;
+      }, 'is not a duration from 1m to 7d (e.g. 24h)'),
+      z.describe('No link or button works longer than this (it also ends with the pool).')
+    ),
+    '24h'
+  ),
+  admins: z
+    ._default(z.array(ownerId), [])
+    .check(
+      z.describe('Directory ids of people who may act on any pool from Slack (besides owners).')
+    ),
+});
+
 const wardenConfig = z.strictObject({
   version: z.literal(1),
   defaults: z._default(
@@ -145,7 +181,15 @@ const wardenConfig = z.strictObject({
     ._default(
       z.record(
         z.string().check(z.regex(/^ml\.[a-z0-9-]+\.[a-z0-9]+$/, 'must be an ml.* instance type')),
-        z.number().check(z.positive('must be a positive price'))
+        z
+          .number()
+          .check(
+            z.positive('must be a positive price'),
+            z.maximum(
+              MAX_USD_PER_HOUR,
+              `must be at most ${MAX_USD_PER_HOUR} USD per instance-hour (no instance costs more)`
+            )
+          )
       ),
       {}
     )
@@ -191,8 +235,12 @@ const wardenConfig = z.strictObject({
         }
       })
     ),
+  actions: z.optional(
+    actionsSection.check(z.describe('Act from the message: signed links and Slack buttons.'))
+  ),
   settings: stewardSettings,
   rules: poolRules,
+  accounts: z.optional(accountsSection),
 });
 
 type WardenConfig = z.infer<typeof wardenConfig>;

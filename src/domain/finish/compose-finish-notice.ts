@@ -1,3 +1,4 @@
+import { finishNoticeActions } from '../actions/notice-actions.js';
 import type { StateChangeEvent } from '../event/state-change-event.js';
 import { describeUntilPoolKnown } from '../job/describe-job.js';
 import { isTerminalStatus, type TerminalStatus } from '../job/job-status.js';
@@ -34,19 +35,26 @@ async function composeFinishNotice(
   }
   // SageMaker's answer is fresher than the event wherever it speaks for the same job.
   const job: TrainingJobSnapshot = { ...event.job, ...described, status };
-  const { owner } = await ownerOfJob(job, event.tags, deps);
+  const { owner, tags } = await ownerOfJob(job, event.tags, deps);
   const price = hourlyPrice(job.instanceType, deps.config.prices);
+  const now = deps.clock.now();
   const notice = deterministic('building the notice', () =>
     buildNotice({
       job,
       status,
       region: event.region,
       owner,
-      now: deps.clock.now(),
+      now,
       ...(price === undefined ? {} : { price }),
     })
   );
-  return described === undefined ? { ...notice, detailsUnavailable: true } : notice;
+  if (described === undefined) return { ...notice, detailsUnavailable: true };
+  // Only a pool SageMaker itself describes for this very job is offered for action.
+  const actions =
+    notice.pool.kind === 'available'
+      ? await finishNoticeActions({ job, region: event.region, owner, tags, now }, deps)
+      : [];
+  return actions.length === 0 ? notice : { ...notice, actions };
 }
 
 function firstTerminal(statuses: readonly (string | undefined)[]): TerminalStatus | undefined {

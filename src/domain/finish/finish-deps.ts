@@ -1,4 +1,5 @@
 import type { WardenConfig } from '../config/warden-config.js';
+import type { ActionLinks } from '../ports/action-links.js';
 import type { CallerRegistry } from '../ports/caller-registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
@@ -22,6 +23,11 @@ interface FinishNoticeDeps {
   readonly emailReach: EmailReach;
   readonly metrics: Metrics;
   readonly log: Log;
+  /**
+   * Signs the notice's keep-warm and release links. Absent (or `noActionLinks`): the notice
+   * offers no actions. Optional so that worlds built before actions existed still compile.
+   */
+  readonly actionLinks: ActionLinks;
 }
 
 export type { FinishNoticeDeps };

@@ -1,3 +1,4 @@
+import { eventAccountRefusal } from '../config/accounts.js';
 import { NoticeInProgressError } from '../errors.js';
 import { parseStateChangeEvent } from '../event/state-change-event.js';
 import { isTerminalStatus, type TerminalStatus } from '../job/job-status.js';
@@ -26,7 +27,7 @@ type FinishOutcome =
 /**
  * Turns one EventBridge event into at most one finish notice per job.
  *
- * 1. Parse the event; park and reject what cannot be read.
+ * 1. Parse the event; park and reject what cannot be read, or comes from an account not served.
  * 2. Ignore non-terminal statuses (a late `InProgress` never undoes a finish).
  * 3. Claim the job's notice in the ledger; a duplicate finds it done, and a later event with
  *    another terminal status is logged and counted as a contradiction.
@@ -44,6 +45,8 @@ async function notifyOnFinish(input: unknown, deps: FinishNoticeDeps): Promise<F
   const parsed = parseStateChangeEvent(input);
   if (!parsed.ok) return reject(input, parsed.reason, 'parse', deps);
   const { event } = parsed;
+  const refused = eventAccountRefusal(deps.config, event);
+  if (refused !== undefined) return reject(input, refused, 'account', deps);
   if (event.warnings.length > 0)
     deps.log.warn('event fields ignored', { warnings: event.warnings });
   const status = event.job.status;
@@ -91,7 +94,7 @@ async function notifyOnFinish(input: unknown, deps: FinishNoticeDeps): Promise<F
 async function reject(
   input: unknown,
   reason: string,
-  stage: 'parse' | 'render',
+  stage: 'parse' | 'account' | 'render',
   deps: FinishNoticeDeps
 ): Promise<FinishOutcome> {
   await deps.parked.park({ reason, receivedAt: deps.clock.now(), event: input });

@@ -21,11 +21,6 @@ interface DescribeDeps {
 }
 
 interface DescribeOptions {
-  /**
-   * @deprecated Always on: an answer about another job of the same name is never used. Kept
-   * so callers that asked for it still compile.
-   */
-  readonly sameJobOnly?: boolean;
   /** Log a job that is gone, or a pool status still missing after every attempt. */
   readonly warn?: boolean;
 }
@@ -68,7 +63,7 @@ async function describeUntilPoolKnown(
   const attempts = deps.config.notices.describeAttempts;
   let described: TrainingJobSnapshot | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    described = await deps.sageMaker.describeTrainingJob(job.name);
+    described = await deps.sageMaker.describeTrainingJob(job.name, job.arn);
     if (described === undefined) {
       if (options.warn) {
         deps.log.warn('training job not found; notice uses event data only', { job: job.name });

@@ -1,3 +1,4 @@
+import type { NoticeAction } from '../actions/action-grant.js';
 import {
   formatDuration,
   formatRate,
@@ -190,8 +191,49 @@ function priceNote(notice: Notice): string | undefined {
   return `Prices are illustrative list prices for ${printable(notice.instanceType ?? 'this instance type')}, not a quote; admins can set real ones under prices: in the Pool Warden config.`;
 }
 
+/** Slack's button limits, which every channel keeps so both show the same choices. */
+const ACTION_LIMITS = { label: 75, token: 2000, url: 3000, count: 5 } as const;
+
+/** A URL of printable ASCII without spaces, quotes, angle brackets or pipes: no channel misreads it. */
+const SAFE_URL = /^https?:\/\/[A-Za-z0-9\-._~:/?#[\]@!$&()*+,;=%]+$/;
+const SAFE_TOKEN = /^[A-Za-z0-9\-._~]+$/;
+
+/**
+ * The actions a renderer shows: those whose URL and token no channel can misread and whose
+ * label fits a Slack button. They come from the service's own signer, never from job text;
+ * the check makes sure a faulty signer cannot break a message either.
+ *
+ * @example shownActions(notice.actions).map((a) => a.label) // ['Keep warm until 11:30 CET', 'Release now']
+ */
+function shownActions(actions: readonly NoticeAction[] | undefined): NoticeAction[] {
+  if (actions === undefined) return [];
+  return actions
+    .filter(
+      (a) =>
+        a.url.length <= ACTION_LIMITS.url &&
+        SAFE_URL.test(a.url) &&
+        a.token.length <= ACTION_LIMITS.token &&
+        SAFE_TOKEN.test(a.token)
+    )
+    .slice(0, ACTION_LIMITS.count)
+    .map((a) => ({ ...a, label: printable(a.label, ACTION_LIMITS.label) }));
+}
+
+/** The heading over the action links of an email. */
+const ACTIONS_HEADING =
+  'Keep the pool warm longer, or release it (each link opens a page that asks you to confirm):';
+
+/** The actions as email lines, `  Keep warm until 14:32 CET: https://…`; none without actions. */
+function actionEmailLines(actions: readonly NoticeAction[] | undefined): string[] {
+  const shown = shownActions(actions);
+  if (shown.length === 0) return [];
+  return [ACTIONS_HEADING, ...shown.map((a) => `  ${a.label}: ${a.url}`)];
+}
+
 export type { NoticeLine };
 export {
+  ACTION_LIMITS,
+  actionEmailLines,
   DETAILS_UNAVAILABLE,
   headline,
   noPrice,
@@ -199,4 +241,5 @@ export {
   poolSentence,
   poolSummary,
   priceNote,
+  shownActions,
 };

@@ -1,5 +1,5 @@
 import { formatDuration, formatRate, formatTimeInZone, formatUsd } from './format.js';
-import { type NoticeLine, noPrice } from './notice-lines.js';
+import { type NoticeLine, noPrice, shownActions } from './notice-lines.js';
 import { printable, TEXT_LIMITS } from './plain-text.js';
 import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
 
@@ -105,7 +105,9 @@ function poolNextSteps(notice: PoolNotice): string[] {
     case 'release-warning':
       return [
         `To keep the pool, start a matching job before ${at} (same role, instance type and count, volume and network settings): it takes the pool, and nothing is released.`,
-        'To keep it longer without a job, ask a Pool Warden admin.',
+        shownActions(notice.actions).some((a) => a.kind === 'extend')
+          ? 'To keep it longer without a job, choose a Keep warm time below.'
+          : 'To keep it longer without a job, ask a Pool Warden admin.',
         'If you no longer need it, there is nothing to do.',
       ];
     case 'released':

@@ -1,3 +1,4 @@
+import type { NoticeAction } from '../actions/action-grant.js';
 import { dropUndefined } from '../objects.js';
 import type { ResolvedOwner } from '../owner/resolve-owner.js';
 import type { Decision } from '../policy/decision.js';
@@ -37,6 +38,8 @@ interface PoolNotice {
   /** Nothing was changed: the notice says "would have". */
   readonly dryRun: boolean;
   readonly createdAt: number;
+  /** Keep-warm and release actions the owner may take (a release warning offers them). */
+  readonly actions?: readonly NoticeAction[];
 }
 
 interface PoolNoticeInputs {
@@ -53,6 +56,7 @@ interface PoolNoticeInputs {
   readonly price?: HourlyPrice;
   readonly dryRun: boolean;
   readonly now: number;
+  readonly actions?: readonly NoticeAction[];
 }
 
 /**
@@ -97,6 +101,8 @@ function buildPoolNotice(inputs: PoolNoticeInputs): PoolNotice {
     extraUsd: grows ? dollars : undefined,
     dryRun: inputs.dryRun,
     createdAt: inputs.now,
+    actions:
+      inputs.actions === undefined || inputs.actions.length === 0 ? undefined : inputs.actions,
   });
 }
 

@@ -1,7 +1,15 @@
+import type { NoticeAction } from '../actions/action-grant.js';
 import { FALLBACK_VIA } from '../owner/resolve-owner.js';
 import { formatTimeInZone } from './format.js';
 import type { Notice } from './notice.js';
-import { DETAILS_UNAVAILABLE, headline, noticeLines, priceNote } from './notice-lines.js';
+import {
+  actionEmailLines,
+  DETAILS_UNAVAILABLE,
+  headline,
+  noticeLines,
+  priceNote,
+  shownActions,
+} from './notice-lines.js';
 import { printable, printableLines, TEXT_LIMITS } from './plain-text.js';
 
 interface EmailMessage {
@@ -9,6 +17,11 @@ interface EmailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /**
+   * The notice's own action links, the only URLs besides the console's that the HTML part
+   * makes clickable; job-controlled text never adds one.
+   */
+  readonly actionUrls?: readonly string[];
 }
 
 /** SNS requires subjects under 100 characters, ASCII, without line breaks. */
@@ -50,6 +63,8 @@ function renderEmail(notice: Notice, to: string): EmailMessage {
       body.push(`${head}${value}`);
     }
   }
+  const actions = actionEmailLines(notice.actions);
+  if (actions.length > 0) body.push('', ...actions);
   body.push('', `Open in the SageMaker console: ${notice.consoleUrl}`);
   if (notice.status === 'Failed') body.push(`Read its logs in CloudWatch: ${notice.logsUrl}`);
   const note = priceNote(notice);
@@ -75,7 +90,19 @@ function renderEmail(notice: Notice, to: string): EmailMessage {
       ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${job}.`
       : `Pool Warden sent this because you own ${job} (${printable(notice.owner.via)}).`
   );
-  return { to, subject: subjectOf(notice), text: capBytes(`${body.join('\n')}\n`) };
+  return withActionUrls(
+    { to, subject: subjectOf(notice), text: capBytes(`${body.join('\n')}\n`) },
+    notice.actions
+  );
+}
+
+/** The message with the URLs of the actions it shows, for the HTML part. */
+function withActionUrls(
+  message: EmailMessage,
+  actions: readonly NoticeAction[] | undefined
+): EmailMessage {
+  const urls = shownActions(actions).map((a) => a.url);
+  return urls.length === 0 ? message : { ...message, actionUrls: urls };
 }
 
 /** UTF-8 length of `text`, counted without an encoder (the domain does no I/O). */
@@ -117,4 +144,11 @@ function toAscii(text: string): string {
 }
 
 export type { EmailMessage };
-export { MAX_EMAIL_TEXT_BYTES, renderEmail, SNS_MESSAGE_LIMIT_BYTES, toAscii, utf8Bytes };
+export {
+  MAX_EMAIL_TEXT_BYTES,
+  renderEmail,
+  SNS_MESSAGE_LIMIT_BYTES,
+  toAscii,
+  utf8Bytes,
+  withActionUrls,
+};

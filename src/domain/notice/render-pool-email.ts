@@ -1,5 +1,6 @@
 import { FALLBACK_VIA } from '../owner/resolve-owner.js';
 import { formatTimeInZone } from './format.js';
+import { actionEmailLines } from './notice-lines.js';
 import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
 import {
   poolFootnotes,
@@ -8,7 +9,7 @@ import {
   poolNoticeLines,
   printable,
 } from './pool-notice-lines.js';
-import { type EmailMessage, toAscii } from './render-email.js';
+import { type EmailMessage, toAscii, withActionUrls } from './render-email.js';
 
 /** SNS requires subjects under 100 characters, ASCII, without line breaks. */
 const MAX_SUBJECT = 99;
@@ -44,6 +45,8 @@ function renderPoolEmail(notice: PoolNotice, to: string): EmailMessage {
       ...steps.map((s) => `  - ${s}`)
     );
   }
+  const actions = actionEmailLines(notice.actions);
+  if (actions.length > 0) body.push('', ...actions);
   body.push('', `Open in the SageMaker console: ${notice.consoleUrl}`);
   for (const note of poolFootnotes(notice)) body.push('', note);
   const job = printable(notice.jobName);
@@ -54,7 +57,10 @@ function renderPoolEmail(notice: PoolNotice, to: string): EmailMessage {
       ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${job}.`
       : `Pool Warden sent this because you own ${job} (${printable(notice.owner.via)}).`
   );
-  return { to, subject: subjectOf(notice), text: `${body.join('\n')}\n` };
+  return withActionUrls(
+    { to, subject: subjectOf(notice), text: `${body.join('\n')}\n` },
+    notice.actions
+  );
 }
 
 function subjectOf(notice: PoolNotice): string {

@@ -8,7 +8,7 @@ import {
   poolNoticeLines,
   printable,
 } from './pool-notice-lines.js';
-import type { SlackBlock, SlackMessage } from './render-slack.js';
+import { actionsBlock, type SlackBlock, type SlackMessage } from './render-slack.js';
 import { mrkdwn, SLACK_LIMITS, truncate } from './slack-text.js';
 
 const EMOJI: Readonly<Record<PoolNoticeKind, string>> = {
@@ -88,6 +88,8 @@ function renderPoolSlack(notice: PoolNotice): SlackMessage {
       },
     });
   }
+  const actions = actionsBlock(notice.actions, notice.jobName);
+  if (actions !== undefined) blocks.push(actions);
   const context = [
     `${EMOJI[notice.kind]} Pool Warden · owner via ${printable(notice.owner.via)}`,
     ...poolFootnotes(notice),

@@ -1,3 +1,4 @@
+import type { NoticeAction } from '../actions/action-grant.js';
 import type { Notice } from './notice.js';
 import {
   DETAILS_UNAVAILABLE,
@@ -5,6 +6,7 @@ import {
   noticeLines,
   poolSummary,
   priceNote,
+  shownActions,
 } from './notice-lines.js';
 import { printable, TEXT_LIMITS } from './plain-text.js';
 import { codeBlock, mrkdwn, SLACK_LIMITS, truncate } from './slack-text.js';
@@ -16,10 +18,36 @@ interface SlackMessage {
 }
 
 type SlackText = { readonly type: 'mrkdwn' | 'plain_text'; readonly text: string };
+type PlainText = { readonly type: 'plain_text'; readonly text: string };
+
+/** Block Kit's confirmation dialog on a button. */
+interface SlackConfirm {
+  readonly title: PlainText;
+  readonly text: PlainText;
+  readonly confirm: PlainText;
+  readonly deny: PlainText;
+  readonly style: 'primary' | 'danger';
+}
+
+/** A Block Kit button that sends `block_actions` to the service, its token as the value. */
+interface SlackButton {
+  readonly type: 'button';
+  readonly action_id: string;
+  readonly text: PlainText;
+  readonly value: string;
+  readonly style?: 'primary' | 'danger';
+  readonly confirm?: SlackConfirm;
+}
+
 type SlackBlock =
   | { readonly type: 'header'; readonly text: SlackText }
   | { readonly type: 'section'; readonly text?: SlackText; readonly fields?: readonly SlackText[] }
-  | { readonly type: 'context'; readonly elements: readonly SlackText[] };
+  | { readonly type: 'context'; readonly elements: readonly SlackText[] }
+  | {
+      readonly type: 'actions';
+      readonly block_id: string;
+      readonly elements: readonly SlackButton[];
+    };
 
 const EMOJI: Readonly<Record<Notice['status'], string>> = {
   Completed: ':white_check_mark:',
@@ -82,6 +110,8 @@ function renderSlack(notice: Notice): SlackMessage {
   if (notice.detailsUnavailable === true) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: DETAILS_UNAVAILABLE }] });
   }
+  const actions = actionsBlock(notice.actions, name);
+  if (actions !== undefined) blocks.push(actions);
   if (notice.failureReason !== undefined) {
     const reason = notice.failureReason.slice(0, TEXT_LIMITS.failureReason * 2);
     blocks.push({
@@ -120,6 +150,61 @@ function renderSlack(notice: Notice): SlackMessage {
   };
 }
 
+/** Slack's limits on a confirmation dialog's texts. */
+const CONFIRM_LIMITS = { title: 100, text: 300, button: 30 } as const;
+
+/**
+ * The notice's actions as one Block Kit `actions` block: the keep-warm buttons (the first
+ * primary) and "Release now" in red behind a confirmation dialog. Each button carries its
+ * signed token as the value; action ids are unique in the block, as Slack requires
+ * (`warden_extend`, `warden_extend_2`, `warden_release`). No block when there is nothing to offer.
+ *
+ * @example actionsBlock(notice.actions, 'resnet')?.elements.map((b) => b.action_id) // ['warden_extend', 'warden_release']
+ */
+function actionsBlock(
+  actions: readonly NoticeAction[] | undefined,
+  jobName: string
+): SlackBlock | undefined {
+  const shown = shownActions(actions);
+  if (shown.length === 0) return undefined;
+  const seen = { extend: 0, release: 0 };
+  let primary = false;
+  const elements = shown.map((action): SlackButton => {
+    seen[action.kind] += 1;
+    const n = seen[action.kind];
+    const base: SlackButton = {
+      type: 'button',
+      action_id: `warden_${action.kind}${n === 1 ? '' : `_${n}`}`,
+      text: { type: 'plain_text', text: action.label },
+      value: action.token,
+    };
+    if (action.kind === 'release') {
+      return {
+        ...base,
+        style: 'danger',
+        ...(action.confirm ? { confirm: releaseConfirm(jobName) } : {}),
+      };
+    }
+    // Block Kit wants one primary button per set: the nearest keep-warm time.
+    if (primary) return base;
+    primary = true;
+    return { ...base, style: 'primary' };
+  });
+  return { type: 'actions', block_id: 'warden_actions', elements };
+}
+
+function releaseConfirm(jobName: string): SlackConfirm {
+  // plain_text is never parsed for mentions or links; only the length needs minding.
+  const text = `SageMaker ends the warm pool of ${printable(jobName, 120)} now, and your next matching job starts cold. This cannot be undone.`;
+  return {
+    title: { type: 'plain_text', text: 'Release the warm pool?' },
+    text: { type: 'plain_text', text: truncate(text, CONFIRM_LIMITS.text) },
+    confirm: { type: 'plain_text', text: 'Release now' },
+    deny: { type: 'plain_text', text: 'Keep it' },
+    style: 'danger',
+  };
+}
+
 /** A failure reason for a code block: each line printable, the lines kept. */
 function printableReason(reason: string): string {
   return reason
@@ -128,5 +213,5 @@ function printableReason(reason: string): string {
     .join('\n');
 }
 
-export type { SlackBlock, SlackMessage };
-export { renderSlack };
+export type { SlackBlock, SlackButton, SlackConfirm, SlackMessage };
+export { actionsBlock, CONFIRM_LIMITS, renderSlack };

@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js';
 import { latestReachable } from '../pool/keep-alive.js';
-import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
+import { type PoolAction, type PoolRecord, poolAccount } from '../pool/pool-record.js';
 import {
   BREAK_EVEN_PRIOR_WEIGHT,
   chooseKeepAlive,
@@ -19,20 +19,22 @@ const PENDING_REVISIT_MS = 2 * 60_000;
 /** Targets this close to the current expiry are left alone: no churn of UpdateTrainingJob calls. */
 const NO_CHANGE_MS = 60_000;
 
-/** What the engine needs of a pool: the record minus bookkeeping. */
-type PoolView = Pick<
-  PoolRecord,
-  | 'state'
-  | 'owner'
-  | 'team'
-  | 'instanceType'
-  | 'instanceCount'
-  | 'tags'
-  | 'endTime'
-  | 'expiresAt'
-  | 'humanOverride'
-  | 'releaseWarnedFor'
->;
+/** What the engine needs of a pool: the record minus bookkeeping (the ARN only for its account). */
+type PoolView = Partial<Pick<PoolRecord, 'jobArn'>> &
+  Pick<
+    PoolRecord,
+    | 'account'
+    | 'state'
+    | 'owner'
+    | 'team'
+    | 'instanceType'
+    | 'instanceCount'
+    | 'tags'
+    | 'endTime'
+    | 'expiresAt'
+    | 'humanOverride'
+    | 'releaseWarnedFor'
+  >;
 
 /**
  * Decides what to do with one warm pool now: keep, extend, shrink or release, with the target
@@ -302,6 +304,10 @@ function ruleMatches(rule: PoolRule, pool: PoolView): boolean {
   if (match.team !== undefined && (pool.team === undefined || !match.team(pool.team))) return false;
   if (match.owner !== undefined && !match.owner(pool.owner)) return false;
   if (match.instanceType !== undefined && !match.instanceType(pool.instanceType)) return false;
+  if (match.account !== undefined) {
+    const account = poolAccount(pool);
+    if (account === undefined || !match.account(account)) return false;
+  }
   if (match.tags !== undefined) {
     for (const [key, matcher] of Object.entries(match.tags)) {
       const value = Object.hasOwn(pool.tags, key) ? pool.tags[key] : undefined;

@@ -1,8 +1,9 @@
+import { poolAccount } from '../pool/pool-record.js';
 import type { PoolView } from './decide.js';
 import type { Policy, PoolRule } from './policy.js';
 
 /** What rule matching reads of a pool. */
-type MatchView = Pick<PoolView, 'owner' | 'team' | 'instanceType' | 'tags'>;
+type MatchView = Pick<PoolView, 'owner' | 'team' | 'instanceType' | 'tags' | 'account' | 'jobArn'>;
 
 /** One rule's verdict on a pool, for `warden policy explain`. */
 interface RuleMatchResult {
@@ -12,7 +13,7 @@ interface RuleMatchResult {
   readonly matched: boolean;
   /** The first criterion the pool failed (criteria are checked as `decide` checks them). */
   readonly failed?: {
-    /** `team`, `owner`, `instanceType` or `tags.<key>`. */
+    /** `team`, `owner`, `instanceType`, `account` or `tags.<key>`. */
     readonly criterion: string;
     /** The pool's value; absent when the pool has none (no team, no such tag). */
     readonly value?: string;
@@ -52,6 +53,11 @@ function firstFailure(rule: PoolRule, pool: MatchView): RuleMatchResult['failed'
   if (match.owner !== undefined && !match.owner(pool.owner)) return mismatch('owner', pool.owner);
   if (match.instanceType !== undefined && !match.instanceType(pool.instanceType)) {
     return mismatch('instanceType', pool.instanceType);
+  }
+  if (match.account !== undefined) {
+    const account = poolAccount(pool);
+    if (account === undefined) return { criterion: 'account', why: 'account: the pool has none' };
+    if (!match.account(account)) return mismatch('account', account);
   }
   for (const [key, matcher] of Object.entries(match.tags ?? {})) {
     const value = Object.hasOwn(pool.tags, key) ? pool.tags[key] : undefined;

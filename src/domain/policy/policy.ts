@@ -39,6 +39,8 @@ interface RuleMatch {
   readonly team?: Matcher;
   readonly owner?: Matcher;
   readonly instanceType?: Matcher;
+  /** The AWS account id of the pool's job (one Warden for an organisation). */
+  readonly account?: Matcher;
   /** Every listed tag must be present and match. */
   readonly tags?: Readonly<Record<string, Matcher>>;
   /** The config text of the match, for explanations. */

@@ -41,6 +41,11 @@ interface PoolRecord {
   readonly jobName: string;
   readonly creationTime: number;
   readonly region: string;
+  /**
+   * The AWS account id the job ran in. Optional because `jobArn` names it too (`poolAccount`
+   * reads either); views without an ARN, like the simulator's, set it directly.
+   */
+  readonly account?: string;
   /** Directory id (or address) of the owner, as the finish notice resolved it. */
   readonly owner: string;
   /** How the owner was found (e.g. `tag warden:owner`), for the pool's notices. */
@@ -79,6 +84,20 @@ function poolId(pool: Pick<PoolRecord, 'jobArn' | 'creationTime'>): string {
   return `${pool.jobArn}#${pool.creationTime}`;
 }
 
+/** The account and region a SageMaker ARN names (`arn:aws:sagemaker:REGION:ACCOUNT:…`). */
+function locationOfArn(arn: string): { account: string; region: string } | undefined {
+  const match = /^arn:[a-z-]+:sagemaker:([a-z0-9-]+):(\d{12}):/.exec(arn);
+  return match?.[1] === undefined || match[2] === undefined
+    ? undefined
+    : { region: match[1], account: match[2] };
+}
+
+/** The pool's account: its own field, else the one its job ARN names. */
+function poolAccount(pool: Pick<PoolRecord, 'account'> & { readonly jobArn?: string }) {
+  if (pool.account !== undefined) return pool.account;
+  return pool.jobArn === undefined ? undefined : locationOfArn(pool.jobArn)?.account;
+}
+
 function isGone(state: PoolState): boolean {
   return state === 'Reused' || state === 'Terminated';
 }
@@ -88,4 +107,4 @@ function withDecision(pool: PoolRecord, entry: DecisionEntry): PoolRecord {
 }
 
 export type { DecisionEntry, DecisionOutcome, HumanOverride, PoolAction, PoolRecord, PoolState };
-export { isGone, MAX_DECISIONS_KEPT, poolId, withDecision };
+export { isGone, locationOfArn, MAX_DECISIONS_KEPT, poolAccount, poolId, withDecision };

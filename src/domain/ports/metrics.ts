@@ -30,7 +30,13 @@ type MetricName =
   /** A tracked pool that ended (`state`: Reused, Terminated). */
   | 'PoolEnded'
   /** A pool whose evaluation failed; it is tried again a few minutes later. */
-  | 'PoolEvaluationFailed';
+  | 'PoolEvaluationFailed'
+  /** A click on a notice's link or button, by what became of it (`action`, `outcome`). */
+  | 'OwnerAction'
+  /** A request to the action endpoints refused before any pool was looked at (`reason`). */
+  | 'ActionRequestRefused'
+  /** An email subscription on the notice topic that could receive others' links. */
+  | 'EmailSubscriptionUnfiltered';
 
 interface Metrics {
   count(name: MetricName, value?: number, dimensions?: Readonly<Record<string, string>>): void;

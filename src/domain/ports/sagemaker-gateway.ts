@@ -32,10 +32,14 @@ type UpdateOutcome =
   /** The pool is no longer Available (reused, terminated, or the job is gone): not an error. */
   | { readonly kind: 'not-updatable'; readonly reason: string };
 
-/** The SageMaker calls the finish notice needs. */
+/**
+ * The SageMaker calls the finish notice needs. Calls on a job take its ARN where they can
+ * (`jobArn`): one Warden serves several accounts, and the ARN says which account and region a
+ * job lives in; a name alone means the hub's own account and region.
+ */
 interface SageMakerGateway {
   /** `undefined` when SageMaker no longer knows the job (deleted, or a wrong name). */
-  describeTrainingJob(name: string): Promise<TrainingJobSnapshot | undefined>;
+  describeTrainingJob(name: string, jobArn?: string): Promise<TrainingJobSnapshot | undefined>;
   /** All tags of a training job (DescribeTrainingJob does not return them). */
   listTags(jobArn: string): Promise<Tags>;
 }
@@ -45,7 +49,7 @@ interface PoolGateway extends SageMakerGateway {
   /** One page of ListTrainingJobs. */
   listTrainingJobs(query: ListTrainingJobsQuery): Promise<TrainingJobPage>;
   /** UpdateTrainingJob with a new KeepAlivePeriodInSeconds (0 terminates the pool). */
-  updateKeepAlive(name: string, keepAliveSeconds: number): Promise<UpdateOutcome>;
+  updateKeepAlive(name: string, keepAliveSeconds: number, jobArn?: string): Promise<UpdateOutcome>;
 }
 
 export type {

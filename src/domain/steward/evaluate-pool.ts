@@ -78,7 +78,7 @@ async function evaluatePool(
   const history = keyHistory?.histogram ?? emptyHistogram();
   run.allKeys ??= deps.store.getHistory(ALL_KEYS).then((h) => h?.histogram);
   const allKeys = await run.allKeys;
-  const described = await deps.sageMaker.describeTrainingJob(tracked.jobName);
+  const described = await deps.sageMaker.describeTrainingJob(tracked.jobName, tracked.jobArn);
   const refreshed = refresh(tracked, described, settings.keepAliveAnchor, now);
   if (isGone(refreshed.state)) return recordGone(tracked, refreshed, deps, now);
 
@@ -127,12 +127,16 @@ async function evaluatePool(
       reason += '; not applied: the steward was paused';
     } else {
       keepAliveSeconds = update.seconds;
-      const result = await deps.sageMaker.updateKeepAlive(pool.jobName, update.seconds);
+      const result = await deps.sageMaker.updateKeepAlive(
+        pool.jobName,
+        update.seconds,
+        pool.jobArn
+      );
       run.actions += 1;
       await countForBreaker(run, deps, now);
       if (result.kind === 'not-updatable') {
         // Reused or terminated between our describe and the update: learn which, calmly.
-        const again = await deps.sageMaker.describeTrainingJob(pool.jobName);
+        const again = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
         const after = refresh(pool, again, settings.keepAliveAnchor);
         if (isGone(after.state)) return recordGone(tracked, after, deps, now);
         outcome = 'failed';
@@ -149,7 +153,7 @@ async function evaluatePool(
         if (update.kind === 'set') {
           // A keep-alive meant to keep the pool must not have ended it: if it did, the anchor
           // setting is wrong for this account, and no further action is safe until an admin looks.
-          const after = await deps.sageMaker.describeTrainingJob(pool.jobName);
+          const after = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
           const state = after?.warmPool?.status;
           if (state === 'Terminated' && after?.arn === pool.jobArn) {
             run.tripped = `UpdateTrainingJob(${update.seconds} s) ended ${pool.jobName} at once: is keepAliveAnchor right for this account?`;

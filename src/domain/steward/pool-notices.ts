@@ -1,3 +1,4 @@
+import { poolNoticeActions } from '../actions/notice-actions.js';
 import { DeliveryError, WardenError } from '../errors.js';
 import { deliveryTargets } from '../notice/delivery-targets.js';
 import { buildPoolNotice, poolNoticeKey, poolNoticeKindOf } from '../notice/pool-notice.js';
@@ -39,6 +40,11 @@ async function notifyPoolChange(change: PoolChange, deps: StewardDeps): Promise<
 
   // The person the finish notice went to, found the same way then.
   const owner = ownerById(pool.owner, pool.ownerVia ?? 'the finish notice', deps.config);
+  // A warning leaves the owner time to change their mind: it offers to keep the pool or end it.
+  const actions =
+    kind === 'release-warning'
+      ? await poolNoticeActions(pool, deps.policy, owner.timeZone, now, deps)
+      : [];
   const notice = buildPoolNotice({
     kind,
     pool,
@@ -50,6 +56,7 @@ async function notifyPoolChange(change: PoolChange, deps: StewardDeps): Promise<
     ...(change.price === undefined ? {} : { price: change.price }),
     dryRun: deps.policy.settings.dryRun,
     now,
+    ...(actions.length === 0 ? {} : { actions }),
   });
   const targets = deliveryTargets(owner, deps.config.notices.slackDmByEmail);
   const ref = { jobName: pool.jobName, status: `pool-${kind}` };

@@ -1,6 +1,7 @@
 import { WardenError } from '../errors.js';
 import { ownerOfJob } from '../owner/owner-of-job.js';
-import { poolId } from '../pool/pool-record.js';
+import { locationOfArn, poolId } from '../pool/pool-record.js';
+import type { TrainingJobSummary } from '../ports/sagemaker-gateway.js';
 import { auditEntry } from './audit-entry.js';
 import { recordEnd } from './key-history.js';
 import { poolFromJob } from './pool-from-job.js';
@@ -72,7 +73,7 @@ async function reconcilePools(
       if (summary.warmPoolStatus !== 'Available') continue;
       available += 1;
       if ((await deps.store.getPool(summary.arn, summary.creationTime)) !== undefined) continue;
-      const name = await adopt(summary.name, options.region, deps);
+      const name = await adopt(summary, options.region, deps);
       if (name !== undefined) adopted.push(name);
     }
     nextToken = page.nextToken;
@@ -88,8 +89,14 @@ async function reconcilePools(
   }
 }
 
-async function adopt(name: string, region: string, deps: IntakeDeps): Promise<string | undefined> {
-  const job = await deps.sageMaker.describeTrainingJob(name);
+/** A pool found by listing: described and tracked in its own account and region. */
+async function adopt(
+  summary: TrainingJobSummary,
+  hubRegion: string,
+  deps: IntakeDeps
+): Promise<string | undefined> {
+  const job = await deps.sageMaker.describeTrainingJob(summary.name, summary.arn);
+  const region = locationOfArn(summary.arn)?.region ?? hubRegion;
   if (job === undefined) return undefined;
   const { owner, tags } = await ownerOfJob(job, undefined, deps);
   const now = deps.clock.now();

@@ -1,3 +1,4 @@
+import { eventAccountRefusal } from '../config/accounts.js';
 import { WardenError } from '../errors.js';
 import { isRecord } from '../objects.js';
 import { expiryOf } from '../pool/keep-alive.js';
@@ -13,6 +14,11 @@ interface KeepAliveCall {
   readonly at: number;
   /** The caller's ARN (an IAM user or an assumed-role session). */
   readonly callerArn: string;
+  /**
+   * The job's ARN as far as CloudTrail says (account and region of the call; the name as
+   * SageMaker spells it in ARNs), so the job is described in its own account.
+   */
+  readonly jobArn?: string;
 }
 
 type CallParse = { ok: true; call: KeepAliveCall } | { ok: false; reason: string };
@@ -51,7 +57,27 @@ function parseKeepAliveCall(input: unknown): CallParse {
   const at = typeof detail.eventTime === 'string' ? Date.parse(detail.eventTime) : Number.NaN;
   if (callerArn === undefined) return { ok: false, reason: 'detail.userIdentity.arn is missing' };
   if (!Number.isFinite(at)) return { ok: false, reason: 'detail.eventTime is not a time' };
-  return { ok: true, call: { jobName, keepAliveSeconds: keepAlive, at, callerArn } };
+  const jobArn = callArn(input, detail, callerArn, jobName);
+  return {
+    ok: true,
+    call: { jobName, keepAliveSeconds: keepAlive, at, callerArn, ...(jobArn ? { jobArn } : {}) },
+  };
+}
+
+/** The job's ARN from the account and region CloudTrail recorded the call in. */
+function callArn(
+  event: Record<string, unknown>,
+  detail: Record<string, unknown>,
+  callerArn: string,
+  jobName: string
+): string | undefined {
+  const account =
+    typeof detail.recipientAccountId === 'string' ? detail.recipientAccountId : event.account;
+  const region = typeof detail.awsRegion === 'string' ? detail.awsRegion : event.region;
+  if (typeof account !== 'string' || typeof region !== 'string') return undefined;
+  const partition = /^arn:([a-z-]+):/.exec(callerArn)?.[1] ?? 'aws';
+  // SageMaker writes job names in lower case in ARNs.
+  return `arn:${partition}:sagemaker:${region}:${account}:training-job/${jobName.toLowerCase()}`;
 }
 
 type HumanUpdateOutcome =
@@ -77,7 +103,12 @@ async function recordHumanUpdate(
   if (!parsed.ok) return { kind: 'ignored', reason: parsed.reason };
   const { call } = parsed;
   if (isWarden(call.callerArn)) return { kind: 'ignored', reason: "Warden's own update" };
-  const job = await deps.sageMaker.describeTrainingJob(call.jobName);
+  const refused =
+    call.jobArn === undefined
+      ? undefined
+      : eventAccountRefusal(deps.config, { job: { arn: call.jobArn } });
+  if (refused !== undefined) return { kind: 'ignored', reason: refused };
+  const job = await deps.sageMaker.describeTrainingJob(call.jobName, call.jobArn);
   if (job?.creationTime === undefined) return { kind: 'ignored', reason: 'the job is gone' };
   const tracked = await deps.store.getPool(job.arn, job.creationTime);
   if (tracked === undefined)

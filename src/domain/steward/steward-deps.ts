@@ -1,5 +1,6 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import type { Policy } from '../policy/policy.js';
+import type { ActionLinks } from '../ports/action-links.js';
 import type { CallerRegistry } from '../ports/caller-registry.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventPublisher } from '../ports/event-publisher.js';
@@ -27,6 +28,8 @@ interface StewardDeps {
   readonly log: Log;
   /** Counts decisions, actions and pools for the operators' alarms and dashboard. */
   readonly metrics: Metrics;
+  /** Signs the keep-warm and release links of release warnings; absent: warnings carry none. */
+  readonly actionLinks: ActionLinks;
 }
 
 /** What the pool intake needs: no senders and no event bus, so its bundle stays small. */

@@ -1,3 +1,4 @@
+import { eventAccountRefusal } from '../config/accounts.js';
 import { parseStateChangeEvent } from '../event/state-change-event.js';
 import { describeUntilPoolKnown } from '../job/describe-job.js';
 import { isTerminalStatus } from '../job/job-status.js';
@@ -43,7 +44,7 @@ const HISTORY_WRITE_ATTEMPTS = 3;
  * The pool intake: every training-job status change, on its own rule and function so pool
  * tracking never waits behind Slack retries.
  *
- * 1. Parse; park and reject what cannot be read.
+ * 1. Parse; park and reject what cannot be read, or comes from an account not served.
  * 2. A job starting (InProgress) is an arrival on its match key: learn the gap since the key's
  *    newest pool became free, and check the key's Available pools, since no event says one
  *    was reused.
@@ -59,6 +60,12 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
     return { kind: 'rejected', reason: parsed.reason };
   }
   const { event } = parsed;
+  const refused = eventAccountRefusal(deps.config, event);
+  if (refused !== undefined) {
+    await deps.parked.park({ reason: refused, receivedAt: deps.clock.now(), event: input });
+    deps.metrics.count('EventRejected', 1, { stage: 'account' });
+    return { kind: 'rejected', reason: refused };
+  }
   const job = event.job;
   if (job.status === 'InProgress') return arrival(job, event.tags, deps);
   if (!isTerminalStatus(job.status)) {
@@ -76,7 +83,7 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
   ) {
     return { kind: 'ignored', job: job.name, reason: 'duplicate: the pool is already tracked' };
   }
-  const described = await describeUntilPoolKnown(job, deps, { sameJobOnly: true });
+  const described = await describeUntilPoolKnown(job, deps);
   const snapshot: TrainingJobSnapshot = { ...job, ...described, status: job.status };
   const { owner, tags } = await ownerOfJob(snapshot, event.tags, deps);
   const key = matchKeyOf(snapshot);
@@ -146,7 +153,7 @@ async function arrival(
   let gone = 0;
   const now = deps.clock.now();
   for (const pool of candidates) {
-    const described = await deps.sageMaker.describeTrainingJob(pool.jobName);
+    const described = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
     const refreshed = refresh(pool, described, deps.policy.settings.keepAliveAnchor);
     if (refreshed.state === 'Reused' || refreshed.state === 'Terminated') {
       await recordGone(pool, refreshed, deps, now);

@@ -2,16 +2,15 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { WardenError } from '../../domain/errors.js';
 import type { Log } from '../../domain/ports/log.js';
 
-type ErrorLog = Log & { error(message: string, extra: Record<string, unknown>): void };
-
 /**
  * Logs a failed invocation once, with the error's code and whether a retry can help, then lets
- * the error propagate: Lambda's retry and on-failure destination keep the event.
+ * the error propagate: a queue shows its records again (and in the end keeps them in its
+ * dead-letter queue), and a scheduled function runs again on its schedule.
  */
-function logFailure(log: ErrorLog): MiddlewareObj {
+function logFailure(log: Log): MiddlewareObj {
   const logFailureOnError = (request: Request): void => {
     const { error } = request;
-    log.error('invocation failed; Lambda retries it, then keeps it in the failed-events queue', {
+    log.error('invocation failed; it is retried (from its queue, or at the next scheduled run)', {
       error,
       ...(error instanceof WardenError ? { code: error.code, retryable: error.retryable } : {}),
     });

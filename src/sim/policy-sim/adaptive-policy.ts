@@ -134,6 +134,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     };
     // Set only when known: a spread per decision is measurable in a million-job backtest.
     if (job.team !== undefined) view.team = job.team;
+    if (job.account !== undefined) view.account = job.account;
     if (warnedFor !== undefined) view.releaseWarnedFor = warnedFor;
     const keyHistory = history(pool.key);
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);

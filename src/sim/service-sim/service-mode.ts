@@ -1,4 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  countingRandom,
+  createLocalActionLinks,
+  LOCAL_ACTIONS_BASE_URL,
+} from '../../adapters/actions/local-action-links.js';
 import { MemoryCallerRegistry } from '../../adapters/memory/memory-caller-registry.js';
 import type { MemoryEventPublisher } from '../../adapters/memory/memory-event-publisher.js';
 import { MemoryNoticeLedger } from '../../adapters/memory/memory-notice-ledger.js';
@@ -8,6 +13,7 @@ import { Outbox } from '../../adapters/outbox/outbox.js';
 import { parseConfig } from '../../domain/config/parse-config.js';
 import type { WardenConfig } from '../../domain/config/warden-config.js';
 import type { Policy } from '../../domain/policy/policy.js';
+import { noActionLinks } from '../../domain/ports/action-links.js';
 import type { Log } from '../../domain/ports/log.js';
 import { noMetrics } from '../../domain/ports/metrics.js';
 import type { SageMakerGateway } from '../../domain/ports/sagemaker-gateway.js';
@@ -64,6 +70,8 @@ interface ServiceModeOptions {
   readonly config?: WardenConfig;
   /** Where notices are written as files; absent: rendered and counted, not written. */
   readonly outboxDir?: string;
+  /** Where the outbox's action links point (`warden actions serve`; default http://127.0.0.1:8787). */
+  readonly actionsBaseUrl?: string;
   /** The result row's name (default `adaptive (service)`). */
   readonly name?: string;
   readonly onProgress?: (done: number, total: number) => void;
@@ -191,9 +199,19 @@ async function runServiceMode(
     warn: () => undefined,
     error: () => undefined,
   };
+  // Links only where someone can read them: a backtest without an outbox signs nothing.
+  const actionLinks =
+    senders === undefined
+      ? noActionLinks
+      : createLocalActionLinks({
+          clock,
+          baseUrl: options.actionsBaseUrl ?? LOCAL_ACTIONS_BASE_URL,
+          random: countingRandom(),
+        });
   const shared = {
     config,
     clock,
+    actionLinks,
     ledger: new MemoryNoticeLedger(),
     callers: new MemoryCallerRegistry(),
     parked: new MemoryParkedEvents(),

@@ -281,6 +281,28 @@ prices:
       ]);
     });
 
+    it('rejects an actions admin the directory cannot recognise in Slack', () => {
+      // Prepare
+      const yaml = `version: 1
+owners:
+  fallback: ops
+directory:
+  ops: { email: ops@example.com }
+  lead: { email: lead@example.com, slack: U0LEAD0001 }
+actions:
+  admins: [lead, ops, ghost]
+`;
+
+      // Act
+      const issues = issuesOf(yaml);
+
+      // Assess
+      expect(issues).toEqual([
+        'warden.config.yaml:8: actions.admins[1]: "ops" is not a directory entry with a slack member id, so no click would be recognised as theirs',
+        'warden.config.yaml:8: actions.admins[2]: "ghost" is not a directory entry with a slack member id, so no click would be recognised as theirs',
+      ]);
+    });
+
     it('rejects a role map key that is not an IAM role ARN', () => {
       // Prepare
       const yaml = `version: 1

@@ -4,6 +4,7 @@ import { MemoryParkedEvents } from '../../../src/adapters/memory/memory-parked-e
 import type { WardenConfig } from '../../../src/domain/config/warden-config.js';
 import type { FinishNoticeDeps } from '../../../src/domain/finish/notify-on-finish.js';
 import type { TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
+import { noActionLinks } from '../../../src/domain/ports/action-links.js';
 import { type EmailReach, reachEveryone } from '../../../src/domain/ports/senders.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import { finishedJob } from '../../helpers/domain-notices.js';
@@ -46,6 +47,7 @@ function finishWorld(options: FinishWorldOptions = {}) {
     email: senders.email,
     slack: senders.slack,
     emailReach: options.emailReach ?? reachEveryone,
+    actionLinks: noActionLinks,
     metrics,
     log,
   };

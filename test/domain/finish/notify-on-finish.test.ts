@@ -13,6 +13,7 @@ import {
 import type { TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
 import { noticeKey } from '../../../src/domain/notice/notice.js';
 import { jobKey, parseCreateTrainingJobCall } from '../../../src/domain/owner/job-caller.js';
+import { noActionLinks } from '../../../src/domain/ports/action-links.js';
 import type { CallerRegistry } from '../../../src/domain/ports/caller-registry.js';
 import type { SageMakerGateway } from '../../../src/domain/ports/sagemaker-gateway.js';
 import { type EmailReach, reachEveryone } from '../../../src/domain/ports/senders.js';
@@ -79,6 +80,7 @@ function world(options: WorldOptions = {}) {
     email: senders.email,
     slack: senders.slack,
     emailReach: options.emailReach ?? reachEveryone,
+    actionLinks: noActionLinks,
     metrics,
     log,
   };

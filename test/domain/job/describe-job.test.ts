@@ -86,9 +86,7 @@ describe('describeUntilPoolKnown', () => {
     const { deps } = describeDeps([answer]);
 
     // Act
-    const described = await describeUntilPoolKnown(finishedJob({ creationTime: CREATED }), deps, {
-      sameJobOnly: true,
-    });
+    const described = await describeUntilPoolKnown(finishedJob({ creationTime: CREATED }), deps);
 
     // Assess
     expect(described).toEqual(answer);

@@ -4,6 +4,7 @@ import { MemoryNoticeLedger } from '../../../src/adapters/memory/memory-notice-l
 import { MemoryParkedEvents } from '../../../src/adapters/memory/memory-parked-events.js';
 import { describeUntilPoolKnown } from '../../../src/domain/job/describe-job.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
+import { noActionLinks } from '../../../src/domain/ports/action-links.js';
 import { noMetrics } from '../../../src/domain/ports/metrics.js';
 import { reachEveryone } from '../../../src/domain/ports/senders.js';
 import { createHandler } from '../../../src/handlers/job-state-change.js';
@@ -96,6 +97,7 @@ describe('the event keep-alive when Describe has none (seeded mutant)', () => {
       email: senders.email,
       slack: senders.slack,
       emailReach: reachEveryone,
+      actionLinks: noActionLinks,
       metrics: noMetrics,
       log: recordingLog(),
     };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { NoticeAction } from '../../../src/domain/actions/action-grant.js';
 import { parseStateChangeEvent } from '../../../src/domain/event/state-change-event.js';
 import { isTerminalStatus } from '../../../src/domain/job/job-status.js';
 import { buildNotice, type Notice } from '../../../src/domain/notice/notice.js';
@@ -14,6 +15,7 @@ import {
   SNS_MESSAGE_LIMIT_BYTES,
   utf8Bytes,
 } from '../../../src/domain/notice/render-email.js';
+import { renderEmailHtml } from '../../../src/domain/notice/render-email-html.js';
 import { renderPoolEmail } from '../../../src/domain/notice/render-pool-email.js';
 import { renderPoolSlack } from '../../../src/domain/notice/render-pool-slack.js';
 import { renderSlack, type SlackMessage } from '../../../src/domain/notice/render-slack.js';
@@ -181,12 +183,52 @@ const anyOverride = fc.option(
 
 const anyNote = fc.option(anyText(2000), { nil: undefined });
 
+/**
+ * Actions as the service's signer makes them, and now and then as a faulty one might (a URL
+ * with spaces, quotes or brackets, a token too long for a button): renderers drop those.
+ */
+const anyActions: fc.Arbitrary<readonly NoticeAction[] | undefined> = fc
+  .option(
+    fc.array(
+      fc.record({
+        kind: fc.constantFrom<NoticeAction['kind']>('extend', 'release'),
+        label: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('Keep warm until 14:32 CET', 'Release now') },
+          { weight: 1, arbitrary: anyText(200) }
+        ),
+        token: fc.oneof(
+          { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{20,200}$/) },
+          { weight: 1, arbitrary: fc.constantFrom('a'.repeat(2001), 'a b', '<@U1>', '') }
+        ),
+        base: fc.oneof(
+          {
+            weight: 4,
+            arbitrary: fc.constantFrom(
+              'https://abc123.execute-api.us-east-1.amazonaws.com',
+              'http://127.0.0.1:8787'
+            ),
+          },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom('https://x.example/"><b', 'javascript:alert(1)//'),
+          }
+        ),
+        confirm: fc.boolean(),
+      }),
+      { maxLength: 7 }
+    ),
+    { nil: undefined }
+  )
+  .map((list) => list?.map(({ base, ...a }) => ({ ...a, url: `${base}/a/${a.token}` })));
+
 const T_PLUS = fc.integer({ min: -86_400_000, max: 2 * 86_400_000 }).map((d) => T0 + d);
 
 /** Every mrkdwn text of a message, the top-level fallback `text` included. */
 function mrkdwnTexts(message: SlackMessage): string[] {
   const texts = [message.text];
   for (const block of message.blocks) {
+    // Buttons hold plain text only: Slack never reads a mention or link in them.
+    if (block.type === 'actions') continue;
     if (block.type === 'context') {
       texts.push(...block.elements.filter((e) => e.type === 'mrkdwn').map((e) => e.text));
     } else if (block.type === 'section') {
@@ -210,12 +252,57 @@ function expectWithinSlackLimits(message: SlackMessage): void {
       for (const f of block.fields ?? []) {
         expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
       }
+    } else if (block.type === 'actions') {
+      expect(block.elements.length).toBeLessThanOrEqual(25);
+      const ids = block.elements.map((b) => b.action_id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(block.elements.filter((b) => b.style === 'primary').length).toBeLessThanOrEqual(1);
+      for (const b of block.elements) {
+        expect(b.text.type).toBe('plain_text');
+        expect(b.text.text.length).toBeLessThanOrEqual(75);
+        expect(b.value.length).toBeLessThanOrEqual(2000);
+        expect(b.action_id.length).toBeLessThanOrEqual(255);
+        if (b.confirm !== undefined) {
+          expect(b.confirm.title.text.length).toBeLessThanOrEqual(100);
+          expect(b.confirm.text.text.length).toBeLessThanOrEqual(300);
+          expect(b.confirm.confirm.text.length).toBeLessThanOrEqual(30);
+          expect(b.confirm.deny.text.length).toBeLessThanOrEqual(30);
+        }
+      }
     } else {
       expect(block.elements.length).toBeLessThanOrEqual(10);
       for (const e of block.elements) {
         expect(e.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
       }
     }
+  }
+}
+
+/**
+ * The actions the renderers show are the notice's own, and only well-formed ones: each email
+ * line names a URL the notice carries, each button a token it carries, and nothing that is not
+ * an action of the notice becomes a live link in the HTML part (job text included).
+ */
+function expectOnlyOwnActions(
+  actions: readonly NoticeAction[] | undefined,
+  email: EmailMessage,
+  slack: SlackMessage
+): void {
+  const own = actions ?? [];
+  const urls = new Set(own.map((a) => a.url));
+  const tokens = new Set(own.map((a) => a.token));
+  for (const url of email.actionUrls ?? []) {
+    expect(urls.has(url)).toBe(true);
+    expect(url).toMatch(/^https?:\/\/[^\s<>"'`|]+$/);
+  }
+  const buttons = slack.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+  for (const button of buttons) expect(tokens.has(button.value)).toBe(true);
+  expect(buttons.length).toBe(email.actionUrls?.length ?? 0);
+  const html = renderEmailHtml(email);
+  for (const [, href] of html.matchAll(/<a href="([^"]*)"/g)) {
+    const raw = (href ?? '').replace(/&amp;/g, '&');
+    const live = urls.has(raw) || /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\//.test(raw);
+    expect(live).toBe(true);
   }
 }
 
@@ -279,7 +366,8 @@ describe('renderer properties (issue 7 standing defence)', () => {
         T_PLUS,
         anyNote,
         fc.boolean(),
-        (event, owner, override, now, deliveryNote, detailsUnavailable) => {
+        anyActions,
+        (event, owner, override, now, deliveryNote, detailsUnavailable, actions) => {
           runs++;
           const parsed = parseStateChangeEvent(event);
           if (!parsed.ok || !isTerminalStatus(parsed.event.job.status)) return;
@@ -289,7 +377,7 @@ describe('renderer properties (issue 7 standing defence)', () => {
               ? {}
               : { [job.instanceType]: override };
           const price = hourlyPrice(job.instanceType, overrides);
-          const notice: Notice = buildNotice({
+          const built: Notice = buildNotice({
             job,
             status: parsed.event.job.status,
             region: parsed.event.region,
@@ -299,6 +387,7 @@ describe('renderer properties (issue 7 standing defence)', () => {
             ...(price === undefined ? {} : { price }),
             ...(deliveryNote === undefined ? {} : { deliveryNote }),
           });
+          const notice: Notice = actions === undefined ? built : { ...built, actions };
 
           const email = renderEmail(notice, 'alice@example.com');
           const slack = renderSlack(notice);
@@ -307,6 +396,7 @@ describe('renderer properties (issue 7 standing defence)', () => {
           expectSendableEmail(email, [email.to, notice.status, notice.jobName]);
           expectWithinSlackLimits(slack);
           expectNoLiveMarkup(slack, [notice.consoleUrl, notice.logsUrl]);
+          expectOnlyOwnActions(notice.actions, email, slack);
           expectNoFalseNumbers(email.text, email.subject, JSON.stringify(slack));
         }
       ),
@@ -341,6 +431,7 @@ describe('renderer properties (issue 7 standing defence)', () => {
           override: anyOverride,
           dryRun: fc.boolean(),
           now: T_PLUS,
+          actions: anyActions,
         }),
         (p) => {
           const price = hourlyPrice(
@@ -364,6 +455,7 @@ describe('renderer properties (issue 7 standing defence)', () => {
             now: p.now,
             ...(p.rule === undefined ? {} : { rule: p.rule }),
             ...(price === undefined ? {} : { price }),
+            ...(p.actions === undefined ? {} : { actions: p.actions }),
           });
 
           const email = renderPoolEmail(notice, 'alice@example.com');
@@ -372,6 +464,7 @@ describe('renderer properties (issue 7 standing defence)', () => {
           expectSendableEmail(email, [email.to, notice.kind, notice.jobName]);
           expectWithinSlackLimits(slack);
           expectNoLiveMarkup(slack, [notice.consoleUrl]);
+          expectOnlyOwnActions(notice.actions, email, slack);
           expectNoFalseNumbers(email.text, email.subject, JSON.stringify(slack));
         }
       ),

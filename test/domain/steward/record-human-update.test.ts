@@ -137,7 +137,14 @@ describe('recordHumanUpdate', () => {
       const at = Date.UTC(2026, 10, 26, 9, 30);
       expect(parseKeepAliveCall(updateCall('a', 600, at))).toEqual({
         ok: true,
-        call: { jobName: 'a', keepAliveSeconds: 600, at, callerArn: IAM_USER_IDENTITY.arn },
+        call: {
+          jobName: 'a',
+          keepAliveSeconds: 600,
+          at,
+          callerArn: IAM_USER_IDENTITY.arn,
+          // Where CloudTrail recorded the call: the job is described in that account.
+          jobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/a',
+        },
       });
     });
 

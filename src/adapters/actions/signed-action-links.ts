@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { ActionGrant } from '../../domain/actions/action-grant.js';
+import { NONCE_BYTES, signActionToken } from '../../domain/actions/action-token.js';
+import type { ActionLinks } from '../../domain/ports/action-links.js';
+import type { Clock } from '../../domain/ports/clock.js';
+import type { ActionSecrets } from './action-secrets.js';
+
+/** Default for `actions.maxLinkLifetime`. */
+const DEFAULT_MAX_LINK_LIFETIME_MS = 24 * 60 * 60_000;
+
+interface SignedLinkOptions {
+  /** `actions.baseUrl`: the HTTP API's URL, no trailing slash needed. */
+  readonly baseUrl: string;
+  readonly secrets: Pick<ActionSecrets, 'actionKeys'>;
+  readonly clock: Pick<Clock, 'now'>;
+  /** No link outlives this, whatever the grant asks (`actions.maxLinkLifetime`). */
+  readonly maxLinkLifetimeMs?: number;
+  /** Nonce bytes; node:crypto's randomBytes unless a test pins them. */
+  readonly random?: (size: number) => Uint8Array;
+}
+
+/**
+ * Signs grants with the newest key of the service's secret into `${baseUrl}/a/${token}`. A
+ * grant's expiry is cut to the configured maximum lifetime; a grant already expired, or a
+ * secret with no keys, gives no link (the notice then offers no action).
+ *
+ * @example
+ * const links = createSignedActionLinks({ baseUrl, secrets, clock: systemClock });
+ * const link = await links.link(grant); // { url: 'https://…/a/AQ…', token: 'AQ…' }
+ */
+function createSignedActionLinks(options: SignedLinkOptions): ActionLinks {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const lifetime = options.maxLinkLifetimeMs ?? DEFAULT_MAX_LINK_LIFETIME_MS;
+  const random = options.random ?? ((size: number) => randomBytes(size));
+  return {
+    async link(grant: ActionGrant) {
+      const now = options.clock.now();
+      const expiresAt = Math.floor(Math.min(grant.expiresAt, now + lifetime));
+      if (expiresAt <= now) return undefined;
+      const [newest] = await options.secrets.actionKeys();
+      if (newest === undefined) return undefined;
+      const token = signActionToken({ ...grant, expiresAt }, random(NONCE_BYTES), newest);
+      return { url: `${base}/a/${token}`, token };
+    },
+  };
+}
+
+export type { SignedLinkOptions };
+export { createSignedActionLinks, DEFAULT_MAX_LINK_LIFETIME_MS };
