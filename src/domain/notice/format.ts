@@ -133,6 +133,24 @@ function offsetMinutes(longOffset: string): number {
 function formatZone(epochMs: number, timeZone: string): string {
   const zone = knownZone(timeZone);
   if (!isShowableTime(epochMs)) return zone === 'UTC' ? 'UTC' : UNKNOWN;
+  // A zone's offset and name change only at transitions, which today's rules put on quarter
+  // hours of UTC (Newfoundland's at :30, Chatham's at :00 for its :45 offset); each look costs
+  // four ICU formatToParts calls, and a notice shows several times near each other.
+  const key = `${zone}|${Math.floor(epochMs / QUARTER_HOUR_MS)}`;
+  const known = zoneLabels.get(key);
+  if (known !== undefined) return known;
+  const label = zoneLabel(epochMs, zone);
+  if (zoneLabels.size >= MAX_CACHED_LABELS) zoneLabels.clear();
+  zoneLabels.set(key, label);
+  return label;
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+/** Bounded: a long-running process (a backtest, the CLI serving links) never grows it without end. */
+const MAX_CACHED_LABELS = 10_000;
+const zoneLabels = new Map<string, string>();
+
+function zoneLabel(epochMs: number, zone: string): string {
   const f = formattersFor(zone);
   const minutes = offsetMinutes(partOf(f.offset, epochMs, 'timeZoneName'));
   for (const names of f.names) {
@@ -153,12 +171,9 @@ function isShowableTime(epochMs: number): boolean {
 function formatTimeInZone(epochMs: number, timeZone: string): string {
   if (!isShowableTime(epochMs)) return 'an unknown time';
   const zone = knownZone(timeZone);
-  const p = Object.fromEntries(
-    formattersFor(zone)
-      .clock.formatToParts(epochMs)
-      .map((part) => [part.type, part.value])
-  );
-  return `${p.weekday} ${p.day} ${p.month}, ${p.hour}:${p.minute} ${formatZone(epochMs, zone)}`;
+  // en-GB's own pattern for these fields is exactly `Thu 26 Nov, 10:00`; format() is cheaper
+  // than formatToParts and an object built from it.
+  return `${formattersFor(zone).clock.format(epochMs)} ${formatZone(epochMs, zone)}`;
 }
 
 /**

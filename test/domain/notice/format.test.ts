@@ -183,3 +183,23 @@ describe('formatTimeRange', () => {
     );
   });
 });
+
+describe('formatZone across a transition', () => {
+  it('names each side of a daylight-saving change right, however often the zone was asked', () => {
+    // Prepare: Berlin changes at 01:00 UTC, St. John's (UTC−03:30) at 05:30 UTC
+    const berlinChange = Date.UTC(2026, 2, 29, 1);
+    const stJohnsChange = Date.UTC(2026, 2, 8, 5, 30);
+
+    // Act
+    const berlin = [berlinChange - 60_000, berlinChange, berlinChange - 1, berlinChange + 1].map(
+      (t) => formatZone(t, 'Europe/Berlin')
+    );
+    const stJohns = [stJohnsChange - 1, stJohnsChange, stJohnsChange - 60_000].map((t) =>
+      formatZone(t, 'America/St_Johns')
+    );
+
+    // Assess
+    expect(berlin).toEqual(['CET', 'CEST', 'CET', 'CEST']);
+    expect(stJohns).toEqual(['UTC\u221203:30', 'UTC\u221202:30', 'UTC\u221203:30']);
+  });
+});
