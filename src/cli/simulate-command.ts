@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { saveState } from '../adapters/memory/state-dir.js';
+import { closestName } from '../domain/config/closest-name.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import type { KeepAliveAnchor, Policy } from '../domain/policy/policy.js';
@@ -10,7 +11,7 @@ import {
   DEFAULT_COLD_START_BILLED_SECONDS,
   DEFAULT_VALUE_OF_TIME,
 } from '../sim/policy-sim/cost-model.js';
-import { defaultPolicyList, nearest, parsePolicyList } from '../sim/policy-sim/policies.js';
+import { defaultPolicyList, parsePolicyList } from '../sim/policy-sim/policies.js';
 import { renderReport } from '../sim/policy-sim/report-html.js';
 import type { LatencyModel, SimRunSettings } from '../sim/policy-sim/sim-policy.js';
 import { renderTable } from '../sim/policy-sim/table.js';
@@ -257,7 +258,7 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
     if ((SCENARIOS as readonly string[]).includes(v.scenario)) {
       source = { scenario: v.scenario as ScenarioName };
     } else {
-      const hint = nearest(v.scenario, SCENARIOS);
+      const hint = closestName(v.scenario, SCENARIOS);
       issues.push(
         `--scenario: unknown scenario "${v.scenario}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; known: ${SCENARIOS.join(', ')}`
       );

@@ -1,3 +1,4 @@
+import { closestName } from '../../domain/config/closest-name.js';
 import { formatDuration, parseDuration } from '../../domain/duration.js';
 import { createAdaptivePolicy } from './adaptive-policy.js';
 import { breakevenPolicy, fixedPolicy, histogramPolicy, requestedPolicy } from './baselines.js';
@@ -114,41 +115,9 @@ function parseOne(name: string, maxKeepAliveMs: number): PolicySpec | string {
     }
     return { kind: 'engine', name, fixedMs: ms, create: () => fixedPolicy(name, ms) };
   }
-  const hint = nearest(name, [...Object.keys(NAMED), 'fixed:10m']);
+  const hint = closestName(name, [...Object.keys(NAMED), 'fixed:10m']);
   return `unknown policy "${name}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}; known: ${POLICY_NAMES.join(', ')}`;
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
-
-/**
- * The candidate closest to `word`, if it is close enough to be a likely typo.
- *
- * @example nearest('histgram', ['histogram', 'oracle']) // 'histogram'
- */
-function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
 export type { ParsedPolicies, PolicySpec };
-export { defaultPolicyList, fixedName, nearest, POLICY_NAMES, parsePolicyList };
+export { defaultPolicyList, fixedName, POLICY_NAMES, parsePolicyList };

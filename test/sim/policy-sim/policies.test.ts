@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  defaultPolicyList,
-  nearest,
-  parsePolicyList,
-} from '../../../src/sim/policy-sim/policies.js';
+import { defaultPolicyList, parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
 
 const HOUR = 3_600_000;
 
@@ -64,10 +60,5 @@ describe('policy registry', () => {
     } as const;
     // Assess
     expect(spec.create(settings, new Map())).not.toBe(spec.create(settings, new Map()));
-  });
-
-  it('suggests only close names', () => {
-    expect(nearest('oracel', ['oracle', 'none'])).toBe('oracle');
-    expect(nearest('xyzzy', ['oracle', 'none'])).toBeUndefined();
   });
 });
