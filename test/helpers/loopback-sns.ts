@@ -120,10 +120,12 @@ class LoopbackSns {
     return arn;
   }
 
-  subscribe(topicArn: string, spec: SubscriptionSpec): void {
+  /** Adds a subscription and returns its ARN. */
+  subscribe(topicArn: string, spec: SubscriptionSpec): string {
     this.subscriptionCount += 1;
     const arn = `${topicArn}:${String(this.subscriptionCount).padStart(8, '0')}`;
     this.topics.get(topicArn)?.push({ ...spec, arn });
+    return arn;
   }
 
   /** Removes every subscription of the topic. */

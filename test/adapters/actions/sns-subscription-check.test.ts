@@ -7,20 +7,17 @@ import {
 import { DependencyError } from '../../../src/domain/errors.js';
 import { recordingLog, recordingMetrics } from '../../helpers/factories.js';
 import { loopbackClientConfig } from '../../helpers/loopback-http.js';
-import {
-  LoopbackSnsSubscriptions,
-  snsInternalError,
-} from '../../helpers/loopback-sns-subscriptions.js';
+import { LoopbackSns, snsInternalError } from '../../helpers/loopback-sns.js';
 
 const owner = (address: string) => JSON.stringify({ owner: [address] });
 
 describe('sns-subscription-check', () => {
-  let sns: LoopbackSnsSubscriptions;
+  let sns: LoopbackSns;
   let client: SNSClient;
   let topicArn: string;
 
   beforeAll(async () => {
-    sns = await LoopbackSnsSubscriptions.start({ pageSize: 2 });
+    sns = await LoopbackSns.start({ pageSize: 2 });
     client = new SNSClient({ ...loopbackClientConfig(sns.endpoint), maxAttempts: 1 });
     topicArn = sns.createTopic('pool-warden-notices');
   });

@@ -6,22 +6,18 @@ import { DependencyError } from '../../../src/domain/errors.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import { T0 } from '../../helpers/factories.js';
 import { loopbackClientConfig } from '../../helpers/loopback-http.js';
-import {
-  LoopbackSnsSubscriptions,
-  snsInternalError,
-  snsThrottling,
-} from '../../helpers/loopback-sns-subscriptions.js';
+import { LoopbackSns, snsInternalError, snsThrottling } from '../../helpers/loopback-sns.js';
 
 const owner = (address: string) => JSON.stringify({ owner: [address] });
 
 describe('sns-email-reach', () => {
-  let sns: LoopbackSnsSubscriptions;
+  let sns: LoopbackSns;
   let client: SNSClient;
   let topicArn: string;
   let clock: VirtualClock;
 
   beforeAll(async () => {
-    sns = await LoopbackSnsSubscriptions.start({ pageSize: 2 });
+    sns = await LoopbackSns.start({ pageSize: 2 });
     client = new SNSClient({ ...loopbackClientConfig(sns.endpoint), maxAttempts: 1 });
     topicArn = sns.createTopic('pool-warden-notices');
   });
