@@ -248,6 +248,8 @@ async function slackInteraction(request: HttpRequest, deps: ActionsHttpDeps): Pr
  * response_url: replaced without buttons when the click settled the pool, else a note to the
  * clicker only.
  */
+const HAND_OFF_MAX_AGE_SECONDS = 30 * 60;
+
 async function slackWork(work: SlackWork, deps: ActionsHttpDeps): Promise<void> {
   const secret = await deps.secrets.signingSecret();
   const rawBody = Buffer.from(work.body, 'base64');
@@ -257,7 +259,11 @@ async function slackWork(work: SlackWork, deps: ActionsHttpDeps): Promise<void> 
     !verifySlackSignature(
       { rawBody, timestamp: work.timestamp, signature: work.signature },
       secret,
-      now
+      now,
+      // The front door held the request to Slack's 5 minutes; here the check is only that the
+      // request is Slack's, and a hand-off delayed by throttling must still be answered (a
+      // response_url stays valid for 30 minutes).
+      HAND_OFF_MAX_AGE_SECONDS
     ).ok
   ) {
     deps.log.error('Slack hand-off refused: its signature does not verify', {});
@@ -273,7 +279,8 @@ async function slackWork(work: SlackWork, deps: ActionsHttpDeps): Promise<void> 
     });
     return;
   }
-  const verdict = verifyActionToken(click.token, await deps.secrets.actionKeys(), now);
+  // A button's value is a Slack-only token: an email link pasted into a payload does nothing.
+  const verdict = verifyActionToken(click.token, await deps.secrets.actionKeys(), now, 'slack');
   if (!verdict.ok) {
     deps.metrics.count('ActionRequestRefused', 1, { reason: verdict.reason });
     const reply = tokenReply(verdict.reason, deps.maxLinkLifetimeMs);
@@ -308,7 +315,8 @@ async function slackWork(work: SlackWork, deps: ActionsHttpDeps): Promise<void> 
     return;
   }
   const reply = outcomeReply(outcome, zoneOf(outcome, deps));
-  const settled = reply.done || outcome.kind === 'gone' || outcome.kind === 'replayed';
+  // A second click must not replace the message that says who did what: it gets a note only.
+  const settled = reply.done || outcome.kind === 'gone';
   if (!settled) {
     await deps.slackReply.reply(click.responseUrl, {
       text: reply.message,

@@ -68,7 +68,7 @@ async function actionsWorld(options: { handOff?: boolean } = {}) {
       : { handOff: { handOff: async (work) => void handedOff.push(work) } }),
   };
   const links = createLocalActionLinks({ clock: world.clock, random: countingRandom() });
-  async function tokenFor(grant: Partial<ActionGrant> = {}): Promise<string> {
+  async function signedFor(grant: Partial<ActionGrant> = {}) {
     const link = await links.link({
       jobArn: pool?.jobArn ?? '',
       creationTime: pool?.creationTime ?? 0,
@@ -78,9 +78,24 @@ async function actionsWorld(options: { handOff?: boolean } = {}) {
       ...grant,
     });
     if (link === undefined) throw new Error('no link');
-    return link.token;
+    return link;
   }
-  return { world, pool: pool as PoolRecord, end, deps, replies, handedOff, nonces, tokenFor };
+  /** The email link's token. */
+  const tokenFor = async (grant: Partial<ActionGrant> = {}) => (await signedFor(grant)).token;
+  /** The Slack button's value for the same grant: signed for Slack only. */
+  const slackTokenFor = async (grant: Partial<ActionGrant> = {}) =>
+    (await signedFor(grant)).slackToken;
+  return {
+    world,
+    pool: pool as PoolRecord,
+    end,
+    deps,
+    replies,
+    handedOff,
+    nonces,
+    tokenFor,
+    slackTokenFor,
+  };
 }
 
 function httpEvent(
@@ -212,6 +227,22 @@ describe('actions HTTP endpoints', () => {
       expect(result.body).toContain('is kept warm until');
       expect(result.body).toContain('CET');
       expect(world.sim.job('a')?.warmPool?.expiresAt).toBe(end + 50 * MINUTE);
+    });
+
+    it('refuses a Slack button\u2019s value posted as a link: a button is for Slack users only', async () => {
+      // Prepare: anyone in the channel can read a button's value
+      const { world, deps, slackTokenFor } = await actionsWorld();
+
+      // Act
+      const result = await routeActionsRequest(
+        postForm(await slackTokenFor({ action: { kind: 'release' } })),
+        deps
+      );
+
+      // Assess
+      expect(result.statusCode).toBeGreaterThanOrEqual(400);
+      expect(result.statusCode).toBeLessThan(500);
+      expect(world.updates).toEqual([]);
     });
 
     it('refuses a second POST of the same link and changes nothing', async () => {
@@ -360,8 +391,8 @@ describe('actions HTTP endpoints', () => {
   describe('POST /slack/interactions', () => {
     it('answers at once and hands the verified click off', async () => {
       // Prepare
-      const { world, deps, tokenFor, handedOff } = await actionsWorld();
-      const body = clickBody(await tokenFor());
+      const { world, deps, slackTokenFor, handedOff } = await actionsWorld();
+      const body = clickBody(await slackTokenFor());
 
       // Act
       const result = await routeActionsRequest(slackEvent(body, world.clock.now()), deps);
@@ -374,8 +405,11 @@ describe('actions HTTP endpoints', () => {
 
     it('acts in the hand-off and replaces the message: who, what, until when, no buttons', async () => {
       // Prepare
-      const { world, deps, tokenFor, handedOff, replies, end } = await actionsWorld();
-      await routeActionsRequest(slackEvent(clickBody(await tokenFor()), world.clock.now()), deps);
+      const { world, deps, slackTokenFor, handedOff, replies, end } = await actionsWorld();
+      await routeActionsRequest(
+        slackEvent(clickBody(await slackTokenFor()), world.clock.now()),
+        deps
+      );
 
       // Act
       await slackWork(handedOff[0] as SlackWork, deps);
@@ -395,8 +429,8 @@ describe('actions HTTP endpoints', () => {
 
     it('accepts a base64-encoded body from API Gateway', async () => {
       // Prepare
-      const { world, deps, tokenFor, handedOff } = await actionsWorld();
-      const body = clickBody(await tokenFor());
+      const { world, deps, slackTokenFor, handedOff } = await actionsWorld();
+      const body = clickBody(await slackTokenFor());
 
       // Act
       const result = await routeActionsRequest(
@@ -415,8 +449,8 @@ describe('actions HTTP endpoints', () => {
       ['a re-encoded body', { reencode: true }],
     ])('refuses %s with 401 and hands nothing off', async (_name, fault) => {
       // Prepare
-      const { world, deps, tokenFor, handedOff } = await actionsWorld();
-      const sent = clickBody(await tokenFor());
+      const { world, deps, slackTokenFor, handedOff } = await actionsWorld();
+      const sent = clickBody(await slackTokenFor());
       const now = world.clock.now();
       const event = slackEvent('reencode' in fault ? sent.replaceAll('%3A', '%3a') : sent, now, {
         ...('secret' in fault ? { secret: fault.secret } : {}),
@@ -435,8 +469,8 @@ describe('actions HTTP endpoints', () => {
 
     it('refuses another content type with 415 and an oversized body with 413', async () => {
       // Prepare
-      const { world, deps, tokenFor } = await actionsWorld();
-      const body = clickBody(await tokenFor());
+      const { world, deps, slackTokenFor } = await actionsWorld();
+      const body = clickBody(await slackTokenFor());
       const json = slackEvent(body, world.clock.now());
       json.headers['Content-Type'] = 'application/json';
       const big = slackEvent(`${body}&pad=${'x'.repeat(20_000)}`, world.clock.now());
@@ -448,10 +482,38 @@ describe('actions HTTP endpoints', () => {
       expect(results.map((r) => r.statusCode)).toEqual([415, 413]);
     });
 
+    it('refuses an email link\u2019s token in a button payload', async () => {
+      // Prepare
+      const { world, deps, tokenFor, replies } = await actionsWorld({ handOff: false });
+
+      // Act
+      await routeActionsRequest(slackEvent(clickBody(await tokenFor()), world.clock.now()), deps);
+
+      // Assess
+      expect(world.updates).toEqual([]);
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.message).toMatchObject({ replace_original: false });
+    });
+
+    it('keeps the message that says who acted when the button is clicked again', async () => {
+      // Prepare
+      const { world, deps, slackTokenFor, replies } = await actionsWorld({ handOff: false });
+      const body = clickBody(await slackTokenFor());
+      await routeActionsRequest(slackEvent(body, world.clock.now()), deps);
+
+      // Act
+      await routeActionsRequest(slackEvent(body, world.clock.now()), deps);
+
+      // Assess: the first reply replaced the message; the second is a note to the clicker only
+      expect(replies.map((r) => r.message.replace_original)).toEqual([true, false]);
+      expect(replies[1]?.message.text).toContain('already been used');
+      expect(world.updates).toHaveLength(1);
+    });
+
     it('tells a clicker who may not act, only them, and keeps the buttons', async () => {
       // Prepare
-      const { world, deps, tokenFor, handedOff, replies } = await actionsWorld();
-      const body = clickBody(await tokenFor(), 'U0MALLORY');
+      const { world, deps, slackTokenFor, handedOff, replies } = await actionsWorld();
+      const body = clickBody(await slackTokenFor(), 'U0MALLORY');
       await routeActionsRequest(slackEvent(body, world.clock.now()), deps);
 
       // Act
@@ -468,8 +530,8 @@ describe('actions HTTP endpoints', () => {
 
     it('acts on nothing when a hand-off event carries a forged signature', async () => {
       // Prepare
-      const { world, deps, tokenFor, replies } = await actionsWorld();
-      const body = Buffer.from(clickBody(await tokenFor())).toString('base64');
+      const { world, deps, slackTokenFor, replies } = await actionsWorld();
+      const body = Buffer.from(clickBody(await slackTokenFor())).toString('base64');
       const work: SlackWork = {
         body,
         timestamp: String(Math.floor(world.clock.now() / 1000)),
@@ -487,11 +549,13 @@ describe('actions HTTP endpoints', () => {
 
     it('does the work before answering when there is no hand-off (local runs)', async () => {
       // Prepare
-      const { world, deps, tokenFor, replies } = await actionsWorld({ handOff: false });
+      const { world, deps, slackTokenFor, replies } = await actionsWorld({
+        handOff: false,
+      });
 
       // Act
       const result = await routeActionsRequest(
-        slackEvent(clickBody(await tokenFor()), world.clock.now()),
+        slackEvent(clickBody(await slackTokenFor()), world.clock.now()),
         deps
       );
 
@@ -579,8 +643,11 @@ describe('actions HTTP endpoints', () => {
 
     it('runs the hand-off event EventBridge delivers', async () => {
       // Prepare
-      const { world, deps, tokenFor, handedOff } = await actionsWorld();
-      await routeActionsRequest(slackEvent(clickBody(await tokenFor()), world.clock.now()), deps);
+      const { world, deps, slackTokenFor, handedOff } = await actionsWorld();
+      await routeActionsRequest(
+        slackEvent(clickBody(await slackTokenFor()), world.clock.now()),
+        deps
+      );
       const handler = createActionsHandler(
         async () => deps,
         new Logger({ logLevel: 'SILENT' }),

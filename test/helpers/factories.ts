@@ -268,7 +268,7 @@ function recordingActionLinks(): ActionLinks & { grants: ActionGrant[] } {
     link: async (grant) => {
       grants.push(grant);
       const token = `tok-${grants.length}`;
-      return { url: `https://warden.example/a/${token}`, token };
+      return { url: `https://warden.example/a/${token}`, token, slackToken: `slack-${token}` };
     },
   };
 }

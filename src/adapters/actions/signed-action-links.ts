@@ -39,8 +39,10 @@ function createSignedActionLinks(options: SignedLinkOptions): ActionLinks {
       if (expiresAt <= now) return undefined;
       const [newest] = await options.secrets.actionKeys();
       if (newest === undefined) return undefined;
-      const token = signActionToken({ ...grant, expiresAt }, random(NONCE_BYTES), newest);
-      return { url: `${base}/a/${token}`, token };
+      const signed = { ...grant, expiresAt };
+      const token = signActionToken(signed, random(NONCE_BYTES), newest, 'link');
+      const slackToken = signActionToken(signed, random(NONCE_BYTES), newest, 'slack');
+      return { url: `${base}/a/${token}`, token, slackToken };
     },
   };
 }

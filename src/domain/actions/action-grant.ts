@@ -28,8 +28,10 @@ interface NoticeAction {
   readonly label: string;
   /** GET shows a confirmation page; POST acts. */
   readonly url: string;
-  /** The signed token, also carried as the Slack button's value. */
+  /** The signed token of the link (`url` ends with it). */
   readonly token: string;
+  /** The Slack button's value: signed for Slack only, so it cannot be used as a link. */
+  readonly slackToken: string;
   /** Releasing asks for a confirmation first. */
   readonly confirm: boolean;
 }

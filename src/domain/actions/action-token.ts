@@ -27,6 +27,9 @@ interface ActionKey {
 
 type TokenRejection = 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
 
+/** Where a token may be used: `/a/{token}` (an email link) or a Slack button's value. */
+type TokenChannel = 'link' | 'slack';
+
 /** What a token says once its signature checks out, or why it does not. */
 type TokenVerdict =
   | {
@@ -38,7 +41,12 @@ type TokenVerdict =
     }
   | { readonly ok: false; readonly reason: TokenRejection };
 
-const VERSION = 1;
+/**
+ * The first byte, covered by the MAC, names the channel a token was made for: an email link
+ * acts for whoever holds it (it reached one address), a Slack button only for a Slack user the
+ * handler authorises; a button's value must never work as a link, nor a link as a button.
+ */
+const CHANNEL_BYTE: Readonly<Record<TokenChannel, number>> = { link: 1, slack: 2 };
 const NONCE_BYTES = 12;
 const MAC_BYTES = 16;
 const MAX_UINT48 = 2 ** 48 - 1;
@@ -134,12 +142,17 @@ function mac(secret: string, body: Buffer): Buffer {
  * @example
  * const token = signActionToken(grant, randomBytes(12), keys[0]);
  */
-function signActionToken(grant: ActionGrant, nonce: Uint8Array, key: ActionKey): string {
+function signActionToken(
+  grant: ActionGrant,
+  nonce: Uint8Array,
+  key: ActionKey,
+  channel: TokenChannel = 'link'
+): string {
   const problem = checkActionKey(key);
   if (problem !== undefined) throw invalid(`the key ${problem}`);
   if (nonce.length !== NONCE_BYTES) throw invalid(`the nonce must be ${NONCE_BYTES} bytes`);
   const body = Buffer.concat([
-    Buffer.from([VERSION]),
+    Buffer.from([CHANNEL_BYTE[channel]]),
     field(key.id, 'key id'),
     uint48(grant.creationTime, 'creationTime'),
     uint48(grant.expiresAt, 'expiresAt'),
@@ -201,7 +214,7 @@ interface Unpacked {
   readonly mac: Buffer;
 }
 
-function unpack(token: string): Unpacked | undefined {
+function unpack(token: string, channelByte: number): Unpacked | undefined {
   if (token.length === 0 || token.length > MAX_TOKEN_CHARS || !BASE64URL.test(token)) {
     return undefined;
   }
@@ -210,7 +223,7 @@ function unpack(token: string): Unpacked | undefined {
   // so no two tokens mean the same thing.
   if (bytes.toString('base64url') !== token) return undefined;
   const read = new Reader(bytes);
-  if (read.u8() !== VERSION) return undefined;
+  if (read.u8() !== channelByte) return undefined;
   const keyId = read.text();
   const creationTime = read.uint(6);
   const expiresAt = read.uint(6);
@@ -271,10 +284,15 @@ function unpack(token: string): Unpacked | undefined {
  * const verdict = verifyActionToken(token, keys, clock.now());
  * if (verdict.ok) act(verdict.grant);
  */
-function verifyActionToken(token: unknown, keys: readonly ActionKey[], now: number): TokenVerdict {
+function verifyActionToken(
+  token: unknown,
+  keys: readonly ActionKey[],
+  now: number,
+  channel: TokenChannel = 'link'
+): TokenVerdict {
   try {
     if (typeof token !== 'string') return { ok: false, reason: 'malformed' };
-    const unpacked = unpack(token);
+    const unpacked = unpack(token, CHANNEL_BYTE[channel]);
     if (unpacked === undefined) return { ok: false, reason: 'malformed' };
     const key = keys.find((k) => k.id === unpacked.keyId);
     if (key === undefined || checkActionKey(key) !== undefined) {
@@ -294,5 +312,5 @@ function verifyActionToken(token: unknown, keys: readonly ActionKey[], now: numb
   }
 }
 
-export type { ActionKey, TokenRejection, TokenVerdict };
+export type { ActionKey, TokenChannel, TokenRejection, TokenVerdict };
 export { checkActionKey, NONCE_BYTES, signActionToken, verifyActionToken };

@@ -22,6 +22,7 @@ async function linkActions(
       label: offer.label,
       url: signed.url,
       token: signed.token,
+      slackToken: signed.slackToken,
       confirm: offer.confirm,
     });
   }

@@ -32,14 +32,15 @@ interface SignedRequest {
 function verifySlackSignature(
   request: SignedRequest,
   signingSecret: string,
-  now: number
+  now: number,
+  maxSkewSeconds: number = MAX_SKEW_SECONDS
 ): { readonly ok: true } | { readonly ok: false; readonly reason: SlackRejection } {
   try {
     const { timestamp, signature } = request;
     if (timestamp === undefined || signature === undefined || !TIMESTAMP.test(timestamp)) {
       return { ok: false, reason: 'missing-signature' };
     }
-    if (Math.abs(now / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) {
+    if (Math.abs(now / 1000 - Number(timestamp)) > maxSkewSeconds) {
       return { ok: false, reason: 'stale' };
     }
     if (!SIGNATURE.test(signature) || signingSecret === '') {

@@ -213,7 +213,9 @@ function shownActions(actions: readonly NoticeAction[] | undefined): NoticeActio
         a.url.length <= ACTION_LIMITS.url &&
         SAFE_URL.test(a.url) &&
         a.token.length <= ACTION_LIMITS.token &&
-        SAFE_TOKEN.test(a.token)
+        SAFE_TOKEN.test(a.token) &&
+        a.slackToken.length <= ACTION_LIMITS.token &&
+        SAFE_TOKEN.test(a.slackToken)
     )
     .slice(0, ACTION_LIMITS.count)
     .map((a) => ({ ...a, label: printable(a.label, ACTION_LIMITS.label) }));

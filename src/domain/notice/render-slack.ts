@@ -176,7 +176,7 @@ function actionsBlock(
       type: 'button',
       action_id: `warden_${action.kind}${n === 1 ? '' : `_${n}`}`,
       text: { type: 'plain_text', text: action.label },
-      value: action.token,
+      value: action.slackToken,
     };
     if (action.kind === 'release') {
       return {

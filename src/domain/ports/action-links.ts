@@ -6,7 +6,15 @@ import type { ActionGrant } from '../actions/action-grant.js';
  * then carry no links.
  */
 interface ActionLinks {
-  link(grant: ActionGrant): Promise<{ readonly url: string; readonly token: string } | undefined>;
+  /**
+   * The email link (and its token) and, signed apart, the Slack button's token: a token made
+   * for one channel is refused on the other (a button's value is readable in the channel).
+   */
+  link(
+    grant: ActionGrant
+  ): Promise<
+    { readonly url: string; readonly token: string; readonly slackToken: string } | undefined
+  >;
 }
 
 /** No actions: notices carry no links or buttons. */

@@ -75,6 +75,24 @@ describe('action tokens', () => {
     expect(verdict).toMatchObject({ ok: true, grant: { action: { kind: 'release' } } });
   });
 
+  it('binds a token to its channel: a Slack button\u2019s value is no link, nor a link a button', () => {
+    // Prepare
+    const slack = signActionToken(GRANT, NONCE, KEY, 'slack');
+    const link = signActionToken(GRANT, NONCE, KEY, 'link');
+
+    // Act & Assess
+    expect(verifyActionToken(slack, [KEY], NOW, 'slack').ok).toBe(true);
+    expect(verifyActionToken(link, [KEY], NOW, 'link').ok).toBe(true);
+    expect(verifyActionToken(slack, [KEY], NOW, 'link')).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(verifyActionToken(link, [KEY], NOW, 'slack')).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+  });
+
   it('refuses an expired token, from the moment of its expiry', () => {
     // Prepare
     const token = signActionToken(GRANT, NONCE, KEY);

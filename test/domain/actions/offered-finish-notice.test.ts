@@ -31,6 +31,7 @@ describe('finish notice actions', () => {
         label: 'Keep warm until 12:00 CET',
         url: 'https://warden.example/a/tok-1',
         token: 'tok-1',
+        slackToken: 'slack-tok-1',
         confirm: false,
       },
       {
@@ -38,6 +39,7 @@ describe('finish notice actions', () => {
         label: 'Release now',
         url: 'https://warden.example/a/tok-2',
         token: 'tok-2',
+        slackToken: 'slack-tok-2',
         confirm: true,
       },
     ]);

@@ -17,6 +17,7 @@ const ACTIONS: readonly NoticeAction[] = [
     label: 'Keep warm until 11:30 CET',
     url: `${BASE}/a/AAA`,
     token: 'AAA',
+    slackToken: 'sAAA',
     confirm: false,
   },
   {
@@ -24,9 +25,17 @@ const ACTIONS: readonly NoticeAction[] = [
     label: 'Keep warm until 12:00 CET',
     url: `${BASE}/a/BBB`,
     token: 'BBB',
+    slackToken: 'sBBB',
     confirm: false,
   },
-  { kind: 'release', label: 'Release now', url: `${BASE}/a/CCC`, token: 'CCC', confirm: true },
+  {
+    kind: 'release',
+    label: 'Release now',
+    url: `${BASE}/a/CCC`,
+    token: 'CCC',
+    slackToken: 'sCCC',
+    confirm: true,
+  },
 ];
 
 function buttonsOf(message: SlackMessage) {
@@ -80,15 +89,15 @@ describe('actions in notices', () => {
     expect(buttonsOf(slack)).toEqual([]);
   });
 
-  it('shows Slack buttons with the token as value, one primary, and a confirmation on release', () => {
+  it('shows Slack buttons with the Slack-only token as value, one primary, and a confirmation on release', () => {
     // Act
     const buttons = buttonsOf(renderSlack({ ...noticeFor(), actions: ACTIONS }));
 
     // Assess
     expect(buttons.map((b) => [b.action_id, b.text.text, b.value, b.style])).toEqual([
-      ['warden_extend', 'Keep warm until 11:30 CET', 'AAA', 'primary'],
-      ['warden_extend_2', 'Keep warm until 12:00 CET', 'BBB', undefined],
-      ['warden_release', 'Release now', 'CCC', 'danger'],
+      ['warden_extend', 'Keep warm until 11:30 CET', 'sAAA', 'primary'],
+      ['warden_extend_2', 'Keep warm until 12:00 CET', 'sBBB', undefined],
+      ['warden_release', 'Release now', 'sCCC', 'danger'],
     ]);
     expect(buttons[2]?.confirm).toEqual({
       title: { type: 'plain_text', text: 'Release the warm pool?' },

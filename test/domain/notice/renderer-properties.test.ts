@@ -219,7 +219,13 @@ const anyActions: fc.Arbitrary<readonly NoticeAction[] | undefined> = fc
     ),
     { nil: undefined }
   )
-  .map((list) => list?.map(({ base, ...a }) => ({ ...a, url: `${base}/a/${a.token}` })));
+  .map((list) =>
+    list?.map(({ base, ...a }) => ({
+      ...a,
+      url: `${base}/a/${a.token}`,
+      slackToken: `s${a.token}`,
+    }))
+  );
 
 const T_PLUS = fc.integer({ min: -86_400_000, max: 2 * 86_400_000 }).map((d) => T0 + d);
 
@@ -290,7 +296,7 @@ function expectOnlyOwnActions(
 ): void {
   const own = actions ?? [];
   const urls = new Set(own.map((a) => a.url));
-  const tokens = new Set(own.map((a) => a.token));
+  const tokens = new Set(own.map((a) => a.slackToken));
   for (const url of email.actionUrls ?? []) {
     expect(urls.has(url)).toBe(true);
     expect(url).toMatch(/^https?:\/\/[^\s<>"'`|]+$/);
