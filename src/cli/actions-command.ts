@@ -18,7 +18,7 @@ import type { NonceStore } from '../domain/ports/nonce-store.js';
 import { type ActionsHttpDeps, createActionsHandler } from '../handlers/actions-http.js';
 import { lambdaContext } from '../sim/lambda-context.js';
 import { StateSageMaker } from '../sim/state-sagemaker.js';
-import { loadConfigOption } from './config-option.js';
+import { configOrDefaults } from './config-option.js';
 import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { printable } from './printable.js';
@@ -47,7 +47,6 @@ const DEFAULT_PORT = 8787;
 /** The handler refuses far less; more than this is not even read. */
 const MAX_BODY_BYTES = 64 * 1024;
 const NONCE_FILE = 'action-nonces.json';
-const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
 const DEFAULT_LINK_LIFETIME = '24h';
 
 interface ServeOptions {
@@ -320,7 +319,7 @@ function createActionsCommand(deps: ActionsCommandDeps) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    const config = await serveConfig(args.config, io);
+    const config = await configOrDefaults(args.config, io);
     let server: ActionsServer;
     try {
       server = await startActionsServer({
@@ -399,23 +398,6 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-}
-
-/** The config the world ran with: `--config`, else ./warden.config.yaml, else built-in defaults. */
-async function serveConfig(file: string | undefined, io: CliIo): Promise<WardenConfig> {
-  if (file !== undefined) return loadConfigOption(file);
-  const local = await readFile(DEFAULT_CONFIG_FILE).then(
-    () => true,
-    () => false
-  );
-  if (local) return loadConfigOption(DEFAULT_CONFIG_FILE);
-  io.stderr.write(
-    `note: no --config and no ./${DEFAULT_CONFIG_FILE}; built-in defaults (dry run: nothing is changed)\n`
-  );
-  const { parseConfig } = await import('../domain/config/parse-config.js');
-  const parsed = parseConfig('version: 1\nowners:\n  fallback: unowned@example.com\n', 'built-in');
-  if (!parsed.ok) throw new TypeError(`built-in config is invalid: ${parsed.issues.join('; ')}`);
-  return parsed.config;
 }
 
 export type { ActionsServer, ServeOptions };

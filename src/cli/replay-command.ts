@@ -1,12 +1,9 @@
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfigFile } from '../adapters/config/load-config-file.js';
 import { saveState } from '../adapters/memory/state-dir.js';
-import { parseConfig } from '../domain/config/parse-config.js';
-import type { WardenConfig } from '../domain/config/warden-config.js';
 import type { Log } from '../domain/ports/log.js';
 import { type ReplayInput, type ReplayResult, startReplay } from '../sim/replay.js';
-import { loadConfigOption } from './config-option.js';
+import { configOrDefaults } from './config-option.js';
 import { flagProblem } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { ensureOutputDir, ensureStateDir } from './output-dir.js';
@@ -42,9 +39,6 @@ in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
 Exit status: 0 all inputs processed or deliberately ignored, 1 some rejected or failed,
 2 bad arguments (no event file among the PATHs too) or an invalid config.`;
 
-const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
-/** Used when no config file exists, so a first replay needs nothing but an event. */
-const BUILT_IN_CONFIG = 'version: 1\nowners:\n  fallback: unowned@example.com\n';
 /** Progress is shown on a terminal once a replay is long enough to wait for. */
 const PROGRESS_FROM = 20;
 
@@ -60,7 +54,7 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
     args.subscribed === undefined
       ? undefined
       : await readSubscribed('--subscribed', args.subscribed);
-  const config = await resolveConfig(args.config, io);
+  const config = await configOrDefaults(args.config, io);
   await ensureOutputDir('--outbox', args.outbox);
   await ensureStateDir('--state', args.state);
   for (const { path, reason } of expanded.skipped) {
@@ -177,21 +171,6 @@ function parse(argv: readonly string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
-}
-
-async function resolveConfig(file: string | undefined, io: CliIo): Promise<WardenConfig> {
-  if (file !== undefined) return loadConfigOption(file);
-  const exists = await access(DEFAULT_CONFIG_FILE).then(
-    () => true,
-    () => false
-  );
-  if (exists) return loadConfigFile(DEFAULT_CONFIG_FILE);
-  io.stderr.write(
-    `note: no --config and no ./${DEFAULT_CONFIG_FILE}; every notice goes to unowned@example.com\n`
-  );
-  const builtIn = parseConfig(BUILT_IN_CONFIG, 'built-in config');
-  if (!builtIn.ok) throw new TypeError(`built-in config is invalid: ${builtIn.issues.join('; ')}`);
-  return builtIn.config;
 }
 
 /** The documented `--json` line shapes, with their keys in a fixed order. */
