@@ -126,8 +126,6 @@ function utcDay(ms: number): string {
 
 export type { AuditWindow };
 export {
-  AUDIT_DEFAULT_LIMIT,
-  AUDIT_DEFAULT_LOOKBACK_MS,
   AUDIT_MAX_LIMIT,
   AUDIT_MAX_LOOKBACK_DAYS,
   auditExpiry,
@@ -139,7 +137,6 @@ export {
   dueBound,
   liveOrderKey,
   sortableTime,
-  UNSCHEDULED,
   utcDay,
   versionFollows,
 };

@@ -1,9 +1,9 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { NonceStore } from '../../domain/ports/nonce-store.js';
-import { dynamoError, type Item, isConditionFailure } from './dynamo-table.js';
+import { DAY_MS, dynamoCall, dynamoError, type Item, isConditionFailure } from './dynamo-table.js';
 
 /** A day past the token's own expiry, so clock skew never frees a nonce a token still carries. */
-const GRACE_MS = 24 * 60 * 60 * 1000;
+const GRACE_MS = DAY_MS;
 
 /**
  * Nonces of action tokens in the one table (`pk` = `NONCE#<nonce>`). A claim is a put with
@@ -36,13 +36,9 @@ class DynamoNonceStore implements NonceStore {
   }
 
   async release(nonce: string): Promise<void> {
-    try {
-      await this.client.send(
-        new DeleteItemCommand({ TableName: this.tableName, Key: this.key(nonce) })
-      );
-    } catch (error) {
-      throw dynamoError('release action nonce', error);
-    }
+    await dynamoCall('release action nonce', () =>
+      this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: this.key(nonce) }))
+    );
   }
 
   private key(nonce: string): Item {

@@ -5,7 +5,14 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { Channel, Claim, NoticeLedger } from '../../domain/ports/notice-ledger.js';
-import { DAY_MS, dynamoError, type Item, isConditionFailure, ttlAfter } from './dynamo-table.js';
+import {
+  DAY_MS,
+  dynamoCall,
+  dynamoError,
+  type Item,
+  isConditionFailure,
+  ttlAfter,
+} from './dynamo-table.js';
 
 interface LedgerOptions {
   readonly tableName: string;
@@ -68,17 +75,15 @@ class DynamoNoticeLedger implements NoticeLedger {
     } catch (error) {
       if (!isConditionFailure(error)) throw dynamoError('claim notice', error);
     }
-    const { Item: existing } = await this.client
-      .send(
+    const { Item: existing } = await dynamoCall('read notice', () =>
+      this.client.send(
         new GetItemCommand({
           TableName: this.options.tableName,
           Key: this.key(key),
           ConsistentRead: true,
         })
       )
-      .catch((error: unknown) => {
-        throw dynamoError('read notice', error);
-      });
+    );
     return existing?.state?.S === 'sent'
       ? { kind: 'done', ...statusOf(existing) }
       : { kind: 'busy' };
@@ -142,13 +147,11 @@ class DynamoNoticeLedger implements NoticeLedger {
     operation: string,
     input: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'Key'>
   ): Promise<void> {
-    try {
-      await this.client.send(
+    await dynamoCall(operation, () =>
+      this.client.send(
         new UpdateItemCommand({ TableName: this.options.tableName, Key: this.key(key), ...input })
-      );
-    } catch (error) {
-      throw dynamoError(operation, error);
-    }
+      )
+    );
   }
 
   private key(key: string): Item {

@@ -54,7 +54,13 @@ import {
   poolKey,
   versionOf,
 } from './dynamo-pool-items.js';
-import { dynamoError, type Item, isConditionFailure, ttlAfter } from './dynamo-table.js';
+import {
+  dynamoCall,
+  dynamoError,
+  type Item,
+  isConditionFailure,
+  ttlAfter,
+} from './dynamo-table.js';
 
 interface PoolStoreOptions {
   readonly tableName: string;
@@ -158,10 +164,11 @@ class DynamoPoolStore implements PoolStore {
     const stored = item?.matchKey?.S;
     // Absent, or another key's history under the same hash: this key has none.
     if (item === undefined || (stored !== undefined && stored !== matchKey)) return undefined;
-    const version = decode(item, versionOf);
-    if ('problem' in version) throw unreadable(item, version.problem);
     const history = decode(item, historyFrom);
     if ('value' in history) return history.value;
+    // Only a bad body is repaired by the next write; a bad version stops here.
+    const version = decode(item, versionOf);
+    if ('problem' in version) throw unreadable(item, version.problem);
     this.warnUnreadable(item, history.problem, 'key history read as empty');
     return { matchKey, histogram: emptyHistogram(), recent: [], version: version.value };
   }
@@ -173,7 +180,7 @@ class DynamoPoolStore implements PoolStore {
   async audit(entry: AuditEntry, retentionDays: number): Promise<void> {
     const expiresAt = auditExpiry(entry.at, retentionDays);
     const sk = `${sortableTime(entry.at, 'audit at')}#${entry.jobArn}#${randomUUID()}`;
-    await this.send('audit', () =>
+    await dynamoCall('audit', () =>
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -224,7 +231,7 @@ class DynamoPoolStore implements PoolStore {
 
   async addSpend(team: string, day: string, usd: number, instanceHours: number): Promise<void> {
     checkSpend(team, day, usd, instanceHours);
-    await this.send('add spend', () =>
+    await dynamoCall('add spend', () =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
@@ -248,7 +255,7 @@ class DynamoPoolStore implements PoolStore {
   }
 
   async countAction(hourStart: number): Promise<number> {
-    const { Attributes } = await this.send('count action', () =>
+    const { Attributes } = await dynamoCall('count action', () =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
@@ -275,7 +282,7 @@ class DynamoPoolStore implements PoolStore {
   }
 
   async putControl(control: StewardControl): Promise<void> {
-    await this.send('write steward control', () =>
+    await dynamoCall('write steward control', () =>
       this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
@@ -298,7 +305,7 @@ class DynamoPoolStore implements PoolStore {
     // Clearing overwrites with a marker rather than deleting: the role needs no DeleteItem.
     const attributes =
       cursor === undefined ? { cleared: { BOOL: true } } : cursorAttributes(cursor);
-    await this.send('write reconcile cursor', () =>
+    await dynamoCall('write reconcile cursor', () =>
       this.client.send(
         new PutItemCommand({ TableName: this.tableName, Item: { ...CURSOR_KEY, ...attributes } })
       )
@@ -355,7 +362,7 @@ class DynamoPoolStore implements PoolStore {
     operation: string
   ): Promise<{ items: Item[]; next: Item | undefined }> {
     const pageLimit = Math.min(wanted, this.options.pageLimit ?? Number.POSITIVE_INFINITY);
-    const { Items = [], LastEvaluatedKey } = await this.send(operation, () =>
+    const { Items = [], LastEvaluatedKey } = await dynamoCall(operation, () =>
       this.client.send(
         new QueryCommand({
           TableName: this.tableName,
@@ -369,7 +376,7 @@ class DynamoPoolStore implements PoolStore {
   }
 
   private async get(key: Item, operation: string): Promise<Item | undefined> {
-    const { Item: item } = await this.send(operation, () =>
+    const { Item: item } = await dynamoCall(operation, () =>
       this.client.send(
         new GetItemCommand({ TableName: this.tableName, Key: key, ConsistentRead: true })
       )
@@ -394,14 +401,6 @@ class DynamoPoolStore implements PoolStore {
       problem,
       consequence,
     });
-  }
-
-  private async send<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw dynamoError(operation, error);
-    }
   }
 }
 

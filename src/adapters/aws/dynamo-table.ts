@@ -25,5 +25,14 @@ function dynamoError(operation: string, error: unknown): DependencyError {
   });
 }
 
+/** `call()`, with any failure thrown as `dynamoError(operation, …)`. */
+async function dynamoCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw dynamoError(operation, error);
+  }
+}
+
 export type { Item };
-export { DAY_MS, dynamoError, isConditionFailure, ttlAfter };
+export { DAY_MS, dynamoCall, dynamoError, isConditionFailure, ttlAfter };

@@ -259,4 +259,4 @@ function stoppedClock(at: number): Clock {
   return { now: () => at, sleep: async () => undefined };
 }
 
-export { loadState, parseSnapshot, STATE_FILE, StateFileError, saveState };
+export { loadState, STATE_FILE, StateFileError, saveState };
