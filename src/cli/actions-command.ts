@@ -19,10 +19,10 @@ import { type ActionsHttpDeps, createActionsHandler } from '../handlers/actions-
 import { lambdaContext } from '../sim/lambda-context.js';
 import { StateSageMaker } from '../sim/state-sagemaker.js';
 import { configOrDefaults } from './config-option.js';
-import { flagProblem } from './flag-problem.js';
+import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_STATE_DIR } from './output-dir.js';
 import { printable } from './printable.js';
-import { DEFAULT_STATE_DIR } from './store-target.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden actions serve [--state DIR] [--port N] [--config FILE]
@@ -307,14 +307,12 @@ const untilSignal = (): Promise<void> =>
  */
 function createActionsCommand(deps: ActionsCommandDeps) {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const [sub, ...rest] = argv;
-    if (sub === '--help' || sub === '-h' || sub === 'help') {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (sub === undefined) throw new UsageError(`actions needs a subcommand\n\n${USAGE}`);
-    if (sub !== 'serve') throw new UsageError(`unknown actions subcommand "${sub}"\n\n${USAGE}`);
-    const args = parseServeArgs(rest);
+    const picked = subcommandOf(argv, USAGE, {
+      command: 'actions',
+      subs: ['serve'],
+      needs: 'a subcommand',
+    });
+    const args = picked === 'help' ? 'help' : parseServeArgs(picked.rest);
     if (args === 'help') {
       io.stdout.write(`${USAGE}\n`);
       return 0;
@@ -362,13 +360,19 @@ interface ServeArgs {
 }
 
 function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = withUsage(USAGE, () =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        state: { type: 'string' },
+        port: { type: 'string' },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  );
   if (values.help) return 'help';
   if (positionals.length > 0) {
     throw new UsageError(`actions serve takes no PATH ("${positionals[0]}")\n\n${USAGE}`);
@@ -384,20 +388,6 @@ function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
     port,
     ...(values.config === undefined ? {} : { config: values.config }),
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      state: { type: 'string' },
-      port: { type: 'string' },
-      config: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 export type { ActionsServer, ServeOptions };

@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { AUDIT_MAX_LIMIT } from '../adapters/pool-store-rules.js';
 import type { AuditEntry } from '../domain/ports/pool-store.js';
 import { alignTable, formatTime, optionalConfig, parseTimeFlag, zoneOf } from './admin-output.js';
-import { flagProblem } from './flag-problem.js';
+import { withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_STATE_DIR } from './output-dir.js';
 import {
-  DEFAULT_STATE_DIR,
   defaultTargetDeps,
   type StoreTargetDeps,
   TARGET_OPTIONS,
@@ -112,7 +112,7 @@ interface AuditArgs {
 }
 
 function parseAuditArgs(argv: readonly string[]): AuditArgs | 'help' {
-  try {
+  return withUsage(USAGE, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -140,9 +140,7 @@ function parseAuditArgs(argv: readonly string[]): AuditArgs | 'help' {
       ...(values.config === undefined ? {} : { config: values.config }),
       target: targetSpecOf(values, DEFAULT_STATE_DIR),
     };
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
+  });
 }
 
 function limitOf(text: string): number {

@@ -42,4 +42,4 @@ async function configOrDefaults(file: string | undefined, io: CliIo): Promise<Wa
   return builtIn.config;
 }
 
-export { configOrDefaults, loadConfigOption };
+export { configOrDefaults, DEFAULT_CONFIG_FILE, loadConfigOption };

@@ -10,7 +10,7 @@ import {
 } from '../adapters/aws/sqs-dead-letter-queues.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import type { Clock } from '../domain/ports/clock.js';
-import { flagProblem } from './flag-problem.js';
+import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -187,13 +187,14 @@ function widest(names: readonly string[]): number {
 const STAGE = /^[A-Za-z0-9-]+$/;
 
 function parseDlqArgs(argv: readonly string[]): DlqArgs | 'help' {
-  const [action, ...rest] = argv;
-  if (action === '--help' || action === '-h' || action === 'help') return 'help';
-  if (action === undefined) throw new UsageError(`dlq needs list or redrive\n\n${USAGE}`);
-  if (action !== 'list' && action !== 'redrive') {
-    throw new UsageError(`unknown dlq subcommand "${action}"\n\n${USAGE}`);
-  }
-  try {
+  const picked = subcommandOf(argv, USAGE, {
+    command: 'dlq',
+    subs: ['list', 'redrive'],
+    needs: 'list or redrive',
+  });
+  if (picked === 'help') return 'help';
+  const { sub: action, rest } = picked;
+  return withUsage(USAGE, () => {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
@@ -234,9 +235,7 @@ function parseDlqArgs(argv: readonly string[]): DlqArgs | 'help' {
       dryRun: values['dry-run'] ?? false,
       json: values.json ?? false,
     };
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
+  });
 }
 
 export type { DlqDeps };

@@ -13,8 +13,8 @@ import type { PoolRecord } from '../domain/pool/pool-record.js';
 import { hourlyPrice } from '../domain/pricing/price-table.js';
 import { poolFromJob } from '../domain/steward/pool-from-job.js';
 import { alignTable, formatTime, MAX_TIME_FLAG_MS, parseTimeFlag } from './admin-output.js';
-import { loadConfigOption } from './config-option.js';
-import { flagProblem } from './flag-problem.js';
+import { DEFAULT_CONFIG_FILE, loadConfigOption } from './config-option.js';
+import { withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { UsageError } from './usage-error.js';
@@ -39,7 +39,6 @@ in the table).
 
 Exit status: 0 explained, 1 the job has no Available warm pool, 2 bad arguments or config.`;
 
-const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
 const DEFAULT_AT_MS = 60_000;
 /** Gaps longer than a year say nothing an adaptive rule could use; longer ones are typos. */
 const MAX_GAP_MS = 366 * 86_400_000;
@@ -199,7 +198,7 @@ interface ExplainArgs {
 }
 
 function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' {
-  try {
+  return withUsage(USAGE, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -230,9 +229,7 @@ function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' {
       ...(values.at === undefined ? {} : { at: values.at }),
       gaps: values.gaps === undefined ? [] : gapsOf(values.gaps),
     };
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
+  });
 }
 
 function gapsOf(list: string): number[] {

@@ -1,5 +1,6 @@
 import { closestName } from '../domain/config/closest-name.js';
 import { printable } from './printable.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * A `parseArgs` failure in the CLI's words: a misspelt flag gets the nearest flag the command's
@@ -31,4 +32,38 @@ function flagProblem(error: unknown, usage: string): string {
   return message;
 }
 
-export { flagProblem };
+/**
+ * Runs `parse` (a `parseArgs` call, with the checks of its values that belong with it): any
+ * error comes out as a UsageError in `flagProblem`'s words, followed by the usage.
+ *
+ * @example const { values } = withUsage(USAGE, () => parseArgs({ args, options }))
+ */
+function withUsage<T>(usage: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError(`${flagProblem(error, usage)}\n\n${usage}`);
+  }
+}
+
+/**
+ * The subcommand `argv` starts with and the arguments after it; 'help' for --help, -h or help.
+ * A missing or unknown one is a UsageError followed by the usage.
+ *
+ * @example subcommandOf(argv, USAGE, { command: 'dlq', subs: ['list', 'redrive'], needs: 'list or redrive' })
+ */
+function subcommandOf<S extends string>(
+  argv: readonly string[],
+  usage: string,
+  spec: { readonly command: string; readonly subs: readonly S[]; readonly needs: string }
+): { readonly sub: S; readonly rest: string[] } | 'help' {
+  const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h' || sub === 'help') return 'help';
+  if (sub === undefined) throw new UsageError(`${spec.command} needs ${spec.needs}\n\n${usage}`);
+  if (!(spec.subs as readonly string[]).includes(sub)) {
+    throw new UsageError(`unknown ${spec.command} subcommand "${sub}"\n\n${usage}`);
+  }
+  return { sub: sub as S, rest };
+}
+
+export { flagProblem, subcommandOf, withUsage };

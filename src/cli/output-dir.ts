@@ -4,6 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import { STATE_FILE } from '../adapters/memory/state-dir.js';
 import { UsageError } from './usage-error.js';
 
+/** Where `warden replay` and `simulate --mode service` leave their state unless told otherwise. */
+const DEFAULT_STATE_DIR = 'out/state';
+
 /**
  * Makes sure `dir` is a folder the CLI can write into, creating it if need be, before any work
  * is done: a simulation that runs for minutes and then cannot save is worse than a refusal.
@@ -107,4 +110,11 @@ function codeOf(error: unknown): unknown {
   return error instanceof Error && 'code' in error ? error.code : undefined;
 }
 
-export { checkOutputFile, ensureOutputDir, ensureStateDir, fsReason, statOrError };
+export {
+  checkOutputFile,
+  DEFAULT_STATE_DIR,
+  ensureOutputDir,
+  ensureStateDir,
+  fsReason,
+  statOrError,
+};

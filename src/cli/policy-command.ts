@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { checkConfigText, readConfigText } from '../adapters/config/load-config-file.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { ConfigError } from '../domain/errors.js';
+import { DEFAULT_CONFIG_FILE } from './config-option.js';
 import { explainCommand } from './explain-command.js';
-import { flagProblem } from './flag-problem.js';
+import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -20,26 +21,18 @@ explain shows which rule matches one job's pool and what the steward would decid
 
 Exit status: 0 valid, 1 the file has problems, 2 bad arguments or an unreadable file.`;
 
-const DEFAULT_CONFIG_FILE = 'warden.config.yaml';
-
-/** `warden policy <subcommand>`: one case per subcommand. */
+/** `warden policy <subcommand>`. */
 async function policyCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'validate':
-      return validate(rest, io);
-    case 'explain':
-      return explainCommand(rest, io);
-    case '--help':
-    case '-h':
-    case 'help':
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    case undefined:
-      throw new UsageError(`policy needs a subcommand\n\n${USAGE}`);
-    default:
-      throw new UsageError(`unknown policy subcommand "${sub}"\n\n${USAGE}`);
+  const picked = subcommandOf(argv, USAGE, {
+    command: 'policy',
+    subs: ['validate', 'explain'],
+    needs: 'a subcommand',
+  });
+  if (picked === 'help') {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
   }
+  return picked.sub === 'validate' ? validate(picked.rest, io) : explainCommand(picked.rest, io);
 }
 
 async function validate(argv: readonly string[], io: CliIo): Promise<number> {
@@ -67,26 +60,19 @@ async function validate(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function parseValidateArgs(argv: readonly string[]): string | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
+  const parsed = withUsage(USAGE, () =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: 'boolean', short: 'h' } },
+    })
+  );
   if (parsed.values.help) return 'help';
   if (parsed.positionals.length > 1) {
     throw new UsageError(`policy validate takes one FILE\n\n${USAGE}`);
   }
   return parsed.positionals[0] ?? DEFAULT_CONFIG_FILE;
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: { help: { type: 'boolean', short: 'h' } },
-  });
 }
 
 /** Issues in line order; ones without a line (an empty file) come first, order kept on ties. */

@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { matchKeyId } from '../domain/pool/match-key.js';
 import { type DecisionEntry, isGone, type PoolRecord } from '../domain/pool/pool-record.js';
 import { alignTable, formatTime, optionalConfig, zoneOf } from './admin-output.js';
-import { flagProblem } from './flag-problem.js';
+import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
+import { DEFAULT_STATE_DIR } from './output-dir.js';
 import {
-  DEFAULT_STATE_DIR,
   defaultTargetDeps,
   type StoreTargetDeps,
   TARGET_OPTIONS,
@@ -38,14 +38,12 @@ const KEY_ID_SHOWN = 8;
  */
 function createPoolsCommand(deps: StoreTargetDeps) {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const [sub, ...rest] = argv;
-    if (sub === '--help' || sub === '-h' || sub === 'help') {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (sub === undefined) throw new UsageError(`pools needs a subcommand\n\n${USAGE}`);
-    if (sub !== 'list') throw new UsageError(`unknown pools subcommand "${sub}"\n\n${USAGE}`);
-    const args = parseListArgs(rest);
+    const picked = subcommandOf(argv, USAGE, {
+      command: 'pools',
+      subs: ['list'],
+      needs: 'a subcommand',
+    });
+    const args = picked === 'help' ? 'help' : parseListArgs(picked.rest);
     if (args === 'help') {
       io.stdout.write(`${USAGE}\n`);
       return 0;
@@ -157,7 +155,7 @@ interface ListArgs {
 }
 
 function parseListArgs(argv: readonly string[]): ListArgs | 'help' {
-  try {
+  return withUsage(USAGE, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -178,9 +176,7 @@ function parseListArgs(argv: readonly string[]): ListArgs | 'help' {
       ...(values.config === undefined ? {} : { config: values.config }),
       target: targetSpecOf(values, DEFAULT_STATE_DIR),
     };
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
+  });
 }
 
 export { createPoolsCommand, poolsCommand };

@@ -4,9 +4,9 @@ import { saveState } from '../adapters/memory/state-dir.js';
 import type { Log } from '../domain/ports/log.js';
 import { type ReplayInput, type ReplayResult, startReplay } from '../sim/replay.js';
 import { configOrDefaults } from './config-option.js';
-import { flagProblem } from './flag-problem.js';
+import { withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { ensureOutputDir, ensureStateDir } from './output-dir.js';
+import { DEFAULT_STATE_DIR, ensureOutputDir, ensureStateDir } from './output-dir.js';
 import { printable } from './printable.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
@@ -134,43 +134,35 @@ interface ReplayArgs {
 }
 
 function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = withUsage(USAGE, () =>
+    parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        config: { type: 'string' },
+        outbox: { type: 'string' },
+        state: { type: 'string' },
+        describe: { type: 'string', multiple: true },
+        subscribed: { type: 'string' },
+        'stop-at-last-event': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    })
+  );
   if (values.help) return 'help';
   if (positionals.length === 0) throw new UsageError(`replay needs at least one PATH\n\n${USAGE}`);
   return {
     json: values.json ?? false,
     ...(values.config === undefined ? {} : { config: values.config }),
     outbox: values.outbox ?? 'out/outbox',
-    state: values.state ?? 'out/state',
+    state: values.state ?? DEFAULT_STATE_DIR,
     describe: values.describe ?? [],
     ...(values.subscribed === undefined ? {} : { subscribed: values.subscribed }),
     stopAtLastEvent: values['stop-at-last-event'] ?? false,
     paths: positionals,
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean' },
-      config: { type: 'string' },
-      outbox: { type: 'string' },
-      state: { type: 'string' },
-      describe: { type: 'string', multiple: true },
-      subscribed: { type: 'string' },
-      'stop-at-last-event': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 /** The documented `--json` line shapes, with their keys in a fixed order. */

@@ -21,9 +21,9 @@ import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
 import { loadConfigOption } from './config-option.js';
-import { flagProblem } from './flag-problem.js';
+import { withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { ensureOutputDir, ensureStateDir } from './output-dir.js';
+import { DEFAULT_STATE_DIR, ensureOutputDir, ensureStateDir } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden simulate (--trace FILE | --scenario NAME) [options]
@@ -237,13 +237,9 @@ function runSettings(
 }
 
 function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
-  const { values: v, positionals } = parsed;
+  const { values: v, positionals } = withUsage(USAGE, () =>
+    parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS })
+  );
   if (v.help) return 'help';
   const issues: string[] = [];
   if (positionals.length > 0) {
@@ -307,13 +303,9 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
     json: v.json ?? false,
     ...(v.report === undefined ? {} : { report: v.report }),
     ...(mode === 'service'
-      ? { service: { outbox: v.outbox ?? 'out/outbox', state: v.state ?? 'out/state' } }
+      ? { service: { outbox: v.outbox ?? 'out/outbox', state: v.state ?? DEFAULT_STATE_DIR } }
       : {}),
   };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
 }
 
 function integer(

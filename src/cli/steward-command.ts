@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { StewardControl } from '../domain/ports/pool-store.js';
 import { formatTime, optionalConfig, zoneOf } from './admin-output.js';
-import { flagProblem } from './flag-problem.js';
+import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { printable } from './printable.js';
 import {
@@ -43,17 +43,12 @@ type StewardAction = (typeof ACTIONS)[number];
  */
 function createStewardCommand(deps: StoreTargetDeps) {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const [sub, ...rest] = argv;
-    if (sub === '--help' || sub === '-h' || sub === 'help') {
-      io.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
-    if (sub === undefined)
-      throw new UsageError(`steward needs pause, resume or status\n\n${USAGE}`);
-    if (!ACTIONS.includes(sub as StewardAction)) {
-      throw new UsageError(`unknown steward subcommand "${sub}"\n\n${USAGE}`);
-    }
-    const args = parseStewardArgs(sub as StewardAction, rest);
+    const picked = subcommandOf(argv, USAGE, {
+      command: 'steward',
+      subs: ACTIONS,
+      needs: 'pause, resume or status',
+    });
+    const args = picked === 'help' ? 'help' : parseStewardArgs(picked.sub, picked.rest);
     if (args === 'help') {
       io.stdout.write(`${USAGE}\n`);
       return 0;
@@ -140,7 +135,7 @@ interface StewardArgs {
 }
 
 function parseStewardArgs(action: StewardAction, argv: readonly string[]): StewardArgs | 'help' {
-  try {
+  return withUsage(USAGE, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -173,9 +168,7 @@ function parseStewardArgs(action: StewardAction, argv: readonly string[]): Stewa
       // A pause must name its store: pausing a local state by default would look like success.
       target: targetSpecOf(values, undefined),
     };
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
+  });
 }
 
 function loginName(): string {

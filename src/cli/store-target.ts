@@ -11,8 +11,6 @@ import { UsageError } from './usage-error.js';
 
 /** The table `serverless deploy --stage S` creates (`${self:service}-${self:provider.stage}`). */
 const TABLE_PREFIX = 'pool-warden-';
-/** Where `warden replay` leaves its state unless told otherwise. */
-const DEFAULT_STATE_DIR = 'out/state';
 
 /** Options every admin command shares, for `parseArgs`. */
 const TARGET_OPTIONS = {
@@ -171,7 +169,6 @@ function oneLine(text: string): string {
 
 export type { StoreTarget, StoreTargetDeps, TargetSpec };
 export {
-  DEFAULT_STATE_DIR,
   defaultTargetDeps,
   TABLE_PREFIX,
   TARGET_OPTIONS,

@@ -14,7 +14,7 @@ import { traceRowOf } from '../sim/trace/from-training-job.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
 import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
-import { flagProblem } from './flag-problem.js';
+import { withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkOutputFile } from './output-dir.js';
 import { UsageError } from './usage-error.js';
@@ -95,7 +95,7 @@ interface ExportArgs {
 }
 
 function parseExportArgs(argv: readonly string[]): ExportArgs {
-  const values = parseOrUsage(() =>
+  const values = withUsage(USAGE, () =>
     parseArgs({
       args: [...argv],
       strict: true,
@@ -311,7 +311,7 @@ async function readProgress(file: string) {
 }
 
 async function writeScenario(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseOrUsage(() =>
+  const { values, positionals } = withUsage(USAGE, () =>
     parseArgs({
       args: [...argv],
       strict: true,
@@ -337,14 +337,6 @@ async function writeScenario(argv: readonly string[], io: CliIo): Promise<number
   await writeTrace(trace, out);
   io.stdout.write(`wrote ${trace.jobs.length} jobs of ${trace.source} to ${out}\n`);
   return 0;
-}
-
-function parseOrUsage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError(`${flagProblem(error, USAGE)}\n\n${USAGE}`);
-  }
 }
 
 function checkFormat(out: string): void {
