@@ -107,17 +107,12 @@ function totalWeight(history: GapHistogram): number {
 function isGapHistogram(value: unknown): value is GapHistogram {
   if (typeof value !== 'object' || value === null) return false;
   const h = value as Record<string, unknown>;
-  const numbers = (v: unknown) =>
-    Array.isArray(v) && v.length === BINS && v.every((n) => typeof n === 'number' && n >= 0);
-  const hourly =
-    h.hourly === undefined ||
-    (Array.isArray(h.hourly) &&
-      h.hourly.length === 24 * CLASSES &&
-      h.hourly.every((n) => typeof n === 'number' && n >= 0));
+  const numbers = (v: unknown, length: number) =>
+    Array.isArray(v) && v.length === length && v.every((n) => typeof n === 'number' && n >= 0);
   return (
-    numbers(h.weights) &&
-    numbers(h.sums) &&
-    hourly &&
+    numbers(h.weights, BINS) &&
+    numbers(h.sums, BINS) &&
+    (h.hourly === undefined || numbers(h.hourly, 24 * CLASSES)) &&
     typeof h.updatedAt === 'number' &&
     typeof h.count === 'number'
   );

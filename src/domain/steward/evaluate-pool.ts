@@ -201,32 +201,38 @@ async function evaluatePool(
       outcome,
     }
   );
-  const counted = {
-    action: decision.action,
-    outcome,
-    stoppedByBreaker,
-    previousExpiry: refreshed.expiresAt,
-    ...(price === undefined ? {} : { price }),
-  };
   pool = isGone(pool.state)
     ? withoutSchedule(pool)
     : { ...pool, nextDecisionAt: nextDecisionTime(pool.expiresAt, decision, settings, now) };
+  const saved = pool;
+  const auditAndCount = async (auditReason: string): Promise<void> => {
+    await deps.store.audit(
+      auditEntry(saved, {
+        at: now,
+        kind: decision.action,
+        until: decision.until,
+        ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
+        reason: auditReason,
+        ...(decision.rule === undefined ? {} : { rule: decision.rule }),
+        outcome,
+      }),
+      settings.auditRetentionDays
+    );
+    countDecision(deps.metrics, {
+      action: decision.action,
+      outcome,
+      stoppedByBreaker,
+      previousExpiry: refreshed.expiresAt,
+      ...(price === undefined ? {} : { price }),
+      pool: saved,
+    });
+  };
   if ((await deps.store.putPool(pool)) === 'conflict') {
+    // The action happened; another writer got the record first. Keep the trace of it.
     if (outcome === 'applied') {
-      // The action happened; another writer got the record first. Keep the trace of it.
-      await deps.store.audit(
-        auditEntry(pool, {
-          at: now,
-          kind: decision.action,
-          until: decision.until,
-          ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
-          reason: `${reason}; applied, but the pool record changed meanwhile and is re-read next run`,
-          ...(decision.rule === undefined ? {} : { rule: decision.rule }),
-          outcome,
-        }),
-        settings.auditRetentionDays
+      await auditAndCount(
+        `${reason}; applied, but the pool record changed meanwhile and is re-read next run`
       );
-      countDecision(deps.metrics, { ...counted, pool });
     }
     return { kind: 'conflict', pool: tracked };
   }
@@ -240,19 +246,7 @@ async function evaluatePool(
   }
 
   const finalDecision = { ...decision, reason };
-  await deps.store.audit(
-    auditEntry(pool, {
-      at: now,
-      kind: decision.action,
-      until: decision.until,
-      ...(keepAliveSeconds === undefined ? {} : { keepAliveSeconds }),
-      reason,
-      ...(decision.rule === undefined ? {} : { rule: decision.rule }),
-      outcome,
-    }),
-    settings.auditRetentionDays
-  );
-  countDecision(deps.metrics, { ...counted, pool });
+  await auditAndCount(reason);
   if (outcome === 'applied') {
     await notifyPoolChange(
       {

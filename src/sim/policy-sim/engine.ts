@@ -183,16 +183,7 @@ function runPolicy(
       finish(pool, now, keyPools);
       tally.warm(job);
     } else {
-      const usdPerHour = priceOf(job);
-      const coldS = startLatencySeconds(settings.latency, job, index, true);
-      const warmS = startLatencySeconds(settings.latency, job, index, false);
-      const extra = Math.max(0, coldS - warmS);
-      tally.cold(
-        job,
-        extra,
-        (settings.coldStartBilledSeconds * job.instanceCount * usdPerHour) / 3600,
-        (extra * settings.valueOfTimeUsdPerHour) / 3600
-      );
+      tally.cold(job, index, priceOf(job), settings);
     }
     const latencyMs = Math.round(startLatencySeconds(settings.latency, job, index, cold) * 1000);
     const requested =

@@ -1,4 +1,6 @@
 import type { TraceJob } from '../trace/trace.js';
+import { startLatencySeconds } from './cost-model.js';
+import type { SimRunSettings } from './sim-policy.js';
 
 /**
  * Upper edges (inclusive) of the idle-time bins shown in the report, ms: bin 0 is exactly 0,
@@ -20,14 +22,19 @@ const IDLE_BIN_LABELS = [
 /** Team name used for jobs without one. */
 const NO_TEAM = '(no team)';
 
-interface TeamResult {
-  readonly team: string;
+/** The counts kept both per policy run and per team. */
+interface StartCounts {
   readonly jobs: number;
   readonly coldStarts: number;
   readonly warmStarts: number;
+  /** Σ (cold − warm start) over cold starts, seconds. */
   readonly waitSeconds: number;
   readonly idleInstanceSeconds: number;
   readonly idleCostUsd: number;
+}
+
+interface TeamResult extends StartCounts {
+  readonly team: string;
   readonly totalCostUsd: number;
 }
 
@@ -39,15 +46,8 @@ interface IdleBin {
 }
 
 /** What one policy cost on a trace; see cost-model.ts for the formulas. */
-interface PolicyResult {
+interface PolicyResult extends StartCounts {
   readonly name: string;
-  readonly jobs: number;
-  readonly coldStarts: number;
-  readonly warmStarts: number;
-  /** Σ (cold − warm start) over cold starts, seconds. */
-  readonly waitSeconds: number;
-  readonly idleInstanceSeconds: number;
-  readonly idleCostUsd: number;
   readonly coldStartBilledUsd: number;
   readonly waitCostUsd: number;
   readonly totalCostUsd: number;
@@ -61,29 +61,55 @@ interface PolicyResult {
   readonly idleHistogram: readonly IdleBin[];
 }
 
-class TeamTally {
+/** Running {@link StartCounts}; kept for the whole run and for each team. */
+class CountsTally {
   jobs = 0;
   coldStarts = 0;
   warmStarts = 0;
   waitSeconds = 0;
   idleInstanceSeconds = 0;
   idleCostUsd = 0;
+
+  warm(): void {
+    this.jobs += 1;
+    this.warmStarts += 1;
+  }
+
+  cold(extraSeconds: number): void {
+    this.jobs += 1;
+    this.coldStarts += 1;
+    this.waitSeconds += extraSeconds;
+  }
+
+  idle(instanceSeconds: number, usd: number): void {
+    this.idleInstanceSeconds += instanceSeconds;
+    this.idleCostUsd += usd;
+  }
+
+  counts(): StartCounts {
+    return {
+      jobs: this.jobs,
+      coldStarts: this.coldStarts,
+      warmStarts: this.warmStarts,
+      waitSeconds: this.waitSeconds,
+      idleInstanceSeconds: this.idleInstanceSeconds,
+      idleCostUsd: this.idleCostUsd,
+    };
+  }
+}
+
+class TeamTally extends CountsTally {
   coldCostUsd = 0;
 }
 
 /** Running sums for one policy run; the engine and the oracle feed it the same way. */
 class Tally {
+  private readonly all = new CountsTally();
   private readonly teams = new Map<string, TeamTally>();
   private readonly binPools = new Array<number>(IDLE_BIN_LABELS.length).fill(0);
   private readonly binSeconds = new Array<number>(IDLE_BIN_LABELS.length).fill(0);
-  jobs = 0;
-  coldStarts = 0;
-  warmStarts = 0;
-  waitSeconds = 0;
-  idleInstanceSeconds = 0;
-  idleCostUsd = 0;
-  coldStartBilledUsd = 0;
-  waitCostUsd = 0;
+  private coldStartBilledUsd = 0;
+  private waitCostUsd = 0;
   apiCalls = 0;
   pools = 0;
   quotaDenied = 0;
@@ -100,24 +126,30 @@ class Tally {
 
   /** A job started on a warm pool: no extra cost. */
   warm(job: TraceJob): void {
-    this.jobs += 1;
-    this.warmStarts += 1;
-    const team = this.team(job);
-    team.jobs += 1;
-    team.warmStarts += 1;
+    this.all.warm();
+    this.team(job).warm();
   }
 
-  /** A job started cold: it waited `extraSeconds` longer and billed the cold start. */
-  cold(job: TraceJob, extraSeconds: number, billedUsd: number, waitUsd: number): void {
-    this.jobs += 1;
-    this.coldStarts += 1;
-    this.waitSeconds += extraSeconds;
+  /**
+   * A job started cold: it waited the gap between its cold and warm start latencies (job
+   * `index` of the trace, for the seeded latency model) and billed the cold start.
+   */
+  cold(
+    job: TraceJob,
+    index: number,
+    usdPerHour: number,
+    settings: Pick<SimRunSettings, 'latency' | 'coldStartBilledSeconds' | 'valueOfTimeUsdPerHour'>
+  ): void {
+    const coldS = startLatencySeconds(settings.latency, job, index, true);
+    const warmS = startLatencySeconds(settings.latency, job, index, false);
+    const extraSeconds = Math.max(0, coldS - warmS);
+    const billedUsd = (settings.coldStartBilledSeconds * job.instanceCount * usdPerHour) / 3600;
+    const waitUsd = (extraSeconds * settings.valueOfTimeUsdPerHour) / 3600;
+    this.all.cold(extraSeconds);
     this.coldStartBilledUsd += billedUsd;
     this.waitCostUsd += waitUsd;
     const team = this.team(job);
-    team.jobs += 1;
-    team.coldStarts += 1;
-    team.waitSeconds += extraSeconds;
+    team.cold(extraSeconds);
     team.coldCostUsd += billedUsd + waitUsd;
   }
 
@@ -125,11 +157,8 @@ class Tally {
   pool(job: TraceJob, idleMs: number, usdPerHour: number): void {
     const instanceSeconds = (idleMs / 1000) * job.instanceCount;
     const usd = (instanceSeconds * usdPerHour) / 3600;
-    this.idleInstanceSeconds += instanceSeconds;
-    this.idleCostUsd += usd;
-    const team = this.team(job);
-    team.idleInstanceSeconds += instanceSeconds;
-    team.idleCostUsd += usd;
+    this.all.idle(instanceSeconds, usd);
+    this.team(job).idle(instanceSeconds, usd);
     let bin = 0;
     while (bin < IDLE_BIN_EDGES_MS.length && idleMs > (IDLE_BIN_EDGES_MS[bin] as number)) bin++;
     this.binPools[bin] = (this.binPools[bin] ?? 0) + 1;
@@ -141,27 +170,17 @@ class Tally {
       .map(
         ([team, t]): TeamResult => ({
           team,
-          jobs: t.jobs,
-          coldStarts: t.coldStarts,
-          warmStarts: t.warmStarts,
-          waitSeconds: t.waitSeconds,
-          idleInstanceSeconds: t.idleInstanceSeconds,
-          idleCostUsd: t.idleCostUsd,
+          ...t.counts(),
           totalCostUsd: t.idleCostUsd + t.coldCostUsd,
         })
       )
       .sort((a, b) => (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
     return {
       name,
-      jobs: this.jobs,
-      coldStarts: this.coldStarts,
-      warmStarts: this.warmStarts,
-      waitSeconds: this.waitSeconds,
-      idleInstanceSeconds: this.idleInstanceSeconds,
-      idleCostUsd: this.idleCostUsd,
+      ...this.all.counts(),
       coldStartBilledUsd: this.coldStartBilledUsd,
       waitCostUsd: this.waitCostUsd,
-      totalCostUsd: this.idleCostUsd + this.coldStartBilledUsd + this.waitCostUsd,
+      totalCostUsd: this.all.idleCostUsd + this.coldStartBilledUsd + this.waitCostUsd,
       apiCalls: this.apiCalls,
       pools: this.pools,
       quotaDenied: this.quotaDenied,

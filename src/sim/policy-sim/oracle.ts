@@ -75,17 +75,7 @@ function runOracle(trace: Trace, settings: SimRunSettings, options: RunOptions):
     if (warm) {
       tally.warm(job);
     } else {
-      const extra = Math.max(
-        0,
-        startLatencySeconds(settings.latency, job, index, true) -
-          startLatencySeconds(settings.latency, job, index, false)
-      );
-      tally.cold(
-        job,
-        extra,
-        (settings.coldStartBilledSeconds * job.instanceCount * usdPerHour) / 3600,
-        (extra * settings.valueOfTimeUsdPerHour) / 3600
-      );
+      tally.cold(job, index, usdPerHour, settings);
     }
     const latencyMs = Math.round(startLatencySeconds(settings.latency, job, index, !warm) * 1000);
     heap.push({ time: now + latencyMs + job.durationMs, kind: 0, seq: seq++, job });

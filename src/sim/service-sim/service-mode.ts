@@ -349,15 +349,7 @@ function measure(
     if (starts[index] === 'warm') {
       tally.warm(job);
     } else {
-      const coldS = startLatencySeconds(settings.latency, job, index, true);
-      const warmS = startLatencySeconds(settings.latency, job, index, false);
-      const extra = Math.max(0, coldS - warmS);
-      tally.cold(
-        job,
-        extra,
-        (settings.coldStartBilledSeconds * job.instanceCount * price) / 3600,
-        (extra * settings.valueOfTimeUsdPerHour) / 3600
-      );
+      tally.cold(job, index, price, settings);
     }
     const pool = sageMaker.job(names[index] as string)?.warmPool;
     if (pool?.freedAt === undefined) {

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { extname } from 'node:path';
 import { isRecord } from '../../domain/objects.js';
 import {
   type InputMode,
@@ -9,6 +8,7 @@ import {
   TraceError,
   type TraceJob,
 } from './trace.js';
+import { type TraceFormat, traceFormatOf } from './write-trace.js';
 
 /**
  * Reads a job trace for `warden simulate`: CSV (`.csv`) or JSON Lines (`.jsonl`, `.ndjson`),
@@ -41,15 +41,13 @@ interface ReadTraceOptions {
   readonly maxProblems?: number;
 }
 
-type Format = 'csv' | 'jsonl';
-
 /**
  * The trace in `file`, sorted by submit time; throws TraceError naming each bad row.
  *
  * @example const trace = await readTrace('jobs.csv'); trace.jobs.length
  */
 async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<Trace> {
-  const format = formatOf(file);
+  const format = traceFormatOf(file, 'cannot read trace');
   const sink = new RowSink(file, options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
   const parser = format === 'csv' ? new CsvRows(sink) : new JsonlRows(sink);
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
@@ -114,17 +112,6 @@ function readFailure(error: unknown): string {
   const known = typeof code === 'string' && Object.hasOwn(what, code) ? what[code] : undefined;
   if (known !== undefined) return `${known} (${String(code)})`;
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The format a trace file's extension names; anything else is an error naming the file. */
-function formatOf(file: string): Format {
-  const ext = extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
-  throw new TraceError(
-    [`${file}: unknown trace format "${ext || '(no extension)'}": use .csv, .jsonl or .ndjson`],
-    'cannot read trace'
-  );
 }
 
 /** A raw row: the value of a field, `undefined` when the cell is empty or the key absent. */
@@ -202,7 +189,7 @@ class RowSink {
     });
   }
 
-  finish(format: Format): Trace {
+  finish(format: TraceFormat): Trace {
     if (this.problems.length > 0) {
       const stopped = this.full ? ` (stopped after ${this.problems.length} problems)` : '';
       throw new TraceError(this.problems, `invalid trace ${this.file}${stopped}`);

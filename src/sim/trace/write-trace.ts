@@ -28,14 +28,17 @@ const BATCH = 10_000;
 
 type TraceFormat = 'csv' | 'jsonl';
 
-/** The format an output file's extension names; anything else is an error naming the file. */
-function traceFormatOf(file: string): TraceFormat {
+/**
+ * The format a trace file's extension names; anything else is an error naming the file, under
+ * the headline `doing` (the reader passes its own).
+ */
+function traceFormatOf(file: string, doing = 'cannot write trace'): TraceFormat {
   const ext = extname(file).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
   throw new TraceError(
     [`${file}: unknown trace format "${ext || '(no extension)'}": use .csv, .jsonl or .ndjson`],
-    'cannot write trace'
+    doing
   );
 }
 
