@@ -22,7 +22,7 @@ import {
 import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { confirmText, outcomeReply, tokenReply } from '../domain/actions/action-reply.js';
-import { verifyActionToken } from '../domain/actions/action-token.js';
+import { type TokenVerdict, verifyActionToken } from '../domain/actions/action-token.js';
 import { extensionTarget } from '../domain/actions/extension-bounds.js';
 import {
   type ActionDeps,
@@ -167,12 +167,20 @@ function refuse(deps: ActionsHttpDeps, result: HttpResult, reason: string): Http
   return result;
 }
 
-async function confirmPage(token: string, deps: ActionsHttpDeps): Promise<HttpResult> {
+/** The link's verified token, or the page that says why it does not work. */
+async function verifyLink(
+  token: string,
+  deps: ActionsHttpDeps
+): Promise<Extract<TokenVerdict, { ok: true }> | HttpResult> {
   const verdict = verifyActionToken(token, await deps.secrets.actionKeys(), deps.clock.now());
-  if (!verdict.ok) {
-    const reply = tokenReply(verdict.reason, deps.maxLinkLifetimeMs);
-    return refuse(deps, page(reply.status, reply.title, reply.message), verdict.reason);
-  }
+  if (verdict.ok) return verdict;
+  const reply = tokenReply(verdict.reason, deps.maxLinkLifetimeMs);
+  return refuse(deps, page(reply.status, reply.title, reply.message), verdict.reason);
+}
+
+async function confirmPage(token: string, deps: ActionsHttpDeps): Promise<HttpResult> {
+  const verdict = await verifyLink(token, deps);
+  if ('statusCode' in verdict) return verdict;
   const { grant } = verdict;
   const pool = await deps.store.getPool(grant.jobArn, grant.creationTime);
   const jobName = grant.jobArn.slice(grant.jobArn.lastIndexOf('/') + 1);
@@ -202,11 +210,8 @@ async function confirmPage(token: string, deps: ActionsHttpDeps): Promise<HttpRe
 }
 
 async function act(token: string, deps: ActionsHttpDeps): Promise<HttpResult> {
-  const verdict = verifyActionToken(token, await deps.secrets.actionKeys(), deps.clock.now());
-  if (!verdict.ok) {
-    const reply = tokenReply(verdict.reason, deps.maxLinkLifetimeMs);
-    return refuse(deps, page(reply.status, reply.title, reply.message), verdict.reason);
-  }
+  const verdict = await verifyLink(token, deps);
+  if ('statusCode' in verdict) return verdict;
   const outcome = await performAction(
     { grant: verdict.grant, nonce: verdict.nonce, actor: { kind: 'link' } },
     deps

@@ -3,7 +3,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeHandOff } from '../adapters/actions/eventbridge-hand-off.js';
-import { DEFAULT_MAX_LINK_LIFETIME_MS } from '../adapters/actions/signed-action-links.js';
 import { createResponseUrlReplier } from '../adapters/actions/slack-response-url.js';
 import { checkEmailSubscriptions } from '../adapters/actions/sns-subscription-check.js';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
@@ -15,8 +14,8 @@ import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slac
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
+import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
-import { parseDuration } from '../domain/duration.js';
 import type { ActionsHttpDeps } from './actions-http.js';
 import { loadBundledConfig } from './bundled-config.js';
 
@@ -26,7 +25,6 @@ async function actionsDeps(): Promise<ActionsHttpDeps> {
   const config = await loadBundledConfig();
   const dynamo = new DynamoDBClient(AWS_CLIENT_OPTIONS);
   const { tableName } = env;
-  const lifetime = config.actions?.maxLinkLifetime;
   return {
     config,
     policy: compilePolicy(config),
@@ -42,9 +40,7 @@ async function actionsDeps(): Promise<ActionsHttpDeps> {
       env.slackSecretId,
       systemClock
     ),
-    maxLinkLifetimeMs:
-      (lifetime === undefined ? undefined : parseDuration(lifetime)) ??
-      DEFAULT_MAX_LINK_LIFETIME_MS,
+    maxLinkLifetimeMs: maxLinkLifetimeMs(config),
     handOff: new EventBridgeHandOff(new EventBridgeClient(AWS_CLIENT_OPTIONS)),
     // Slack allows 3 s for the answer, not for this: the worker runs after it, and a response_url
     // stays valid for 30 minutes.

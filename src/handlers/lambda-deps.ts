@@ -16,8 +16,8 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
+import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
-import { parseDuration } from '../domain/duration.js';
 import type { FinishNoticeDeps } from '../domain/finish/notify-on-finish.js';
 import { type ActionLinks, noActionLinks } from '../domain/ports/action-links.js';
 import type { CallerRegistry } from '../domain/ports/caller-registry.js';
@@ -61,12 +61,11 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
 function actionLinksOf(config: WardenConfig, secrets: ActionSecrets): ActionLinks {
   const actions = config.actions;
   if (actions?.baseUrl === undefined) return noActionLinks;
-  const lifetime = parseDuration(actions.maxLinkLifetime);
   return createSignedActionLinks({
     baseUrl: actions.baseUrl,
     secrets,
     clock: systemClock,
-    ...(lifetime === undefined ? {} : { maxLinkLifetimeMs: lifetime }),
+    maxLinkLifetimeMs: maxLinkLifetimeMs(config),
   });
 }
 

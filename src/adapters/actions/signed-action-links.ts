@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ActionGrant } from '../../domain/actions/action-grant.js';
 import { NONCE_BYTES, signActionToken } from '../../domain/actions/action-token.js';
+import { DEFAULT_ACTION_VALIDITY_MS } from '../../domain/actions/offered-actions.js';
 import type { ActionLinks } from '../../domain/ports/action-links.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { ActionSecrets } from './action-secrets.js';
-
-/** Default for `actions.maxLinkLifetime`. */
-const DEFAULT_MAX_LINK_LIFETIME_MS = 24 * 60 * 60_000;
 
 interface SignedLinkOptions {
   /** `actions.baseUrl`: the HTTP API's URL, no trailing slash needed. */
@@ -30,7 +28,7 @@ interface SignedLinkOptions {
  */
 function createSignedActionLinks(options: SignedLinkOptions): ActionLinks {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const lifetime = options.maxLinkLifetimeMs ?? DEFAULT_MAX_LINK_LIFETIME_MS;
+  const lifetime = options.maxLinkLifetimeMs ?? DEFAULT_ACTION_VALIDITY_MS;
   const random = options.random ?? ((size: number) => randomBytes(size));
   return {
     async link(grant: ActionGrant) {
@@ -48,4 +46,4 @@ function createSignedActionLinks(options: SignedLinkOptions): ActionLinks {
 }
 
 export type { SignedLinkOptions };
-export { createSignedActionLinks, DEFAULT_MAX_LINK_LIFETIME_MS };
+export { createSignedActionLinks };

@@ -1,6 +1,5 @@
 import { compilePolicy } from '../config/compile-policy.js';
 import type { WardenConfig } from '../config/warden-config.js';
-import { parseDuration } from '../duration.js';
 import type { Tags } from '../event/tags.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import type { ResolvedOwner } from '../owner/resolve-owner.js';
@@ -10,7 +9,12 @@ import type { Log } from '../ports/log.js';
 import { poolFromJob } from '../steward/pool-from-job.js';
 import type { NoticeAction } from './action-grant.js';
 import { linkActions } from './link-actions.js';
-import { type ActionablePool, type OfferedAction, offeredActions } from './offered-actions.js';
+import {
+  type ActionablePool,
+  maxLinkLifetimeMs,
+  type OfferedAction,
+  offeredActions,
+} from './offered-actions.js';
 
 /** One compiled policy per config object: a warm Lambda builds it once, not per event. */
 const compiled = new WeakMap<WardenConfig, Policy>();
@@ -97,15 +101,7 @@ function offersFor(
   config: WardenConfig,
   now: number
 ): OfferedAction[] {
-  const lifetime = config.actions?.maxLinkLifetime;
-  const maxValidityMs = lifetime === undefined ? undefined : parseDuration(lifetime);
-  return offeredActions({
-    pool,
-    policy,
-    now,
-    timeZone,
-    ...(maxValidityMs === undefined ? {} : { maxValidityMs }),
-  });
+  return offeredActions({ pool, policy, now, timeZone, maxValidityMs: maxLinkLifetimeMs(config) });
 }
 
 /**

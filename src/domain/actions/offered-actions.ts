@@ -1,3 +1,5 @@
+import type { WardenConfig } from '../config/warden-config.js';
+import { parseDuration } from '../duration.js';
 import { formatTimeInZone } from '../notice/format.js';
 import { OPT_OUT_TAG, type PoolView, ruleMatches } from '../policy/decide.js';
 import type { Policy } from '../policy/policy.js';
@@ -15,6 +17,19 @@ const MIN_GAIN_MS = 60_000;
 const DEFAULT_ACTION_VALIDITY_MS = 24 * 3_600_000;
 
 const MINUTE_MS = 60_000;
+
+/**
+ * `actions.maxLinkLifetime` in milliseconds: no link or button works longer. The default when
+ * the config has no `actions` section (or, were validation bypassed, an unreadable duration).
+ *
+ * @example maxLinkLifetimeMs(config) // 86_400_000
+ */
+function maxLinkLifetimeMs(config: WardenConfig): number {
+  const lifetime = config.actions?.maxLinkLifetime;
+  return (
+    (lifetime === undefined ? undefined : parseDuration(lifetime)) ?? DEFAULT_ACTION_VALIDITY_MS
+  );
+}
 
 /** What deciding the offer needs of a pool: the record's facts, whatever built it. */
 type ActionablePool = Pick<
@@ -127,4 +142,4 @@ function floorTo(value: number, step: number): number {
 }
 
 export type { ActionablePool, OfferedAction, OfferInputs };
-export { DEFAULT_ACTION_VALIDITY_MS, offeredActions };
+export { DEFAULT_ACTION_VALIDITY_MS, maxLinkLifetimeMs, offeredActions };

@@ -188,7 +188,12 @@ function atRisk(notice: Notice): string | undefined {
 /** The footnote every notice carries when a price came from the illustrative table. */
 function priceNote(notice: Notice): string | undefined {
   if (notice.price?.source !== 'illustrative') return undefined;
-  return `Prices are illustrative list prices for ${printable(notice.instanceType ?? 'this instance type')}, not a quote; admins can set real ones under prices: in the Pool Warden config.`;
+  return illustrativePriceNote(notice.instanceType ?? 'this instance type');
+}
+
+/** What a notice priced from the illustrative table says of its prices, finish or pool alike. */
+function illustrativePriceNote(instanceType: string): string {
+  return `Prices are illustrative list prices for ${printable(instanceType)}, not a quote; admins can set real ones under prices: in the Pool Warden config.`;
 }
 
 /** Slack's button limits, which every channel keeps so both show the same choices. */
@@ -238,6 +243,7 @@ export {
   actionEmailLines,
   DETAILS_UNAVAILABLE,
   headline,
+  illustrativePriceNote,
   noPrice,
   noticeLines,
   poolSentence,

@@ -1,5 +1,5 @@
 import { formatDuration, formatRate, formatTimeInZone, formatUsd } from './format.js';
-import { type NoticeLine, noPrice, shownActions } from './notice-lines.js';
+import { illustrativePriceNote, type NoticeLine, noPrice, shownActions } from './notice-lines.js';
 import { printable, TEXT_LIMITS } from './plain-text.js';
 import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
 
@@ -129,9 +129,7 @@ function poolFootnotes(notice: PoolNotice): string[] {
     );
   }
   if (notice.price?.source === 'illustrative') {
-    notes.push(
-      `Prices are illustrative list prices for ${printable(notice.instanceType)}, not a quote; admins can set real ones under prices: in the Pool Warden config.`
-    );
+    notes.push(illustrativePriceNote(notice.instanceType));
   }
   return notes;
 }

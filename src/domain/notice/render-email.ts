@@ -82,18 +82,22 @@ function renderEmail(notice: Notice, to: string): EmailMessage {
       body.push(`  - and ${skipped.length - TEXT_LIMITS.skippedCount} more`);
     }
   }
-  const job = printable(notice.jobName, TEXT_LIMITS.jobName);
-  body.push(
-    '',
-    '--',
-    notice.owner.via === FALLBACK_VIA
-      ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${job}.`
-      : `Pool Warden sent this because you own ${job} (${printable(notice.owner.via)}).`
-  );
+  body.push('', ...signOff(notice.jobName, notice.owner.via));
   return withActionUrls(
     { to, subject: subjectOf(notice), text: capBytes(`${body.join('\n')}\n`) },
     notice.actions
   );
+}
+
+/** The closing lines of every email: why Pool Warden sent it to this person. */
+function signOff(jobName: string, via: string): string[] {
+  const job = printable(jobName, TEXT_LIMITS.jobName);
+  return [
+    '--',
+    via === FALLBACK_VIA
+      ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${job}.`
+      : `Pool Warden sent this because you own ${job} (${printable(via)}).`,
+  ];
 }
 
 /** The message with the URLs of the actions it shows, for the HTML part. */
@@ -146,8 +150,10 @@ function toAscii(text: string): string {
 export type { EmailMessage };
 export {
   MAX_EMAIL_TEXT_BYTES,
+  MAX_SUBJECT,
   renderEmail,
   SNS_MESSAGE_LIMIT_BYTES,
+  signOff,
   toAscii,
   utf8Bytes,
   withActionUrls,

@@ -1,4 +1,3 @@
-import { FALLBACK_VIA } from '../owner/resolve-owner.js';
 import { formatTimeInZone } from './format.js';
 import { actionEmailLines } from './notice-lines.js';
 import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
@@ -7,12 +6,14 @@ import {
   poolHeadline,
   poolNextSteps,
   poolNoticeLines,
-  printable,
 } from './pool-notice-lines.js';
-import { type EmailMessage, toAscii, withActionUrls } from './render-email.js';
-
-/** SNS requires subjects under 100 characters, ASCII, without line breaks. */
-const MAX_SUBJECT = 99;
+import {
+  type EmailMessage,
+  MAX_SUBJECT,
+  signOff,
+  toAscii,
+  withActionUrls,
+} from './render-email.js';
 
 const SUBJECT_VERB: Readonly<
   Record<PoolNoticeKind, { readonly did: string; readonly would: string }>
@@ -49,14 +50,7 @@ function renderPoolEmail(notice: PoolNotice, to: string): EmailMessage {
   if (actions.length > 0) body.push('', ...actions);
   body.push('', `Open in the SageMaker console: ${notice.consoleUrl}`);
   for (const note of poolFootnotes(notice)) body.push('', note);
-  const job = printable(notice.jobName);
-  body.push(
-    '',
-    '--',
-    notice.owner.via === FALLBACK_VIA
-      ? `Pool Warden sent this to you as the fallback contact: nothing named an owner for ${job}.`
-      : `Pool Warden sent this because you own ${job} (${printable(notice.owner.via)}).`
-  );
+  body.push('', ...signOff(notice.jobName, notice.owner.via));
   return withActionUrls(
     { to, subject: subjectOf(notice), text: `${body.join('\n')}\n` },
     notice.actions

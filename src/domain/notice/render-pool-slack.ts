@@ -8,7 +8,7 @@ import {
   poolNoticeLines,
   printable,
 } from './pool-notice-lines.js';
-import { actionsBlock, type SlackBlock, type SlackMessage } from './render-slack.js';
+import { actionsBlock, factFields, type SlackBlock, type SlackMessage } from './render-slack.js';
 import { mrkdwn, SLACK_LIMITS, truncate } from './slack-text.js';
 
 const EMOJI: Readonly<Record<PoolNoticeKind, string>> = {
@@ -28,8 +28,7 @@ const TITLE: Readonly<Record<PoolNoticeKind, { readonly did: string; readonly wo
   },
 };
 
-/** Slack allows at most 10 fields per section and 10 elements per context block. */
-const MAX_FIELDS = 10;
+/** Slack allows at most 10 elements per context block. */
 const MAX_CONTEXT = 10;
 
 /**
@@ -61,10 +60,7 @@ function renderPoolSlack(notice: PoolNotice): SlackMessage {
           SLACK_LIMITS.sectionText
         ),
       },
-      fields: facts.slice(0, MAX_FIELDS).map((l) => ({
-        type: 'mrkdwn' as const,
-        text: `*${l.label}*\n${mrkdwn(l.value, SLACK_LIMITS.fieldText - l.label.length - 3)}`,
-      })),
+      fields: factFields(facts),
     },
     {
       type: 'section',

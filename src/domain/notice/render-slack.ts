@@ -3,6 +3,7 @@ import type { Notice } from './notice.js';
 import {
   DETAILS_UNAVAILABLE,
   headline,
+  type NoticeLine,
   noticeLines,
   poolSummary,
   priceNote,
@@ -101,10 +102,7 @@ function renderSlack(notice: Notice): SlackMessage {
           SLACK_LIMITS.sectionText
         ),
       },
-      fields: facts.slice(0, MAX_FIELDS).map((l) => ({
-        type: 'mrkdwn' as const,
-        text: `*${l.label}*\n${mrkdwn(l.value, SLACK_LIMITS.fieldText - l.label.length - 3)}`,
-      })),
+      fields: factFields(facts),
     }
   );
   if (notice.detailsUnavailable === true) {
@@ -148,6 +146,14 @@ function renderSlack(notice: Notice): SlackMessage {
     ),
     blocks,
   };
+}
+
+/** A notice's facts as a section's fields, `*Label*` over the escaped value, at most 10. */
+function factFields(facts: readonly NoticeLine[]): SlackText[] {
+  return facts.slice(0, MAX_FIELDS).map((l) => ({
+    type: 'mrkdwn',
+    text: `*${l.label}*\n${mrkdwn(l.value, SLACK_LIMITS.fieldText - l.label.length - 3)}`,
+  }));
 }
 
 /** Slack's limits on a confirmation dialog's texts. */
@@ -214,4 +220,4 @@ function printableReason(reason: string): string {
 }
 
 export type { SlackBlock, SlackButton, SlackConfirm, SlackMessage };
-export { actionsBlock, CONFIRM_LIMITS, renderSlack };
+export { actionsBlock, CONFIRM_LIMITS, factFields, renderSlack };
