@@ -245,7 +245,9 @@ function chooseKeepAlive(
   // time until they arrive); the rest pay the wait until k plus the cold start.
   let caughtIdleUsd = 0;
   let caughtWeight = 0;
-  let best = { k: idle, cost: total * B, caught: 0 };
+  let bestK = idle;
+  let bestCost = total * B;
+  let bestCaught = 0;
   for (let b = 0; b < NBINS; b++) {
     const upper = upperEdge(b);
     if (upper <= idle) continue;
@@ -254,12 +256,16 @@ function chooseKeepAlive(
     caughtIdleUsd += w * r * ((evidence.means[b] as number) - idle);
     caughtWeight += w;
     const cost = caughtIdleUsd + (total - caughtWeight) * (r * (upper - idle) + B);
-    if (cost < best.cost) best = { k: upper, cost, caught: caughtWeight };
+    if (cost < bestCost) {
+      bestK = upper;
+      bestCost = cost;
+      bestCaught = caughtWeight;
+    }
   }
   return {
-    keepAliveMs: best.k * 1000,
-    expectedUsd: best.cost / total,
-    catchShare: best.caught / total,
+    keepAliveMs: bestK * 1000,
+    expectedUsd: bestCost / total,
+    catchShare: bestCaught / total,
     basis: 'history',
   };
 }

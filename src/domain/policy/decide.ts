@@ -53,31 +53,25 @@ type PoolView = Partial<Pick<PoolRecord, 'jobArn'>> &
  * // { action: 'shrink', until: 1764166320000, reason: 'adaptive: …', rule: 'vision-gpu' }
  */
 function decide(pool: PoolView, context: DecisionContext, policy: Policy, now: number): Decision {
-  const keep = (reason: string, rule?: string): Decision => ({
-    action: 'keep',
-    until: pool.expiresAt,
-    reason,
-    ...(rule === undefined ? {} : { rule }),
-  });
-
-  if (pool.state !== 'Available') return keep(`the pool is ${pool.state}, not Available`);
-  if (pool.expiresAt <= now) return keep('the pool has already expired');
+  if (pool.state !== 'Available') return keep(pool, `the pool is ${pool.state}, not Available`);
+  if (pool.expiresAt <= now) return keep(pool, 'the pool has already expired');
   if (pool.tags[OPT_OUT_TAG]?.toLowerCase() === 'false') {
-    return keep(`the job opted out with the tag ${OPT_OUT_TAG}=false`);
+    return keep(pool, `the job opted out with the tag ${OPT_OUT_TAG}=false`);
   }
   if (pool.humanOverride !== undefined) {
     return keep(
+      pool,
       `${pool.humanOverride.by} set the keep-alive to ${formatDuration(pool.humanOverride.keepAliveSeconds * 1000)} by hand, which wins over the policy`
     );
   }
-  const rule = policy.rules.find((r) => ruleMatches(r, pool));
-  if (rule === undefined) return keep('no rule matches this pool');
-  if (rule.mode === 'off') return keep(`rule ${rule.name} is off`, rule.name);
+  const rule = matchingRule(policy.rules, pool);
+  if (rule === undefined) return keep(pool, 'no rule matches this pool');
+  if (rule.mode === 'off') return keep(pool, `rule ${rule.name} is off`, rule.name);
   if (context.pendingArrivalAt !== undefined) {
     // SageMaker hands the pool to a matching job while that job starts; shrinking or releasing
     // it now could take it from under the job. Look again shortly.
     return {
-      ...keep('a matching job has just started and may be taking this pool', rule.name),
+      ...keep(pool, 'a matching job has just started and may be taking this pool', rule.name),
       revisitAt: now + PENDING_REVISIT_MS,
     };
   }
@@ -85,6 +79,18 @@ function decide(pool: PoolView, context: DecisionContext, policy: Policy, now: n
   const wish = ruleWish(rule, pool, context, policy.settings, now);
   const limited = applyLimits(wish, rule, pool, context, policy.settings, now);
   return finalize(limited, rule, pool, policy.settings, now);
+}
+
+function keep(pool: PoolView, reason: string, rule?: string): Decision {
+  return rule === undefined
+    ? { action: 'keep', until: pool.expiresAt, reason }
+    : { action: 'keep', until: pool.expiresAt, reason, rule };
+}
+
+/** The first rule that matches (a loop: a backtest asks millions of times). */
+function matchingRule(rules: readonly PoolRule[], pool: PoolView): PoolRule | undefined {
+  for (const rule of rules) if (ruleMatches(rule, pool)) return rule;
+  return undefined;
 }
 
 interface Wish {
@@ -127,10 +133,9 @@ function ruleWish(
     now - pool.endTime,
     Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
     costs,
-    {
-      breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT,
-      ...(context.globalHistory === undefined ? {} : { allKeys: context.globalHistory }),
-    }
+    context.globalHistory === undefined
+      ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT }
+      : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, allKeys: context.globalHistory }
   );
   const until = pool.endTime + choice.keepAliveMs;
   const basis =

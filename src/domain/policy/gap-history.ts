@@ -64,36 +64,59 @@ function decayFactor(fromMs: number, toMs: number): number {
   return toMs <= fromMs ? 1 : 0.5 ** ((toMs - fromMs) / HALF_LIFE_MS);
 }
 
-/** A copy of `values` times `factor` (a plain loop: this runs once per gap of a backtest). */
-function scaled(values: readonly number[], factor: number): number[] {
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) * factor;
-  return out;
+/** A histogram the backtest owns and updates in place with {@link addGap}. */
+interface LiveGapHistogram {
+  weights: number[];
+  sums: number[];
+  updatedAt: number;
+  count: number;
+  hourly?: number[];
+}
+
+/** A copy that {@link addGap} may change without touching the original. */
+function copyHistogram(history: GapHistogram): LiveGapHistogram {
+  const copy: LiveGapHistogram = {
+    weights: history.weights.slice(),
+    sums: history.sums.slice(),
+    updatedAt: history.updatedAt,
+    count: history.count,
+  };
+  if (history.hourly?.length === 24 * CLASSES) copy.hourly = history.hourly.slice();
+  return copy;
+}
+
+function scaleInPlace(values: number[], factor: number): void {
+  for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * factor;
+}
+
+/**
+ * One more gap observed at `at` (epoch ms), in place: decays what is there to `at`, then counts
+ * the gap. A million-job backtest adds gaps this way, without a copy per gap; `observeGap` is
+ * the same arithmetic on a copy. Returns false (and changes nothing) for a gap that is no gap.
+ */
+function addGap(history: LiveGapHistogram, gapMs: number, at: number): boolean {
+  if (!Number.isFinite(gapMs) || gapMs < 0) return false;
+  const factor = decayFactor(history.updatedAt, at);
+  scaleInPlace(history.weights, factor);
+  scaleInPlace(history.sums, factor);
+  const gap = gapMs / 1000;
+  const bin = binOf(gap);
+  history.weights[bin] = (history.weights[bin] ?? 0) + 1;
+  history.sums[bin] = (history.sums[bin] ?? 0) + gap;
+  let hourly = history.hourly;
+  if (hourly?.length === 24 * CLASSES) scaleInPlace(hourly, factor);
+  else hourly = history.hourly = new Array<number>(24 * CLASSES).fill(0);
+  const slot = hourOf(at - gapMs) * CLASSES + classOf(gap);
+  hourly[slot] = (hourly[slot] ?? 0) + 1;
+  history.updatedAt = Math.max(at, history.updatedAt);
+  history.count += 1;
+  return true;
 }
 
 /** The histogram after one more gap observed at `at` (epoch ms). Pure: returns a new value. */
 function observeGap(history: GapHistogram, gapMs: number, at: number): GapHistogram {
-  if (!Number.isFinite(gapMs) || gapMs < 0) return history;
-  const factor = decayFactor(history.updatedAt, at);
-  const weights = scaled(history.weights, factor);
-  const sums = scaled(history.sums, factor);
-  const gap = gapMs / 1000;
-  const bin = binOf(gap);
-  weights[bin] = (weights[bin] ?? 0) + 1;
-  sums[bin] = (sums[bin] ?? 0) + gap;
-  const hourly =
-    history.hourly?.length === 24 * CLASSES
-      ? scaled(history.hourly, factor)
-      : new Array(24 * CLASSES).fill(0);
-  const slot = hourOf(at - gapMs) * CLASSES + classOf(gap);
-  hourly[slot] = (hourly[slot] ?? 0) + 1;
-  return {
-    weights,
-    sums,
-    updatedAt: Math.max(at, history.updatedAt),
-    count: history.count + 1,
-    hourly,
-  };
+  const next = copyHistogram(history);
+  return addGap(next, gapMs, at) ? next : history;
 }
 
 /** Decayed weight of all observations. */
@@ -118,14 +141,16 @@ function isGapHistogram(value: unknown): value is GapHistogram {
   );
 }
 
-export type { GapHistogram };
+export type { GapHistogram, LiveGapHistogram };
 export {
+  addGap,
   BIN_EDGES_S,
   BINS,
   binOf,
   CLASS_EDGES_S,
   CLASSES,
   classOf,
+  copyHistogram,
   decayFactor,
   emptyHistogram,
   HALF_LIFE_MS,

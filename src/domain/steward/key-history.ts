@@ -1,4 +1,10 @@
-import { emptyHistogram, observeGap } from '../policy/gap-history.js';
+import {
+  addGap,
+  copyHistogram,
+  emptyHistogram,
+  type LiveGapHistogram,
+  observeGap,
+} from '../policy/gap-history.js';
 import type { MatchKey } from '../pool/match-key.js';
 import {
   type GapEvent,
@@ -26,23 +32,46 @@ function newKeyHistory(matchKey: MatchKey): KeyHistory {
 }
 
 /**
- * A job of the key arrived (was created) at `at`. Repeated events of one job count once.
- * `recentKept` bounds the list of recent gaps: the store keeps `RECENT_GAPS_KEPT` for audits and
- * explanations; a backtest, which never reads them, keeps only the newest (`closedGap` needs it).
+ * A key's history the backtest owns and updates in place (`arriveInPlace`, `endInPlace`): the
+ * same learning as `recordArrival` and `recordEnd`, without a copy per job of a million.
  */
-function recordArrival(
-  history: KeyHistory,
+interface LiveKeyHistory extends KeyHistory {
+  histogram: LiveGapHistogram;
+  recent: GapEvent[];
+  openEnds: { readonly at: number; readonly owner?: string }[];
+  lastArrivalAt?: number;
+}
+
+function newLiveKeyHistory(matchKey: MatchKey): LiveKeyHistory {
+  return {
+    matchKey,
+    histogram: copyHistogram(emptyHistogram()),
+    recent: [],
+    openEnds: [],
+    version: 0,
+  };
+}
+
+/**
+ * A job of the key arrived (was created) at `at`, in place; returns the gap it closed, if any.
+ * Repeated events of one job count once. `recentKept` bounds the list of recent gaps: the store
+ * keeps `RECENT_GAPS_KEPT` for audits and explanations; a backtest, which never reads them,
+ * keeps only the newest.
+ */
+function arriveInPlace(
+  history: LiveKeyHistory,
   at: number,
   owner: string | undefined,
   recentKept: number = RECENT_GAPS_KEPT
-): KeyHistory {
-  if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return history;
-  const ends = history.openEnds ?? [];
+): GapEvent | undefined {
+  if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return undefined;
+  history.lastArrivalAt = at;
+  const ends = history.openEnds;
   // The newest end before the arrival; ends after it belong to jobs that were still running.
   let index = ends.length - 1;
   while (index >= 0 && (ends[index]?.at ?? 0) > at) index--;
   const taken = index >= 0 ? ends[index] : undefined;
-  if (taken === undefined) return { ...history, lastArrivalAt: at };
+  if (taken === undefined) return undefined;
   const gapMs = at - taken.at;
   const gap: { at: number; gapMs: number; previousOwner?: string; nextOwner?: string } = {
     at,
@@ -50,38 +79,59 @@ function recordArrival(
   };
   if (taken.owner !== undefined) gap.previousOwner = taken.owner;
   if (owner !== undefined) gap.nextOwner = owner;
-  // One copy of each list per gap (not three): a backtest closes millions of gaps.
+  const recent = history.recent;
   const kept = Math.max(1, recentKept);
-  const recent =
-    history.recent.length >= kept
-      ? history.recent.slice(history.recent.length - kept + 1)
-      : history.recent.slice();
+  if (recent.length >= kept) recent.splice(0, recent.length - kept + 1);
   recent.push(gap);
-  const openEnds = ends.slice();
-  openEnds.splice(index, 1);
+  ends.splice(index, 1);
+  addGap(history.histogram, gapMs, at);
+  return gap;
+}
+
+/** A job of the key ended at `at` (its pool, if any, became Available), in place; false if nothing changed. */
+function endInPlace(history: LiveKeyHistory, at: number, owner: string | undefined): boolean {
+  const ends = history.openEnds;
+  if (ends.some((end) => end.at === at)) return false;
+  // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
+  const full = ends.length >= OPEN_ENDS_KEPT;
+  const oldest = full ? 1 : 0;
+  let i = ends.length;
+  while (i > oldest && (ends[i - 1] as { at: number }).at > at) i--;
+  if (full && i === oldest && (ends[0] as { at: number }).at > at) return false;
+  ends.splice(i, 0, owner === undefined ? { at } : { at, owner });
+  if (full) ends.shift();
+  return true;
+}
+
+/** A copy of `history` that the in-place functions may change without touching the original. */
+function liveCopy(history: KeyHistory): LiveKeyHistory {
   return {
     ...history,
-    lastArrivalAt: at,
-    histogram: observeGap(history.histogram, gapMs, at),
-    recent,
-    openEnds,
+    histogram: copyHistogram(history.histogram),
+    recent: history.recent.slice(),
+    openEnds: (history.openEnds ?? []).slice(),
   };
 }
 
-/** A job of the key ended at `at` (its pool, if any, became Available). */
+/** {@link arriveInPlace} on a copy: the stored history is a value, updated by compare-and-set. */
+function recordArrival(
+  history: KeyHistory,
+  at: number,
+  owner: string | undefined,
+  recentKept: number = RECENT_GAPS_KEPT
+): KeyHistory {
+  if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return history;
+  const next = liveCopy(history);
+  // No gap closed: the histogram stays the very same value (`closedGap` tells them apart so).
+  return arriveInPlace(next, at, owner, recentKept) === undefined
+    ? { ...history, lastArrivalAt: at }
+    : next;
+}
+
+/** {@link endInPlace} on a copy. */
 function recordEnd(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
-  const ends = history.openEnds ?? [];
-  if (ends.some((end) => end.at === at)) return history;
-  const end = owner === undefined ? { at } : { at, owner };
-  // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
-  const next = ends.length >= OPEN_ENDS_KEPT ? ends.slice(1) : ends.slice();
-  let i = next.length;
-  while (i > 0 && (next[i - 1] as { at: number }).at > at) i--;
-  if (i === 0 && ends.length >= OPEN_ENDS_KEPT && (ends[0] as { at: number }).at > at) {
-    return history;
-  }
-  next.splice(i, 0, end);
-  return { ...history, openEnds: next };
+  const next = { ...history, openEnds: (history.openEnds ?? []).slice() };
+  return endInPlace(next as LiveKeyHistory, at, owner) ? next : history;
 }
 
 /** How long a matching job's start protects the key's pools from release (it may be taking one). */
@@ -113,10 +163,14 @@ function withGap(all: KeyHistory, gap: GapEvent): KeyHistory {
   return { ...all, histogram: observeGap(all.histogram, gap.gapMs, gap.at) };
 }
 
+export type { LiveKeyHistory };
 export {
   ALL_KEYS,
+  arriveInPlace,
   closedGap,
+  endInPlace,
   newKeyHistory,
+  newLiveKeyHistory,
   PENDING_ARRIVAL_MS,
   pendingArrival,
   recordArrival,

@@ -1,16 +1,15 @@
 import { decide, type PoolView } from '../../domain/policy/decide.js';
-import { confirmsKeep, type Decision } from '../../domain/policy/decision.js';
+import { confirmsKeep, type Decision, type DecisionContext } from '../../domain/policy/decision.js';
+import { addGap } from '../../domain/policy/gap-history.js';
 import type { Policy, PoolRule } from '../../domain/policy/policy.js';
 import { keepAliveForTarget } from '../../domain/pool/keep-alive.js';
-import type { KeyHistory } from '../../domain/ports/pool-store.js';
 import {
   ALL_KEYS,
-  closedGap,
-  newKeyHistory,
+  arriveInPlace,
+  endInPlace,
+  type LiveKeyHistory,
+  newLiveKeyHistory,
   pendingArrival,
-  recordArrival,
-  recordEnd,
-  withGap,
 } from '../../domain/steward/key-history.js';
 import { nextDecisionTime } from '../../domain/steward/pool-schedule.js';
 import type { TraceJob } from '../trace/trace.js';
@@ -94,8 +93,11 @@ function adaptiveStewardPolicy(settings: SimRunSettings): Policy {
 function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions = {}): SimPolicy {
   const policy = adaptiveStewardPolicy(settings);
   const asService = options.asService === true;
-  const histories = new Map<string, KeyHistory>();
-  let allKeys: KeyHistory = newKeyHistory(ALL_KEYS);
+  const onDecision = options.onDecision;
+  // Histories learn in place: the backtest is their only reader, and a copy per job of a
+  // million is most of a backtest's garbage.
+  const histories = new Map<string, LiveKeyHistory>();
+  const allKeys = newLiveKeyHistory(ALL_KEYS);
   const warned = new Map<number, number>();
   const lastDecision = new Map<number, Decision>();
   // One settings object per input mode: the cold-start wait of the pool's own jobs.
@@ -110,10 +112,10 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     }
     return p;
   };
-  const history = (key: string): KeyHistory => {
+  const history = (key: string): LiveKeyHistory => {
     let h = histories.get(key);
     if (h === undefined) {
-      h = newKeyHistory(key);
+      h = newLiveKeyHistory(key);
       histories.set(key, h);
     }
     return h;
@@ -137,26 +139,23 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     if (job.account !== undefined) view.account = job.account;
     if (warnedFor !== undefined) view.releaseWarnedFor = warnedFor;
     const keyHistory = history(pool.key);
+    const context: Mutable<DecisionContext> = {
+      history: keyHistory.histogram,
+      globalHistory: allKeys.histogram,
+      usdPerHour: pool.usdPerHour,
+    };
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
-    const decision = decide(
-      view,
-      {
-        history: keyHistory.histogram,
-        globalHistory: allKeys.histogram,
-        usdPerHour: pool.usdPerHour,
-        ...(pendingArrivalAt === undefined ? {} : { pendingArrivalAt }),
-      },
-      p,
-      now
-    );
+    if (pendingArrivalAt !== undefined) context.pendingArrivalAt = pendingArrivalAt;
+    const decision = decide(view, context, p, now);
     if (decision.warning === true) warned.set(pool.id, decision.until);
     // As the steward does: a pool extended again is no longer announced for release.
     if (decision.action === 'extend') warned.delete(pool.id);
-    // As the steward does: a look that only confirms the previous keep is not a new decision.
-    const last = lastDecision.get(pool.id);
-    const repeated = confirmsKeep(last, decision);
-    lastDecision.set(pool.id, decision);
-    if (!repeated) options.onDecision?.(pool, decision, now);
+    if (onDecision !== undefined) {
+      // As the steward does: a look that only confirms the previous keep is not a new decision.
+      const repeated = confirmsKeep(lastDecision.get(pool.id), decision);
+      lastDecision.set(pool.id, decision);
+      if (!repeated) onDecision(pool, decision, now);
+    }
     const update =
       decision.action === 'keep'
         ? undefined
@@ -181,14 +180,11 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     name: 'adaptive',
     keepAliveAtSubmit: () => settings.maxKeepAliveMs,
     observeArrival(job) {
-      const before = history(job.key);
-      const after = recordArrival(before, job.submitTime, job.owner, 1);
-      histories.set(job.key, after);
-      const gap = closedGap(before, after);
-      if (gap !== undefined) allKeys = withGap(allKeys, gap);
+      const gap = arriveInPlace(history(job.key), job.submitTime, job.owner, 1);
+      if (gap !== undefined) addGap(allKeys.histogram, gap.gapMs, gap.at);
     },
     observeEnd(job, now) {
-      histories.set(job.key, recordEnd(history(job.key), now, job.owner));
+      endInPlace(history(job.key), now, job.owner);
     },
     onAvailable: firstDecision,
     onRevisit: decideNow,

@@ -7,7 +7,11 @@ import {
   RECENT_GAPS_KEPT,
 } from '../../../src/domain/ports/pool-store.js';
 import {
+  arriveInPlace,
+  closedGap,
+  endInPlace,
   newKeyHistory,
+  newLiveKeyHistory,
   recordArrival,
   recordEnd,
 } from '../../../src/domain/steward/key-history.js';
@@ -187,6 +191,38 @@ describe('recordArrival', () => {
         expect(history.histogram.count).toBe(gaps);
         expect(totalWeight(history.histogram)).toBeLessThanOrEqual(gaps + 1e-9);
         for (const gap of history.recent) expect(gap.gapMs).toBeGreaterThanOrEqual(0);
+      })
+    );
+  });
+
+  it('learns in place exactly as it learns by copy, for any stream (the backtest learns in place)', () => {
+    const events = fc.array(
+      fc.record({
+        kind: fc.constantFrom('end' as const, 'arrival' as const),
+        at: fc.integer({ min: 0, max: 48 * 3_600_000 }),
+        owner: fc.constantFrom(undefined, 'ana', 'bob'),
+      }),
+      { maxLength: 200 }
+    );
+    fc.assert(
+      fc.property(events, fc.integer({ min: 1, max: 5 }), (stream, kept) => {
+        let pure = newKeyHistory(KEY);
+        const live = newLiveKeyHistory(KEY);
+        for (const { kind, at, owner } of stream) {
+          if (kind === 'end') {
+            pure = recordEnd(pure, NOW + at, owner);
+            endInPlace(live, NOW + at, owner);
+          } else {
+            const before = pure;
+            pure = recordArrival(pure, NOW + at, owner, kept);
+            expect(arriveInPlace(live, NOW + at, owner, kept)).toEqual(closedGap(before, pure));
+          }
+        }
+        expect(live.histogram).toEqual(pure.histogram);
+        expect(live.recent).toEqual(pure.recent);
+        expect(live.recent.length).toBeLessThanOrEqual(kept);
+        expect(live.openEnds).toEqual(pure.openEnds ?? []);
+        expect(live.lastArrivalAt).toBe(pure.lastArrivalAt);
       })
     );
   });
