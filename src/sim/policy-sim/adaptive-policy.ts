@@ -188,6 +188,11 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     },
     onAvailable: firstDecision,
     onRevisit: decideNow,
+    // Per-pool memory lives only as long as the pool: state grows with keys, not with jobs.
+    onPoolEnd(pool) {
+      warned.delete(pool.id);
+      lastDecision.delete(pool.id);
+    },
   };
 }
 

@@ -126,6 +126,7 @@ function runPolicy(
 
   const finish = (pool: Pool, at: number, keyPools: KeyPools | undefined): void => {
     pool.alive = false;
+    policy.onPoolEnd?.(pool);
     tally.pool(pool.job, at - pool.endTime, pool.usdPerHour);
     const type = pool.job.instanceType;
     inUse.set(type, (inUse.get(type) ?? 0) - pool.job.instanceCount);

@@ -45,6 +45,8 @@ interface SimPolicy {
   onAvailable?(pool: SimPool, now: number): SimDecision;
   /** A revisit the policy asked for (or expiry − lead time) came due. */
   onRevisit?(pool: SimPool, now: number): SimDecision;
+  /** The pool ended (taken by a job, released or expired): forget whatever was kept for it. */
+  onPoolEnd?(pool: SimPool): void;
 }
 
 /**

@@ -192,6 +192,26 @@ describe('policy decisions after a job ends', () => {
   });
 });
 
+describe('the end of a pool', () => {
+  it('is told to the policy once per pool, however it ended (taken, expired, released)', () => {
+    // Prepare: traceA's jobs reuse, expire and (on the third) are released by the policy.
+    const ended: number[] = [];
+    const policy: SimPolicy = {
+      name: 'counting',
+      keepAliveAtSubmit: () => 600 * S,
+      onAvailable: (pool, now) => ({ until: pool.id === 2 ? now : pool.endTime + 600 * S }),
+      onPoolEnd: (pool) => {
+        ended.push(pool.id);
+      },
+    };
+    // Act
+    const r = run(policy);
+    // Assess
+    expect(ended).toHaveLength(r.pools);
+    expect(new Set(ended).size).toBe(r.pools);
+  });
+});
+
 describe('submittedKeepAliveMs', () => {
   it('rounds up to whole seconds and caps at the maximum', () => {
     expect(submittedKeepAliveMs(90_500, 3_600_000)).toBe(91_000);
