@@ -232,7 +232,8 @@ function chooseKeepAlive(
   // Thin evidence (the key's decayed observations plus the all-keys prior): the break-even
   // rule. Ample evidence but no gap left this long: nobody is coming, release now.
   let seen = allKeys === undefined ? 0 : Math.min(allKeys.count, GLOBAL_PRIOR_WEIGHT);
-  for (const w of history.weights) seen += w * decay;
+  const weights = history.weights;
+  for (let b = 0; b < weights.length; b++) seen += (weights[b] as number) * decay;
   if (seen < MIN_EVIDENCE - 1e-3) {
     const keep = Math.min(max, Math.max(idle, breakEven));
     return { keepAliveMs: keep * 1000, expectedUsd: B, catchShare: 0, basis: 'break-even' };

@@ -31,7 +31,8 @@ const EXPIRY = 3;
 /** A pool is shown to policies as it is (no copy per decision: a backtest makes millions). */
 class Pool implements SimPool {
   alive = true;
-  revisitToken = 0;
+  /** Which of the pool's scheduled events is current: each scheduling outdates the one before. */
+  timer = 0;
   expiresAt: number;
 
   constructor(
@@ -69,8 +70,11 @@ type SimEvent =
       readonly job: TraceJob;
       readonly keepAliveMs: number;
     })
-  | (HeapEvent & { readonly kind: typeof REVISIT; readonly pool: Pool; readonly token: number })
-  | (HeapEvent & { readonly kind: typeof EXPIRY; readonly pool: Pool });
+  | (HeapEvent & {
+      readonly kind: typeof REVISIT | typeof EXPIRY;
+      readonly pool: Pool;
+      readonly timer: number;
+    });
 
 interface RunOptions {
   /** Called every few thousand arrivals and at the end, for a progress bar. */
@@ -147,20 +151,24 @@ function runPolicy(
     if (update.kind === 'set' && update.expiresAt !== pool.expiresAt) {
       tally.apiCalls += 2;
       pool.expiresAt = update.expiresAt;
-      heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool });
     } else {
       tally.apiCalls += 1;
     }
-    scheduleRevisit(pool, decision.revisitAt, now);
+    schedule(pool, decision.revisitAt, now);
   };
 
-  const scheduleRevisit = (pool: Pool, revisitAt: number | undefined, now: number): void => {
-    if (policy.onRevisit === undefined) return;
-    const at = revisitAt ?? pool.expiresAt - settings.leadTimeMs;
-    pool.revisitToken += 1;
-    if (at > now && at < pool.expiresAt) {
-      heap.push({ time: at, kind: REVISIT, seq: seq++, pool, token: pool.revisitToken });
+  // One event per pool in the heap at a time: its next revisit if one comes before its expiry,
+  // else its expiry (a revisit always schedules what follows it).
+  const schedule = (pool: Pool, revisitAt: number | undefined, now: number): void => {
+    pool.timer += 1;
+    if (policy.onRevisit !== undefined) {
+      const at = revisitAt ?? pool.expiresAt - settings.leadTimeMs;
+      if (at > now && at < pool.expiresAt) {
+        heap.push({ time: at, kind: REVISIT, seq: seq++, pool, timer: pool.timer });
+        return;
+      }
     }
+    heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool, timer: pool.timer });
   };
 
   const arrive = (job: TraceJob, index: number): void => {
@@ -220,9 +228,8 @@ function runPolicy(
     }
     keyPools.stack.push(pool);
     keyPools.live += 1;
-    heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool });
     if (policy.onAvailable !== undefined) apply(pool, policy.onAvailable(pool, now), now);
-    else scheduleRevisit(pool, undefined, now);
+    else schedule(pool, undefined, now);
   };
 
   let next = 0;
@@ -250,12 +257,12 @@ function runPolicy(
         end(event.job, event.keepAliveMs, event.time);
         break;
       case REVISIT:
-        if (event.pool.alive && event.token === event.pool.revisitToken && policy.onRevisit) {
+        if (event.pool.alive && event.timer === event.pool.timer && policy.onRevisit) {
           apply(event.pool, policy.onRevisit(event.pool, event.time), event.time);
         }
         break;
       case EXPIRY:
-        if (event.pool.alive && event.pool.expiresAt === event.time) {
+        if (event.pool.alive && event.timer === event.pool.timer) {
           finish(event.pool, event.time, keys.get(event.pool.job.key));
         }
         break;

@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EventHeap, type HeapEvent } from '../../../src/sim/policy-sim/event-heap.js';
+
+const order = (a: HeapEvent, b: HeapEvent) => a.time - b.time || a.kind - b.kind || a.seq - b.seq;
+
+describe('EventHeap', () => {
+  it('pops by time, then kind, then the order events were pushed, however they were pushed', () => {
+    const event = fc.record({
+      time: fc.integer({ min: 0, max: 50 }),
+      kind: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(event, { maxLength: 600 }),
+        fc.integer({ min: 0, max: 2 ** 40 }),
+        (es, base) => {
+          const heap = new EventHeap<HeapEvent>();
+          const pushed = es.map((e, i) => ({ ...e, seq: base + i }));
+          for (const e of pushed) heap.push(e);
+          expect(heap.size).toBe(pushed.length);
+          const popped: HeapEvent[] = [];
+          for (let e = heap.pop(); e !== undefined; e = heap.pop()) popped.push(e);
+          expect(popped).toEqual([...pushed].sort(order));
+          expect(heap.size).toBe(0);
+          expect(heap.peek()).toBeUndefined();
+        }
+      )
+    );
+  });
+
+  it('interleaves pushes and pops as a priority queue does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.integer({ min: 0, max: 1e6 }), { nil: undefined })),
+        (ops) => {
+          const heap = new EventHeap<HeapEvent>();
+          const model: HeapEvent[] = [];
+          let seq = 0;
+          for (const op of ops) {
+            if (op === undefined) {
+              model.sort(order);
+              expect(heap.pop()).toEqual(model.shift());
+            } else {
+              const e = { time: op, kind: op % 4, seq: seq++ };
+              heap.push(e);
+              model.push(e);
+            }
+            expect(heap.peek()).toEqual([...model].sort(order)[0]);
+          }
+        }
+      )
+    );
+  });
+
+  it('refuses a kind or seq its ordering key cannot hold exactly', () => {
+    const heap = new EventHeap<HeapEvent>();
+    expect(() => heap.push({ time: 0, kind: 0, seq: 2 ** 44 })).toThrow(RangeError);
+    expect(() => heap.push({ time: 0, kind: -1, seq: 0 })).toThrow(RangeError);
+    expect(() => heap.push({ time: 0, kind: 512, seq: 0 })).toThrow(RangeError);
+    expect(heap.size).toBe(0);
+  });
+});
