@@ -123,7 +123,8 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
 
   const decideNow = (pool: SimPool, now: number): SimDecision => {
     const p = policyFor(pool.job);
-    const warnedFor = warned.get(pool.id);
+    // Most policies never warn: skip the lookup then (a backtest decides millions of times).
+    const warnedFor = warned.size === 0 ? undefined : warned.get(pool.id);
     const job = pool.job;
     const view: Mutable<PoolView> = {
       state: 'Available',
@@ -149,7 +150,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     const decision = decide(view, context, p, now);
     if (decision.warning === true) warned.set(pool.id, decision.until);
     // As the steward does: a pool extended again is no longer announced for release.
-    if (decision.action === 'extend') warned.delete(pool.id);
+    if (decision.action === 'extend' && warned.size > 0) warned.delete(pool.id);
     if (onDecision !== undefined) {
       // As the steward does: a look that only confirms the previous keep is not a new decision.
       const repeated = confirmsKeep(lastDecision.get(pool.id), decision);
@@ -190,8 +191,8 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     onRevisit: decideNow,
     // Per-pool memory lives only as long as the pool: state grows with keys, not with jobs.
     onPoolEnd(pool) {
-      warned.delete(pool.id);
-      lastDecision.delete(pool.id);
+      if (warned.size > 0) warned.delete(pool.id);
+      if (lastDecision.size > 0) lastDecision.delete(pool.id);
     },
   };
 }
