@@ -1,7 +1,7 @@
 import { keepAliveForTarget } from '../../domain/pool/keep-alive.js';
 import type { Trace, TraceJob } from '../trace/trace.js';
 import { startLatencySeconds } from './cost-model.js';
-import { EventHeap, type HeapEvent } from './event-heap.js';
+import { EventHeap } from './event-heap.js';
 import { type PolicyResult, Tally } from './metrics.js';
 import type { SimDecision, SimPolicy, SimPool, SimRunSettings } from './sim-policy.js';
 
@@ -64,17 +64,11 @@ interface KeyPools {
   live: number;
 }
 
-type SimEvent =
-  | (HeapEvent & {
-      readonly kind: typeof END;
-      readonly job: TraceJob;
-      readonly keepAliveMs: number;
-    })
-  | (HeapEvent & {
-      readonly kind: typeof REVISIT | typeof EXPIRY;
-      readonly pool: Pool;
-      readonly timer: number;
-    });
+/**
+ * What an event carries: an END its job (aux: the keep-alive it was submitted with); a REVISIT
+ * or an EXPIRY its pool (aux: the pool's timer when scheduled).
+ */
+type SimEventPayload = TraceJob | Pool;
 
 interface RunOptions {
   /** Called every few thousand arrivals and at the end, for a progress bar. */
@@ -110,7 +104,7 @@ function runPolicy(
   options: RunOptions
 ): PolicyResult {
   const tally = new Tally();
-  const heap = new EventHeap<SimEvent>();
+  const heap = new EventHeap<SimEventPayload>();
   const keys = new Map<string, KeyPools>();
   const inUse = new Map<string, number>();
   const jobs = trace.jobs;
@@ -164,11 +158,11 @@ function runPolicy(
     if (policy.onRevisit !== undefined) {
       const at = revisitAt ?? pool.expiresAt - settings.leadTimeMs;
       if (at > now && at < pool.expiresAt) {
-        heap.push({ time: at, kind: REVISIT, seq: seq++, pool, timer: pool.timer });
+        heap.push(at, REVISIT, seq++, pool, pool.timer);
         return;
       }
     }
-    heap.push({ time: pool.expiresAt, kind: EXPIRY, seq: seq++, pool, timer: pool.timer });
+    heap.push(pool.expiresAt, EXPIRY, seq++, pool, pool.timer);
   };
 
   const arrive = (job: TraceJob, index: number): void => {
@@ -199,13 +193,13 @@ function runPolicy(
       policy.keepAliveAtSubmit === undefined
         ? (job.keepAliveMs ?? 0)
         : policy.keepAliveAtSubmit(job);
-    heap.push({
-      time: now + latencyMs + job.durationMs,
-      kind: END,
-      seq: seq++,
+    heap.push(
+      now + latencyMs + job.durationMs,
+      END,
+      seq++,
       job,
-      keepAliveMs: submittedKeepAliveMs(requested, settings.maxKeepAliveMs),
-    });
+      submittedKeepAliveMs(requested, settings.maxKeepAliveMs)
+    );
   };
 
   const end = (job: TraceJob, keepAliveMs: number, now: number): void => {
@@ -235,13 +229,11 @@ function runPolicy(
   let next = 0;
   const total = jobs.length;
   for (;;) {
-    const event = heap.peek();
+    const time = heap.peekTime();
     const arrival = jobs[next];
     if (
       arrival !== undefined &&
-      (event === undefined ||
-        arrival.submitTime < event.time ||
-        (arrival.submitTime === event.time && event.kind > ARRIVAL))
+      (arrival.submitTime < time || (arrival.submitTime === time && heap.peekKind() > ARRIVAL))
     ) {
       arrive(arrival, next);
       next += 1;
@@ -250,22 +242,21 @@ function runPolicy(
       }
       continue;
     }
-    if (event === undefined) break;
-    heap.pop();
-    switch (event.kind) {
-      case END:
-        end(event.job, event.keepAliveMs, event.time);
-        break;
-      case REVISIT:
-        if (event.pool.alive && event.timer === event.pool.timer && policy.onRevisit) {
-          apply(event.pool, policy.onRevisit(event.pool, event.time), event.time);
-        }
-        break;
-      case EXPIRY:
-        if (event.pool.alive && event.timer === event.pool.timer) {
-          finish(event.pool, event.time, keys.get(event.pool.job.key));
-        }
-        break;
+    if (heap.size === 0) break;
+    const kind = heap.peekKind();
+    const aux = heap.peekAux();
+    // The kind says what the payload is (see SimEventPayload).
+    const payload = heap.pop() as SimEventPayload;
+    if (kind === END) {
+      end(payload as TraceJob, aux, time);
+      continue;
+    }
+    const pool = payload as Pool;
+    if (!pool.alive || aux !== pool.timer) continue;
+    if (kind === REVISIT) {
+      if (policy.onRevisit) apply(pool, policy.onRevisit(pool, time), time);
+    } else {
+      finish(pool, time, keys.get(pool.job.key));
     }
   }
   options.onProgress?.(total, total);

@@ -4,71 +4,81 @@
  * every run of the same trace and policy identical.
  */
 
-interface HeapEvent {
-  readonly time: number;
-  readonly kind: number;
-  readonly seq: number;
-}
-
 /** kind and seq share one exactly representable number: kind · 2^44 + seq. */
 const KIND_SHIFT = 2 ** 44;
 const MAX_KIND = 2 ** (53 - 44) - 1;
 
 /**
- * Min-heap on (time, kind, seq). The keys live in typed arrays beside the events, so a sift
- * compares numbers that sit together in memory instead of chasing an object per comparison:
- * a million-job backtest sifts tens of millions of times over a heap of many thousand events.
+ * Min-heap of events on (time, kind, seq), each carrying a payload and one number (`aux`).
+ * Keys and numbers live in typed arrays beside the payloads, so a sift compares numbers that sit
+ * together in memory instead of chasing an object per comparison, and scheduling an event
+ * allocates nothing: a million-job backtest schedules and sifts millions of them.
  */
-class EventHeap<E extends HeapEvent> {
+class EventHeap<P> {
   private times = new Float64Array(256);
   private ranks = new Float64Array(256);
-  private readonly events: (E | undefined)[] = [];
+  private auxes = new Float64Array(256);
+  private readonly payloads: (P | undefined)[] = [];
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  peek(): E | undefined {
-    return this.count > 0 ? this.events[0] : undefined;
+  /** The next event's payload, or undefined when the heap is empty. */
+  peek(): P | undefined {
+    return this.count > 0 ? this.payloads[0] : undefined;
   }
 
-  push(event: E): void {
-    const { time, kind, seq } = event;
-    if (!(kind >= 0 && kind <= MAX_KIND && seq >= 0 && seq < KIND_SHIFT)) {
+  /** The next event's time; +Infinity when the heap is empty. */
+  peekTime(): number {
+    return this.count > 0 ? (this.times[0] as number) : Number.POSITIVE_INFINITY;
+  }
+
+  /** The next event's kind; -1 when the heap is empty. */
+  peekKind(): number {
+    return this.count > 0 ? Math.floor((this.ranks[0] as number) / KIND_SHIFT) : -1;
+  }
+
+  /** The next event's number; NaN when the heap is empty. */
+  peekAux(): number {
+    return this.count > 0 ? (this.auxes[0] as number) : Number.NaN;
+  }
+
+  push(time: number, kind: number, seq: number, payload: P, aux = 0): void {
+    if (
+      !(Number.isInteger(kind) && kind >= 0 && kind <= MAX_KIND && seq >= 0 && seq < KIND_SHIFT)
+    ) {
       throw new RangeError(`event kind ${kind} or seq ${seq} out of range`);
     }
     if (this.count === this.times.length) this.grow();
-    const times = this.times;
-    const ranks = this.ranks;
-    const events = this.events;
+    const { times, ranks, auxes, payloads } = this;
     const rank = kind * KIND_SHIFT + seq;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const parentTime = times[parent] as number;
       if (parentTime < time || (parentTime === time && (ranks[parent] as number) < rank)) break;
-      times[i] = parentTime;
-      ranks[i] = ranks[parent] as number;
-      events[i] = events[parent];
+      this.move(parent, i);
       i = parent;
     }
     times[i] = time;
     ranks[i] = rank;
-    events[i] = event;
+    auxes[i] = aux;
+    payloads[i] = payload;
   }
 
-  pop(): E | undefined {
+  /** Removes the next event and returns its payload (read its time, kind and aux first). */
+  pop(): P | undefined {
     if (this.count === 0) return undefined;
-    const times = this.times;
-    const ranks = this.ranks;
-    const events = this.events;
-    const top = events[0];
+    const { times, ranks, auxes, payloads } = this;
+    const top = payloads[0];
     const n = --this.count;
     const lastTime = times[n] as number;
     const lastRank = ranks[n] as number;
-    const last = events[n];
-    events[n] = undefined;
+    const lastAux = auxes[n] as number;
+    const last = payloads[n];
+    payloads[n] = undefined;
     if (n === 0) return top;
     let i = 0;
     for (;;) {
@@ -87,26 +97,33 @@ class EventHeap<E extends HeapEvent> {
       if (lastTime < childTime || (lastTime === childTime && lastRank < (ranks[child] as number))) {
         break;
       }
-      times[i] = childTime;
-      ranks[i] = ranks[child] as number;
-      events[i] = events[child];
+      this.move(child, i);
       i = child;
     }
     times[i] = lastTime;
     ranks[i] = lastRank;
-    events[i] = last;
+    auxes[i] = lastAux;
+    payloads[i] = last;
     return top;
   }
 
+  private move(from: number, to: number): void {
+    this.times[to] = this.times[from] as number;
+    this.ranks[to] = this.ranks[from] as number;
+    this.auxes[to] = this.auxes[from] as number;
+    this.payloads[to] = this.payloads[from];
+  }
+
   private grow(): void {
-    const times = new Float64Array(this.times.length * 2);
-    times.set(this.times);
-    const ranks = new Float64Array(this.ranks.length * 2);
-    ranks.set(this.ranks);
-    this.times = times;
-    this.ranks = ranks;
+    const bigger = (a: Float64Array) => {
+      const b = new Float64Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.times = bigger(this.times);
+    this.ranks = bigger(this.ranks);
+    this.auxes = bigger(this.auxes);
   }
 }
 
-export type { HeapEvent };
 export { EventHeap };

@@ -1,7 +1,7 @@
 import type { Trace, TraceJob } from '../trace/trace.js';
 import { coldStartPenalty, idleRate, startLatencySeconds } from './cost-model.js';
 import type { RunOptions } from './engine.js';
-import { EventHeap, type HeapEvent } from './event-heap.js';
+import { EventHeap } from './event-heap.js';
 import { type PolicyResult, Tally } from './metrics.js';
 import type { SimRunSettings } from './sim-policy.js';
 
@@ -24,10 +24,6 @@ import type { SimRunSettings } from './sim-policy.js';
 
 const ORACLE_NAME = 'oracle';
 
-interface EndEvent extends HeapEvent {
-  readonly job: TraceJob;
-}
-
 interface FreePool {
   readonly job: TraceJob;
   readonly endTime: number;
@@ -40,7 +36,8 @@ interface FreePool {
  */
 function runOracle(trace: Trace, settings: SimRunSettings, options: RunOptions): PolicyResult {
   const tally = new Tally();
-  const heap = new EventHeap<EndEvent>();
+  // Job ends, each carrying its job.
+  const heap = new EventHeap<TraceJob>();
   const free = new Map<string, FreePool[]>();
   const jobs = trace.jobs;
   const priceOf = (job: TraceJob): number => options.prices.get(job.instanceType) ?? Number.NaN;
@@ -78,26 +75,26 @@ function runOracle(trace: Trace, settings: SimRunSettings, options: RunOptions):
       tally.cold(job, index, usdPerHour, settings);
     }
     const latencyMs = Math.round(startLatencySeconds(settings.latency, job, index, !warm) * 1000);
-    heap.push({ time: now + latencyMs + job.durationMs, kind: 0, seq: seq++, job });
+    heap.push(now + latencyMs + job.durationMs, 0, seq++, job);
   };
 
   let next = 0;
   for (;;) {
-    const event = heap.peek();
+    const time = heap.peekTime();
     const arrival = jobs[next];
-    if (arrival !== undefined && (event === undefined || arrival.submitTime < event.time)) {
+    if (arrival !== undefined && arrival.submitTime < time) {
       arrive(arrival, next);
       next += 1;
       continue;
     }
-    if (event === undefined) break;
-    heap.pop();
-    let stack = free.get(event.job.key);
+    const job = heap.pop();
+    if (job === undefined) break;
+    let stack = free.get(job.key);
     if (stack === undefined) {
       stack = [];
-      free.set(event.job.key, stack);
+      free.set(job.key, stack);
     }
-    stack.push({ job: event.job, endTime: event.time });
+    stack.push({ job, endTime: time });
   }
   for (const stack of free.values()) for (const pool of stack) unpaired(pool);
   options.onProgress?.(jobs.length, jobs.length);

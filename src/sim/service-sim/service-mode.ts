@@ -22,7 +22,7 @@ import { createHandler as createFinishHandler } from '../../handlers/job-state-c
 import { lambdaContext } from '../lambda-context.js';
 import { adaptiveStewardPolicy } from '../policy-sim/adaptive-policy.js';
 import { startLatencySeconds } from '../policy-sim/cost-model.js';
-import { EventHeap, type HeapEvent } from '../policy-sim/event-heap.js';
+import { EventHeap } from '../policy-sim/event-heap.js';
 import { type PolicyResult, Tally } from '../policy-sim/metrics.js';
 import type { SimRunSettings } from '../policy-sim/sim-policy.js';
 import { type SimOperation, SimulatedSageMaker } from '../simulated-sagemaker.js';
@@ -110,10 +110,6 @@ interface ServiceModeResult {
   readonly events: MemoryEventPublisher;
   /** The policy the steward ran. */
   readonly policy: Policy;
-}
-
-interface EndEvent extends HeapEvent {
-  readonly index: number;
 }
 
 /** The built-in config of service mode runs without `--config`. */
@@ -287,28 +283,27 @@ async function runServiceMode(
     );
   };
 
-  const heap = new EventHeap<EndEvent>();
+  // Job ends, each carrying its job's index in the trace.
+  const heap = new EventHeap<number>();
   let next = 0;
   let seq = 0;
   for (;;) {
-    const ending = heap.peek();
+    const endingAt = heap.peekTime();
     const arriving = jobs[next];
-    const isArrival =
-      arriving !== undefined && (ending === undefined || arriving.submitTime < ending.time);
-    if (!isArrival && ending === undefined) break;
-    const time = isArrival ? (arriving as TraceJob).submitTime : (ending as EndEvent).time;
+    const isArrival = arriving !== undefined && arriving.submitTime < endingAt;
+    if (!isArrival && heap.size === 0) break;
+    const time = isArrival ? (arriving as TraceJob).submitTime : endingAt;
     await sweepBefore(time);
     clock.advanceTo(time);
     if (isArrival) {
       const endAt = await submit(arriving as TraceJob, next);
-      heap.push({ time: endAt, kind: 0, seq: seq++, index: next });
+      heap.push(endAt, 0, seq++, next);
       next += 1;
       if (options.onProgress !== undefined && next % PROGRESS_EVERY === 0) {
         options.onProgress(next, jobs.length);
       }
     } else {
-      heap.pop();
-      const index = (ending as EndEvent).index;
+      const index = heap.pop() as number;
       await end(jobs[index] as TraceJob, index, time);
     }
   }

@@ -1,6 +1,31 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventHeap, type HeapEvent } from '../../../src/sim/policy-sim/event-heap.js';
+import { EventHeap } from '../../../src/sim/policy-sim/event-heap.js';
+
+interface HeapEvent {
+  readonly time: number;
+  readonly kind: number;
+  readonly seq: number;
+}
+
+/** Pushes `e` with its own keys, its seq as the aux number too. */
+function push(heap: EventHeap<HeapEvent>, e: HeapEvent): void {
+  heap.push(e.time, e.kind, e.seq, e, e.seq);
+}
+
+/** Pops the next event after checking that its keys and aux number came back with it. */
+function pop(heap: EventHeap<HeapEvent>): HeapEvent | undefined {
+  const time = heap.peekTime();
+  const kind = heap.peekKind();
+  const aux = heap.peekAux();
+  const e = heap.pop();
+  if (e === undefined) {
+    expect([time, kind, aux]).toEqual([Number.POSITIVE_INFINITY, -1, Number.NaN]);
+  } else {
+    expect([time, kind, aux]).toEqual([e.time, e.kind, e.seq]);
+  }
+  return e;
+}
 
 const order = (a: HeapEvent, b: HeapEvent) => a.time - b.time || a.kind - b.kind || a.seq - b.seq;
 
@@ -17,10 +42,10 @@ describe('EventHeap', () => {
         (es, base) => {
           const heap = new EventHeap<HeapEvent>();
           const pushed = es.map((e, i) => ({ ...e, seq: base + i }));
-          for (const e of pushed) heap.push(e);
+          for (const e of pushed) push(heap, e);
           expect(heap.size).toBe(pushed.length);
           const popped: HeapEvent[] = [];
-          for (let e = heap.pop(); e !== undefined; e = heap.pop()) popped.push(e);
+          for (let e = pop(heap); e !== undefined; e = pop(heap)) popped.push(e);
           expect(popped).toEqual([...pushed].sort(order));
           expect(heap.size).toBe(0);
           expect(heap.peek()).toBeUndefined();
@@ -40,10 +65,10 @@ describe('EventHeap', () => {
           for (const op of ops) {
             if (op === undefined) {
               model.sort(order);
-              expect(heap.pop()).toEqual(model.shift());
+              expect(pop(heap)).toEqual(model.shift());
             } else {
               const e = { time: op, kind: op % 4, seq: seq++ };
-              heap.push(e);
+              push(heap, e);
               model.push(e);
             }
             expect(heap.peek()).toEqual([...model].sort(order)[0]);
@@ -55,9 +80,10 @@ describe('EventHeap', () => {
 
   it('refuses a kind or seq its ordering key cannot hold exactly', () => {
     const heap = new EventHeap<HeapEvent>();
-    expect(() => heap.push({ time: 0, kind: 0, seq: 2 ** 44 })).toThrow(RangeError);
-    expect(() => heap.push({ time: 0, kind: -1, seq: 0 })).toThrow(RangeError);
-    expect(() => heap.push({ time: 0, kind: 512, seq: 0 })).toThrow(RangeError);
+    expect(() => push(heap, { time: 0, kind: 0, seq: 2 ** 44 })).toThrow(RangeError);
+    expect(() => push(heap, { time: 0, kind: -1, seq: 0 })).toThrow(RangeError);
+    expect(() => push(heap, { time: 0, kind: 512, seq: 0 })).toThrow(RangeError);
+    expect(() => push(heap, { time: 0, kind: 0.5, seq: 0 })).toThrow(RangeError);
     expect(heap.size).toBe(0);
   });
 });
