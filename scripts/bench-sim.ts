@@ -1,8 +1,8 @@
 // The simulator's policy-mode throughput: jobs per second of each policy on a generated trace
 // of BENCH_SIM_JOBS jobs (default 1,000,000; median of BENCH_SIM_RUNS runs, default 3), and the
-// peak memory of the process. The bar is
-// ≥ 100,000 jobs/s on one core for every policy, adaptive included (DESIGN.md, quality bars).
-// Run it alone with `npx tsx scripts/bench-sim.ts`; scripts/bench.ts calls `benchPolicyMode`.
+// peak memory of the process. The bar is ≥ 100,000 jobs/s on one core for every policy, adaptive
+// included (DESIGN.md, quality bars). Run it alone with `npx tsx scripts/bench-sim.ts`;
+// scripts/bench.ts calls `benchPolicyMode`.
 // Service mode (the real handlers on simulated events, the every-minute evaluator, the simulated
 // SageMaker; notices rendered, not written) is measured in jobs per second on BENCH_SERVICE_DAYS
 // days of the mixed scenario (default 2): scripts/bench.ts calls `benchServiceMode`.
@@ -18,7 +18,16 @@ import { generateLargeTrace, generateScenario } from '../src/sim/trace/scenarios
 import { median } from './bench-cold-start.js';
 
 const BAR_JOBS_PER_SECOND = 100_000;
-const RUNS = Number(process.env.BENCH_SIM_RUNS ?? 3);
+const RUNS = positiveInteger('BENCH_SIM_RUNS', 3);
+
+function positiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`${name} must be a whole number ≥ 1, got "${text}"`);
+  return n;
+}
 const POLICIES = ['none', 'fixed:10m', 'requested', 'breakeven', 'histogram', 'adaptive', 'oracle'];
 
 const SETTINGS: SimRunSettings = {
@@ -179,11 +188,11 @@ function printServiceMode(result: ServiceModeBench): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const jobs = Number(process.env.BENCH_SIM_JOBS ?? 1_000_000);
+  const jobs = positiveInteger('BENCH_SIM_JOBS', 1_000_000);
   const ok = printPolicyMode(benchPolicyMode(jobs));
-  printServiceMode(await benchServiceMode(Number(process.env.BENCH_SERVICE_DAYS ?? 2)));
+  printServiceMode(await benchServiceMode(positiveInteger('BENCH_SERVICE_DAYS', 2)));
   process.exitCode = ok ? 0 : 1;
 }
 
 export type { PolicyModeBench, PolicyThroughput, ServiceModeBench };
-export { benchPolicyMode, benchServiceMode, printPolicyMode, printServiceMode };
+export { benchPolicyMode, benchServiceMode, positiveInteger, printPolicyMode, printServiceMode };

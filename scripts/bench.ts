@@ -24,6 +24,7 @@ import { benchColdStart, median, printColdStart } from './bench-cold-start.js';
 import {
   benchPolicyMode,
   benchServiceMode,
+  positiveInteger,
   printPolicyMode,
   printServiceMode,
 } from './bench-sim.js';
@@ -136,9 +137,9 @@ async function main(): Promise<void> {
   );
   report.throughput = { eventsPerSecond: rates, median: rate };
 
-  const policyMode = benchPolicyMode(Number(process.env.BENCH_SIM_JOBS ?? 1_000_000));
+  const policyMode = benchPolicyMode(positiveInteger('BENCH_SIM_JOBS', 1_000_000));
   failures += Number(!printPolicyMode(policyMode));
-  const serviceMode = await benchServiceMode(Number(process.env.BENCH_SERVICE_DAYS ?? 2));
+  const serviceMode = await benchServiceMode(positiveInteger('BENCH_SERVICE_DAYS', 2));
   printServiceMode(serviceMode);
   report.simulator = { policyMode, serviceMode };
 

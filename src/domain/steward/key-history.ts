@@ -64,7 +64,7 @@ function arriveInPlace(
   owner: string | undefined,
   recentKept: number = RECENT_GAPS_KEPT
 ): GapEvent | undefined {
-  if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return undefined;
+  if (!isNewArrival(history, at)) return undefined;
   history.lastArrivalAt = at;
   const ends = history.openEnds;
   // The newest end before the arrival; ends after it belong to jobs that were still running.
@@ -73,6 +73,8 @@ function arriveInPlace(
   const taken = index >= 0 ? ends[index] : undefined;
   if (taken === undefined) return undefined;
   const gapMs = at - taken.at;
+  // A stored end that is no time closes no gap (addGap would refuse it after the lists changed).
+  if (!Number.isFinite(gapMs)) return undefined;
   const gap: { at: number; gapMs: number; previousOwner?: string; nextOwner?: string } = {
     at,
     gapMs,
@@ -88,10 +90,18 @@ function arriveInPlace(
   return gap;
 }
 
-/** A job of the key ended at `at` (its pool, if any, became Available), in place; false if nothing changed. */
-function endInPlace(history: LiveKeyHistory, at: number, owner: string | undefined): boolean {
+/**
+ * A job of the key ended at `at` (its pool, if any, became Available), in place; false if
+ * nothing changed. Only the open ends change, so a copy of them alone is enough to stay pure.
+ */
+function endInPlace(
+  history: Pick<LiveKeyHistory, 'openEnds'>,
+  at: number,
+  owner: string | undefined
+): boolean {
   const ends = history.openEnds;
-  if (ends.some((end) => end.at === at)) return false;
+  // A time that is no time would sort after every real end and never close.
+  if (!Number.isFinite(at) || ends.some((end) => end.at === at)) return false;
   // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
   const full = ends.length >= OPEN_ENDS_KEPT;
   const oldest = full ? 1 : 0;
@@ -120,7 +130,7 @@ function recordArrival(
   owner: string | undefined,
   recentKept: number = RECENT_GAPS_KEPT
 ): KeyHistory {
-  if (history.lastArrivalAt !== undefined && at <= history.lastArrivalAt) return history;
+  if (!isNewArrival(history, at)) return history;
   const next = liveCopy(history);
   // No gap closed: the histogram stays the very same value (`closedGap` tells them apart so).
   return arriveInPlace(next, at, owner, recentKept) === undefined
@@ -130,8 +140,16 @@ function recordArrival(
 
 /** {@link endInPlace} on a copy. */
 function recordEnd(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
-  const next = { ...history, openEnds: (history.openEnds ?? []).slice() };
-  return endInPlace(next as LiveKeyHistory, at, owner) ? next : history;
+  const openEnds = (history.openEnds ?? []).slice();
+  return endInPlace({ openEnds }, at, owner) ? { ...history, openEnds } : history;
+}
+
+/**
+ * Repeated events of one job count once; a time that is no time counts never (it would hold
+ * back every later arrival).
+ */
+function isNewArrival(history: KeyHistory, at: number): boolean {
+  return Number.isFinite(at) && (history.lastArrivalAt === undefined || at > history.lastArrivalAt);
 }
 
 /** How long a matching job's start protects the key's pools from release (it may be taking one). */

@@ -34,15 +34,22 @@ class Pool implements SimPool {
   /** Which of the pool's scheduled events is current: each scheduling outdates the one before. */
   timer = 0;
   expiresAt: number;
+  /**
+   * Taken when the expiry was last set: pools expiring the same millisecond end in the order
+   * their expiries were set, however often they were looked at meanwhile.
+   */
+  expirySeq: number;
 
   constructor(
     readonly id: number,
     readonly job: TraceJob,
     readonly usdPerHour: number,
     readonly endTime: number,
-    expiresAt: number
+    expiresAt: number,
+    expirySeq: number
   ) {
     this.expiresAt = expiresAt;
+    this.expirySeq = expirySeq;
   }
 
   get key(): string {
@@ -145,6 +152,7 @@ function runPolicy(
     if (update.kind === 'set' && update.expiresAt !== pool.expiresAt) {
       tally.apiCalls += 2;
       pool.expiresAt = update.expiresAt;
+      pool.expirySeq = seq++;
     } else {
       tally.apiCalls += 1;
     }
@@ -162,7 +170,7 @@ function runPolicy(
         return;
       }
     }
-    heap.push(pool.expiresAt, EXPIRY, seq++, pool, pool.timer);
+    heap.push(pool.expiresAt, EXPIRY, pool.expirySeq, pool, pool.timer);
   };
 
   const arrive = (job: TraceJob, index: number): void => {
@@ -213,7 +221,7 @@ function runPolicy(
       return;
     }
     inUse.set(type, used + job.instanceCount);
-    const pool = new Pool(poolIds++, job, priceOf(job), now, now + keepAliveMs);
+    const pool = new Pool(poolIds++, job, priceOf(job), now, now + keepAliveMs, seq++);
     tally.pools += 1;
     let keyPools = keys.get(job.key);
     if (keyPools === undefined) {

@@ -25,11 +25,6 @@ class EventHeap<P> {
     return this.count;
   }
 
-  /** The next event's payload, or undefined when the heap is empty. */
-  peek(): P | undefined {
-    return this.count > 0 ? this.payloads[0] : undefined;
-  }
-
   /** The next event's time; +Infinity when the heap is empty. */
   peekTime(): number {
     return this.count > 0 ? (this.times[0] as number) : Number.POSITIVE_INFINITY;
@@ -46,10 +41,12 @@ class EventHeap<P> {
   }
 
   push(time: number, kind: number, seq: number, payload: P, aux = 0): void {
-    if (
-      !(Number.isInteger(kind) && kind >= 0 && kind <= MAX_KIND && seq >= 0 && seq < KIND_SHIFT)
-    ) {
-      throw new RangeError(`event kind ${kind} or seq ${seq} out of range`);
+    if (!Number.isFinite(time)) throw new RangeError(`event time ${time} is not a time`);
+    if (!(Number.isInteger(kind) && kind >= 0 && kind <= MAX_KIND)) {
+      throw new RangeError(`event kind ${kind} out of range 0–${MAX_KIND}`);
+    }
+    if (!(Number.isInteger(seq) && seq >= 0 && seq < KIND_SHIFT)) {
+      throw new RangeError(`event seq ${seq} out of range 0–2^44`);
     }
     if (this.count === this.times.length) this.grow();
     const { times, ranks, auxes, payloads } = this;

@@ -226,4 +226,28 @@ describe('recordArrival', () => {
       })
     );
   });
+
+  it('ignores an arrival or an end at a time that is no time, instead of blocking later ones', () => {
+    // Prepare
+    const history = withEnds(NOW);
+    // Act
+    const arrived = recordArrival(history, Number.POSITIVE_INFINITY, 'bob');
+    const ended = recordEnd(history, Number.NaN, 'bob');
+    const later = recordArrival(arrived, NOW + MINUTE, 'bob');
+    // Assess
+    expect(arrived).toBe(history);
+    expect(ended).toBe(history);
+    expect(closedGap(history, later)?.gapMs).toBe(MINUTE);
+  });
+
+  it('keeps the very histogram when an arrival closes no gap, so the all-keys history is not rewritten', () => {
+    // Prepare: no open end before the arrival.
+    const history = withEnds(NOW + MINUTE);
+    // Act
+    const next = recordArrival(history, NOW, 'bob');
+    // Assess
+    expect(next.histogram).toBe(history.histogram);
+    expect(closedGap(history, next)).toBeUndefined();
+    expect(next.lastArrivalAt).toBe(NOW);
+  });
 });

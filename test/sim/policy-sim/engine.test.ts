@@ -6,7 +6,7 @@ import {
 } from '../../../src/sim/policy-sim/baselines.js';
 import { runPolicy, submittedKeepAliveMs } from '../../../src/sim/policy-sim/engine.js';
 import type { SimPolicy, SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
-import { job, PRICES, S, SETTINGS, trace, traceA } from './sim-fixtures.js';
+import { job, PRICES, S, SETTINGS, T0, trace, traceA } from './sim-fixtures.js';
 
 const run = (policy: SimPolicy, t = traceA(), settings: SimRunSettings = SETTINGS) =>
   runPolicy(t, policy, settings, { prices: PRICES });
@@ -194,7 +194,7 @@ describe('policy decisions after a job ends', () => {
 
 describe('the end of a pool', () => {
   it('is told to the policy once per pool, however it ended (taken, expired, released)', () => {
-    // Prepare: traceA's jobs reuse, expire and (on the third) are released by the policy.
+    // Prepare: traceA: j2 takes j1's pool, j2's pool expires before j3, j3's is released.
     const ended: number[] = [];
     const policy: SimPolicy = {
       name: 'counting',
@@ -206,9 +206,55 @@ describe('the end of a pool', () => {
     };
     // Act
     const r = run(policy);
+    // Assess: one warm start (taken), 600 s idle for the expired pool, none for the released.
+    expect(r).toMatchObject({ pools: 3, warmStarts: 1, idleInstanceSeconds: 300 + 600 });
+    expect([...ended].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('ends pools expiring the same millisecond in the order their expiries were set', () => {
+    // Prepare: three keys, ended a second apart, all set to expire at T0 + 2000 s. b and c are
+    // looked at again at expiry − lead time, a later still; every look keeps the expiry (a look
+    // is not a new expiry).
+    const t = trace(
+      job(0, 100, { key: 'a' }),
+      job(1, 100, { key: 'b' }),
+      job(2, 100, { key: 'c' })
+    );
+    const ended: string[] = [];
+    const policy: SimPolicy = {
+      name: 'tie',
+      keepAliveAtSubmit: () => 3600 * S,
+      onAvailable: (pool) => ({
+        until: T0 + 2000 * S,
+        ...(pool.key === 'a' ? { revisitAt: T0 + 1850 * S } : {}),
+      }),
+      onRevisit: () => ({ until: T0 + 2000 * S }),
+      onPoolEnd: (pool) => {
+        ended.push(pool.key);
+      },
+    };
+    // Act
+    run(policy, t);
     // Assess
-    expect(ended).toHaveLength(r.pools);
-    expect(new Set(ended).size).toBe(r.pools);
+    expect(ended).toEqual(['a', 'b', 'c']);
+  });
+
+  it('asks a policy with only onRevisit at expiry − lead time, and acts on its answer', () => {
+    // Prepare: submitted with 30 min; at 25 min the policy releases.
+    const asked: number[] = [];
+    const policy: SimPolicy = {
+      name: 'late-look',
+      keepAliveAtSubmit: () => 1800 * S,
+      onRevisit: (pool, now) => {
+        asked.push((now - pool.endTime) / S);
+        return { until: now };
+      },
+    };
+    // Act
+    const r = run(policy, trace(job(0, 100)));
+    // Assess
+    expect(asked).toEqual([1500]);
+    expect(r.idleInstanceSeconds).toBe(1500);
   });
 });
 

@@ -48,7 +48,7 @@ describe('EventHeap', () => {
           for (let e = pop(heap); e !== undefined; e = pop(heap)) popped.push(e);
           expect(popped).toEqual([...pushed].sort(order));
           expect(heap.size).toBe(0);
-          expect(heap.peek()).toBeUndefined();
+          expect(heap.peekTime()).toBe(Number.POSITIVE_INFINITY);
         }
       )
     );
@@ -71,19 +71,24 @@ describe('EventHeap', () => {
               push(heap, e);
               model.push(e);
             }
-            expect(heap.peek()).toEqual([...model].sort(order)[0]);
+            const first = [...model].sort(order)[0];
+            expect([heap.peekTime(), heap.peekKind()]).toEqual(
+              first === undefined ? [Number.POSITIVE_INFINITY, -1] : [first.time, first.kind]
+            );
           }
         }
       )
     );
   });
 
-  it('refuses a kind or seq its ordering key cannot hold exactly', () => {
+  it('refuses a time, kind or seq its ordering key cannot hold exactly', () => {
     const heap = new EventHeap<HeapEvent>();
     expect(() => push(heap, { time: 0, kind: 0, seq: 2 ** 44 })).toThrow(RangeError);
     expect(() => push(heap, { time: 0, kind: -1, seq: 0 })).toThrow(RangeError);
     expect(() => push(heap, { time: 0, kind: 512, seq: 0 })).toThrow(RangeError);
     expect(() => push(heap, { time: 0, kind: 0.5, seq: 0 })).toThrow(RangeError);
+    expect(() => push(heap, { time: 0, kind: 1, seq: 0.5 })).toThrow(RangeError);
+    expect(() => push(heap, { time: Number.NaN, kind: 0, seq: 0 })).toThrow(RangeError);
     expect(heap.size).toBe(0);
   });
 });
