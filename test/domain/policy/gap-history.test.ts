@@ -1,12 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  addGap,
   BIN_EDGES_S,
   BINS,
   binOf,
+  CLASSES,
+  classOf,
+  copyHistogram,
   decayFactor,
   emptyHistogram,
   HALF_LIFE_MS,
+  hourOf,
   isGapHistogram,
   observeGap,
   totalWeight,
@@ -146,7 +151,47 @@ describe('isGapHistogram', () => {
       { weights: emptyHistogram().weights, sums: emptyHistogram().sums, updatedAt: 0 },
     ],
     ['a text time', { ...emptyHistogram(), updatedAt: '2026-11-26' }],
+    ['hourly counts of the wrong size', { ...emptyHistogram(), hourly: [1, 2, 3] }],
   ])('refuses %s from an untrusted store', (_name, value) => {
     expect(isGapHistogram(value)).toBe(false);
+  });
+});
+
+describe('the hour and length class a gap is counted under', () => {
+  it('classes gaps as short up to 10 min, medium up to 1 h, long beyond', () => {
+    expect([0, 600, 601, 3600, 3601, 86_400].map(classOf)).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
+  it('takes the UTC hour of the day, before 1970 too', () => {
+    expect(hourOf(NOW)).toBe(14);
+    expect(hourOf(NOW + 59 * MINUTE)).toBe(14);
+    expect(hourOf(NOW + HOUR)).toBe(15);
+    expect(hourOf(-MINUTE)).toBe(23);
+  });
+
+  it('counts each gap under the hour its pool freed up and its class, decaying the rest', () => {
+    // Prepare: a 5-min gap whose pool freed at 13:55, then a 2-h gap freed at 12:00, a
+    // half-life later.
+    const first = observeGap(emptyHistogram(), 5 * MINUTE, NOW);
+    // Act
+    const second = observeGap(first, 2 * HOUR, NOW + HALF_LIFE_MS);
+    // Assess
+    const slot = (hour: number, c: number) => hour * CLASSES + c;
+    expect(first.hourly?.[slot(13, 0)]).toBe(1);
+    expect(first.hourly?.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(second.hourly?.[slot(13, 0)]).toBeCloseTo(0.5, 12);
+    expect(second.hourly?.[slot(12, 2)]).toBe(1);
+    // The same slot twice adds up.
+    expect(observeGap(first, 5 * MINUTE, NOW)?.hourly?.[slot(13, 0)]).toBe(2);
+  });
+
+  it('adds in place exactly what observeGap returns, and refuses a gap that is no gap', () => {
+    const live = copyHistogram(historyOf([10_000, 90_000]));
+    const before = structuredClone(live);
+    expect(addGap(live, Number.NaN, NOW)).toBe(false);
+    expect(addGap(live, -1, NOW)).toBe(false);
+    expect(live).toEqual(before);
+    expect(addGap(live, 7 * MINUTE, NOW + HOUR)).toBe(true);
+    expect(live).toEqual(observeGap(before, 7 * MINUTE, NOW + HOUR));
   });
 });

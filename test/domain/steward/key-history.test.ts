@@ -12,6 +12,7 @@ import {
   endInPlace,
   newKeyHistory,
   newLiveKeyHistory,
+  pendingArrival,
   recordArrival,
   recordEnd,
 } from '../../../src/domain/steward/key-history.js';
@@ -59,6 +60,22 @@ describe('recordEnd', () => {
     // Assess
     expect(history.openEnds).toHaveLength(OPEN_ENDS_KEPT);
     expect(history.openEnds?.[0]?.at).toBe(NOW + 4 * MINUTE);
+  });
+
+  it(`drops a late end older than all ${OPEN_ENDS_KEPT} it keeps, and keeps one that fits among them`, () => {
+    // Prepare: full, the oldest end kept at NOW + 10 min.
+    const full = withEnds(
+      ...Array.from({ length: OPEN_ENDS_KEPT }, (_, i) => NOW + (10 + i) * MINUTE)
+    );
+    // Act
+    const older = recordEnd(full, NOW, 'late');
+    const between = recordEnd(full, NOW + 10 * MINUTE + 30_000, 'late');
+    // Assess
+    expect(older).toBe(full);
+    expect(between.openEnds?.map((e) => e.at)).toEqual([
+      NOW + 10 * MINUTE + 30_000,
+      ...Array.from({ length: OPEN_ENDS_KEPT - 1 }, (_, i) => NOW + (11 + i) * MINUTE),
+    ]);
   });
 
   it('reads a stored history without open ends', () => {
@@ -249,5 +266,32 @@ describe('recordArrival', () => {
     expect(next.histogram).toBe(history.histogram);
     expect(closedGap(history, next)).toBeUndefined();
     expect(next.lastArrivalAt).toBe(NOW);
+  });
+
+  it('closes no gap on a stored open end that is no time (a corrupt item)', () => {
+    const corrupt: KeyHistory = { ...newKeyHistory(KEY), openEnds: [{ at: Number.NaN }] };
+    const next = recordArrival(corrupt, NOW, 'bob');
+    expect(closedGap(corrupt, next)).toBeUndefined();
+    expect(next.histogram).toBe(corrupt.histogram);
+  });
+});
+
+describe('pendingArrival', () => {
+  const END = NOW;
+  const arrivedAt = (at: number) => ({ ...newKeyHistory(KEY), lastArrivalAt: at });
+
+  it('names a job created after the pool freed up, for 5 minutes', () => {
+    expect(pendingArrival(arrivedAt(END + MINUTE), END, END + MINUTE)).toBe(END + MINUTE);
+    expect(pendingArrival(arrivedAt(END + MINUTE), END, END + 5 * MINUTE + 59_999)).toBe(
+      END + MINUTE
+    );
+    expect(pendingArrival(arrivedAt(END + MINUTE), END, END + 6 * MINUTE)).toBeUndefined();
+  });
+
+  it('ignores a job created before or as the pool freed up, and a key with no arrival', () => {
+    expect(pendingArrival(arrivedAt(END - 1), END, END + MINUTE)).toBeUndefined();
+    expect(pendingArrival(arrivedAt(END), END, END + MINUTE)).toBeUndefined();
+    expect(pendingArrival(newKeyHistory(KEY), END, END + MINUTE)).toBeUndefined();
+    expect(pendingArrival(undefined, END, END + MINUTE)).toBeUndefined();
   });
 });
