@@ -7,11 +7,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localActionSecrets } from '../adapters/actions/local-action-links.js';
 import { createResponseUrlReplier } from '../adapters/actions/slack-response-url.js';
-import { loadState, StateFileError, saveState } from '../adapters/memory/state-dir.js';
+import { saveState } from '../adapters/memory/state-dir.js';
+import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
-import { parseDuration } from '../domain/duration.js';
 import { formatTimeInZone } from '../domain/notice/format.js';
+import { isRecord } from '../domain/objects.js';
 import type { Log } from '../domain/ports/log.js';
 import { noMetrics } from '../domain/ports/metrics.js';
 import type { NonceStore } from '../domain/ports/nonce-store.js';
@@ -21,7 +22,7 @@ import { StateSageMaker } from '../sim/state-sagemaker.js';
 import { configOrDefaults } from './config-option.js';
 import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { DEFAULT_STATE_DIR } from './output-dir.js';
+import { DEFAULT_STATE_DIR, loadStateDir } from './output-dir.js';
 import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
@@ -47,7 +48,6 @@ const DEFAULT_PORT = 8787;
 /** The handler refuses far less; more than this is not even read. */
 const MAX_BODY_BYTES = 64 * 1024;
 const NONCE_FILE = 'action-nonces.json';
-const DEFAULT_LINK_LIFETIME = '24h';
 
 interface ServeOptions {
   readonly stateDir: string;
@@ -76,14 +76,7 @@ interface ActionsServer {
  */
 async function startActionsServer(options: ServeOptions): Promise<ActionsServer> {
   const { stateDir, config } = options;
-  let loaded: Awaited<ReturnType<typeof loadState>>;
-  try {
-    loaded = await loadState(stateDir);
-  } catch (error) {
-    if (error instanceof StateFileError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { store, takenAt } = loaded;
+  const { store, takenAt } = await loadStateDir(stateDir);
   const clock = { now: () => takenAt, sleep: async () => undefined };
   const nonces = await StateNonces.load(join(stateDir, NONCE_FILE));
   const deps: ActionsHttpDeps = {
@@ -96,8 +89,7 @@ async function startActionsServer(options: ServeOptions): Promise<ActionsServer>
     log: lineLog(options.log),
     metrics: noMetrics,
     secrets: localActionSecrets,
-    maxLinkLifetimeMs:
-      parseDuration(config.actions?.maxLinkLifetime ?? DEFAULT_LINK_LIFETIME) ?? 86_400_000,
+    maxLinkLifetimeMs: maxLinkLifetimeMs(config),
     slackReply: createResponseUrlReplier(),
     allowLoopbackResponseUrl: true,
   };
@@ -261,7 +253,7 @@ class StateNonces implements NonceStore {
       } catch {
         throw new UsageError(`${file}: is not JSON (delete it to forget which links were used)`);
       }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      if (!isRecord(parsed)) {
         throw new UsageError(`${file}: is not an object of nonces`);
       }
       for (const [nonce, expiresAt] of Object.entries(parsed)) {

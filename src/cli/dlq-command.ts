@@ -12,6 +12,7 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
+import { checkStage } from './stage-name.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden dlq list --stage S [--region R] [--json]
@@ -184,8 +185,6 @@ function widest(names: readonly string[]): number {
   return Math.max(0, ...names.map((n) => n.length));
 }
 
-const STAGE = /^[A-Za-z0-9-]+$/;
-
 function parseDlqArgs(argv: readonly string[]): DlqArgs | 'help' {
   const picked = subcommandOf(argv, USAGE, {
     command: 'dlq',
@@ -212,9 +211,7 @@ function parseDlqArgs(argv: readonly string[]): DlqArgs | 'help' {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const { stage, queue, region } = values;
     if (stage === undefined) throw new UsageError('name the stage: --stage S');
-    if (!STAGE.test(stage)) {
-      throw new UsageError(`--stage "${stage}" is not a stage name (letters, digits and -)`);
-    }
+    checkStage(stage);
     if (queue !== undefined && !REDRIVABLE.includes(queue) && queue !== 'failed-events') {
       throw new UsageError(`--queue "${queue}" is not one of ${REDRIVABLE.join(', ')}`);
     }

@@ -1,11 +1,21 @@
 import type { Stats } from 'node:fs';
 import { access, constants, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { STATE_FILE } from '../adapters/memory/state-dir.js';
+import { loadState, STATE_FILE, StateFileError } from '../adapters/memory/state-dir.js';
 import { UsageError } from './usage-error.js';
 
 /** Where `warden replay` and `simulate --mode service` leave their state unless told otherwise. */
 const DEFAULT_STATE_DIR = 'out/state';
+
+/** The state `dir` holds, for a command's `--state DIR`: a missing or corrupt one is a UsageError. */
+async function loadStateDir(dir: string): ReturnType<typeof loadState> {
+  try {
+    return await loadState(dir);
+  } catch (error) {
+    if (error instanceof StateFileError) throw new UsageError(error.message);
+    throw error;
+  }
+}
 
 /**
  * Makes sure `dir` is a folder the CLI can write into, creating it if need be, before any work
@@ -116,5 +126,6 @@ export {
   ensureOutputDir,
   ensureStateDir,
   fsReason,
+  loadStateDir,
   statOrError,
 };

@@ -2,11 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoPoolStore } from '../adapters/aws/dynamo-pool-store.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
-import { loadState, StateFileError, saveState } from '../adapters/memory/state-dir.js';
+import { saveState } from '../adapters/memory/state-dir.js';
 import { DependencyError, WardenError } from '../domain/errors.js';
 import type { PoolRecord } from '../domain/pool/pool-record.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { PoolStore } from '../domain/ports/pool-store.js';
+import { loadStateDir } from './output-dir.js';
+import { checkStage } from './stage-name.js';
 import { UsageError } from './usage-error.js';
 
 /** The table `serverless deploy --stage S` creates (`${self:service}-${self:provider.stage}`). */
@@ -59,8 +61,6 @@ const defaultTargetDeps: StoreTargetDeps = {
     }),
 };
 
-const STAGE = /^[A-Za-z0-9-]+$/;
-
 /**
  * The store the flags name: `--stage`/`--table` (+ `--region`) for DynamoDB, `--state` for a
  * local state, `defaultState` when none is given (undefined: one is required).
@@ -77,9 +77,7 @@ function targetSpecOf(
   if (region !== undefined && !wantsTable) {
     throw new UsageError('--region needs --stage or --table');
   }
-  if (stage !== undefined && !STAGE.test(stage)) {
-    throw new UsageError(`--stage "${stage}" is not a stage name (letters, digits and -)`);
-  }
+  if (stage !== undefined) checkStage(stage);
   if (table === '') throw new UsageError('--table needs a name');
   if (wantsTable) {
     return {
@@ -106,13 +104,7 @@ async function withStoreTarget<T>(
   work: (target: StoreTarget) => Promise<T>
 ): Promise<T> {
   if (spec.kind === 'state') {
-    let loaded: Awaited<ReturnType<typeof loadState>>;
-    try {
-      loaded = await loadState(spec.dir);
-    } catch (error) {
-      if (error instanceof StateFileError) throw new UsageError(error.message);
-      throw error;
-    }
+    const loaded = await loadStateDir(spec.dir);
     const { store } = loaded;
     return work({
       store,
