@@ -40,7 +40,7 @@ import { isRecord } from '../domain/objects.js';
 import { isGone } from '../domain/pool/pool-record.js';
 import { actionsDeps } from './actions-lambda-deps.js';
 import { logFailure } from './middleware/log-failure.js';
-import { publishMetrics } from './middleware/publish-metrics.js';
+import { type MetricsSink, publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 
 /** Everything the actions endpoints need: the use case's ports plus secrets and Slack plumbing. */
@@ -358,9 +358,6 @@ function isScheduledCheck(event: unknown): boolean {
 type ActionsEvent =
   | APIGatewayProxyEventV2
   | { readonly source: string; readonly 'detail-type': string; readonly detail: unknown };
-
-/** The metrics the handler writes out when each invocation ends. */
-type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /**
  * The actions function: HTTP API requests, and the Slack hand-offs EventBridge delivers to it

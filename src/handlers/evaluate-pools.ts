@@ -7,12 +7,9 @@ import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { evaluateDuePools, type SweepOutcome } from '../domain/steward/evaluate-due-pools.js';
 import type { StewardDeps } from '../domain/steward/steward-deps.js';
 import { logFailure } from './middleware/log-failure.js';
-import { publishMetrics } from './middleware/publish-metrics.js';
+import { type MetricsSink, publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { stewardDeps } from './steward-lambda-deps.js';
-
-/** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
-type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /** Stop taking on pools this long before the function's timeout. */
 const TIMEOUT_RESERVE_MS = 20_000;

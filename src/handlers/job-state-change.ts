@@ -11,7 +11,7 @@ import {
 import { isRecord } from '../domain/objects.js';
 import { finishNoticeDeps } from './lambda-deps.js';
 import { logFailure } from './middleware/log-failure.js';
-import { publishMetrics } from './middleware/publish-metrics.js';
+import { type MetricsSink, publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { sqsBatch } from './sqs-batch.js';
 
@@ -40,7 +40,7 @@ function handleEvent(
 function createHandler(
   loadDeps: () => Promise<FinishNoticeDeps>,
   log: Logger = logger,
-  metrics: { flush(): void } = deployedMetrics
+  metrics: MetricsSink = deployedMetrics
 ) {
   return middy(handleEvent(once(loadDeps), log))
     .use(injectLambdaContext(log, { resetKeys: true }))
@@ -52,7 +52,7 @@ function createHandler(
 function createQueueHandler(
   loadDeps: () => Promise<FinishNoticeDeps>,
   log: Logger = logger,
-  metrics: { flush(): void } = deployedMetrics
+  metrics: MetricsSink = deployedMetrics
 ) {
   return middy(sqsBatch(handleEvent(once(loadDeps), log), log))
     .use(injectLambdaContext(log, { resetKeys: true }))

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActionSecrets } from '../adapters/actions/action-secrets.js';
 import { createSignedActionLinks } from '../adapters/actions/signed-action-links.js';
@@ -9,7 +8,6 @@ import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
 import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
 import { deployedSageMaker } from '../adapters/aws/organisation-gateway.js';
-import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
 import { SnsEmailReach } from '../adapters/aws/sns-email-reach.js';
 import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
@@ -23,6 +21,7 @@ import { type ActionLinks, noActionLinks } from '../domain/ports/action-links.js
 import type { CallerRegistry } from '../domain/ports/caller-registry.js';
 import type { EmailReach, EmailSender } from '../domain/ports/senders.js';
 import { loadBundledConfig } from './bundled-config.js';
+import { slackSecretsOf } from './pool-function-deps.js';
 import { sesTransport } from './ses-transport.js';
 
 /** Wires the deployed adapters for the finish notice, from the function's environment. */
@@ -30,11 +29,7 @@ async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
   const env = readLambdaEnv();
   const config = await loadBundledConfig();
   const dynamo = new DynamoDBClient(AWS_CLIENT_OPTIONS);
-  const secrets = new SecretsManagerSlackSecrets(
-    new SecretsManagerClient(AWS_CLIENT_OPTIONS),
-    env.slackSecretId,
-    systemClock
-  );
+  const secrets = slackSecretsOf(env);
   return {
     config,
     clock: systemClock,

@@ -11,13 +11,10 @@ import {
 import type { IntakeDeps } from '../domain/steward/steward-deps.js';
 import { type IntakeOutcome, trackPoolEvent } from '../domain/steward/track-pool-event.js';
 import { logFailure } from './middleware/log-failure.js';
-import { publishMetrics } from './middleware/publish-metrics.js';
+import { type MetricsSink, publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { sqsBatch } from './sqs-batch.js';
 import { intakeDeps, isWardenCaller } from './steward-lambda-deps.js';
-
-/** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
-type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /**
  * Every "SageMaker Training Job State Change", and CloudTrail's record of UpdateTrainingJob

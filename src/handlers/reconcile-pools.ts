@@ -7,12 +7,9 @@ import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { type ReconcileOutcome, reconcilePools } from '../domain/steward/reconcile-pools.js';
 import type { IntakeDeps } from '../domain/steward/steward-deps.js';
 import { logFailure } from './middleware/log-failure.js';
-import { publishMetrics } from './middleware/publish-metrics.js';
+import { type MetricsSink, publishMetrics } from './middleware/publish-metrics.js';
 import { once } from './once.js';
 import { intakeDeps } from './steward-lambda-deps.js';
-
-/** The metrics the handler writes out when each invocation ends (deps.metrics, deployed). */
-type MetricsSink = Parameters<typeof publishMetrics>[0];
 
 /** Stop paging this long before the function's timeout, keeping the token for the next run. */
 const TIMEOUT_RESERVE_MS = 30_000;

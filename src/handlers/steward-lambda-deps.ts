@@ -1,42 +1,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoCallerRegistry } from '../adapters/aws/dynamo-caller-registry.js';
 import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
-import { DynamoPoolStore } from '../adapters/aws/dynamo-pool-store.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { type LambdaEnv, readLambdaEnv } from '../adapters/aws/lambda-env.js';
-import { deployedSageMaker } from '../adapters/aws/organisation-gateway.js';
-import { SecretsManagerSlackSecrets } from '../adapters/aws/secrets-manager-slack-secrets.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
-import { logger } from '../adapters/logging/logger.js';
-import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
-import { compilePolicy } from '../domain/config/compile-policy.js';
 import type { IntakeDeps, StewardDeps } from '../domain/steward/steward-deps.js';
-import { loadBundledConfig } from './bundled-config.js';
 import { actionLinksOf, emailSenderOf } from './lambda-deps.js';
+import { poolFunctionParts, slackSecretsOf } from './pool-function-deps.js';
 
 /** Per-attempt Slack timeout inside the sweep (the finish notice allows 8 s). */
 const SWEEP_SLACK_TIMEOUT_MS = 3_000;
 
 /** What the intake, the reconciliation and the evaluator share: SageMaker and the table. */
 async function sharedParts(env: LambdaEnv, dynamo: DynamoDBClient): Promise<IntakeDeps> {
-  const config = await loadBundledConfig();
-  const { tableName } = env;
   return {
-    config,
-    policy: compilePolicy(config),
-    clock: systemClock,
-    sageMaker: deployedSageMaker(config, logger),
-    store: new DynamoPoolStore(dynamo, { tableName, clock: systemClock, log: logger }),
-    callers: new DynamoCallerRegistry(dynamo, tableName),
-    parked: new DynamoParkedEvents(dynamo, tableName),
-    log: logger,
-    // Written out by each handler's publishMetrics middleware when the invocation ends.
-    metrics,
+    ...(await poolFunctionParts(env, dynamo)),
+    callers: new DynamoCallerRegistry(dynamo, env.tableName),
+    parked: new DynamoParkedEvents(dynamo, env.tableName),
   };
 }
 
@@ -49,11 +33,7 @@ async function intakeDeps(): Promise<IntakeDeps> {
 async function stewardDeps(): Promise<StewardDeps> {
   const env = readLambdaEnv();
   const dynamo = new DynamoDBClient(AWS_CLIENT_OPTIONS);
-  const secrets = new SecretsManagerSlackSecrets(
-    new SecretsManagerClient(AWS_CLIENT_OPTIONS),
-    env.slackSecretId,
-    systemClock
-  );
+  const secrets = slackSecretsOf(env);
   const shared = await sharedParts(env, dynamo);
   return {
     ...shared,

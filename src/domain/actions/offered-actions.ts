@@ -31,22 +31,8 @@ function maxLinkLifetimeMs(config: WardenConfig): number {
   );
 }
 
-/** What deciding the offer needs of a pool: the record's facts, whatever built it. */
-type ActionablePool = Pick<
-  PoolRecord,
-  | 'jobArn'
-  | 'creationTime'
-  | 'state'
-  | 'owner'
-  | 'team'
-  | 'instanceType'
-  | 'instanceCount'
-  | 'tags'
-  | 'endTime'
-  | 'expiresAt'
-  | 'humanOverride'
-  | 'releaseWarnedFor'
->;
+/** What deciding the offer needs of a pool: what the policy engine reads, plus its identity. */
+type ActionablePool = PoolView & Pick<PoolRecord, 'jobArn' | 'creationTime'>;
 
 interface OfferInputs {
   readonly pool: ActionablePool;
@@ -111,8 +97,7 @@ function offeredActions(inputs: OfferInputs): OfferedAction[] {
 /** Whole-minute targets past the current expiry, within the rule's and SageMaker's maximum. */
 function extensionTargets(pool: ActionablePool, policy: Policy): number[] {
   const { settings } = policy;
-  const view: PoolView = pool;
-  const rule = policy.rules.find((r) => ruleMatches(r, view));
+  const rule = policy.rules.find((r) => ruleMatches(r, pool));
   const maxMs = Math.min(rule?.keepAlive.maxMs ?? settings.maxKeepAliveMs, settings.maxKeepAliveMs);
   // SageMaker takes whole seconds, and a label names whole minutes: the ceiling is both.
   const ceiling = floorTo(pool.endTime + Math.floor(maxMs / 1000) * 1000, MINUTE_MS);

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 
-/** What the middleware needs of a metrics adapter. */
-interface Flushable {
+/** The metrics a handler writes out when each invocation ends (deps.metrics, deployed). */
+interface MetricsSink {
   flush(): void;
 }
 
@@ -9,9 +9,10 @@ interface Flushable {
  * Writes the invocation's metrics once it ends, whether it succeeded or failed: a failed
  * invocation's counts (a permanent channel failure, a rejected event) are the ones alarms need.
  */
-function publishMetrics(metrics: Flushable): MiddlewareObj {
+function publishMetrics(metrics: MetricsSink): MiddlewareObj {
   const publishMetricsAfter = (): void => metrics.flush();
   return { after: publishMetricsAfter, onError: publishMetricsAfter };
 }
 
+export type { MetricsSink };
 export { publishMetrics };
