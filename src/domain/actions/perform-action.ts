@@ -3,7 +3,6 @@ import { formatTimeInZone } from '../notice/format.js';
 import { ownValue } from '../objects.js';
 import { ruleMatches } from '../policy/decide.js';
 import type { Policy, PoolRule } from '../policy/policy.js';
-import { localTime } from '../policy/working-window.js';
 import { keepAliveForTarget } from '../pool/keep-alive.js';
 import { isGone, type PoolRecord, type PoolState, withDecision } from '../pool/pool-record.js';
 import type { Clock } from '../ports/clock.js';
@@ -15,6 +14,7 @@ import type { PoolGateway } from '../ports/sagemaker-gateway.js';
 import { hourlyPrice } from '../pricing/price-table.js';
 import { auditEntry } from '../steward/audit-entry.js';
 import { addRetainedSpend, recordGone, refresh } from '../steward/evaluate-pool.js';
+import { budgetDay, committedSpend } from '../steward/team-spend.js';
 import { type Actor, actorLabel, slackRole } from './action-actor.js';
 import type { ActionGrant } from './action-grant.js';
 import { boundExtension, extensionTarget } from './extension-bounds.js';
@@ -379,19 +379,15 @@ async function budgetContext(
   const usd = price === undefined ? {} : { usdPerHour: price.usdPerHour };
   if (rule?.budget === undefined || pool.team === undefined)
     return { ...(rule === undefined ? {} : { rule }), ...usd };
-  const today = localTime(now, rule.budget.timeZone);
-  const dayStart = now - today.minute * 60_000;
-  let { usd: spentUsd, instanceHours } = await deps.store.spend(pool.team, today.date);
-  for (const live of await deps.store.livePools()) {
-    if (live.team !== pool.team || live.state !== 'Available') continue;
-    const hours =
-      (Math.max(0, live.expiresAt - Math.max(live.endTime, dayStart)) / 3_600_000) *
-      live.instanceCount;
-    const livePrice = hourlyPrice(live.instanceType, deps.config.prices);
-    instanceHours += hours;
-    spentUsd += livePrice === undefined ? 0 : hours * livePrice.usdPerHour;
-  }
-  return { rule, spendToday: { usd: spentUsd, instanceHours }, ...usd };
+  const day = budgetDay(rule.budget, now);
+  const spendToday = committedSpend(
+    await deps.store.spend(pool.team, day.date),
+    await deps.store.livePools(),
+    pool.team,
+    day.start,
+    deps.config.prices
+  );
+  return { rule, spendToday, ...usd };
 }
 
 function count(

@@ -3,7 +3,7 @@ import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { decide, ruleMatches } from '../policy/decide.js';
 import { confirmsKeep, type Decision } from '../policy/decision.js';
 import { emptyHistogram, type GapHistogram } from '../policy/gap-history.js';
-import type { PoolRule } from '../policy/policy.js';
+import type { Budget } from '../policy/policy.js';
 import { localTime } from '../policy/working-window.js';
 import { expiryOf, keepAliveForTarget } from '../pool/keep-alive.js';
 import {
@@ -21,6 +21,7 @@ import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
 import { countDecision } from './steward-metrics.js';
+import { budgetDay, committedSpend, type Spend } from './team-spend.js';
 
 /**
  * One evaluation run's shared state: the circuit breaker's count, and what every pool of the
@@ -90,7 +91,7 @@ async function evaluatePool(
   const spendToday =
     refreshed.team === undefined || budgetRule?.budget === undefined
       ? undefined
-      : await teamSpend(refreshed.team, budgetRule, deps, run, now);
+      : await teamSpend(refreshed.team, budgetRule.budget, deps, run, now);
   const decision = decide(
     refreshed,
     {
@@ -393,33 +394,19 @@ function withoutSchedule(pool: PoolRecord): PoolRecord {
 /** The team's retained spend today: pools already ended today plus what live pools commit. */
 async function teamSpend(
   team: string,
-  rule: PoolRule,
+  budget: Budget,
   deps: StewardDeps,
   run: EvaluationRun,
   now: number
-): Promise<{ usd: number; instanceHours: number }> {
-  const zone = rule.budget?.timeZone ?? deps.config.defaults.timeZone;
-  const today = localTime(now, zone);
-  const dayStart = now - today.minute * 60_000;
+): Promise<Spend> {
+  const day = budgetDay(budget, now);
   let recorded = run.recordedSpend.get(team);
   if (recorded === undefined) {
-    recorded = deps.store.spend(team, today.date);
+    recorded = deps.store.spend(team, day.date);
     run.recordedSpend.set(team, recorded);
   }
   run.livePools ??= deps.store.livePools();
-  let { usd, instanceHours } = await recorded;
-  for (const pool of await run.livePools) {
-    if (pool.team !== team || pool.state !== 'Available') continue;
-    // Committed, not only spent: a pool kept until its expiry bills until then unless reused,
-    // so the budget counts it, and N pools cannot each take all that is left.
-    const hours =
-      (Math.max(0, pool.expiresAt - Math.max(pool.endTime, dayStart)) / 3_600_000) *
-      pool.instanceCount;
-    const price = hourlyPrice(pool.instanceType, deps.config.prices);
-    instanceHours += hours;
-    usd += price === undefined ? 0 : hours * price.usdPerHour;
-  }
-  return { usd, instanceHours };
+  return committedSpend(await recorded, await run.livePools, team, day.start, deps.config.prices);
 }
 
 /** The run's live pools with `pool` as just written (dropped once gone). */
