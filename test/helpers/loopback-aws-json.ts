@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { closeServer, listenOnLoopback, readBody } from './loopback-http.js';
+import { closeServer, isSigV4Signed, listenOnLoopback, readBody } from './loopback-http.js';
 
 /** One call as the server saw it. */
 interface AwsJsonCall {
@@ -102,7 +102,7 @@ class LoopbackAwsJson {
       if (request.method !== 'POST' || request.url !== '/') {
         return awsError(404, 'UnknownOperationException', 'Not found');
       }
-      if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+      if (!isSigV4Signed(request)) {
         return awsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
       }
       if (request.headers['content-type'] !== 'application/x-amz-json-1.1') {

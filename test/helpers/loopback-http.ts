@@ -37,6 +37,11 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Whether the request carries a SigV4 Authorization header, as every AWS API demands. */
+function isSigV4Signed(request: IncomingMessage): boolean {
+  return String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ');
+}
+
 /** Static credentials and region for SDK clients pointed at a loopback server. */
 function loopbackClientConfig(endpoint: string) {
   return {
@@ -46,4 +51,11 @@ function loopbackClientConfig(endpoint: string) {
   };
 }
 
-export { closedPortUrl, closeServer, listenOnLoopback, loopbackClientConfig, readBody };
+export {
+  closedPortUrl,
+  closeServer,
+  isSigV4Signed,
+  listenOnLoopback,
+  loopbackClientConfig,
+  readBody,
+};

@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { closeServer, listenOnLoopback, readBody } from './loopback-http.js';
+import { closeServer, isSigV4Signed, listenOnLoopback, readBody } from './loopback-http.js';
 
 /** One SendEmail as the server saw it. */
 interface SesCall {
@@ -85,7 +85,7 @@ class LoopbackSesV2 {
       if (request.method !== 'POST' || request.url !== '/v2/email/outbound-emails') {
         return sesError(404, 'NotFoundException', 'Unknown operation');
       }
-      if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+      if (!isSigV4Signed(request)) {
         return sesError(403, 'AccessDeniedException', 'Missing Authentication Token');
       }
       let input: unknown;

@@ -135,7 +135,7 @@ class LoopbackSlack {
     if (url.pathname === '/api/users.lookupByEmail') {
       return this.lookupByEmail(request, url.searchParams);
     }
-    return api({ ok: false, error: 'unknown_method' }, 404);
+    return apiAnswer({ ok: false, error: 'unknown_method' }, 404);
   }
 
   private webhook(path: string, request: IncomingMessage, body: string): Reply {
@@ -151,23 +151,23 @@ class LoopbackSlack {
 
   private postMessage(request: IncomingMessage, body: string): Reply {
     const auth = this.authError(request);
-    if (auth !== undefined) return api({ ok: false, error: auth });
-    if (request.method !== 'POST') return api({ ok: false, error: 'invalid_method' });
+    if (auth !== undefined) return apiAnswer({ ok: false, error: auth });
+    if (request.method !== 'POST') return apiAnswer({ ok: false, error: 'invalid_method' });
     const payload = parseJson(body);
-    if (payload === undefined) return api({ ok: false, error: 'invalid_json' });
+    if (payload === undefined) return apiAnswer({ ok: false, error: 'invalid_json' });
     const channel = payload.channel;
     if (typeof channel !== 'string' || channel === '') {
-      return api({ ok: false, error: 'channel_not_found' });
+      return apiAnswer({ ok: false, error: 'channel_not_found' });
     }
     if (typeof payload.text !== 'string' && !Array.isArray(payload.blocks)) {
-      return api({ ok: false, error: 'no_text' });
+      return apiAnswer({ ok: false, error: 'no_text' });
     }
     // Posting to a member id opens (or reuses) the bot's DM with that member.
     if (![...this.members.values()].includes(channel)) {
-      return api({ ok: false, error: 'channel_not_found' });
+      return apiAnswer({ ok: false, error: 'channel_not_found' });
     }
     this.dmCount += 1;
-    return api({
+    return apiAnswer({
       ok: true,
       channel: `D0${channel.slice(1)}`,
       ts: `1795169742.${String(this.dmCount).padStart(6, '0')}`,
@@ -177,12 +177,12 @@ class LoopbackSlack {
 
   private lookupByEmail(request: IncomingMessage, query: URLSearchParams): Reply {
     const auth = this.authError(request);
-    if (auth !== undefined) return api({ ok: false, error: auth });
+    if (auth !== undefined) return apiAnswer({ ok: false, error: auth });
     const email = query.get('email');
-    if (email === null || email === '') return api({ ok: false, error: 'invalid_arguments' });
+    if (email === null || email === '') return apiAnswer({ ok: false, error: 'invalid_arguments' });
     const id = this.members.get(email);
-    if (id === undefined) return api({ ok: false, error: 'users_not_found' });
-    return api({
+    if (id === undefined) return apiAnswer({ ok: false, error: 'users_not_found' });
+    return apiAnswer({
       ok: true,
       user: { id, team_id: 'T0WARDEN', name: email.split('@')[0], profile: { email } },
     });
@@ -200,8 +200,8 @@ function text(status: number, body: string): Reply {
   return { status, headers: { 'content-type': 'text/html' }, body };
 }
 
-/** Web API answers are JSON, HTTP 200 even for most failures. */
-function api(body: object, status = 200): Reply {
+/** A Web API answer as Slack sends it: JSON, HTTP 200 even for most failures. */
+function apiAnswer(body: object, status = 200): Reply {
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -221,4 +221,4 @@ function parseJson(text: string): Record<string, unknown> | undefined {
 }
 
 export type { RecordedRequest, ScriptedReply };
-export { LoopbackSlack, rateLimited, serverError, webhookRejects };
+export { apiAnswer, LoopbackSlack, rateLimited, serverError, webhookRejects };

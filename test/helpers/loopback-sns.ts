@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { closeServer, listenOnLoopback, readBody } from './loopback-http.js';
+import { closeServer, isSigV4Signed, listenOnLoopback, readBody } from './loopback-http.js';
 
 const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const ACCOUNT = '111122223333';
@@ -176,7 +176,7 @@ class LoopbackSns {
     params: URLSearchParams
   ): SnsReply | 'hang' {
     if (request.method !== 'POST') return snsError(405, 'InvalidAction', 'POST only');
-    if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+    if (!isSigV4Signed(request)) {
       return snsError(403, 'MissingAuthenticationToken', 'Missing Authentication Token');
     }
     const fault = this.faults.get(action)?.shift();
@@ -272,11 +272,4 @@ function escapeXml(text: string): string {
 }
 
 export type { PublishedMessage, SnsCall, SnsFault, SnsReply, SubscriptionSpec };
-export {
-  LoopbackSns,
-  snsAuthorizationError,
-  snsError,
-  snsInternalError,
-  snsThrottling,
-  snsTopicGone,
-};
+export { LoopbackSns, snsAuthorizationError, snsInternalError, snsThrottling };

@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { Clock } from '../../src/domain/ports/clock.js';
-import { closeServer, listenOnLoopback, readBody } from './loopback-http.js';
+import { closeServer, isSigV4Signed, listenOnLoopback, readBody } from './loopback-http.js';
 
 /** A role the fake lets callers assume, and the credentials it hands out for it. */
 interface FakeRole {
@@ -75,7 +75,7 @@ class LoopbackSts {
     request: IncomingMessage,
     params: Record<string, string>
   ): { status: number; body: string } {
-    if (!String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
+    if (!isSigV4Signed(request)) {
       return error(403, 'MissingAuthenticationToken', 'Request is missing Authentication Token');
     }
     if (params.Action !== 'AssumeRole' || params.Version !== '2011-06-15') {

@@ -6,9 +6,9 @@ import type { SlackMessage } from '../../../src/domain/notice/render-slack.js';
 import type { SlackSender } from '../../../src/domain/ports/senders.js';
 import { closedPortUrl } from '../../helpers/loopback-http.js';
 import {
+  apiAnswer,
   LoopbackSlack,
   rateLimited,
-  type ScriptedReply,
   serverError,
   webhookRejects,
 } from '../../helpers/loopback-slack.js';
@@ -22,15 +22,6 @@ const MESSAGE: SlackMessage = {
     { type: 'section', fields: [{ type: 'mrkdwn', text: '*Warm pool*\nAvailable until 12:00' }] },
   ],
 };
-
-/** A Web API answer as Slack sends it: HTTP 200 with JSON. */
-function apiAnswer(body: object): ScriptedReply {
-  return {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  };
-}
 
 /** Secrets as a deployment holds them, with the webhook URLs pointing at the loopback Slack. */
 function secretsFor(webhooks: Record<string, string>, botToken = BOT_TOKEN): SlackSecrets {
@@ -499,11 +490,7 @@ describe('slack-sender', () => {
 
     it('throws a DeliveryError when the lookup answers ok without a user id', async () => {
       // Prepare
-      slack.script('/api/users.lookupByEmail', {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ok: true, user: {} }),
-      });
+      slack.script('/api/users.lookupByEmail', apiAnswer({ ok: true, user: {} }));
 
       // Act
       const error = await sender()
