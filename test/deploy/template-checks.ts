@@ -463,7 +463,6 @@ export {
   checkServicePrincipals,
   deadLetterQueues,
   functionIds,
-  RESOURCE_STAR_ACTIONS,
   refTarget,
   resourcesOf,
   textOf,

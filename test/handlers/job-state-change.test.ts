@@ -1,28 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MemoryCallerRegistry } from '../../src/adapters/memory/memory-caller-registry.js';
-import { MemoryNoticeLedger } from '../../src/adapters/memory/memory-notice-ledger.js';
-import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-events.js';
-import type { FinishNoticeDeps } from '../../src/domain/finish/notify-on-finish.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../../src/domain/job/training-job.js';
 import { renderSlack } from '../../src/domain/notice/render-slack.js';
-import { noActionLinks } from '../../src/domain/ports/action-links.js';
-import { reachEveryone } from '../../src/domain/ports/senders.js';
 import { createHandler, createQueueHandler } from '../../src/handlers/job-state-change.js';
 import { RECORD_FAILED } from '../../src/handlers/sqs-batch.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { finishWorld } from '../domain/finish/finish-world.js';
 import {
   AWS_DOCS_SAMPLE,
   describeAnswer,
   fixture,
   lambdaContext,
-  recordingLog,
-  recordingMetrics,
-  recordingSenders,
-  ScriptedSageMaker,
   stateChangeEvent,
   T0,
-  teamConfig,
 } from '../helpers/factories.js';
 import { sqsEvent } from '../helpers/sqs-records.js';
 
@@ -46,24 +35,9 @@ function setup(
   answers: readonly (TrainingJobSnapshot | undefined)[] = [describedWithPool(stateChangeEvent())],
   log?: Logger
 ) {
-  const senders = recordingSenders();
-  const parked = new MemoryParkedEvents();
-  const metrics = recordingMetrics();
-  const clock = new VirtualClock(T0);
-  const deps: FinishNoticeDeps = {
-    config: teamConfig(),
-    clock,
-    sageMaker: new ScriptedSageMaker(answers),
-    ledger: new MemoryNoticeLedger(),
-    callers: new MemoryCallerRegistry(),
-    parked,
-    email: senders.email,
-    slack: senders.slack,
-    emailReach: reachEveryone,
-    actionLinks: noActionLinks,
-    metrics,
-    log: log ?? recordingLog(),
-  };
+  const world = finishWorld({ now: T0, answers });
+  const { senders, parked, clock, metrics } = world;
+  const deps = log === undefined ? world.deps : { ...world.deps, log };
   const handler = createHandler(async () => deps, log);
   const invoke = (event: unknown) => handler(event, lambdaContext());
   const flushes = { count: 0 };

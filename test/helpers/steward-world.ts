@@ -45,12 +45,17 @@ const DEFAULT_SETTINGS = `settings:
 `;
 
 /** One rule for every pool: a fixed 30-minute keep-alive after the job's end. */
-const DEFAULT_RULES = `rules:
+/** One fixed rule for every pool, as the `rules:` section of a config. */
+function fixedRules(fixed: string): string {
+  return `rules:
   - name: everyone
     match: {}
     mode: fixed
-    keepAlive: { min: 0s, max: 1h, fixed: 30m }
+    keepAlive: { min: 0s, max: 1h, fixed: ${fixed} }
 `;
+}
+
+const DEFAULT_RULES = fixedRules('30m');
 
 interface WorldOptions {
   /** The config's `settings:` section, as YAML. */
@@ -287,6 +292,7 @@ export {
   DEFAULT_RULES,
   DEFAULT_SETTINGS,
   FlushCounter,
+  fixedRules,
   HOUR,
   INSTANCE_TYPE,
   jobEventOf,

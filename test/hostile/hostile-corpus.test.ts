@@ -2,26 +2,11 @@ import { cp, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryCallerRegistry } from '../../src/adapters/memory/memory-caller-registry.js';
-import { MemoryNoticeLedger } from '../../src/adapters/memory/memory-notice-ledger.js';
-import { MemoryParkedEvents } from '../../src/adapters/memory/memory-parked-events.js';
 import { readTrainingJob } from '../../src/domain/job/training-job.js';
-import { noActionLinks } from '../../src/domain/ports/action-links.js';
-import { noMetrics } from '../../src/domain/ports/metrics.js';
-import { reachEveryone } from '../../src/domain/ports/senders.js';
 import { createHandler } from '../../src/handlers/job-state-change.js';
-import { VirtualClock } from '../../src/sim/virtual-clock.js';
+import { finishWorld } from '../domain/finish/finish-world.js';
 import { runCli } from '../helpers/admin-cli.js';
-import {
-  lambdaContext,
-  recordingLog,
-  recordingSenders,
-  ScriptedSageMaker,
-  stateChangeEvent,
-  T0,
-  TEAM_CONFIG_YAML,
-  teamConfig,
-} from '../helpers/factories.js';
+import { lambdaContext, stateChangeEvent, T0, TEAM_CONFIG_YAML } from '../helpers/factories.js';
 import {
   type Expectation,
   eventsOf,
@@ -32,8 +17,6 @@ import {
   type Phrases,
   regex,
 } from './corpus.js';
-
-type Deps = Awaited<ReturnType<Parameters<typeof createHandler>[0]>>;
 
 /** The 20 MB case is written, parsed and rendered several times. */
 const SLOW = 120_000;
@@ -149,23 +132,7 @@ async function throughHandler(hostile: HostileCase) {
           hostile.spec.describe
         );
   if (answer !== undefined && !answer.ok) throw new Error(answer.reason);
-  const senders = recordingSenders();
-  const parked = new MemoryParkedEvents();
-  const log = recordingLog();
-  const deps: Deps = {
-    config: teamConfig(),
-    clock: new VirtualClock(T0),
-    sageMaker: new ScriptedSageMaker([answer?.job]),
-    ledger: new MemoryNoticeLedger(),
-    callers: new MemoryCallerRegistry(),
-    parked,
-    email: senders.email,
-    slack: senders.slack,
-    emailReach: reachEveryone,
-    actionLinks: noActionLinks,
-    metrics: noMetrics,
-    log,
-  };
+  const { deps, senders, parked, log } = finishWorld({ now: T0, answers: [answer?.job] });
   const handler = createHandler(async () => deps);
   const kinds: OutcomeKind[] = [];
   for (const event of eventsOf(hostile)) {

@@ -1,40 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryCallerRegistry } from '../../../src/adapters/memory/memory-caller-registry.js';
-import { MemoryNoticeLedger } from '../../../src/adapters/memory/memory-notice-ledger.js';
-import { MemoryParkedEvents } from '../../../src/adapters/memory/memory-parked-events.js';
-import type { WardenConfig } from '../../../src/domain/config/warden-config.js';
 import { DeliveryError, NoticeInProgressError } from '../../../src/domain/errors.js';
 import type { Tags } from '../../../src/domain/event/tags.js';
-import {
-  type FinishNoticeDeps,
-  notifyOnFinish,
-} from '../../../src/domain/finish/notify-on-finish.js';
+import { notifyOnFinish } from '../../../src/domain/finish/notify-on-finish.js';
 import type { TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
 import { noticeKey } from '../../../src/domain/notice/notice.js';
 import { jobKey, parseCreateTrainingJobCall } from '../../../src/domain/owner/job-caller.js';
-import { noActionLinks } from '../../../src/domain/ports/action-links.js';
-import type { CallerRegistry } from '../../../src/domain/ports/caller-registry.js';
 import type { SageMakerGateway } from '../../../src/domain/ports/sagemaker-gateway.js';
-import { type EmailReach, reachEveryone } from '../../../src/domain/ports/senders.js';
-import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import { assumedRoleIdentity, createTrainingJobCall } from '../../helpers/domain-cloudtrail.js';
 import { finishedJob, jobArn } from '../../helpers/domain-notices.js';
 import {
   AWS_DOCS_SAMPLE,
   configFrom,
   fixture,
-  recordingLog,
-  recordingMetrics,
-  recordingSenders,
   ScriptedSageMaker,
   SYNTHETIC_FAILED,
   SYNTHETIC_IN_PROGRESS,
   stateChangeEvent,
-  T0,
   TEAM_CONFIG_YAML,
-  teamConfig,
 } from '../../helpers/factories.js';
+import { CREATED, finishWorld, NOW } from './finish-world.js';
 
 /** The ledger key of the default event's job. */
 function completedKey(): string {
@@ -42,50 +27,8 @@ function completedKey(): string {
   return noticeKey({ arn: jobArn(JOB), creationTime: detail.CreationTime });
 }
 
-/** The moment the event is handled: one minute after the job ended. */
-const NOW = T0 + 60_000;
 const JOB = 'resnet-sweep-017';
 const UNMAPPED_ROLE = 'arn:aws:iam::111122223333:role/AdHocTraining';
-/** The default event's CreationTime, which `finishedJob()` shares. */
-const CREATED = T0 - 3_900_000;
-
-interface WorldOptions {
-  readonly answers?: readonly (TrainingJobSnapshot | undefined)[];
-  readonly listTags?: Tags;
-  readonly config?: WardenConfig;
-  readonly sageMaker?: SageMakerGateway;
-  readonly emailReach?: EmailReach;
-}
-
-/** The use case wired to in-memory adapters, a virtual clock and recording senders. */
-function world(options: WorldOptions = {}) {
-  const clock = new VirtualClock(NOW);
-  const scripted = new ScriptedSageMaker(
-    options.answers ?? [finishedJob()],
-    options.listTags ?? {}
-  );
-  const ledger = new MemoryNoticeLedger();
-  const callers: CallerRegistry = new MemoryCallerRegistry();
-  const parked = new MemoryParkedEvents();
-  const senders = recordingSenders();
-  const log = recordingLog();
-  const metrics = recordingMetrics();
-  const deps: FinishNoticeDeps = {
-    config: options.config ?? teamConfig(),
-    clock,
-    sageMaker: options.sageMaker ?? scripted,
-    ledger,
-    callers,
-    parked,
-    email: senders.email,
-    slack: senders.slack,
-    emailReach: options.emailReach ?? reachEveryone,
-    actionLinks: noActionLinks,
-    metrics,
-    log,
-  };
-  return { deps, clock, sageMaker: scripted, ledger, callers, parked, senders, log, metrics };
-}
 
 /** A SageMaker whose first `failures` DescribeTrainingJob calls fail, as when it throttles. */
 class FlakySageMaker implements SageMakerGateway {
@@ -113,7 +56,7 @@ class FlakySageMaker implements SageMakerGateway {
 describe('notifyOnFinish', () => {
   it('sends one notice by email and Slack DM to the owner named by the job tag', async () => {
     // Prepare
-    const { deps, senders } = world();
+    const { deps, senders } = finishWorld();
 
     // Act
     const outcome = await notifyOnFinish(stateChangeEvent(), deps);
@@ -135,7 +78,7 @@ describe('notifyOnFinish', () => {
 
   it('enriches the notice with warm pool, keep-alive and billable time from DescribeTrainingJob', async () => {
     // Prepare
-    const { deps, senders } = world({
+    const { deps, senders } = finishWorld({
       answers: [finishedJob({ instanceCount: 2, keepAliveSeconds: 3600, billableSeconds: 3000 })],
     });
 
@@ -152,7 +95,7 @@ describe('notifyOnFinish', () => {
   describe('duplicates and ordering', () => {
     it('sends one notice when the same event arrives twice', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
       const event = stateChangeEvent();
 
       // Act
@@ -171,7 +114,7 @@ describe('notifyOnFinish', () => {
 
     it('sends one notice when duplicates carry different event ids', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
 
       // Act
       await notifyOnFinish(stateChangeEvent({ id: 'evt-a' }), deps);
@@ -184,7 +127,7 @@ describe('notifyOnFinish', () => {
 
     it('ignores a non-terminal event without calling SageMaker', async () => {
       // Prepare
-      const { deps, sageMaker, senders } = world();
+      const { deps, sageMaker, senders } = finishWorld();
 
       // Act
       const outcome = await notifyOnFinish(fixture(SYNTHETIC_IN_PROGRESS), deps);
@@ -201,7 +144,7 @@ describe('notifyOnFinish', () => {
 
     it('changes nothing when a late InProgress arrives after Completed', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
       await notifyOnFinish(stateChangeEvent(), deps);
 
       // Act
@@ -219,7 +162,7 @@ describe('notifyOnFinish', () => {
 
     it('sends one notice per job when Failed, Completed and Stopped arrive for it (case 4)', async () => {
       // Prepare
-      const { deps, senders, log, metrics } = world({
+      const { deps, senders, log, metrics } = finishWorld({
         answers: [finishedJob({ status: 'Failed', creationTime: CREATED })],
       });
 
@@ -250,7 +193,7 @@ describe('notifyOnFinish', () => {
 
     it('says the status DescribeTrainingJob reports for the same job when the first event disagrees (case 4)', async () => {
       // Prepare: a late, wrong Failed event of a job SageMaker reports as Completed
-      const { deps, senders, log } = world({
+      const { deps, senders, log } = finishWorld({
         answers: [finishedJob({ status: 'Completed', creationTime: CREATED })],
       });
 
@@ -273,7 +216,7 @@ describe('notifyOnFinish', () => {
 
     it('keeps the event’s status when Describe answers for another job of the reused name (case 4)', async () => {
       // Prepare
-      const { deps } = world({
+      const { deps } = finishWorld({
         answers: [finishedJob({ status: 'Completed', creationTime: CREATED + 7_200_000 })],
       });
 
@@ -286,7 +229,7 @@ describe('notifyOnFinish', () => {
 
     it('says on retry the status an earlier partial delivery said, whatever the new event says (case 4)', async () => {
       // Prepare
-      const { deps, senders, metrics } = world({
+      const { deps, senders, metrics } = finishWorld({
         answers: [finishedJob({ status: 'Stopped', creationTime: CREATED })],
       });
       senders.failures.email = 1;
@@ -316,7 +259,7 @@ describe('notifyOnFinish', () => {
 
     it('lets only one of two concurrent invocations send, the other backing off', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
 
       // Act
       const results = await Promise.allSettled([
@@ -337,7 +280,7 @@ describe('notifyOnFinish', () => {
   describe('malformed events', () => {
     it('rejects and parks an event without a job name, with the reason', async () => {
       // Prepare
-      const { deps, parked, senders } = world();
+      const { deps, parked, senders } = finishWorld();
       const event = stateChangeEvent({ detail: { TrainingJobName: 42 } });
 
       // Act
@@ -352,7 +295,7 @@ describe('notifyOnFinish', () => {
 
     it('parks exactly one record per malformed input and never throws', async () => {
       // Prepare
-      const { deps, parked } = world();
+      const { deps, parked } = finishWorld();
       const garbage = fc
         .anything({ withBigInt: true, withNullPrototype: true })
         .filter((v) => !(typeof v === 'object' && v !== null && 'source' in v));
@@ -372,7 +315,7 @@ describe('notifyOnFinish', () => {
 
     it('never throws when detail fields of a real event hold arbitrary values', async () => {
       // Prepare
-      const { deps, parked } = world();
+      const { deps, parked } = finishWorld();
       const detail = fc.dictionary(
         fc.constantFrom(
           'TrainingJobName',
@@ -398,7 +341,7 @@ describe('notifyOnFinish', () => {
 
     it('logs the optional fields it had to ignore', async () => {
       // Prepare
-      const { deps, log } = world();
+      const { deps, log } = finishWorld();
 
       // Act
       await notifyOnFinish(stateChangeEvent({ detail: { TrainingEndTime: 'soon' } }), deps);
@@ -416,7 +359,7 @@ describe('notifyOnFinish', () => {
     it('describes again, with backoff on the clock, while the warm pool status is missing', async () => {
       // Prepare
       const noPool = finishedJob({ warmPool: undefined });
-      const { deps, clock, sageMaker, senders } = world({
+      const { deps, clock, sageMaker, senders } = finishWorld({
         answers: [noPool, noPool, finishedJob()],
       });
 
@@ -432,7 +375,7 @@ describe('notifyOnFinish', () => {
     it('stops after notices.describeAttempts and reports the pool as missing', async () => {
       // Prepare
       const config = configFrom(`${TEAM_CONFIG_YAML}notices:\n  describeAttempts: 3\n`);
-      const { deps, clock, sageMaker, senders, log } = world({
+      const { deps, clock, sageMaker, senders, log } = finishWorld({
         config,
         answers: [finishedJob({ warmPool: undefined })],
       });
@@ -456,7 +399,9 @@ describe('notifyOnFinish', () => {
 
     it('uses the default of four attempts, waiting 1 s, 2 s and 4 s', async () => {
       // Prepare
-      const { deps, clock, sageMaker } = world({ answers: [finishedJob({ warmPool: undefined })] });
+      const { deps, clock, sageMaker } = finishWorld({
+        answers: [finishedJob({ warmPool: undefined })],
+      });
 
       // Act
       await notifyOnFinish(stateChangeEvent(), deps);
@@ -468,7 +413,7 @@ describe('notifyOnFinish', () => {
 
     it('describes once when the job asked for no keep-alive', async () => {
       // Prepare
-      const { deps, clock, sageMaker, senders } = world({
+      const { deps, clock, sageMaker, senders } = finishWorld({
         answers: [finishedJob({ keepAliveSeconds: 0, warmPool: undefined })],
       });
 
@@ -485,7 +430,7 @@ describe('notifyOnFinish', () => {
 
     it('notifies from the event alone when SageMaker no longer knows the job', async () => {
       // Prepare
-      const { deps, sageMaker, senders, log } = world({ answers: [undefined] });
+      const { deps, sageMaker, senders, log } = finishWorld({ answers: [undefined] });
 
       // Act
       const outcome = await notifyOnFinish(stateChangeEvent(), deps);
@@ -505,7 +450,7 @@ describe('notifyOnFinish', () => {
   describe('owner resolution', () => {
     it('does not call ListTags when the event carried tags', async () => {
       // Prepare
-      const { deps, sageMaker } = world();
+      const { deps, sageMaker } = finishWorld();
 
       // Act
       await notifyOnFinish(stateChangeEvent(), deps);
@@ -516,7 +461,7 @@ describe('notifyOnFinish', () => {
 
     it('asks ListTags when the event carried an empty Tags map, and uses its answer', async () => {
       // Prepare
-      const { deps, sageMaker, senders } = world({ listTags: { 'warden:owner': 'bob' } });
+      const { deps, sageMaker, senders } = finishWorld({ listTags: { 'warden:owner': 'bob' } });
 
       // Act
       const outcome = await notifyOnFinish(stateChangeEvent({ tags: {} }), deps);
@@ -530,7 +475,7 @@ describe('notifyOnFinish', () => {
 
     it('uses the CloudTrail caller when neither tags nor the role map name anyone', async () => {
       // Prepare
-      const { deps, callers, senders } = world({
+      const { deps, callers, senders } = finishWorld({
         answers: [finishedJob({ roleArn: UNMAPPED_ROLE })],
       });
       const call = parseCreateTrainingJobCall(
@@ -562,7 +507,7 @@ describe('notifyOnFinish', () => {
 
     it('does not read the CloudTrail caller when a tag already names the owner', async () => {
       // Prepare
-      const { deps } = world();
+      const { deps } = finishWorld();
       let finds = 0;
       const counting = {
         ...deps,
@@ -585,7 +530,7 @@ describe('notifyOnFinish', () => {
 
     it('falls back to the fallback contact when nothing names an owner', async () => {
       // Prepare
-      const { deps, senders } = world({ answers: [finishedJob({ roleArn: UNMAPPED_ROLE })] });
+      const { deps, senders } = finishWorld({ answers: [finishedJob({ roleArn: UNMAPPED_ROLE })] });
 
       // Act
       const outcome = await notifyOnFinish(
@@ -604,7 +549,7 @@ describe('notifyOnFinish', () => {
     it('sends the failure reason of a failed job to the owner named by a Tags list', async () => {
       // Prepare
       const failed = fixture(SYNTHETIC_FAILED);
-      const { deps, senders } = world({
+      const { deps, senders } = finishWorld({
         answers: [
           finishedJob({
             name: 'exp-42-lr-3e-4',
@@ -637,7 +582,7 @@ describe('notifyOnFinish', () => {
   describe('failures and retries', () => {
     it('rejects when Slack fails after email got through, and the retry sends only Slack', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
       senders.failures.slack = 1;
       const event = stateChangeEvent();
 
@@ -658,7 +603,7 @@ describe('notifyOnFinish', () => {
     it('does not repeat a delivered channel when SageMaker reports another ARN than the event', async () => {
       // Prepare: the AWS sample's job name does not match its ARN, so Describe (by name) disagrees.
       const name = '89c96cc8-dded-4739-afcc-6f1dc936701d';
-      const { deps, senders } = world({
+      const { deps, senders } = finishWorld({
         answers: [finishedJob({ name, arn: jobArn(name) })],
         listTags: { 'warden:owner': 'alice' },
       });
@@ -675,7 +620,7 @@ describe('notifyOnFinish', () => {
 
     it('still tries Slack when email fails, and the retry sends only email', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
       senders.failures.email = 1;
 
       // Act
@@ -690,7 +635,7 @@ describe('notifyOnFinish', () => {
 
     it('completes the notice by email and logs an error when Slack can never be reached (case 6)', async () => {
       // Prepare
-      const { deps, senders, log, metrics } = world();
+      const { deps, senders, log, metrics } = finishWorld();
       const unreachable = new DeliveryError('slack', 'invalid_auth (token revoked)');
       const withDeadSlack = { ...deps, slack: { send: () => Promise.reject(unreachable) } };
 
@@ -718,7 +663,7 @@ describe('notifyOnFinish', () => {
 
     it('fails the invocation when the only channel can never be reached, so the event is kept', async () => {
       // Prepare
-      const { deps } = world({
+      const { deps } = finishWorld({
         config: configFrom('version: 1\nowners:\n  fallback: U0ONLYSLACK\n'),
       });
       const unreachable = new DeliveryError(
@@ -736,7 +681,7 @@ describe('notifyOnFinish', () => {
 
     it('rejects with a retryable DeliveryError naming both failures when every channel fails', async () => {
       // Prepare
-      const { deps, senders } = world();
+      const { deps, senders } = finishWorld();
       senders.failures.email = 1;
       senders.failures.slack = 1;
 
@@ -754,7 +699,7 @@ describe('notifyOnFinish', () => {
 
     it('throws NoticeInProgressError when another invocation holds the claim', async () => {
       // Prepare
-      const { deps, ledger, sageMaker, senders } = world();
+      const { deps, ledger, sageMaker, senders } = finishWorld();
       const key = completedKey();
       await ledger.claim(key, NOW - 1000);
 
@@ -773,7 +718,7 @@ describe('notifyOnFinish', () => {
 
     it('takes over a claim whose lease has expired', async () => {
       // Prepare
-      const { deps, ledger, clock, senders } = world();
+      const { deps, ledger, clock, senders } = finishWorld();
       await ledger.claim(completedKey(), NOW);
       clock.advanceTo(NOW + 5 * 60_000);
 
@@ -788,7 +733,7 @@ describe('notifyOnFinish', () => {
     it('releases the lease after a failure, so an immediate retry proceeds', async () => {
       // Prepare
       const flaky = new FlakySageMaker(1, finishedJob());
-      const { deps, clock, senders } = world({ sageMaker: flaky });
+      const { deps, clock, senders } = finishWorld({ sageMaker: flaky });
 
       // Act
       await expect(notifyOnFinish(stateChangeEvent(), deps)).rejects.toThrow('ThrottlingException');

@@ -1,26 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCallerRegistry } from '../../../src/adapters/memory/memory-caller-registry.js';
-import { MemoryNoticeLedger } from '../../../src/adapters/memory/memory-notice-ledger.js';
-import { MemoryParkedEvents } from '../../../src/adapters/memory/memory-parked-events.js';
 import { describeUntilPoolKnown } from '../../../src/domain/job/describe-job.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
-import { noActionLinks } from '../../../src/domain/ports/action-links.js';
-import { noMetrics } from '../../../src/domain/ports/metrics.js';
-import { reachEveryone } from '../../../src/domain/ports/senders.js';
 import { createHandler } from '../../../src/handlers/job-state-change.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import {
   describeAnswer,
   lambdaContext,
   recordingLog,
-  recordingSenders,
   ScriptedSageMaker,
   stateChangeEvent,
   T0,
-  teamConfig,
 } from '../../helpers/factories.js';
-
-type Deps = Awaited<ReturnType<Parameters<typeof createHandler>[0]>>;
+import { finishWorld } from '../finish/finish-world.js';
 
 /** The event's job asked for a 30 min keep-alive (the documented event does carry it here). */
 const EVENT = stateChangeEvent({
@@ -86,21 +77,10 @@ describe('the event keep-alive when Describe has none (seeded mutant)', () => {
 
   it("tells the pool's expiry from the event's keep-alive when Describe reports none", async () => {
     // Prepare
-    const senders = recordingSenders();
-    const deps: Deps = {
-      config: teamConfig(),
-      clock: new VirtualClock(T0),
-      sageMaker: new ScriptedSageMaker([describedWithoutKeepAlive('Available')]),
-      ledger: new MemoryNoticeLedger(),
-      callers: new MemoryCallerRegistry(),
-      parked: new MemoryParkedEvents(),
-      email: senders.email,
-      slack: senders.slack,
-      emailReach: reachEveryone,
-      actionLinks: noActionLinks,
-      metrics: noMetrics,
-      log: recordingLog(),
-    };
+    const { deps, senders } = finishWorld({
+      now: T0,
+      answers: [describedWithoutKeepAlive('Available')],
+    });
     const handler = createHandler(async () => deps);
 
     // Act

@@ -3,40 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { PoolNotice } from '../../../src/domain/notice/pool-notice.js';
 import { renderPoolSlack } from '../../../src/domain/notice/render-pool-slack.js';
 import type { SlackMessage } from '../../../src/domain/notice/render-slack.js';
-import { SLACK_LIMITS } from '../../../src/domain/notice/slack-text.js';
 import { poolNoticeFor } from '../../helpers/domain-pool-notices.js';
+import {
+  expectContextWithinSlackLimits,
+  expectWithinSlackTextLimits,
+  ONLY_WHOLE_ENTITIES,
+  textsOf,
+} from './slack-assertions.js';
 
 const KINDS = ['extended', 'shrunk', 'released', 'release-warning'] as const;
 const HOSTILE =
   '<!channel> <!here> <@U123> <http://x|y> & a\u0000b\u001bc\r\n ```code``` <!subteam^S1>';
-const ONLY_WHOLE_ENTITIES = /^(?:[^&]|&(?:amp|lt|gt);)*$/;
-
-interface RenderedText {
-  readonly where: string;
-  readonly type: 'mrkdwn' | 'plain_text';
-  readonly text: string;
-}
-
-/** Every text Slack will read, with where it sits; the top-level `text` is mrkdwn. */
-function textsOf(message: SlackMessage): RenderedText[] {
-  const texts: RenderedText[] = [{ where: 'text', type: 'mrkdwn', text: message.text }];
-  message.blocks.forEach((block, i) => {
-    if (block.type === 'actions') return;
-    if (block.type === 'context') {
-      block.elements.forEach((e, j) => {
-        texts.push({ where: `blocks[${i}].elements[${j}]`, ...e });
-      });
-      return;
-    }
-    if (block.text !== undefined) texts.push({ where: `blocks[${i}].text`, ...block.text });
-    if (block.type === 'section') {
-      (block.fields ?? []).forEach((f, j) => {
-        texts.push({ where: `blocks[${i}].fields[${j}]`, ...f });
-      });
-    }
-  });
-  return texts;
-}
 
 /** Asserts no user-controlled `<` or `>` reaches a mrkdwn text: only the console link is live. */
 function expectNoLiveMarkup(message: SlackMessage, notice: PoolNotice): void {
@@ -52,23 +29,8 @@ function expectNoLiveMarkup(message: SlackMessage, notice: PoolNotice): void {
 }
 
 function expectWithinSlackLimits(message: SlackMessage): void {
-  expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
-  for (const block of message.blocks) {
-    if (block.type === 'header') {
-      expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
-    } else if (block.type === 'section') {
-      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(10);
-      for (const f of block.fields ?? []) {
-        expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-      }
-    } else if (block.type === 'context') {
-      expect(block.elements.length).toBeLessThanOrEqual(10);
-      for (const e of block.elements) {
-        expect(e.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
-      }
-    }
-  }
+  expectWithinSlackTextLimits(message);
+  expectContextWithinSlackLimits(message);
 }
 
 describe('renderPoolSlack', () => {

@@ -4,37 +4,10 @@ import type { Notice } from '../../../src/domain/notice/notice.js';
 import { renderSlack, type SlackMessage } from '../../../src/domain/notice/render-slack.js';
 import { SLACK_LIMITS } from '../../../src/domain/notice/slack-text.js';
 import { noticeFor } from '../../helpers/domain-notices.js';
+import { expectWithinSlackTextLimits, ONLY_WHOLE_ENTITIES, textsOf } from './slack-assertions.js';
 
 const HOSTILE = '<!channel> <!here> <@U123> <http://evil|click> & <!subteam^S0123>';
-const ONLY_WHOLE_ENTITIES = /^(?:[^&]|&(?:amp|lt|gt);)*$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-interface RenderedText {
-  readonly where: string;
-  readonly type: 'mrkdwn' | 'plain_text';
-  readonly text: string;
-}
-
-/** Every text Slack will read, with where it sits; the top-level `text` is mrkdwn. */
-function textsOf(message: SlackMessage): RenderedText[] {
-  const texts: RenderedText[] = [{ where: 'text', type: 'mrkdwn', text: message.text }];
-  message.blocks.forEach((block, i) => {
-    if (block.type === 'actions') return;
-    if (block.type === 'context') {
-      block.elements.forEach((e, j) => {
-        texts.push({ where: `blocks[${i}].elements[${j}]`, ...e });
-      });
-      return;
-    }
-    if (block.text !== undefined) texts.push({ where: `blocks[${i}].text`, ...block.text });
-    if (block.type === 'section') {
-      (block.fields ?? []).forEach((f, j) => {
-        texts.push({ where: `blocks[${i}].fields[${j}]`, ...f });
-      });
-    }
-  });
-  return texts;
-}
 
 /** The text with the links the renderer builds (console, CloudWatch logs) taken out. */
 function withoutConsoleLink(text: string, notice: Notice): string {
@@ -55,25 +28,6 @@ function expectNoRawControlCharacters(message: SlackMessage, notice: Notice): vo
     const rest = withoutConsoleLink(text, notice);
     expect(rest, where).not.toMatch(/[<>]/);
     expect(rest.replace(/…$/, ''), where).toMatch(ONLY_WHOLE_ENTITIES);
-  }
-}
-
-function expectWithinSlackLimits(message: SlackMessage): void {
-  expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
-  for (const block of message.blocks) {
-    if (block.type === 'header') {
-      expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
-    } else if (block.type === 'section') {
-      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(10);
-      for (const f of block.fields ?? []) {
-        expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-      }
-    } else if (block.type === 'context') {
-      for (const e of block.elements) {
-        expect(e.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
-      }
-    }
   }
 }
 
@@ -249,7 +203,7 @@ describe('renderSlack', () => {
       const message = renderSlack(notice);
 
       // Assess
-      expectWithinSlackLimits(message);
+      expectWithinSlackTextLimits(message);
       expectNoRawControlCharacters(message, notice);
       const reason = message.blocks[2];
       expect(reason?.type === 'section' && reason.text?.text.endsWith('…```')).toBe(true);
@@ -292,7 +246,7 @@ describe('renderSlack', () => {
       // Assess
       for (const { where, text } of textsOf(message))
         expect(text, where).not.toMatch(LONE_SURROGATE);
-      expectWithinSlackLimits(message);
+      expectWithinSlackTextLimits(message);
     });
   });
 
@@ -318,7 +272,7 @@ describe('renderSlack', () => {
           });
           const message = renderSlack(notice);
           expectNoRawControlCharacters(message, notice);
-          expectWithinSlackLimits(message);
+          expectWithinSlackTextLimits(message);
         }
       ),
       { numRuns: 300 }

@@ -19,11 +19,11 @@ import { renderEmailHtml } from '../../../src/domain/notice/render-email-html.js
 import { renderPoolEmail } from '../../../src/domain/notice/render-pool-email.js';
 import { renderPoolSlack } from '../../../src/domain/notice/render-pool-slack.js';
 import { renderSlack, type SlackMessage } from '../../../src/domain/notice/render-slack.js';
-import { SLACK_LIMITS } from '../../../src/domain/notice/slack-text.js';
 import type { ResolvedOwner } from '../../../src/domain/owner/resolve-owner.js';
 import { hourlyPrice } from '../../../src/domain/pricing/price-table.js';
 import { CONTROL_CHARACTERS, HOSTILE_TEXT } from '../../helpers/domain-notices.js';
 import { T0 } from '../../helpers/factories.js';
+import { expectContextWithinSlackLimits, expectWithinSlackTextLimits } from './slack-assertions.js';
 
 /**
  * The standing defence of issue 7: whatever an event, a directory entry or a config holds, the
@@ -247,38 +247,25 @@ function mrkdwnTexts(message: SlackMessage): string[] {
 
 /** Slack's limits, so Slack does not reject the whole message. */
 function expectWithinSlackLimits(message: SlackMessage): void {
-  expect(message.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fallbackText);
+  expectWithinSlackTextLimits(message);
+  expectContextWithinSlackLimits(message);
   expect(message.blocks.length).toBeLessThanOrEqual(50);
   for (const block of message.blocks) {
-    if (block.type === 'header') {
-      expect(block.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.headerText);
-    } else if (block.type === 'section') {
-      expect(block.text?.text.length ?? 0).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-      expect(block.fields?.length ?? 0).toBeLessThanOrEqual(10);
-      for (const f of block.fields ?? []) {
-        expect(f.text.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-      }
-    } else if (block.type === 'actions') {
-      expect(block.elements.length).toBeLessThanOrEqual(25);
-      const ids = block.elements.map((b) => b.action_id);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(block.elements.filter((b) => b.style === 'primary').length).toBeLessThanOrEqual(1);
-      for (const b of block.elements) {
-        expect(b.text.type).toBe('plain_text');
-        expect(b.text.text.length).toBeLessThanOrEqual(75);
-        expect(b.value.length).toBeLessThanOrEqual(2000);
-        expect(b.action_id.length).toBeLessThanOrEqual(255);
-        if (b.confirm !== undefined) {
-          expect(b.confirm.title.text.length).toBeLessThanOrEqual(100);
-          expect(b.confirm.text.text.length).toBeLessThanOrEqual(300);
-          expect(b.confirm.confirm.text.length).toBeLessThanOrEqual(30);
-          expect(b.confirm.deny.text.length).toBeLessThanOrEqual(30);
-        }
-      }
-    } else {
-      expect(block.elements.length).toBeLessThanOrEqual(10);
-      for (const e of block.elements) {
-        expect(e.text.length).toBeLessThanOrEqual(SLACK_LIMITS.contextText);
+    if (block.type !== 'actions') continue;
+    expect(block.elements.length).toBeLessThanOrEqual(25);
+    const ids = block.elements.map((b) => b.action_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(block.elements.filter((b) => b.style === 'primary').length).toBeLessThanOrEqual(1);
+    for (const b of block.elements) {
+      expect(b.text.type).toBe('plain_text');
+      expect(b.text.text.length).toBeLessThanOrEqual(75);
+      expect(b.value.length).toBeLessThanOrEqual(2000);
+      expect(b.action_id.length).toBeLessThanOrEqual(255);
+      if (b.confirm !== undefined) {
+        expect(b.confirm.title.text.length).toBeLessThanOrEqual(100);
+        expect(b.confirm.text.text.length).toBeLessThanOrEqual(300);
+        expect(b.confirm.confirm.text.length).toBeLessThanOrEqual(30);
+        expect(b.confirm.deny.text.length).toBeLessThanOrEqual(30);
       }
     }
   }

@@ -6,9 +6,8 @@ import {
   SLACK_LIMITS,
   truncate,
 } from '../../../src/domain/notice/slack-text.js';
+import { ONLY_WHOLE_ENTITIES } from './slack-assertions.js';
 
-/** Every `&` starts one of the three entities escapeMrkdwn writes. */
-const ONLY_WHOLE_ENTITIES = /^(?:[^&]|&(?:amp|lt|gt);)*$/;
 const ENDS_IN_HIGH_SURROGATE = /[\uD800-\uDBFF]…?$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

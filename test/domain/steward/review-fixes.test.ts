@@ -11,6 +11,7 @@ import { StewardDriver } from '../../../src/sim/steward-driver.js';
 import { createTrainingJobCall, IAM_USER_IDENTITY } from '../../helpers/domain-cloudtrail.js';
 import {
   DEFAULT_SETTINGS,
+  fixedRules,
   MINUTE,
   type StewardWorldHarness,
   stewardWorld,
@@ -21,15 +22,6 @@ const WARDEN_ARN = 'arn:aws:sts::111122223333:assumed-role/pool-warden-steward/e
 const isWarden = (arn: string) => arn === WARDEN_ARN;
 
 /** A rule keeping every pool a fixed time after its job ended. */
-function fixedRule(fixed: string): string {
-  return `rules:
-  - name: everyone
-    match: {}
-    mode: fixed
-    keepAlive: { min: 0s, max: 1h, fixed: ${fixed} }
-`;
-}
-
 /** A rule whose working window is never open on the test's day: outside it, release. */
 const CLOSED_WINDOW_RELEASE = `rules:
   - name: nights-only
@@ -122,7 +114,7 @@ describe('the safety review fixes', () => {
 
     it('ignores a late CloudTrail call older than the pool’s latest update by Warden', async () => {
       // Prepare: Warden extends the pool at end + 5 min; alice's call from end + 3 min comes later
-      const { world, pool, end } = await trackedPool({ rules: fixedRule('45m') });
+      const { world, pool, end } = await trackedPool({ rules: fixedRules('45m') });
       world.clock.advanceTo(end + 5 * MINUTE);
       await evaluatePool(pool, world.deps, newRun());
       world.clock.advanceTo(end + 8 * MINUTE);
@@ -167,7 +159,7 @@ describe('the safety review fixes', () => {
 
     it('ignores a call for a pool already Terminated', async () => {
       // Prepare: Warden released the pool at end + 10 min; a newer manual call arrives after
-      const { world, pool, end } = await trackedPool({ rules: fixedRule('5m') });
+      const { world, pool, end } = await trackedPool({ rules: fixedRules('5m') });
       world.clock.advanceTo(end + 10 * MINUTE);
       await evaluatePool(pool, world.deps, newRun());
       expect((await stored(world, pool))?.state).toBe('Terminated');
@@ -280,7 +272,7 @@ describe('the safety review fixes', () => {
           'keepAliveAnchor: job-end',
           'keepAliveAnchor: update-time'
         ),
-        rules: fixedRule('20m'),
+        rules: fixedRules('20m'),
         sim: { keepAliveAnchor: 'job-end' },
       });
       const { terminal, end } = world.runJob('a', { keepAliveSeconds: 3600 });
@@ -318,7 +310,7 @@ describe('the safety review fixes', () => {
     it('skips the remaining actions without calling UpdateTrainingJob for them', async () => {
       // Prepare: two pools to extend; the control reads paused from its 3rd read on (the run's
       // opening read, pool a's check, then pool b's check)
-      const world = stewardWorld({ rules: fixedRule('45m') });
+      const world = stewardWorld({ rules: fixedRules('45m') });
       for (const name of ['a', 'b']) world.submit(name);
       for (const name of ['a', 'b']) world.sim.start(name);
       world.clock.advanceTo(world.clock.now() + 60 * MINUTE);

@@ -11,21 +11,13 @@ import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js'
 import { recordingMetrics, stateChangeEvent } from '../../helpers/factories.js';
 import {
   DEFAULT_SETTINGS,
+  fixedRules,
   HOUR,
   INSTANCE_TYPE,
   MINUTE,
   stewardWorld,
   type WorldOptions,
 } from '../../helpers/steward-world.js';
-
-function fixedRule(fixed: string): string {
-  return `rules:
-  - name: everyone
-    match: {}
-    mode: fixed
-    keepAlive: { min: 0s, max: 1h, fixed: ${fixed} }
-`;
-}
 
 const DRY_RUN = DEFAULT_SETTINGS.replace('dryRun: false', 'dryRun: true');
 const PRICE = { usdPerHour: 2, source: 'config' } as const;
@@ -43,7 +35,7 @@ async function trackedPool(options: WorldOptions & { after?: number }) {
 
 /** A world whose jobs (one per name) all ended now, each pool tracked and due for 45 min. */
 async function endedTogether(names: readonly string[], settings = DEFAULT_SETTINGS) {
-  const world = stewardWorld({ settings, rules: fixedRule('45m') });
+  const world = stewardWorld({ settings, rules: fixedRules('45m') });
   for (const name of names) world.submit(name);
   for (const name of names) world.sim.start(name);
   world.clock.advanceTo(world.clock.now() + HOUR);
@@ -124,7 +116,7 @@ describe('steward metrics', () => {
   describe('evaluatePool', () => {
     it('counts an extension that took effect, with no dollars released', async () => {
       // Prepare
-      const { world, pool } = await trackedPool({ rules: fixedRule('45m') });
+      const { world, pool } = await trackedPool({ rules: fixedRules('45m') });
 
       // Act
       await evaluatePool(pool, world.deps, newRun());
@@ -137,7 +129,7 @@ describe('steward metrics', () => {
 
     it('counts the idle time a release saved against the previous expiry, in dollars', async () => {
       // Prepare: a 5-minute rule, decided 10 minutes into a 30-minute keep-alive
-      const { world, pool } = await trackedPool({ rules: fixedRule('5m'), after: 10 * MINUTE });
+      const { world, pool } = await trackedPool({ rules: fixedRules('5m'), after: 10 * MINUTE });
       const price = hourlyPrice(INSTANCE_TYPE, world.config.prices);
 
       // Act
@@ -153,7 +145,7 @@ describe('steward metrics', () => {
 
     it('counts a dry-run decision as skipped by dry run, and no action', async () => {
       // Prepare
-      const { world, pool } = await trackedPool({ settings: DRY_RUN, rules: fixedRule('45m') });
+      const { world, pool } = await trackedPool({ settings: DRY_RUN, rules: fixedRules('45m') });
 
       // Act
       await evaluatePool(pool, world.deps, newRun());
@@ -166,7 +158,7 @@ describe('steward metrics', () => {
 
     it('counts a keep once, not again each time it is only confirmed', async () => {
       // Prepare
-      const { world, pool } = await trackedPool({ rules: fixedRule('30m') });
+      const { world, pool } = await trackedPool({ rules: fixedRules('30m') });
       const first = await evaluatePool(pool, world.deps, newRun());
       const saved = await world.store.getPool(pool.jobArn, pool.creationTime);
       if (saved === undefined) throw new Error('pool not saved');
@@ -182,7 +174,7 @@ describe('steward metrics', () => {
 
     it('counts a pool reused before its evaluation as ended, and no decision', async () => {
       // Prepare
-      const { world, pool } = await trackedPool({ rules: fixedRule('45m') });
+      const { world, pool } = await trackedPool({ rules: fixedRules('45m') });
       world.submit('b');
       world.sim.start('b');
 
@@ -196,7 +188,7 @@ describe('steward metrics', () => {
 
     it('counts pool notices sent per channel, and a revoked Slack token as a permanent failure', async () => {
       // Prepare: Slack answers invalid_auth, which no retry cures
-      const { world, pool } = await trackedPool({ rules: fixedRule('45m') });
+      const { world, pool } = await trackedPool({ rules: fixedRules('45m') });
       const revoked: SlackSender = {
         send: async () => {
           throw new DeliveryError('slack', 'invalid_auth');
@@ -215,7 +207,7 @@ describe('steward metrics', () => {
 
     it('counts a Slack failure a retry may cure as retried, not permanent', async () => {
       // Prepare
-      const { world, pool } = await trackedPool({ rules: fixedRule('45m') });
+      const { world, pool } = await trackedPool({ rules: fixedRules('45m') });
       const down: SlackSender = {
         send: async () => {
           throw new DeliveryError('slack', 'timed out', { retryable: true });
