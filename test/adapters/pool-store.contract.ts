@@ -539,6 +539,20 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
         expect(read?.openEnds).toStrictEqual(openEnds.slice(-OPEN_ENDS_KEPT));
       });
 
+      it('reads back shadowed open ends and the shadow histogram', async () => {
+        // Prepare
+        const written = history(VISION_KEY, {
+          openEnds: [{ at: T0 + HOUR_MS, owner: 'bob', shadowed: true }, { at: T0 + 2 * HOUR_MS }],
+          shadowHistogram: observeGap(emptyHistogram(), 1_800_000, T0),
+        });
+
+        // Act
+        await store.putHistory(written);
+
+        // Assess
+        expect(await store.getHistory(VISION_KEY)).toStrictEqual(written);
+      });
+
       it('reads back an empty list of open ends as empty', async () => {
         // Prepare
         const written = history(VISION_KEY, { openEnds: [] });

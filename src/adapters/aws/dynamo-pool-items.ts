@@ -14,6 +14,7 @@ import type {
   AuditEntry,
   GapEvent,
   KeyHistory,
+  OpenEnd,
   ReconcileCursor,
   StewardControl,
 } from '../../domain/ports/pool-store.js';
@@ -155,6 +156,8 @@ function historyItem(history: KeyHistory): Item {
         history.openEnds === undefined
           ? undefined
           : JSON.stringify(history.openEnds.slice(-OPEN_ENDS_KEPT)),
+      shadowHistogram:
+        history.shadowHistogram === undefined ? undefined : JSON.stringify(history.shadowHistogram),
       lastArrivalAt: history.lastArrivalAt,
       version: history.version,
     }),
@@ -166,6 +169,11 @@ function historyFrom(item: Item): KeyHistory {
   const o = plain(item);
   const histogram = parsed(o, 'histogram');
   if (!isGapHistogram(histogram)) throw new ItemProblem('histogram is not a gap histogram');
+  const shadowHistogram =
+    o.shadowHistogram === undefined ? undefined : parsed(o, 'shadowHistogram');
+  if (shadowHistogram !== undefined && !isGapHistogram(shadowHistogram)) {
+    throw new ItemProblem('shadowHistogram is not a gap histogram');
+  }
   return dropUndefined({
     matchKey: text(o, 'matchKey'),
     histogram,
@@ -174,6 +182,7 @@ function historyFrom(item: Item): KeyHistory {
       o.openEnds === undefined
         ? undefined
         : listOf(parsed(o, 'openEnds'), 'openEnds', endFrom).slice(-OPEN_ENDS_KEPT),
+    shadowHistogram,
     lastArrivalAt: optional(o, 'lastArrivalAt', number),
     version: version(o),
   });
@@ -399,8 +408,18 @@ function gapFrom(o: Fields, path: string): GapEvent {
   });
 }
 
-function endFrom(o: Fields, path: string): { at: number; owner?: string } {
-  return dropUndefined({ at: number(o, 'at', path), owner: optional(o, 'owner', text, path) });
+function endFrom(o: Fields, path: string): OpenEnd {
+  return dropUndefined({
+    at: number(o, 'at', path),
+    owner: optional(o, 'owner', text, path),
+    shadowed: optional(o, 'shadowed', shadowedFlag, path),
+  });
+}
+
+/** Only `true` is ever written: an end that is not shadowed leaves the field out. */
+function shadowedFlag(o: Fields, name: string, path = ''): true {
+  if (o[name] !== true) throw new ItemProblem(`${path}${name} is not true`);
+  return true;
 }
 
 export type { Decoded };

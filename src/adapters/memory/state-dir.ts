@@ -74,7 +74,12 @@ const keyHistory = z.looseObject({
   matchKey: text,
   histogram: z.custom<GapHistogram>(isGapHistogram, 'is not a gap histogram'),
   recent: z.array(gapEvent),
-  openEnds: z.optional(z.array(z.looseObject({ at: finite, owner: z.optional(text) }))),
+  openEnds: z.optional(
+    z.array(
+      z.looseObject({ at: finite, owner: z.optional(text), shadowed: z.optional(z.literal(true)) })
+    )
+  ),
+  shadowHistogram: z.optional(z.custom<GapHistogram>(isGapHistogram, 'is not a gap histogram')),
   lastArrivalAt: z.optional(finite),
   version: z.int().check(z.gte(1)),
 });

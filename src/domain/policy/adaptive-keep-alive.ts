@@ -193,8 +193,11 @@ function hourScaling(
 
 /** Evidence beyond the key's own history; none by default, so the formula stays plain. */
 interface KeepAlivePriors {
-  /** Every key's gaps together, lent as `GLOBAL_PRIOR_WEIGHT` pseudo-observations. */
-  readonly allKeys?: GapHistogram;
+  /**
+   * A broader history lent as `GLOBAL_PRIOR_WEIGHT` pseudo-observations: every key's gaps
+   * together, or for a shadowed pool (decided on its key's shadow histogram) the key's own.
+   */
+  readonly broader?: GapHistogram;
   /** Pseudo-observations at the break-even time (`BREAK_EVEN_PRIOR_WEIGHT` in the engine). */
   readonly breakEvenWeight?: number;
 }
@@ -207,7 +210,7 @@ function chooseKeepAlive(
   costs: KeepAliveCosts,
   priors: KeepAlivePriors = {}
 ): KeepAliveChoice {
-  const { allKeys, breakEvenWeight = 0 } = priors;
+  const { broader, breakEvenWeight = 0 } = priors;
   const idle = Math.max(0, idleMs) / 1000;
   const max = Math.max(idle, maxMs / 1000);
   const r = costs.ratePerSecond;
@@ -218,8 +221,8 @@ function chooseKeepAlive(
   const decay = decayFactor(history.updatedAt, now);
   const evidence = new Evidence(idle);
   evidence.add(history, decay, undefined, hourScaling(history, decay, now - Math.max(0, idleMs)));
-  if (allKeys !== undefined) {
-    evidence.add(allKeys, decayFactor(allKeys.updatedAt, now), GLOBAL_PRIOR_WEIGHT);
+  if (broader !== undefined) {
+    evidence.add(broader, decayFactor(broader.updatedAt, now), GLOBAL_PRIOR_WEIGHT);
   }
   const anchor = Math.min(max, breakEven);
   if (anchor > idle && breakEvenWeight > 0) {
@@ -231,7 +234,7 @@ function chooseKeepAlive(
   const total = evidence.total;
   // Thin evidence (the key's decayed observations plus the all-keys prior): the break-even
   // rule. Ample evidence but no gap left this long: nobody is coming, release now.
-  let seen = allKeys === undefined ? 0 : Math.min(allKeys.count, GLOBAL_PRIOR_WEIGHT);
+  let seen = broader === undefined ? 0 : Math.min(broader.count, GLOBAL_PRIOR_WEIGHT);
   const weights = history.weights;
   for (let b = 0; b < weights.length; b++) seen += (weights[b] as number) * decay;
   if (seen < MIN_EVIDENCE - 1e-3) {

@@ -4,6 +4,7 @@ import { type PoolAction, type PoolRecord, poolAccount } from '../pool/pool-reco
 import {
   BREAK_EVEN_PRIOR_WEIGHT,
   chooseKeepAlive,
+  type KeepAliveChoice,
   type KeepAliveCosts,
 } from './adaptive-keep-alive.js';
 import type { Decision, DecisionContext } from './decision.js';
@@ -123,28 +124,48 @@ function ruleWish(
     };
   }
   const costs = keepAliveCosts(pool.instanceCount, context.usdPerHour, settings);
-  const history =
+  const shadow = context.shadowHistory;
+  const own =
     context.ownerHistory !== undefined && context.ownerHistory.count >= context.history.count
       ? context.ownerHistory
       : context.history;
+  // A pool behind a newer free one is decided on how long such pools waited, shrunk toward the
+  // key's whole history rather than every key's.
+  const broader = shadow === undefined ? context.globalHistory : context.history;
   const choice = chooseKeepAlive(
-    history,
+    shadow ?? own,
     now,
     now - pool.endTime,
     Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
     costs,
-    context.globalHistory === undefined
+    broader === undefined
       ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT }
-      : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, allKeys: context.globalHistory }
+      : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, broader }
   );
   const until = pool.endTime + choice.keepAliveMs;
-  const basis =
-    choice.basis === 'break-even'
-      ? `too little history for this key, so break-even: ${formatDuration(choice.keepAliveMs)} of idle pool costs what one cold start does`
-      : until <= now
-        ? `after ${formatDuration(now - pool.endTime)} idle, the next matching job is unlikely soon enough to pay for keeping it`
-        : `keeping it ${formatDuration(choice.keepAliveMs)} after the job ended catches ${Math.round(choice.catchShare * 100)}% of the next jobs this key has seen at the lowest expected cost`;
+  const basis = adaptiveBasis(choice, now - pool.endTime, until <= now, shadow !== undefined);
   return { until, reason: `adaptive: ${basis}` };
+}
+
+/** The one sentence behind an adaptive choice, for the audit and the owner's notice. */
+function adaptiveBasis(
+  choice: KeepAliveChoice,
+  idleMs: number,
+  released: boolean,
+  behindNewerPool: boolean
+): string {
+  if (choice.basis === 'break-even') {
+    return `too little history for this key, so break-even: ${formatDuration(choice.keepAliveMs)} of idle pool costs what one cold start does`;
+  }
+  const caught = Math.round(choice.catchShare * 100);
+  if (behindNewerPool) {
+    return released
+      ? `a newer free pool of this key is handed out first, and after ${formatDuration(idleMs)} idle enough jobs to reach this one are unlikely soon enough to pay for keeping it`
+      : `a newer free pool of this key is handed out first; keeping this one ${formatDuration(choice.keepAliveMs)} after its job ended catches ${caught}% of the jobs that reached such pools at the lowest expected cost`;
+  }
+  return released
+    ? `after ${formatDuration(idleMs)} idle, the next matching job is unlikely soon enough to pay for keeping it`
+    : `keeping it ${formatDuration(choice.keepAliveMs)} after the job ended catches ${caught}% of the next jobs this key has seen at the lowest expected cost`;
 }
 
 /** Cost of keeping vs. letting go, per the cost model in the README. */

@@ -25,6 +25,12 @@ interface DecisionContext {
   readonly history: GapHistogram;
   /** Gap history across every key: the prior while this key's own history is thin. */
   readonly globalHistory?: GapHistogram;
+  /**
+   * The key's shadow histogram, set when this pool has a newer free pool of its key beside it
+   * (SageMaker hands that one out first): the pool is then decided on how long such pools
+   * waited, with the key's whole history as the prior.
+   */
+  readonly shadowHistory?: GapHistogram;
   /** Gap history of the pool's owner on this key, when tracked. */
   readonly ownerHistory?: GapHistogram;
   /** USD per instance-hour for the pool's instance type, if known. */

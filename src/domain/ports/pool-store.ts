@@ -34,6 +34,17 @@ interface GapEvent {
   readonly nextOwner?: string;
 }
 
+/** The end of a job of a key that no later job has taken the place of yet (a gap's start). */
+interface OpenEnd {
+  readonly at: number;
+  readonly owner?: string;
+  /**
+   * A later job of the key ended while this end was open: its pool, if kept, had a newer free
+   * pool beside it, which SageMaker hands out first.
+   */
+  readonly shadowed?: true;
+}
+
 /** A key's gap history: the decayed histogram plus the newest gaps verbatim (bounded). */
 interface KeyHistory {
   readonly matchKey: MatchKey;
@@ -44,7 +55,12 @@ interface KeyHistory {
    * Ends of jobs of the key not yet followed by a job (newest last, bounded): each is the start
    * of a gap, closed LIFO by the next arrival as SageMaker hands out the newest free pool.
    */
-  readonly openEnds?: readonly { readonly at: number; readonly owner?: string }[];
+  readonly openEnds?: readonly OpenEnd[];
+  /**
+   * The gaps of shadowed ends only (they count in `histogram` too): how long a pool waits when
+   * a newer one of its key is handed out first. Absent until the first such gap closes.
+   */
+  readonly shadowHistogram?: GapHistogram;
   /** Creation time of the newest arrival counted, so a job's repeated events count once. */
   readonly lastArrivalAt?: number;
   readonly version: number;
@@ -115,6 +131,7 @@ export type {
   AuditQuery,
   GapEvent,
   KeyHistory,
+  OpenEnd,
   PoolStore,
   PutResult,
   ReconcileCursor,

@@ -16,7 +16,7 @@ import {
 import { decisionEvents } from '../pool/warden-events.js';
 import { hourlyPrice } from '../pricing/price-table.js';
 import { auditEntry } from './audit-entry.js';
-import { ALL_KEYS, pendingArrival } from './key-history.js';
+import { ALL_KEYS, pendingArrival, shadowHistory } from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
@@ -87,6 +87,7 @@ async function evaluatePool(
   // A matching job created after this pool freed up may be taking it right now (SageMaker
   // matches it while the job starts): never release the pool under it.
   const pendingArrivalAt = pendingArrival(keyHistory, refreshed.endTime, now);
+  const shadow = shadowHistory(keyHistory, refreshed.endTime, now);
   const budgetRule = deps.policy.rules.find((r) => ruleMatches(r, refreshed));
   const spendToday =
     refreshed.team === undefined || budgetRule?.budget === undefined
@@ -100,6 +101,7 @@ async function evaluatePool(
       ...(price === undefined ? {} : { usdPerHour: price.usdPerHour }),
       ...(spendToday === undefined ? {} : { spendToday }),
       ...(pendingArrivalAt === undefined ? {} : { pendingArrivalAt }),
+      ...(shadow === undefined ? {} : { shadowHistory: shadow }),
     },
     deps.policy,
     now

@@ -1,3 +1,4 @@
+import type { GapHistogram } from '../policy/gap-history.js';
 import {
   addGap,
   copyHistogram,
@@ -10,6 +11,7 @@ import {
   type GapEvent,
   type KeyHistory,
   OPEN_ENDS_KEPT,
+  type OpenEnd,
   RECENT_GAPS_KEPT,
 } from '../ports/pool-store.js';
 
@@ -25,6 +27,14 @@ const ALL_KEYS: MatchKey = '*';
  * arrivals close open ends newest first, as SageMaker hands a new job the most recently freed
  * pool. The history is the key's, across owners, because SageMaker lends a pool to anyone whose
  * job matches; who left and who came are recorded beside each gap.
+ *
+ * An end that a later end of the key found still open is *shadowed*: had its pool been kept, a
+ * newer free pool would have stood in front of it. Its gap counts in the key's histogram like
+ * any other, and also in the key's shadow histogram, which a pool is decided on while it has a
+ * newer free pool beside it: such a pool is taken only when more jobs come than there are newer
+ * pools (reference/keepalive-policies.md §6, "the second pool of a burst is rarely reused").
+ * What decides a gap's class is only the key's ends and arrivals, never what a policy did with
+ * the pools, so a policy that releases shadowed pools does not thereby teach itself to.
  */
 
 function newKeyHistory(matchKey: MatchKey): KeyHistory {
@@ -38,7 +48,8 @@ function newKeyHistory(matchKey: MatchKey): KeyHistory {
 interface LiveKeyHistory extends KeyHistory {
   histogram: LiveGapHistogram;
   recent: GapEvent[];
-  openEnds: { readonly at: number; readonly owner?: string }[];
+  openEnds: OpenEnd[];
+  shadowHistogram?: LiveGapHistogram;
   lastArrivalAt?: number;
 }
 
@@ -87,6 +98,10 @@ function arriveInPlace(
   recent.push(gap);
   ends.splice(index, 1);
   addGap(history.histogram, gapMs, at);
+  if (taken.shadowed === true) {
+    history.shadowHistogram ??= copyHistogram(emptyHistogram());
+    addGap(history.shadowHistogram, gapMs, at);
+  }
   return gap;
 }
 
@@ -108,19 +123,30 @@ function endInPlace(
   let i = ends.length;
   while (i > oldest && (ends[i - 1] as { at: number }).at > at) i--;
   if (full && i === oldest && (ends[0] as { at: number }).at > at) return false;
-  ends.splice(i, 0, owner === undefined ? { at } : { at, owner });
+  // Every older end still open now has a newer one in front of it, and so has this one if a
+  // newer end is open already (events may come late). Entries are replaced, not changed: the
+  // pure recordEnd shares them with the history it copied.
+  for (let j = 0; j < i; j++) {
+    const older = ends[j] as OpenEnd;
+    if (older.shadowed !== true) ends[j] = { ...older, shadowed: true };
+  }
+  const end: OpenEnd = owner === undefined ? { at } : { at, owner };
+  ends.splice(i, 0, i < ends.length ? { ...end, shadowed: true } : end);
   if (full) ends.shift();
   return true;
 }
 
 /** A copy of `history` that the in-place functions may change without touching the original. */
 function liveCopy(history: KeyHistory): LiveKeyHistory {
-  return {
-    ...history,
+  const { shadowHistogram, ...rest } = history;
+  const copy: LiveKeyHistory = {
+    ...rest,
     histogram: copyHistogram(history.histogram),
     recent: history.recent.slice(),
     openEnds: (history.openEnds ?? []).slice(),
   };
+  if (shadowHistogram !== undefined) copy.shadowHistogram = copyHistogram(shadowHistogram);
+  return copy;
 }
 
 /** {@link arriveInPlace} on a copy: the stored history is a value, updated by compare-and-set. */
@@ -170,6 +196,27 @@ function pendingArrival(
     : undefined;
 }
 
+/**
+ * The key's shadow histogram when the pool whose job ended at `poolEndTime` has a newer free
+ * pool beside it at `now` (a later end of the key still open); undefined when it has none, or
+ * when no shadowed gap has been seen yet (the pool is then decided like any other).
+ */
+function shadowHistory(
+  history: KeyHistory | undefined,
+  poolEndTime: number,
+  now: number
+): GapHistogram | undefined {
+  const shadow = history?.shadowHistogram;
+  const ends = history?.openEnds;
+  if (shadow === undefined || ends === undefined) return undefined;
+  for (let i = ends.length - 1; i >= 0; i--) {
+    const at = (ends[i] as OpenEnd).at;
+    if (at <= poolEndTime) return undefined;
+    if (at <= now) return shadow;
+  }
+  return undefined;
+}
+
 /** The gap an arrival just closed on a key, if it closed one. */
 function closedGap(before: KeyHistory, after: KeyHistory): GapEvent | undefined {
   if (after.histogram === before.histogram) return undefined;
@@ -193,5 +240,6 @@ export {
   pendingArrival,
   recordArrival,
   recordEnd,
+  shadowHistory,
   withGap,
 };

@@ -10,6 +10,7 @@ import {
   type LiveKeyHistory,
   newLiveKeyHistory,
   pendingArrival,
+  shadowHistory,
 } from '../../domain/steward/key-history.js';
 import { nextDecisionTime } from '../../domain/steward/pool-schedule.js';
 import type { TraceJob } from '../trace/trace.js';
@@ -147,6 +148,8 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     };
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
     if (pendingArrivalAt !== undefined) context.pendingArrivalAt = pendingArrivalAt;
+    const shadow = shadowHistory(keyHistory, pool.endTime, now);
+    if (shadow !== undefined) context.shadowHistory = shadow;
     const decision = decide(view, context, p, now);
     if (decision.warning === true) warned.set(pool.id, decision.until);
     // As the steward does: a pool extended again is no longer announced for release.

@@ -267,6 +267,29 @@ describe('dynamo-pool-store', () => {
       expect(await store.getHistory(NLP_KEY)).toMatchObject({ version: 3 });
     });
 
+    it.each([
+      ['shadowHistogram', { S: '{"weights":[]}' }],
+      ['openEnds', { S: '[{"at":1,"shadowed":"yes"}]' }],
+    ])('reads a history whose %s is unreadable as empty at its version', async (field, value) => {
+      // Prepare
+      await store.putHistory(history(NLP_KEY));
+      const key = `KEY#${matchKeyId(NLP_KEY)}`;
+      await put({ ...(await dynamo.item(table, key, 'HISTORY')), [field]: value });
+
+      // Act
+      const read = await store.getHistory(NLP_KEY);
+
+      // Assess: a bad body, which the next write at this version repairs
+      const { version } = (await store.getHistory(NLP_KEY)) ?? { version: 0 };
+      expect(read).toStrictEqual({
+        matchKey: NLP_KEY,
+        histogram: emptyHistogram(),
+        recent: [],
+        version,
+      });
+      expect(version).toBeGreaterThanOrEqual(1);
+    });
+
     it('throws when a history version cannot be read', async () => {
       // Prepare
       const key = `KEY#${matchKeyId(VISION_KEY)}`;

@@ -123,6 +123,29 @@ describe('saveState and loadState', () => {
     expect(error.message).toBe(`${file}: pools[1].expiresAt: expected number`);
   });
 
+  it('names the field of a hand-edited shadow flag or shadow histogram', async () => {
+    // Prepare
+    await replayExamples(dir, { inputs: 6 });
+    const original = await readFile(file, 'utf8');
+    const load = async (edit: (history: Record<string, unknown>) => void) => {
+      await writeFile(file, original);
+      await editState((state) => edit((state.histories as Record<string, unknown>[])[0] ?? {}));
+      return (await loadError()).message;
+    };
+
+    // Act
+    const flag = await load((h) => {
+      h.openEnds = [{ at: 1, shadowed: 'yes' }];
+    });
+    const histogram = await load((h) => {
+      h.shadowHistogram = { weights: [] };
+    });
+
+    // Assess
+    expect(flag).toMatch(/histories\[0\]\.openEnds\[0\]\.shadowed: /);
+    expect(histogram).toBe(`${file}: histories[0].shadowHistogram: is not a gap histogram`);
+  });
+
   it('refuses a pool state the store does not know, naming it', async () => {
     // Prepare
     await replayExamples(dir, { inputs: 6 });

@@ -316,6 +316,56 @@ describe('decide', () => {
       expect(owners.action).toBe('shrink');
       expect(keys).toMatchObject({ action: 'extend', until: pool.endTime + HOUR });
     });
+
+    it('decides a pool with a newer free pool beside it on how long such pools waited', () => {
+      // Prepare: the key's next jobs came within 100 s, but pools that had a newer free pool
+      // beside them waited 50 min; for 8 p4d that is far beyond break-even.
+      const pool = availablePool({
+        instanceType: 'ml.p4d.24xlarge',
+        instanceCount: 8,
+        endTime: NOW - MINUTE,
+      });
+      const keyHistory = historyOf(repeat(100_000, 20));
+      const policy = policyOf([adaptiveRule()]);
+      const base = { usdPerHour: 37.69, history: keyHistory };
+
+      // Act
+      const shadowed = decide(
+        pool,
+        contextOf({ ...base, shadowHistory: historyOf(repeat(50 * MINUTE, 20)) }),
+        policy,
+        NOW
+      );
+      const front = decide(pool, contextOf(base), policy, NOW);
+
+      // Assess
+      expect(shadowed).toMatchObject({ action: 'release', until: NOW });
+      expect(shadowed.reason).toContain('a newer free pool of this key is handed out first');
+      expect(front.action).not.toBe('release');
+      expect(front.reason).not.toContain('newer free pool');
+    });
+
+    it("lends a shadowed pool the key's own history as the prior, not every key's", () => {
+      // Prepare: 8 instances at $1.5/h break even after about 17 min idle. The key's next jobs
+      // came within 100 s, every key's after 50 min, and one shadowed pool waited 50 min.
+      const pool = availablePool({ instanceCount: 8, endTime: NOW - MINUTE });
+      const policy = policyOf([adaptiveRule()]);
+      const context = contextOf({
+        history: historyOf(repeat(100_000, 20)),
+        globalHistory: historyOf(repeat(50 * MINUTE, 20)),
+        shadowHistory: historyOf([50 * MINUTE]),
+      });
+
+      // Act
+      const decision = decide(pool, context, policy, NOW);
+
+      // Assess: kept for the key's short gaps (the margin holds it to NOW + 2 min), where
+      // every key's gaps would have released it
+      expect(decision).toMatchObject({ action: 'shrink', until: NOW + 2 * MINUTE });
+      expect(decision.reason).toMatch(
+        /keeping this one 2m after its job ended catches \d+% of the jobs that reached such pools/
+      );
+    });
   });
 
   describe('working window', () => {
@@ -718,6 +768,7 @@ const arbContext = (now: number): fc.Arbitrary<DecisionContext> =>
     {
       history: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
       ownerHistory: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
+      shadowHistory: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
       usdPerHour: fc.double({ min: 0.05, max: 50, noNaN: true }),
       spendToday: fc.record({
         usd: fc.double({ min: 0, max: 600, noNaN: true }),

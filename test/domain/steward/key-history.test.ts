@@ -15,8 +15,9 @@ import {
   pendingArrival,
   recordArrival,
   recordEnd,
+  shadowHistory,
 } from '../../../src/domain/steward/key-history.js';
-import { MINUTE, NOW } from '../../helpers/steward-builders.js';
+import { HOUR, MINUTE, NOW } from '../../helpers/steward-builders.js';
 
 const KEY = 'role=-|type=ml.g5.2xlarge|count=1';
 
@@ -207,6 +208,9 @@ describe('recordArrival', () => {
         expect(new Set(ends.map((e) => e.at)).size).toBe(ends.length);
         expect(history.histogram.count).toBe(gaps);
         expect(totalWeight(history.histogram)).toBeLessThanOrEqual(gaps + 1e-9);
+        // Shadowed gaps are a part of the key's gaps; only the newest open end can be unshadowed.
+        expect(history.shadowHistogram?.count ?? 0).toBeLessThanOrEqual(gaps);
+        expect(ends.slice(0, -1).every((e) => e.shadowed === true)).toBe(true);
         for (const gap of history.recent) expect(gap.gapMs).toBeGreaterThanOrEqual(0);
       })
     );
@@ -239,6 +243,7 @@ describe('recordArrival', () => {
         expect(live.recent).toEqual(pure.recent);
         expect(live.recent.length).toBeLessThanOrEqual(kept);
         expect(live.openEnds).toEqual(pure.openEnds ?? []);
+        expect(live.shadowHistogram).toEqual(pure.shadowHistogram);
         expect(live.lastArrivalAt).toBe(pure.lastArrivalAt);
       })
     );
@@ -273,6 +278,71 @@ describe('recordArrival', () => {
     const next = recordArrival(corrupt, NOW, 'bob');
     expect(closedGap(corrupt, next)).toBeUndefined();
     expect(next.histogram).toBe(corrupt.histogram);
+  });
+});
+
+describe('shadowed ends', () => {
+  it('marks an open end shadowed when a later end of the key comes while it is open', () => {
+    expect(withEnds(NOW, NOW + MINUTE).openEnds).toEqual([
+      { at: NOW, shadowed: true },
+      { at: NOW + MINUTE },
+    ]);
+  });
+
+  it('marks a late end shadowed when a newer end is open already', () => {
+    expect(withEnds(NOW, NOW + 2 * MINUTE, NOW + MINUTE).openEnds).toEqual([
+      { at: NOW, shadowed: true },
+      { at: NOW + MINUTE, shadowed: true },
+      { at: NOW + 2 * MINUTE },
+    ]);
+  });
+
+  it('leaves an end unshadowed when the newer one came after an arrival closed it', () => {
+    const closed = recordArrival(withEnds(NOW), NOW + MINUTE, 'bob');
+    expect(recordEnd(closed, NOW + 2 * MINUTE, 'bob').openEnds).toEqual([
+      { at: NOW + 2 * MINUTE, owner: 'bob' },
+    ]);
+  });
+
+  it("counts a shadowed end's gap in the shadow histogram as well as the key's", () => {
+    // Prepare: two ends a minute apart; the newer is taken first, as SageMaker does
+    const history = withEnds(NOW, NOW + MINUTE);
+
+    // Act
+    const first = recordArrival(history, NOW + 2 * MINUTE, 'bob');
+    const second = recordArrival(first, NOW + 10 * MINUTE, 'bob');
+
+    // Assess
+    expect(first.shadowHistogram).toBeUndefined();
+    expect(second.histogram.count).toBe(2);
+    expect(second.shadowHistogram?.count).toBe(1);
+    expect(second.shadowHistogram?.weights[binOf(600)]).toBe(1);
+  });
+});
+
+describe('shadowHistory', () => {
+  // The pool under test freed up at NOW; another job of the key ended at NOW + 1 min.
+  const shadow = recordArrival(
+    recordArrival(withEnds(NOW - 2 * MINUTE, NOW - MINUTE), NOW - 30_000, 'bob'),
+    NOW - 20_000,
+    'bob'
+  ).shadowHistogram;
+  const history: KeyHistory = {
+    ...withEnds(NOW, NOW + MINUTE),
+    ...(shadow && { shadowHistogram: shadow }),
+  };
+
+  it('is the shadow histogram while a newer end of the key is open', () => {
+    expect(shadow).toBeDefined();
+    expect(shadowHistory(history, NOW, NOW + MINUTE)).toBe(shadow);
+    expect(shadowHistory(history, NOW, NOW + HOUR)).toBe(shadow);
+  });
+
+  it('is undefined for the newest pool, before the newer end, or with nothing learnt yet', () => {
+    expect(shadowHistory(history, NOW + MINUTE, NOW + 2 * MINUTE)).toBeUndefined();
+    expect(shadowHistory(history, NOW, NOW + 30_000)).toBeUndefined();
+    expect(shadowHistory(withEnds(NOW, NOW + MINUTE), NOW, NOW + HOUR)).toBeUndefined();
+    expect(shadowHistory(undefined, NOW, NOW + HOUR)).toBeUndefined();
   });
 });
 

@@ -40,7 +40,9 @@ describe('trackPoolEvent', () => {
       expect(history?.recent).toEqual([
         { at: endB + 5 * MINUTE, gapMs: 5 * MINUTE, previousOwner: 'alice', nextOwner: 'alice' },
       ]);
-      expect(history?.openEnds).toEqual([{ at: endA, owner: 'alice' }]);
+      // a's end was open when b ended: a pool kept for it stood behind b's
+      expect(history?.openEnds).toEqual([{ at: endA, owner: 'alice', shadowed: true }]);
+      expect(history?.shadowHistogram).toBeUndefined();
     });
 
     it('counts a repeated InProgress event of one job once', async () => {

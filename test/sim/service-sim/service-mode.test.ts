@@ -56,7 +56,7 @@ describe('service mode', () => {
       createAdaptivePolicy(settings, {
         asService: true,
         onDecision: (pool, d, now) =>
-          policyDecisions.push(`${index.get(pool.job)} ${now} ${d.action} ${d.until}`),
+          policyDecisions.push(`${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`),
       }),
       settings,
       { prices }
@@ -64,10 +64,12 @@ describe('service mode', () => {
 
     // Assess
     const serviceDecisions = service.decisions.map(
-      (d) => `${d.index} ${d.at} ${d.action} ${d.until}`
+      (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
     );
     expect(serviceDecisions.length).toBeGreaterThan(100);
     expect(new Set(serviceDecisions.map((d) => d.split(' ')[2]))).toContain('shrink');
+    // Pools behind a newer free pool of their key are among them, decided alike
+    expect(serviceDecisions.some((d) => d.includes('a newer free pool of this key'))).toBe(true);
     expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
     expect(service.result.coldStarts).toBe(policyMode.coldStarts);
     expect(service.result.warmStarts).toBe(policyMode.warmStarts);
