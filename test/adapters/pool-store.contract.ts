@@ -529,14 +529,16 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
           gapMs: i * 1_000,
         }));
         const openEnds = Array.from({ length: OPEN_ENDS_KEPT + 3 }, (_, i) => ({ at: T0 + i }));
+        const shadowHistogram = observeGap(emptyHistogram(), 1_800_000, T0);
 
         // Act
-        await store.putHistory(history(VISION_KEY, { recent, openEnds }));
+        await store.putHistory(history(VISION_KEY, { recent, openEnds, shadowHistogram }));
 
         // Assess
         const read = await store.getHistory(VISION_KEY);
         expect(read?.recent).toStrictEqual(recent.slice(-RECENT_GAPS_KEPT));
         expect(read?.openEnds).toStrictEqual(openEnds.slice(-OPEN_ENDS_KEPT));
+        expect(read?.shadowHistogram).toStrictEqual(shadowHistogram);
       });
 
       it('reads back shadowed open ends and the shadow histogram', async () => {

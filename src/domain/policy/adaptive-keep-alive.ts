@@ -26,8 +26,9 @@ import {
  * misleads the choice (empirical-Bayes shrinkage; no constant below was fitted to a trace):
  * - the key's own gaps, reweighted by what its gaps that began at this hour of the day looked
  *   like (the end of a working day or of a nightly batch);
- * - `GLOBAL_PRIOR_WEIGHT` pseudo-gaps shaped like every key's gaps together, so a new key
- *   starts from how this organisation works rather than from nothing;
+ * - `PRIOR_WEIGHT` pseudo-gaps shaped like every key's gaps together, so a new key
+ *   starts from how this organisation works rather than from nothing (for a pool behind a newer
+ *   one of its key, shaped like the key's own gaps);
  * - `BREAK_EVEN_PRIOR_WEIGHT` pseudo-gap at the break-even time B / r, the minimax answer,
  *   so an unlucky history cannot push a cheap pool far from it.
  */
@@ -55,8 +56,8 @@ const NCLASSES = CLASSES;
 
 /** Fewer observations than this, all sources together, and the break-even rule decides. */
 const MIN_EVIDENCE = 3;
-/** Pseudo-observations lent by the all-keys history: worth a few days of a quiet key. */
-const GLOBAL_PRIOR_WEIGHT = 8;
+/** Pseudo-observations lent by the broader history (see KeepAlivePriors): a few days of a quiet key. */
+const PRIOR_WEIGHT = 8;
 /** Pseudo-observations at the break-even time. */
 const BREAK_EVEN_PRIOR_WEIGHT = 1;
 /** How many observations an hour of the day needs before it outweighs the key's overall mix. */
@@ -194,7 +195,7 @@ function hourScaling(
 /** Evidence beyond the key's own history; none by default, so the formula stays plain. */
 interface KeepAlivePriors {
   /**
-   * A broader history lent as `GLOBAL_PRIOR_WEIGHT` pseudo-observations: every key's gaps
+   * A broader history lent as `PRIOR_WEIGHT` pseudo-observations: every key's gaps
    * together, or for a shadowed pool (decided on its key's shadow histogram) the key's own.
    */
   readonly broader?: GapHistogram;
@@ -222,7 +223,7 @@ function chooseKeepAlive(
   const evidence = new Evidence(idle);
   evidence.add(history, decay, undefined, hourScaling(history, decay, now - Math.max(0, idleMs)));
   if (broader !== undefined) {
-    evidence.add(broader, decayFactor(broader.updatedAt, now), GLOBAL_PRIOR_WEIGHT);
+    evidence.add(broader, decayFactor(broader.updatedAt, now), PRIOR_WEIGHT);
   }
   const anchor = Math.min(max, breakEven);
   if (anchor > idle && breakEvenWeight > 0) {
@@ -232,9 +233,9 @@ function chooseKeepAlive(
   }
 
   const total = evidence.total;
-  // Thin evidence (the key's decayed observations plus the all-keys prior): the break-even
+  // Thin evidence (the key's decayed observations plus the broader prior): the break-even
   // rule. Ample evidence but no gap left this long: nobody is coming, release now.
-  let seen = broader === undefined ? 0 : Math.min(broader.count, GLOBAL_PRIOR_WEIGHT);
+  let seen = broader === undefined ? 0 : Math.min(broader.count, PRIOR_WEIGHT);
   const weights = history.weights;
   for (let b = 0; b < weights.length; b++) seen += (weights[b] as number) * decay;
   if (seen < MIN_EVIDENCE - 1e-3) {
@@ -279,7 +280,7 @@ export {
   BREAK_EVEN_PRIOR_WEIGHT,
   breakEvenMs,
   chooseKeepAlive,
-  GLOBAL_PRIOR_WEIGHT,
   HOUR_PRIOR_STRENGTH,
   MIN_EVIDENCE,
+  PRIOR_WEIGHT,
 };

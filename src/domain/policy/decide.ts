@@ -129,8 +129,9 @@ function ruleWish(
     context.ownerHistory !== undefined && context.ownerHistory.count >= context.history.count
       ? context.ownerHistory
       : context.history;
-  // A pool behind a newer free one is decided on how long such pools waited, shrunk toward the
-  // key's whole history rather than every key's.
+  // A pool behind a newer free one is decided on how long such pools waited. While that history
+  // is thin it borrows from the key's whole history, not every key's: other keys' gaps say
+  // little about when this key's jobs come in bursts.
   const broader = shadow === undefined ? context.globalHistory : context.history;
   const choice = chooseKeepAlive(
     shadow ?? own,

@@ -14,9 +14,10 @@ import {
   withDecision,
 } from '../pool/pool-record.js';
 import { decisionEvents } from '../pool/warden-events.js';
+import type { KeyHistory } from '../ports/pool-store.js';
 import { hourlyPrice } from '../pricing/price-table.js';
 import { auditEntry } from './audit-entry.js';
-import { ALL_KEYS, pendingArrival, shadowHistory } from './key-history.js';
+import { ALL_KEYS, isBehindNewerPool, pendingArrival, shadowCandidate } from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
@@ -87,7 +88,7 @@ async function evaluatePool(
   // A matching job created after this pool freed up may be taking it right now (SageMaker
   // matches it while the job starts): never release the pool under it.
   const pendingArrivalAt = pendingArrival(keyHistory, refreshed.endTime, now);
-  const shadow = shadowHistory(keyHistory, refreshed.endTime, now);
+  const shadow = await shadowIfBehindNewerPool(keyHistory, refreshed, deps, now);
   const budgetRule = deps.policy.rules.find((r) => ruleMatches(r, refreshed));
   const spendToday =
     refreshed.team === undefined || budgetRule?.budget === undefined
@@ -286,6 +287,25 @@ async function evaluatePool(
  * The pool as SageMaker describes it now. A Describe of another job under the same name (the
  * name was reused after DeleteTrainingJob) or of no job means the pool is gone.
  */
+/**
+ * The key's shadow histogram when a free pool of the key that freed up after this one stands in
+ * front of it (SageMaker hands that one out first). The store is asked only when the key's
+ * history says such a pool may exist, which is rare outside bursts.
+ */
+async function shadowIfBehindNewerPool(
+  history: KeyHistory | undefined,
+  pool: PoolRecord,
+  deps: StewardDeps,
+  now: number
+): Promise<GapHistogram | undefined> {
+  const shadow = shadowCandidate(history, pool.endTime, now);
+  if (shadow === undefined) return undefined;
+  const free = (await deps.store.poolsOfKey(pool.matchKey))
+    .filter((p) => p.state === 'Available' && p.expiresAt > now && p.jobArn !== pool.jobArn)
+    .map((p) => p.endTime);
+  return isBehindNewerPool(pool.endTime, free, now) ? shadow : undefined;
+}
+
 function refresh(
   pool: PoolRecord,
   job: TrainingJobSnapshot | undefined,

@@ -197,11 +197,14 @@ function pendingArrival(
 }
 
 /**
- * The key's shadow histogram when the pool whose job ended at `poolEndTime` has a newer free
- * pool beside it at `now` (a later end of the key still open); undefined when it has none, or
- * when no shadowed gap has been seen yet (the pool is then decided like any other).
+ * The key's shadow histogram when its history says the pool whose job ended at `poolEndTime`
+ * may have a newer free pool beside it at `now`: a later end of the key is still open. Every live
+ * pool's end is open (arrivals close ends newest first, as SageMaker hands out pools), so without
+ * one there is no newer pool; with one there may be none either (that job kept no pool, or it
+ * was released or expired), which {@link isBehindNewerPool} settles against the pools there
+ * are. Undefined as well while no shadowed gap has been seen (the pool is decided as any other).
  */
-function shadowHistory(
+function shadowCandidate(
   history: KeyHistory | undefined,
   poolEndTime: number,
   now: number
@@ -215,6 +218,20 @@ function shadowHistory(
     if (at <= now) return shadow;
   }
   return undefined;
+}
+
+/**
+ * Does a free pool of the key stand in front of the pool whose job ended at `poolEndTime`: one
+ * whose job ended later, by `now`? `freePoolEndTimes` are the end times of the key's other pools
+ * that are Available now.
+ */
+function isBehindNewerPool(
+  poolEndTime: number,
+  freePoolEndTimes: Iterable<number>,
+  now: number
+): boolean {
+  for (const end of freePoolEndTimes) if (end > poolEndTime && end <= now) return true;
+  return false;
 }
 
 /** The gap an arrival just closed on a key, if it closed one. */
@@ -234,12 +251,13 @@ export {
   arriveInPlace,
   closedGap,
   endInPlace,
+  isBehindNewerPool,
   newKeyHistory,
   newLiveKeyHistory,
   PENDING_ARRIVAL_MS,
   pendingArrival,
   recordArrival,
   recordEnd,
-  shadowHistory,
+  shadowCandidate,
   withGap,
 };

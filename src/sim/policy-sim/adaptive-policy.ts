@@ -7,10 +7,11 @@ import {
   ALL_KEYS,
   arriveInPlace,
   endInPlace,
+  isBehindNewerPool,
   type LiveKeyHistory,
   newLiveKeyHistory,
   pendingArrival,
-  shadowHistory,
+  shadowCandidate,
 } from '../../domain/steward/key-history.js';
 import { nextDecisionTime } from '../../domain/steward/pool-schedule.js';
 import type { TraceJob } from '../trace/trace.js';
@@ -100,6 +101,9 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   const histories = new Map<string, LiveKeyHistory>();
   const allKeys = newLiveKeyHistory(ALL_KEYS);
   const warned = new Map<number, number>();
+  // The end times of each key's Available pools, as the steward reads them from its store.
+  const freePools = new Map<string, Map<number, number>>();
+  const freeEndTimes = (key: string): Iterable<number> => freePools.get(key)?.values() ?? [];
   const lastDecision = new Map<number, Decision>();
   // One settings object per input mode: the cold-start wait of the pool's own jobs.
   const byMode = new Map<number, Policy>();
@@ -148,8 +152,10 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     };
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
     if (pendingArrivalAt !== undefined) context.pendingArrivalAt = pendingArrivalAt;
-    const shadow = shadowHistory(keyHistory, pool.endTime, now);
-    if (shadow !== undefined) context.shadowHistory = shadow;
+    const shadow = shadowCandidate(keyHistory, pool.endTime, now);
+    if (shadow !== undefined && isBehindNewerPool(pool.endTime, freeEndTimes(pool.key), now)) {
+      context.shadowHistory = shadow;
+    }
     const decision = decide(view, context, p, now);
     if (decision.warning === true) warned.set(pool.id, decision.until);
     // As the steward does: a pool extended again is no longer announced for release.
@@ -190,10 +196,19 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     observeEnd(job, now) {
       endInPlace(history(job.key), now, job.owner);
     },
-    onAvailable: firstDecision,
+    onAvailable(pool, now) {
+      let free = freePools.get(pool.key);
+      if (free === undefined) {
+        free = new Map();
+        freePools.set(pool.key, free);
+      }
+      free.set(pool.id, pool.endTime);
+      return firstDecision(pool, now);
+    },
     onRevisit: decideNow,
     // Per-pool memory lives only as long as the pool: state grows with keys, not with jobs.
     onPoolEnd(pool) {
+      freePools.get(pool.key)?.delete(pool.id);
       if (warned.size > 0) warned.delete(pool.id);
       if (lastDecision.size > 0) lastDecision.delete(pool.id);
     },

@@ -268,27 +268,34 @@ describe('dynamo-pool-store', () => {
     });
 
     it.each([
-      ['shadowHistogram', { S: '{"weights":[]}' }],
-      ['openEnds', { S: '[{"at":1,"shadowed":"yes"}]' }],
-    ])('reads a history whose %s is unreadable as empty at its version', async (field, value) => {
-      // Prepare
-      await store.putHistory(history(NLP_KEY));
-      const key = `KEY#${matchKeyId(NLP_KEY)}`;
-      await put({ ...(await dynamo.item(table, key, 'HISTORY')), [field]: value });
+      ['shadowHistogram', { S: '{"weights":[]}' }, 'shadowHistogram is not a gap histogram'],
+      ['openEnds', { S: '[{"at":1,"shadowed":"yes"}]' }, 'openEnds[0].shadowed is not true'],
+    ])(
+      'reads a history whose %s is unreadable as empty at its version, naming the field',
+      async (field, value, problem) => {
+        // Prepare: a key of its own, so no other case's item is read
+        const matchKey = `${VISION_KEY}|unreadable-${field}`;
+        expect(await store.putHistory(history(matchKey, { version: 1 }))).toBe('ok');
+        const key = `KEY#${matchKeyId(matchKey)}`;
+        await put({ ...(await dynamo.item(table, key, 'HISTORY')), [field]: value });
 
-      // Act
-      const read = await store.getHistory(NLP_KEY);
+        // Act
+        const read = await store.getHistory(matchKey);
 
-      // Assess: a bad body, which the next write at this version repairs
-      const { version } = (await store.getHistory(NLP_KEY)) ?? { version: 0 };
-      expect(read).toStrictEqual({
-        matchKey: NLP_KEY,
-        histogram: emptyHistogram(),
-        recent: [],
-        version,
-      });
-      expect(version).toBeGreaterThanOrEqual(1);
-    });
+        // Assess
+        expect(read).toStrictEqual({
+          matchKey,
+          histogram: emptyHistogram(),
+          recent: [],
+          version: 1,
+        });
+        expect(log.lines).toContainEqual({
+          level: 'warn',
+          message: 'unreadable item in the Warden table',
+          extra: expect.objectContaining({ consequence: 'key history read as empty', problem }),
+        });
+      }
+    );
 
     it('throws when a history version cannot be read', async () => {
       // Prepare

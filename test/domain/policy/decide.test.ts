@@ -347,12 +347,13 @@ describe('decide', () => {
 
     it("lends a shadowed pool the key's own history as the prior, not every key's", () => {
       // Prepare: 8 instances at $1.5/h break even after about 17 min idle. The key's next jobs
-      // came within 100 s, every key's after 50 min, and one shadowed pool waited 50 min.
+      // came within 100 s; every key's, and the owner's, after 50 min; one shadowed pool's too.
       const pool = availablePool({ instanceCount: 8, endTime: NOW - MINUTE });
       const policy = policyOf([adaptiveRule()]);
       const context = contextOf({
         history: historyOf(repeat(100_000, 20)),
         globalHistory: historyOf(repeat(50 * MINUTE, 20)),
+        ownerHistory: historyOf(repeat(50 * MINUTE, 30)),
         shadowHistory: historyOf([50 * MINUTE]),
       });
 
@@ -360,7 +361,7 @@ describe('decide', () => {
       const decision = decide(pool, context, policy, NOW);
 
       // Assess: kept for the key's short gaps (the margin holds it to NOW + 2 min), where
-      // every key's gaps would have released it
+      // every key's gaps, or the owner's, would have released it
       expect(decision).toMatchObject({ action: 'shrink', until: NOW + 2 * MINUTE });
       expect(decision.reason).toMatch(
         /keeping this one 2m after its job ended catches \d+% of the jobs that reached such pools/

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { PoolRecord } from '../../../src/domain/pool/pool-record.js';
 import { evaluatePool, newRun } from '../../../src/domain/steward/evaluate-pool.js';
 import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js';
+import { historyOf } from '../../helpers/steward-builders.js';
 import {
   DEFAULT_SETTINGS,
+  HOUR,
   MINUTE,
   stewardWorld,
   type WorldOptions,
@@ -244,6 +246,65 @@ describe('evaluatePool', () => {
       expect(result).toMatchObject({ kind: 'gone', state: 'Terminated' });
       expect(world.sim.stats().calls.UpdateTrainingJob).toBe(0);
       expect((await stored(world, pool))?.nextDecisionAt).toBeUndefined();
+    });
+  });
+
+  describe('a pool behind a newer one of its key', () => {
+    const ADAPTIVE = `rules:
+  - name: everyone
+    match: {}
+    mode: adaptive
+    keepAlive: { min: 0s, max: 1h }
+`;
+
+    /**
+     * Jobs a and b of one key run side by side; b ends 2 minutes after a, keeping a pool for
+     * `bKeepAliveSeconds`. The key has learnt that its next jobs come within 90 s, but that pools
+     * behind a newer one waited 3 h. Evaluates a's pool a minute after b ended.
+     */
+    async function evaluateBehind(bKeepAliveSeconds: number) {
+      const world = stewardWorld({ rules: ADAPTIVE });
+      const { clock, sim } = world;
+      world.submit('a', { keepAliveSeconds: 1800 });
+      world.submit('b', { keepAliveSeconds: bKeepAliveSeconds });
+      sim.start('a');
+      sim.start('b');
+      clock.advanceTo(clock.now() + 60 * MINUTE);
+      sim.end('a', 'Completed');
+      await trackPoolEvent(world.jobEvent('a'), world.deps);
+      clock.advanceTo(clock.now() + 2 * MINUTE);
+      sim.end('b', 'Completed');
+      await trackPoolEvent(world.jobEvent('b'), world.deps);
+      const pool = (await world.store.livePools()).find((p) => p.jobName === 'a');
+      const learnt = pool && (await world.store.getHistory(pool.matchKey));
+      if (pool === undefined || learnt === undefined) throw new Error('a not tracked');
+      expect(learnt.openEnds?.map((e) => e.shadowed === true)).toEqual([true, false]);
+      await world.store.putHistory({
+        ...learnt,
+        histogram: historyOf(new Array(30).fill(90_000), clock.now()),
+        shadowHistogram: historyOf(new Array(30).fill(3 * HOUR), clock.now()),
+        version: learnt.version + 1,
+      });
+      clock.advanceTo(clock.now() + MINUTE);
+      return evaluatePool(pool, world.deps, newRun());
+    }
+
+    it("decides it on how long pools behind a newer one waited, when the newer one's pool is there", async () => {
+      const result = await evaluateBehind(1800);
+      expect(result).toMatchObject({
+        kind: 'decided',
+        decision: {
+          action: 'release',
+          reason: expect.stringContaining('a newer free pool of this key is handed out first'),
+        },
+      });
+    });
+
+    it('decides it as any other pool when the newer job kept no pool', async () => {
+      const result = await evaluateBehind(0);
+      if (result.kind !== 'decided') throw new Error(`not decided: ${result.kind}`);
+      expect(result.decision.action).not.toBe('release');
+      expect(result.decision.reason).not.toContain('newer free pool');
     });
   });
 });

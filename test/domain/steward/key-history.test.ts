@@ -10,12 +10,13 @@ import {
   arriveInPlace,
   closedGap,
   endInPlace,
+  isBehindNewerPool,
   newKeyHistory,
   newLiveKeyHistory,
   pendingArrival,
   recordArrival,
   recordEnd,
-  shadowHistory,
+  shadowCandidate,
 } from '../../../src/domain/steward/key-history.js';
 import { HOUR, MINUTE, NOW } from '../../helpers/steward-builders.js';
 
@@ -170,10 +171,22 @@ describe('recordArrival', () => {
   });
 
   it('leaves the history it was given unchanged', () => {
-    const history = withEnds(NOW, NOW + MINUTE);
+    // Prepare: shadowed ends and a shadow histogram, which the copies must not share
+    const learnt = recordArrival(
+      recordArrival(withEnds(NOW - 3 * MINUTE, NOW - 2 * MINUTE), NOW - 90_000, 'ana'),
+      NOW - 30_000,
+      'ana'
+    );
+    const history = [NOW, NOW + MINUTE].reduce((h, at) => recordEnd(h, at, undefined), learnt);
+    expect(history.shadowHistogram?.count).toBe(1);
+    expect(history.openEnds?.[0]?.shadowed).toBe(true);
     const snapshot = structuredClone(history);
-    recordArrival(history, NOW + 2 * MINUTE, 'bob');
-    recordEnd(history, NOW + 3 * MINUTE, 'carol');
+
+    // Act: the second arrival closes a shadowed end, in a copy of a copy
+    recordArrival(recordArrival(history, NOW + 2 * MINUTE, 'bob'), NOW + 3 * MINUTE, 'bob');
+    recordEnd(history, NOW + 4 * MINUTE, 'carol');
+
+    // Assess
     expect(history).toEqual(snapshot);
   });
 
@@ -320,29 +333,48 @@ describe('shadowed ends', () => {
   });
 });
 
-describe('shadowHistory', () => {
+describe('shadowCandidate', () => {
   // The pool under test freed up at NOW; another job of the key ended at NOW + 1 min.
   const shadow = recordArrival(
     recordArrival(withEnds(NOW - 2 * MINUTE, NOW - MINUTE), NOW - 30_000, 'bob'),
     NOW - 20_000,
     'bob'
   ).shadowHistogram;
-  const history: KeyHistory = {
-    ...withEnds(NOW, NOW + MINUTE),
+  const withShadow = (history: KeyHistory): KeyHistory => ({
+    ...history,
     ...(shadow && { shadowHistogram: shadow }),
-  };
+  });
+  const history = withShadow(withEnds(NOW, NOW + MINUTE));
 
   it('is the shadow histogram while a newer end of the key is open', () => {
     expect(shadow).toBeDefined();
-    expect(shadowHistory(history, NOW, NOW + MINUTE)).toBe(shadow);
-    expect(shadowHistory(history, NOW, NOW + HOUR)).toBe(shadow);
+    expect(shadowCandidate(history, NOW, NOW + MINUTE)).toBe(shadow);
+    expect(shadowCandidate(history, NOW, NOW + HOUR)).toBe(shadow);
+  });
+
+  it('looks past ends after now to an open end before it', () => {
+    const later = withShadow(withEnds(NOW, NOW + MINUTE, NOW + 10 * MINUTE));
+    expect(shadowCandidate(later, NOW, NOW + 5 * MINUTE)).toBe(shadow);
   });
 
   it('is undefined for the newest pool, before the newer end, or with nothing learnt yet', () => {
-    expect(shadowHistory(history, NOW + MINUTE, NOW + 2 * MINUTE)).toBeUndefined();
-    expect(shadowHistory(history, NOW, NOW + 30_000)).toBeUndefined();
-    expect(shadowHistory(withEnds(NOW, NOW + MINUTE), NOW, NOW + HOUR)).toBeUndefined();
-    expect(shadowHistory(undefined, NOW, NOW + HOUR)).toBeUndefined();
+    expect(shadowCandidate(history, NOW + MINUTE, NOW + 2 * MINUTE)).toBeUndefined();
+    expect(shadowCandidate(history, NOW, NOW + 30_000)).toBeUndefined();
+    expect(shadowCandidate({ ...history, openEnds: [] }, NOW, NOW + HOUR)).toBeUndefined();
+    expect(shadowCandidate(withEnds(NOW, NOW + MINUTE), NOW, NOW + HOUR)).toBeUndefined();
+    expect(shadowCandidate(undefined, NOW, NOW + HOUR)).toBeUndefined();
+  });
+});
+
+describe('isBehindNewerPool', () => {
+  it('is true when a free pool of the key freed up after this one, by now', () => {
+    expect(isBehindNewerPool(NOW, [NOW - MINUTE, NOW + MINUTE], NOW + 2 * MINUTE)).toBe(true);
+  });
+
+  it('is false for its own end time, older pools, a later end not yet come, or none', () => {
+    expect(isBehindNewerPool(NOW, [NOW, NOW - MINUTE], NOW + HOUR)).toBe(false);
+    expect(isBehindNewerPool(NOW, [NOW + 2 * MINUTE], NOW + MINUTE)).toBe(false);
+    expect(isBehindNewerPool(NOW, [], NOW + HOUR)).toBe(false);
   });
 });
 
