@@ -143,6 +143,13 @@ function runPolicy(
   };
 
   const apply = (pool: Pool, decision: SimDecision, now: number): void => {
+    // Keeping the expiry as it is sends no update, as in the steward: near the expiry an update
+    // to the same target would be held to now + the safety margin, extending the pool.
+    if (decision.until === pool.expiresAt) {
+      tally.apiCalls += 1;
+      schedule(pool, decision.revisitAt, now);
+      return;
+    }
     const update = keepAliveForTarget(pool.endTime, decision.until, now, anchor);
     if (update.kind === 'release') {
       tally.apiCalls += 2;

@@ -160,6 +160,22 @@ describe('policy decisions after a job ends', () => {
     expect(r.idleInstanceSeconds).toBe(6600);
   });
 
+  it('leaves a pool alone when a decision keeps its expiry, even within the safety margin of it', () => {
+    // Prepare: kept 10 min after E = 236 s; looked at every minute from E + 8 min, each time
+    // keeping the expiry as it is (an update to that target would be held to now + margin).
+    const keepAsIs: SimPolicy = {
+      name: 'keep',
+      keepAliveAtSubmit: () => 600 * S,
+      onAvailable: (pool, now) => ({ until: pool.expiresAt, revisitAt: now + 480 * S }),
+      onRevisit: (pool, now) => ({ until: pool.expiresAt, revisitAt: now + 60 * S }),
+    };
+    // Act
+    const r = run(keepAsIs, trace(job(0, 100)));
+    // Assess: looks at E, E + 8 min and E + 9 min, one Describe each; expires at E + 10 min
+    expect(r.idleInstanceSeconds).toBe(600);
+    expect(r.apiCalls).toBe(3);
+  });
+
   it('releases a pool at once when the decision says so', () => {
     // Prepare
     const release: SimPolicy = {

@@ -77,6 +77,46 @@ describe('service mode', () => {
     expect(service.result.totalCostUsd).toBeCloseTo(policyMode.totalCostUsd, 6);
   });
 
+  it.each([
+    ['mixed', 3, 1],
+    ['hpo', 1, 2],
+    ['interactive', 2, 2],
+    ['batch', 1, 2],
+  ] as const)(
+    'takes the decisions policy mode takes on %s, seed %d, %d days',
+    async (scenario, seed, days) => {
+      // Prepare: other kinds of work and seeds, where pools wait on jobs that take newer ones
+      const trace = generateScenario(scenario, { seed, days });
+      const config = await loadConfigFile(MIXED_CONFIG);
+      const settings = settingsFor(config);
+      const prices = tracePrices(trace, settings.prices);
+      const index = new Map(trace.jobs.map((job, i) => [job, i]));
+      const policyDecisions: string[] = [];
+
+      // Act
+      const service = await runServiceMode(trace, { settings, prices, config });
+      runPolicy(
+        trace,
+        createAdaptivePolicy(settings, {
+          asService: true,
+          onDecision: (pool, d, now) =>
+            policyDecisions.push(
+              `${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`
+            ),
+        }),
+        settings,
+        { prices }
+      );
+
+      // Assess
+      const serviceDecisions = service.decisions.map(
+        (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
+      );
+      expect(serviceDecisions.length).toBeGreaterThan(20);
+      expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
+    }
+  );
+
   it('measures like policy mode: every job once, costs that add up, the steward’s calls', async () => {
     // Prepare
     const { trace, config } = await mixedDay();
