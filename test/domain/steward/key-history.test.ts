@@ -352,6 +352,11 @@ describe('shadowCandidate', () => {
     expect(shadowCandidate(history, NOW, NOW + HOUR)).toBe(shadow);
   });
 
+  it("finds a newer end that is the only one left open (the pool's own was closed by a job)", () => {
+    const onlyNewer = withShadow({ ...history, openEnds: [{ at: NOW + MINUTE }] });
+    expect(shadowCandidate(onlyNewer, NOW, NOW + MINUTE)).toBe(shadow);
+  });
+
   it('looks past ends after now to an open end before it', () => {
     const later = withShadow(withEnds(NOW, NOW + MINUTE, NOW + 10 * MINUTE));
     expect(shadowCandidate(later, NOW, NOW + 5 * MINUTE)).toBe(shadow);
@@ -361,6 +366,8 @@ describe('shadowCandidate', () => {
     expect(shadowCandidate(history, NOW + MINUTE, NOW + 2 * MINUTE)).toBeUndefined();
     expect(shadowCandidate(history, NOW, NOW + 30_000)).toBeUndefined();
     expect(shadowCandidate({ ...history, openEnds: [] }, NOW, NOW + HOUR)).toBeUndefined();
+    const { openEnds: _, ...noEnds } = history;
+    expect(shadowCandidate(noEnds, NOW, NOW + HOUR)).toBeUndefined();
     expect(shadowCandidate(withEnds(NOW, NOW + MINUTE), NOW, NOW + HOUR)).toBeUndefined();
     expect(shadowCandidate(undefined, NOW, NOW + HOUR)).toBeUndefined();
   });
@@ -369,6 +376,7 @@ describe('shadowCandidate', () => {
 describe('isBehindNewerPool', () => {
   it('is true when a free pool of the key freed up after this one, by now', () => {
     expect(isBehindNewerPool(NOW, [NOW - MINUTE, NOW + MINUTE], NOW + 2 * MINUTE)).toBe(true);
+    expect(isBehindNewerPool(NOW, [NOW + MINUTE], NOW + MINUTE)).toBe(true);
   });
 
   it('is false for its own end time, older pools, a later end not yet come, or none', () => {
