@@ -284,10 +284,6 @@ async function evaluatePool(
 }
 
 /**
- * The pool as SageMaker describes it now. A Describe of another job under the same name (the
- * name was reused after DeleteTrainingJob) or of no job means the pool is gone.
- */
-/**
  * The key's shadow histogram when a free pool of the key that freed up after this one stands in
  * front of it (SageMaker hands that one out first). The store is asked only when the key's
  * history says such a pool may exist, which is rare outside bursts.
@@ -306,6 +302,10 @@ async function shadowIfBehindNewerPool(
   return isBehindNewerPool(pool.endTime, free, now) ? shadow : undefined;
 }
 
+/**
+ * The pool as SageMaker describes it now. A Describe of another job under the same name (the
+ * name was reused after DeleteTrainingJob) or of no job means the pool is gone.
+ */
 function refresh(
   pool: PoolRecord,
   job: TrainingJobSnapshot | undefined,

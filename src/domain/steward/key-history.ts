@@ -1,8 +1,8 @@
-import type { GapHistogram } from '../policy/gap-history.js';
 import {
   addGap,
   copyHistogram,
   emptyHistogram,
+  type GapHistogram,
   type LiveGapHistogram,
   observeGap,
 } from '../policy/gap-history.js';
