@@ -34,6 +34,21 @@ interface AuditRow {
 }
 
 /**
+ * A history with its lists cut to the newest kept, as DynamoDB stores it: whether it was
+ * written or loaded from a hand-edited state file, no decision reads more than that.
+ */
+function keptHistory(history: KeyHistory): KeyHistory {
+  const tooLong =
+    history.recent.length > RECENT_GAPS_KEPT || (history.openEnds?.length ?? 0) > OPEN_ENDS_KEPT;
+  if (!tooLong) return history;
+  return {
+    ...history,
+    recent: history.recent.slice(-RECENT_GAPS_KEPT),
+    ...(history.openEnds && { openEnds: history.openEnds.slice(-OPEN_ENDS_KEPT) }),
+  };
+}
+
+/**
  * The pool store in memory, with the DynamoDB store's semantics (versions, conflicts, order,
  * limits) for the simulator and tests. Live pools sit in one sorted set of the same order
  * keys the table's `due` index holds, so `poolsDue` reads only what it returns and a
@@ -87,18 +102,7 @@ class MemoryPoolStore implements PoolStore {
   async putHistory(history: KeyHistory): Promise<PutResult> {
     const stored = this.histories.get(history.matchKey);
     if (!versionFollows(stored?.version, history.version)) return 'conflict';
-    const tooLong =
-      history.recent.length > RECENT_GAPS_KEPT || (history.openEnds?.length ?? 0) > OPEN_ENDS_KEPT;
-    this.histories.set(
-      history.matchKey,
-      tooLong
-        ? {
-            ...history,
-            recent: history.recent.slice(-RECENT_GAPS_KEPT),
-            ...(history.openEnds && { openEnds: history.openEnds.slice(-OPEN_ENDS_KEPT) }),
-          }
-        : history
-    );
+    this.histories.set(history.matchKey, keptHistory(history));
     return 'ok';
   }
 
@@ -182,7 +186,9 @@ class MemoryPoolStore implements PoolStore {
       const stored = store.pools.get(poolId(pool));
       store.place(pool, stored, liveOrderKey(pool));
     }
-    for (const history of snapshot.histories) store.histories.set(history.matchKey, history);
+    for (const history of snapshot.histories) {
+      store.histories.set(history.matchKey, keptHistory(history));
+    }
     for (const { entry, expiresAt } of snapshot.audit) store.addAuditRow(entry, expiresAt);
     for (const { team, day, usd, instanceHours } of snapshot.spend) {
       const days = store.spendByTeam.get(team) ?? new Map<string, SpendTotal>();

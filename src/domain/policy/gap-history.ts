@@ -126,18 +126,31 @@ function totalWeight(history: GapHistogram): number {
   return total;
 }
 
+/**
+ * The largest count or sum a stored histogram may hold: far above any real one (a key with a
+ * job every second holds under a million decayed observations), and low enough that the
+ * keep-alive sums over it stay finite. JSON turns `1e400` into Infinity, which would make every
+ * expected cost infinite and release every pool.
+ */
+const MAX_STORED_VALUE = 1e15;
+
+function isStoredNumber(n: unknown): boolean {
+  return typeof n === 'number' && n >= 0 && n <= MAX_STORED_VALUE;
+}
+
 /** Is `value` a well-formed histogram (store and trace input are untrusted)? */
 function isGapHistogram(value: unknown): value is GapHistogram {
   if (typeof value !== 'object' || value === null) return false;
   const h = value as Record<string, unknown>;
   const numbers = (v: unknown, length: number) =>
-    Array.isArray(v) && v.length === length && v.every((n) => typeof n === 'number' && n >= 0);
+    Array.isArray(v) && v.length === length && v.every(isStoredNumber);
   return (
     numbers(h.weights, BINS) &&
     numbers(h.sums, BINS) &&
     (h.hourly === undefined || numbers(h.hourly, 24 * CLASSES)) &&
     typeof h.updatedAt === 'number' &&
-    typeof h.count === 'number'
+    Number.isFinite(h.updatedAt) &&
+    isStoredNumber(h.count)
   );
 }
 

@@ -9,6 +9,7 @@ import {
   StateFileError,
   saveState,
 } from '../../../src/adapters/memory/state-dir.js';
+import { OPEN_ENDS_KEPT } from '../../../src/domain/ports/pool-store.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import { replayExamples } from '../../helpers/replayed-state.js';
 
@@ -144,6 +145,23 @@ describe('saveState and loadState', () => {
     // Assess
     expect(flag).toMatch(/histories\[0\]\.openEnds\[0\]\.shadowed: /);
     expect(histogram).toBe(`${file}: histories[0].shadowHistogram: is not a gap histogram`);
+  });
+
+  it('keeps only the newest open ends of a hand-edited history, as the table would', async () => {
+    // Prepare: a history with 40 000 open ends, each of which every new end would have to scan
+    await replayExamples(dir, { inputs: 6 });
+    const ends = Array.from({ length: 40_000 }, (_, i) => ({ at: i + 1, shadowed: true }));
+    await editState((state) => {
+      const history = (state.histories as Record<string, unknown>[])[0] ?? {};
+      history.openEnds = ends;
+    });
+
+    // Act
+    const { store } = await loadState(stateDir);
+
+    // Assess
+    const [history] = store.snapshot().histories;
+    expect(history?.openEnds).toEqual(ends.slice(-OPEN_ENDS_KEPT));
   });
 
   it('refuses a pool state the store does not know, naming it', async () => {

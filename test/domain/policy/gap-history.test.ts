@@ -152,6 +152,19 @@ describe('isGapHistogram', () => {
     ],
     ['a text time', { ...emptyHistogram(), updatedAt: '2026-11-26' }],
     ['hourly counts of the wrong size', { ...emptyHistogram(), hourly: [1, 2, 3] }],
+    // JSON.parse reads 1e400 as Infinity: every expected cost would be infinite
+    [
+      'an infinite weight',
+      JSON.parse(
+        `{"weights":[1e400${',0'.repeat(BINS - 1)}],"sums":${JSON.stringify(emptyHistogram().sums)},"updatedAt":0,"count":1}`
+      ),
+    ],
+    [
+      'an absurdly large sum',
+      { ...emptyHistogram(), sums: [1e300, ...new Array(BINS - 1).fill(0)] },
+    ],
+    ['a time that is no time', { ...emptyHistogram(), updatedAt: Number.NaN }],
+    ['a negative count', { ...emptyHistogram(), count: -1 }],
   ])('refuses %s from an untrusted store', (_name, value) => {
     expect(isGapHistogram(value)).toBe(false);
   });
