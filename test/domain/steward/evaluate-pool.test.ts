@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PoolRecord } from '../../../src/domain/pool/pool-record.js';
+import type { PoolStore } from '../../../src/domain/ports/pool-store.js';
 import { evaluatePool, newRun } from '../../../src/domain/steward/evaluate-pool.js';
 import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js';
 import { historyOf } from '../../helpers/steward-builders.js';
@@ -262,7 +263,10 @@ describe('evaluatePool', () => {
      * `bKeepAliveSeconds`. The key has learnt that its next jobs come within 90 s, but that pools
      * behind a newer one waited 3 h. Evaluates a's pool a minute after b ended.
      */
-    async function evaluateBehind(bKeepAliveSeconds: number) {
+    async function evaluateBehind(
+      bKeepAliveSeconds: number,
+      storeOf: (store: PoolStore) => PoolStore = (store) => store
+    ) {
       const world = stewardWorld({ rules: ADAPTIVE });
       const { clock, sim } = world;
       world.submit('a', { keepAliveSeconds: 1800 });
@@ -286,11 +290,17 @@ describe('evaluatePool', () => {
         version: learnt.version + 1,
       });
       clock.advanceTo(clock.now() + MINUTE);
-      return evaluatePool(pool, world.deps, newRun());
+      const updates = sim.stats().calls.UpdateTrainingJob;
+      const result = await evaluatePool(
+        pool,
+        { ...world.deps, store: storeOf(world.store) },
+        newRun()
+      ).catch((error: unknown) => ({ kind: 'threw' as const, error }));
+      return { result, updatesSent: sim.stats().calls.UpdateTrainingJob - updates };
     }
 
     it("decides it on how long pools behind a newer one waited, when the newer one's pool is there", async () => {
-      const result = await evaluateBehind(1800);
+      const { result } = await evaluateBehind(1800);
       expect(result).toMatchObject({
         kind: 'decided',
         decision: {
@@ -301,10 +311,25 @@ describe('evaluatePool', () => {
     });
 
     it('decides it as any other pool when the newer job kept no pool', async () => {
-      const result = await evaluateBehind(0);
+      const { result } = await evaluateBehind(0);
       if (result.kind !== 'decided') throw new Error(`not decided: ${result.kind}`);
       expect(result.decision.action).not.toBe('release');
       expect(result.decision.reason).not.toContain('newer free pool');
+    });
+
+    it('fails without touching the pool when the store cannot list the pools of its key', async () => {
+      // The sweep audits a failed evaluation and tries the pool again later; deciding it as a
+      // front pool instead could keep an hour a pool that should go.
+      const { result, updatesSent } = await evaluateBehind(1800, (store) => {
+        const failing = Object.create(store) as PoolStore;
+        failing.poolsOfKey = async () => {
+          throw new Error('Query failed: ProvisionedThroughputExceededException');
+        };
+        return failing;
+      });
+      expect(result).toMatchObject({ kind: 'threw', error: expect.any(Error) });
+      if (result.kind === 'threw') expect(String(result.error)).toContain('Query failed');
+      expect(updatesSent).toBe(0);
     });
   });
 });
