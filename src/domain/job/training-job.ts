@@ -190,4 +190,4 @@ class FieldReader {
 }
 
 export type { SnapshotResult, TrainingJobSnapshot, WarmPoolSnapshot };
-export { MAX_KEEP_ALIVE_SECONDS, readTrainingJob };
+export { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS, MAX_KEEP_ALIVE_SECONDS, readTrainingJob };

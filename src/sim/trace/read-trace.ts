@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
 import { isRecord } from '../../domain/objects.js';
 import {
   type InputMode,
@@ -35,6 +36,12 @@ const MILLIS_FROM = 1e11;
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
+
+/** What the upper limits of numeric fields are, for messages. */
+const LIMIT_NOTES: Partial<Record<Field, string>> = {
+  duration_s: ' (366 days)',
+  keep_alive_s: " (6 h, SageMaker's maximum)",
+};
 
 interface ReadTraceOptions {
   /** Problems collected before reading stops (default 20). */
@@ -147,7 +154,7 @@ class RowSink {
     const before = this.problems.length;
     const bad = (field: Field, reason: string) => this.problem(line, `${field}: ${reason}`);
     const submitTime = readSubmitTime(raw('submit_time'), bad);
-    const durationS = readNumber(raw('duration_s'), 'duration_s', 0, Infinity, false, bad);
+    const durationS = readNumber(raw('duration_s'), 'duration_s', 0, MAX_JOB_SECONDS, false, bad);
     const key = readText(raw('key'), 'key', true, bad);
     const instanceType = readText(raw('instance_type'), 'instance_type', true, bad);
     if (instanceType !== undefined && !INSTANCE_TYPE.test(instanceType)) {
@@ -156,7 +163,14 @@ class RowSink {
         `"${instanceType}" is not a SageMaker instance type (ml.<family>.<size>)`
       );
     }
-    const count = readNumber(raw('instance_count'), 'instance_count', 1, Infinity, true, bad);
+    const count = readNumber(
+      raw('instance_count'),
+      'instance_count',
+      1,
+      MAX_INSTANCE_COUNT,
+      true,
+      bad
+    );
     const owner = readText(raw('owner'), 'owner', false, bad);
     const team = readText(raw('team'), 'team', false, bad);
     const account = readText(raw('account'), 'account', false, bad);
@@ -429,7 +443,7 @@ function readNumber(
     return undefined;
   }
   const n = typeof value === 'number' ? value : typeof value === 'string' ? decimal(value) : NaN;
-  const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+  const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}${LIMIT_NOTES[field] ?? ''}`;
   const want = integer ? `an integer ${range}` : `a number ${range}`;
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     bad(field, `expected ${want}, got ${describe(value)}`);
@@ -474,21 +488,23 @@ function readSubmitTime(value: unknown, bad: Bad): number | undefined {
     bad('submit_time', `${ms}, got ${describe(value)}`);
     return undefined;
   }
-  return ms;
+  // The same span as epoch seconds: a year before 2000 or after 5138 is a typo, not a job.
+  return epochSeconds(ms / 1000, value, bad);
 }
 
 function epochSeconds(n: number, value: unknown, bad: Bad): number | undefined {
+  const iso = typeof value === 'string' && Number.isNaN(decimal(value));
   if (!Number.isFinite(n) || n < MIN_EPOCH_SECONDS) {
-    bad(
-      'submit_time',
-      `epoch seconds before 2000-01-01 are not a job time, got ${describe(value)}`
-    );
+    const what = iso ? 'times' : 'epoch seconds';
+    bad('submit_time', `${what} before 2000-01-01 are not a job time, got ${describe(value)}`);
     return undefined;
   }
   if (n >= MILLIS_FROM) {
     bad(
       'submit_time',
-      `${describe(value)} looks like epoch milliseconds; give epoch seconds or an ISO 8601 time`
+      iso
+        ? `times after 5138 are not a job time, got ${describe(value)}`
+        : `${describe(value)} looks like epoch milliseconds; give epoch seconds or an ISO 8601 time`
     );
     return undefined;
   }
@@ -606,7 +622,8 @@ function describe(value: unknown): string {
   if (typeof value === 'string') {
     return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
   }
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no Infinity: 1e400 reads as Infinity, which JSON.stringify would show as null.
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 

@@ -194,18 +194,51 @@ describe('readTrace (CSV)', () => {
       `${path}:4: submit_time: epoch seconds before 2000-01-01 are not a job time, got "20260302"`,
       `${path}:5: submit_time: no such date, got "2026-02-30T09:00:00Z"`,
       `${path}:6: submit_time: expected an ISO 8601 time with a zone (2026-03-02T09:15:00Z) or epoch seconds, got "yesterday"`,
-      `${path}:7: duration_s: expected a number ≥ 0, got "-5"`,
-      `${path}:8: duration_s: expected a number ≥ 0, got "1e3"`,
+      `${path}:7: duration_s: expected a number from 0 to 31622400 (366 days), got "-5"`,
+      `${path}:8: duration_s: expected a number from 0 to 31622400 (366 days), got "1e3"`,
       `${path}:9: key: missing`,
       `${path}:10: instance_type: "m5.xlarge" is not a SageMaker instance type (ml.<family>.<size>)`,
-      `${path}:11: instance_count: expected an integer ≥ 1, got "0"`,
-      `${path}:12: instance_count: expected an integer ≥ 1, got "1.5"`,
+      `${path}:11: instance_count: expected an integer from 1 to 10000, got "0"`,
+      `${path}:12: instance_count: expected an integer from 1 to 10000, got "1.5"`,
       `${path}:13: input_mode: expected fsx, ffm or file, got "pipe"`,
-      `${path}:14: keep_alive_s: expected an integer from 0 to 21600, got "21601"`,
-      `${path}:15: keep_alive_s: expected an integer from 0 to 21600, got "60.5"`,
+      `${path}:14: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "21601"`,
+      `${path}:15: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "60.5"`,
       `${path}:16: row has 5 cells, the header has 7`,
       `${path}:17: submit_time: missing`,
       `${path}:17: duration_s: missing`,
+    ]);
+  });
+
+  it('refuses sizes and times no job has: they would overflow the costs or the service', async () => {
+    // Prepare: a year of training, ten thousand instances and 2000-01-01 are the limits.
+    const rows = [
+      '1772443800,31622400,k,ml.m5.xlarge,10000',
+      '1772443800,31622401,k,ml.m5.xlarge,1',
+      `1772443800,${'9'.repeat(300)},k,ml.m5.xlarge,1`,
+      '1772443800,1,k,ml.m5.xlarge,10001',
+      '1772443800,1,k,ml.m5.xlarge,100000000000000000000',
+      '2000-01-01T00:00:00Z,1,k,ml.m5.xlarge,1',
+      '1999-12-31T23:59:59Z,1,k,ml.m5.xlarge,1',
+      '0001-01-01T00:00:00Z,1,k,ml.m5.xlarge,1',
+      '0050-06-01T00:00:00+01:00,1,k,ml.m5.xlarge,1',
+      '9000-03-02T09:00:00Z,1,k,ml.m5.xlarge,1',
+    ];
+    const path = await file('sizes.csv', `${HEADER}\n${rows.join('\n')}\n`);
+
+    // Act
+    const issues = await issuesOf(path);
+
+    // Assess
+    const days = 'expected a number from 0 to 31622400 (366 days)';
+    expect(issues).toEqual([
+      `${path}:3: duration_s: ${days}, got "31622401"`,
+      `${path}:4: duration_s: ${days}, got "${'9'.repeat(40)}…"`,
+      `${path}:5: instance_count: expected an integer from 1 to 10000, got "10001"`,
+      `${path}:6: instance_count: expected an integer from 1 to 10000, got "100000000000000000000"`,
+      `${path}:8: submit_time: times before 2000-01-01 are not a job time, got "1999-12-31T23:59:59Z"`,
+      `${path}:9: submit_time: times before 2000-01-01 are not a job time, got "0001-01-01T00:00:00Z"`,
+      `${path}:10: submit_time: times before 2000-01-01 are not a job time, got "0050-06-01T00:00:00+01:00"`,
+      `${path}:11: submit_time: times after 5138 are not a job time, got "9000-03-02T09:00:00Z"`,
     ]);
   });
 
@@ -308,6 +341,22 @@ describe('readTrace (JSON Lines)', () => {
     ).toEqual([
       [Date.UTC(2026, 2, 2, 9, 15), 90_000, { project: 'resnet' }, 'fsx', 1],
       [1_772_443_800_000, 30_000, undefined, undefined, 3],
+    ]);
+  });
+
+  it('shows a number JSON cannot hold as what it read, not as null', async () => {
+    const row = '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge"';
+    const path = await file(
+      'huge.jsonl',
+      [
+        `{${row},"duration_s":1e400,"instance_count":1}`,
+        `{${row},"duration_s":1,"instance_count":12345678901234567890123}`,
+      ].join('\n')
+    );
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:1: duration_s: expected a number from 0 to 31622400 (366 days), got Infinity`,
+      `${path}:2: instance_count: expected an integer from 1 to 10000, got 1.2345678901234568e+22`,
     ]);
   });
 
