@@ -23,7 +23,12 @@ import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
 import { loadConfigOption } from './config-option.js';
 import { withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { DEFAULT_STATE_DIR, ensureOutputDir, ensureStateDir } from './output-dir.js';
+import {
+  checkOutputFile,
+  DEFAULT_STATE_DIR,
+  ensureOutputDir,
+  ensureStateDir,
+} from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden simulate (--trace FILE | --scenario NAME) [options]
@@ -119,7 +124,10 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
   if (!parsed.ok) throw new UsageError(parsed.issues.join('\n'));
   const trace = await loadTrace(args);
   // Checked before the run: a long simulation that cannot save at the end is wasted.
-  if (args.report !== undefined) await ensureOutputDir('--report', args.report);
+  if (args.report !== undefined) {
+    await ensureOutputDir('--report', args.report);
+    await checkOutputFile('--report', join(args.report, REPORT_FILE));
+  }
   if (args.service !== undefined) {
     await ensureOutputDir('--outbox', args.service.outbox);
     await ensureStateDir('--state', args.service.state);

@@ -36,6 +36,22 @@ describe('output folders that cannot be written', () => {
     );
   });
 
+  it('refuses a --report whose report file is a folder before simulating', async () => {
+    // Prepare
+    const report = join(dir, 'report');
+    await mkdir(join(report, 'simulate-report.html'), { recursive: true });
+
+    // Act
+    const { code, stdout, stderr } = await runCli([...SIMULATE, '--report', report]);
+
+    // Assess: no table printed for a run that could not be saved
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `warden simulate: --report ${join(report, 'simulate-report.html')}: is a folder, not a file\n`
+    );
+  });
+
   it('refuses a service-mode --outbox that is a file (exit 2, nothing run)', async () => {
     // Act
     const { code, stdout, stderr } = await runCli([
