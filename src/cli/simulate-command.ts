@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { saveState } from '../adapters/memory/state-dir.js';
 import { closestName } from '../domain/config/closest-name.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
+import { MAX_VALUE_OF_TIME } from '../domain/config/policy-schema.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import type { KeepAliveAnchor, Policy } from '../domain/policy/policy.js';
 import { backtestJson, runBacktest } from '../sim/policy-sim/backtest.js';
@@ -335,10 +336,9 @@ function integer(
 function decimal(text: string | undefined, flag: string, issues: string[]): number | undefined {
   if (text === undefined) return undefined;
   const n = /^\d+(?:\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-  // Beyond a million dollars an hour the table's columns overflow into nonsense like $1e+41.
-  if (!Number.isFinite(n) || n > 1_000_000) {
+  if (!Number.isFinite(n) || n > MAX_VALUE_OF_TIME) {
     issues.push(
-      `${flag}: "${text}" is not a number of USD per hour from 0 to 1000000 (e.g. 100 or 62.5)`
+      `${flag}: "${text}" is not a number of USD per hour from 0 to ${MAX_VALUE_OF_TIME} (e.g. 100 or 62.5)`
     );
     return undefined;
   }

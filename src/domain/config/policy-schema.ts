@@ -45,6 +45,12 @@ function duration(bounds: { readonly min?: number; readonly max?: number } = {})
     );
 }
 
+/**
+ * The most a person's waiting is worth, USD per hour: beyond it every cost is nonsense like
+ * $1e+41 (and the adaptive policy keeps every pool the full maximum).
+ */
+const MAX_VALUE_OF_TIME = 1_000_000;
+
 const settingsDefaults = {
   dryRun: true,
   maxActionsPerRun: 50,
@@ -117,7 +123,10 @@ const stewardSettings = z
         ._default(count(3650), settingsDefaults.auditRetentionDays)
         .check(z.describe('Days each audit entry of a decision is kept.')),
       valueOfTime: z
-        ._default(z.number().check(z.gte(0)), settingsDefaults.valueOfTime)
+        ._default(
+          z.number().check(z.gte(0), z.lte(MAX_VALUE_OF_TIME)),
+          settingsDefaults.valueOfTime
+        )
         .check(
           z.describe(
             'USD per hour that a person waiting for a cold start is worth; adaptive mode weighs it against idle pool cost.'
@@ -296,4 +305,4 @@ const poolRules = z
     )
   );
 
-export { poolRules, stewardSettings, timeZone };
+export { MAX_VALUE_OF_TIME, poolRules, stewardSettings, timeZone };

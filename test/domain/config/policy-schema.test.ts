@@ -71,6 +71,13 @@ describe('policy schema', () => {
     ]);
   });
 
+  it('bounds valueOfTime as simulate --value-of-time is: costs past it are nonsense', () => {
+    expect(issuesOf('settings:\n  valueOfTime: 1e300\n')).toHaveLength(1);
+    expect(issuesOf('settings:\n  valueOfTime: 1000001\n')[0]).toMatch(
+      /^warden\.config\.yaml:7: settings\.valueOfTime: .*1000000/
+    );
+  });
+
   it('rejects wrong types and unknown settings, each on its line', () => {
     // Prepare
     const policy = `settings:
