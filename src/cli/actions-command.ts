@@ -2,7 +2,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localActionSecrets } from '../adapters/actions/local-action-links.js';
@@ -20,7 +19,7 @@ import { type ActionsHttpDeps, createActionsHandler } from '../handlers/actions-
 import { lambdaContext } from '../sim/lambda-context.js';
 import { StateSageMaker } from '../sim/state-sagemaker.js';
 import { configOrDefaults } from './config-option.js';
-import { subcommandOf, withUsage } from './flag-problem.js';
+import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_STATE_DIR, loadStateDir } from './output-dir.js';
 import { printable } from './printable.js';
@@ -353,7 +352,7 @@ interface ServeArgs {
 
 function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
   const { values, positionals } = withUsage(USAGE, () =>
-    parseArgs({
+    parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

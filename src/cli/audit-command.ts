@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { AUDIT_MAX_LIMIT } from '../adapters/pool-store-rules.js';
 import type { AuditEntry } from '../domain/ports/pool-store.js';
 import { alignTable, formatTime, optionalConfig, parseTimeFlag, zoneOf } from './admin-output.js';
-import { withUsage } from './flag-problem.js';
+import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_STATE_DIR } from './output-dir.js';
 import {
@@ -113,7 +112,7 @@ interface AuditArgs {
 
 function parseAuditArgs(argv: readonly string[]): AuditArgs | 'help' {
   return withUsage(USAGE, () => {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

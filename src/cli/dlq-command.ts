@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import {
@@ -10,7 +9,7 @@ import {
 } from '../adapters/aws/sqs-dead-letter-queues.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import type { Clock } from '../domain/ports/clock.js';
-import { subcommandOf, withUsage } from './flag-problem.js';
+import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkStage } from './stage-name.js';
 import { UsageError } from './usage-error.js';
@@ -194,7 +193,7 @@ function parseDlqArgs(argv: readonly string[]): DlqArgs | 'help' {
   if (picked === 'help') return 'help';
   const { sub: action, rest } = picked;
   return withUsage(USAGE, () => {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: rest,
       allowPositionals: true,
       strict: true,

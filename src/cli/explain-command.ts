@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import { FALLBACK_VIA, resolveOwner } from '../domain/owner/resolve-owner.js';
@@ -14,7 +13,7 @@ import { hourlyPrice } from '../domain/pricing/price-table.js';
 import { poolFromJob } from '../domain/steward/pool-from-job.js';
 import { alignTable, formatTime, MAX_TIME_FLAG_MS, parseTimeFlag } from './admin-output.js';
 import { DEFAULT_CONFIG_FILE, loadConfigOption } from './config-option.js';
-import { withUsage } from './flag-problem.js';
+import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { UsageError } from './usage-error.js';
@@ -199,7 +198,7 @@ interface ExplainArgs {
 
 function parseExplainArgs(argv: readonly string[]): ExplainArgs | 'help' {
   return withUsage(USAGE, () => {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { closestName } from '../domain/config/closest-name.js';
 import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
@@ -27,9 +28,33 @@ function flagProblem(error: unknown, usage: string): string {
     if (flag !== undefined && message.includes('does not take an argument')) {
       return `${flag} takes no value`;
     }
+    // Node reads `--value-of-time -5` as a flag with no value, followed by a flag -5.
+    if (flag !== undefined && message.includes('ambiguous')) {
+      return `${flag} needs a value (write one that starts with "-" as ${flag}=-…)`;
+    }
     if (flag !== undefined) return `${flag} needs a value`;
   }
   return message;
+}
+
+/**
+ * `parseArgs`, refusing a flag that takes a value and is given twice: Node keeps the last one
+ * silently, so `--policies none --policies oracle` would run only the oracle. Flags declared
+ * `multiple` may repeat, and so may switches (they say the same thing twice).
+ *
+ * @example const { values } = withUsage(USAGE, () => parseFlags({ args, options, strict: true }))
+ */
+function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  const result = parseArgs(config);
+  const seen = new Set<string>();
+  for (const token of parseArgs({ ...config, tokens: true }).tokens ?? []) {
+    if (token.kind !== 'option') continue;
+    const option = config.options?.[token.name];
+    if (option?.type !== 'string' || option.multiple === true) continue;
+    if (seen.has(token.name)) throw new Error(`--${token.name} is given twice; give it once`);
+    seen.add(token.name);
+  }
+  return result;
 }
 
 /**
@@ -66,4 +91,4 @@ function subcommandOf<S extends string>(
   return { sub: sub as S, rest };
 }
 
-export { flagProblem, subcommandOf, withUsage };
+export { flagProblem, parseFlags, subcommandOf, withUsage };

@@ -1,10 +1,9 @@
-import { parseArgs } from 'node:util';
 import { checkConfigText, readConfigText } from '../adapters/config/load-config-file.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { ConfigError } from '../domain/errors.js';
 import { DEFAULT_CONFIG_FILE } from './config-option.js';
 import { explainCommand } from './explain-command.js';
-import { subcommandOf, withUsage } from './flag-problem.js';
+import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
@@ -61,7 +60,7 @@ async function validate(argv: readonly string[], io: CliIo): Promise<number> {
 
 function parseValidateArgs(argv: readonly string[]): string | 'help' {
   const parsed = withUsage(USAGE, () =>
-    parseArgs({
+    parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { matchKeyId } from '../domain/pool/match-key.js';
 import { type DecisionEntry, isGone, type PoolRecord } from '../domain/pool/pool-record.js';
 import { alignTable, formatTime, optionalConfig, zoneOf } from './admin-output.js';
-import { subcommandOf, withUsage } from './flag-problem.js';
+import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_STATE_DIR } from './output-dir.js';
 import {
@@ -156,7 +155,7 @@ interface ListArgs {
 
 function parseListArgs(argv: readonly string[]): ListArgs | 'help' {
   return withUsage(USAGE, () => {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { saveState } from '../adapters/memory/state-dir.js';
 import type { Log } from '../domain/ports/log.js';
 import { type ReplayInput, type ReplayResult, startReplay } from '../sim/replay.js';
 import { configOrDefaults } from './config-option.js';
-import { withUsage } from './flag-problem.js';
+import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_STATE_DIR, ensureOutputDir, ensureStateDir } from './output-dir.js';
 import { printable } from './printable.js';
@@ -135,7 +134,7 @@ interface ReplayArgs {
 
 function parseReplayArgs(argv: readonly string[]): ReplayArgs | 'help' {
   const { values, positionals } = withUsage(USAGE, () =>
-    parseArgs({
+    parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

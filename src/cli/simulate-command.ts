@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { saveState } from '../adapters/memory/state-dir.js';
 import { closestName } from '../domain/config/closest-name.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
@@ -22,7 +21,7 @@ import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
 import { loadConfigOption } from './config-option.js';
-import { withUsage } from './flag-problem.js';
+import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import {
   checkOutputFile,
@@ -247,7 +246,7 @@ function runSettings(
 
 function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
   const { values: v, positionals } = withUsage(USAGE, () =>
-    parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS })
+    parseFlags({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS })
   );
   if (v.help) return 'help';
   const issues: string[] = [];

@@ -1,8 +1,7 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { StewardControl } from '../domain/ports/pool-store.js';
 import { formatTime, optionalConfig, zoneOf } from './admin-output.js';
-import { subcommandOf, withUsage } from './flag-problem.js';
+import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { printable } from './printable.js';
 import {
@@ -136,7 +135,7 @@ interface StewardArgs {
 
 function parseStewardArgs(action: StewardAction, argv: readonly string[]): StewardArgs | 'help' {
   return withUsage(USAGE, () => {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: [...argv],
       allowPositionals: true,
       strict: true,

@@ -1,5 +1,4 @@
 import { access, appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import {
@@ -14,7 +13,7 @@ import { traceRowOf } from '../sim/trace/from-training-job.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
 import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
-import { withUsage } from './flag-problem.js';
+import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkOutputFile } from './output-dir.js';
 import { UsageError } from './usage-error.js';
@@ -96,7 +95,7 @@ interface ExportArgs {
 
 function parseExportArgs(argv: readonly string[]): ExportArgs {
   const values = withUsage(USAGE, () =>
-    parseArgs({
+    parseFlags({
       args: [...argv],
       strict: true,
       options: {
@@ -312,7 +311,7 @@ async function readProgress(file: string) {
 
 async function writeScenario(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = withUsage(USAGE, () =>
-    parseArgs({
+    parseFlags({
       args: [...argv],
       strict: true,
       allowPositionals: true,
