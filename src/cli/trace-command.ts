@@ -16,6 +16,7 @@ import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
 import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkOutputFile } from './output-dir.js';
+import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden trace export --days N [--out FILE] [--region R] [--resume]
@@ -34,7 +35,8 @@ scenario  writes a built-in scenario (${SCENARIOS.join(' | ')}) as a trace file.
   --resume     continue the export whose checkpoint is beside FILE
   --seed S     scenario seed (default 1)
 
-Exit status: 0 written, 1 an AWS call failed (the checkpoint is kept), 2 bad arguments.`;
+Exit status: 0 written, 1 an AWS call failed (any progress is kept for --resume), 2 bad
+arguments (also: no region).`;
 
 const DEFAULT_OUT = 'trace.csv';
 const DAY_MS = 86_400_000;
@@ -69,9 +71,11 @@ const defaultDeps: TraceCommandDeps = {
 function createTraceCommand(deps: TraceCommandDeps) {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    if (sub === undefined) throw new UsageError(`trace needs export or scenario\n\n${USAGE}`);
+    const help = ['--help', '-h', 'help'];
+    if (help.includes(sub) || rest.some((arg) => arg === '--help' || arg === '-h')) {
       io.stdout.write(`${USAGE}\n`);
-      return sub === undefined ? 2 : 0;
+      return 0;
     }
     if (sub === 'export') {
       const args = parseExportArgs(rest);
@@ -112,9 +116,21 @@ function parseExportArgs(argv: readonly string[]): ExportArgs {
   return {
     days: wholeNumber('--days', values.days, 1, MAX_DAYS),
     out,
-    ...(values.region === undefined ? {} : { region: values.region }),
+    ...(values.region === undefined ? {} : { region: regionOf(values.region) }),
     resume: values.resume ?? false,
   };
+}
+
+/** AWS region names: two letters, words, a number (eu-west-1, us-gov-west-1, ap-southeast-5). */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+function regionOf(text: string): string {
+  if (!REGION.test(text)) {
+    throw new UsageError(
+      `--region ${printable(JSON.stringify(text))} is not an AWS region such as eu-west-1`
+    );
+  }
+  return text;
 }
 
 /** What a checkpoint records: the fixed window, the next page to read, and jobs listed so far. */
@@ -172,9 +188,23 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
     }
   } catch (error) {
     if (progress) io.stderr.write('\r\x1b[K');
+    // A first call that fails (no region, no access, no network) leaves nothing worth resuming:
+    // a checkpoint would only make the corrected command refuse to start.
+    const nothingDone = done.size === 0 && checkpoint.pageToken === null;
+    if (nothingDone) {
+      await rm(files.checkpoint, { force: true });
+      await rm(files.partial, { force: true });
+    }
+    if (/Region is missing/.test(String(error))) {
+      throw new UsageError(
+        'no AWS region: pass --region (e.g. --region eu-west-1) or set AWS_REGION'
+      );
+    }
     if (error instanceof DependencyError) {
       io.stderr.write(
-        `warden trace export: stopped after ${done.size} jobs; run again with --resume to continue\n`
+        nothingDone
+          ? 'warden trace export: nothing exported; once the problem below is fixed, run the same command again\n'
+          : `warden trace export: stopped after ${done.size} jobs; run again with --resume to continue\n`
       );
     }
     throw error;

@@ -342,6 +342,65 @@ describe('warden trace export', () => {
     expect(sagemaker.service.calls).toEqual([]);
   });
 
+  it('leaves nothing to resume when the very first call is refused, so the same command runs again', async () => {
+    // Prepare: the role may not list training jobs
+    loadJobs(3);
+    sagemaker.service.fail(
+      'ListTrainingJobs',
+      awsError(
+        400,
+        'AccessDeniedException',
+        'not authorized to perform: sagemaker:ListTrainingJobs'
+      )
+    );
+    const deps = depsFor(sagemaker.endpoint, sagemaker.clock);
+
+    // Act
+    const refused = await run(['export', '--days', '14', '--out', out], deps).catch(
+      (error: unknown) => error
+    );
+    const leftBehind = await exists(`${out}.checkpoint.json`);
+    const again = await run(['export', '--days', '14', '--out', out], deps);
+
+    // Assess
+    expect(String(refused)).toContain('AccessDenied');
+    expect(leftBehind).toBe(false);
+    expect(again.code).toBe(0);
+    expect((await readTrace(out)).jobs).toHaveLength(3);
+  });
+
+  it('says how to give a region when the SDK has none (exit 2), leaving no checkpoint', async () => {
+    // The SDK's own words when neither --region, AWS_REGION nor a profile names one.
+    const noRegion = depsFor(sagemaker.endpoint, sagemaker.clock, (source) => ({
+      ...source,
+      listPage: () => Promise.reject(new Error('Region is missing')),
+    }));
+
+    const error = await run(['export', '--days', '14', '--out', out], noRegion).catch(
+      (e: unknown) => e
+    );
+
+    expect(error).toMatchObject({
+      code: 'USAGE',
+      message: 'no AWS region: pass --region (e.g. --region eu-west-1) or set AWS_REGION',
+    });
+    expect(await exists(`${out}.checkpoint.json`)).toBe(false);
+  });
+
+  it('refuses a --region that is no region before calling anyone or writing a checkpoint', async () => {
+    const error = await run(
+      ['export', '--days', '14', '--out', out, '--region', 'eu west 1'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    ).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      code: 'USAGE',
+      message: '--region "eu west 1" is not an AWS region such as eu-west-1',
+    });
+    expect(sagemaker.service.calls).toEqual([]);
+    expect(await exists(`${out}.checkpoint.json`)).toBe(false);
+  });
+
   it('refuses to resume an export of a different window', async () => {
     await writeFile(
       `${out}.checkpoint.json`,
@@ -368,6 +427,26 @@ describe('warden trace export', () => {
 });
 
 describe('warden trace', () => {
+  it('prints the usage of a subcommand on its --help, and on no subcommand fails to stderr', async () => {
+    const help = collector();
+    const bare = { stdout: collector(), stderr: collector() };
+
+    const helpCode = await main(['trace', 'export', '--help'], {
+      stdout: help.stream,
+      stderr: collector().stream,
+    });
+    const bareCode = await main(['trace'], {
+      stdout: bare.stdout.stream,
+      stderr: bare.stderr.stream,
+    });
+
+    expect(helpCode).toBe(0);
+    expect(help.text).toMatch(/^usage: warden trace export --days N/);
+    expect(bareCode).toBe(2);
+    expect(bare.stdout.text).toBe('');
+    expect(bare.stderr.text).toMatch(/^warden trace: trace needs export or scenario/);
+  });
+
   it('prints its usage on --help and exits 0', async () => {
     const stdout = collector();
 
