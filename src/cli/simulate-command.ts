@@ -121,7 +121,8 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     args.policies ?? defaultPolicyList(settings.maxKeepAliveMs),
     settings.maxKeepAliveMs
   );
-  if (!parsed.ok) throw new UsageError(parsed.issues.join('\n'));
+  // `--policies ,` has two empty names with one problem: say it once.
+  if (!parsed.ok) throw new UsageError([...new Set(parsed.issues)].join('\n'));
   const trace = await loadTrace(args);
   // Checked before the run: a long simulation that cannot save at the end is wasted.
   if (args.report !== undefined) {
@@ -135,6 +136,7 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
   if (policy !== undefined) {
     for (const warning of unevaluableRules(policy, trace)) io.stderr.write(`warning: ${warning}\n`);
   }
+  for (const warning of unusedQuotas(args.quota, trace)) io.stderr.write(`warning: ${warning}\n`);
 
   const tty = io.stderr.isTTY === true;
   let result: ReturnType<typeof runBacktest>;
@@ -256,6 +258,8 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
   let source: SimulateArgs['source'] | undefined;
   if (v.trace !== undefined && v.scenario !== undefined) {
     issues.push('give either --trace or --scenario, not both');
+  } else if (v.trace?.trim() === '') {
+    issues.push('--trace needs a file name');
   } else if (v.trace !== undefined) {
     source = { trace: v.trace };
   } else if (v.scenario !== undefined) {
@@ -294,7 +298,7 @@ function parseSimulateArgs(argv: readonly string[]): SimulateArgs | 'help' {
     issues.push('--outbox and --state belong to --mode service');
   }
   if (issues.length > 0 || source === undefined) {
-    throw new UsageError(`${issues.join('\n')}\n\n${USAGE}`);
+    throw new UsageError(`${[...new Set(issues)].join('\n')}\n\n${USAGE}`);
   }
   return {
     source,
@@ -358,6 +362,17 @@ function keepAliveMax(text: string | undefined, issues: string[]): number | unde
     return undefined;
   }
   return ms;
+}
+
+/** A quota for an instance type no job uses is most likely a typo: it limits nothing. */
+function unusedQuotas(quota: Readonly<Record<string, number>>, trace: Trace): string[] {
+  const types = Object.keys(quota);
+  if (types.length === 0) return [];
+  const used = new Set<string>();
+  for (const job of trace.jobs) used.add(job.instanceType);
+  return types
+    .filter((type) => !used.has(type))
+    .map((type) => `--quota ${type}: no job in the trace runs on ${type}, so it limits nothing`);
 }
 
 function parseQuota(text: string | undefined, issues: string[]): Record<string, number> {

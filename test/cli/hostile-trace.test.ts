@@ -104,3 +104,40 @@ describe('a hostile trace', () => {
     expect(stderr).not.toContain('\x07');
   });
 });
+
+describe('hostile simulate arguments', () => {
+  it('calls an empty --trace a bad argument (exit 2), not an unknown format', async () => {
+    const { code, stderr } = await simulate('');
+
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^warden simulate: --trace needs a file name\n/);
+  });
+
+  it('says a problem of two empty list items once', async () => {
+    const { code, stderr } = await runCli(['simulate', '--scenario', 'hpo', '--policies', ',']);
+
+    expect(code).toBe(2);
+    expect(stderr.match(/empty policy name/g)).toHaveLength(1);
+  });
+
+  it('warns that a --quota for an instance type no job uses limits nothing (a typo)', async () => {
+    const trace = join(dir, 'one.csv');
+    await writeFile(trace, `${HEADER}\n2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1\n`);
+
+    const { code, stderr } = await runCli([
+      'simulate',
+      '--trace',
+      trace,
+      '--policies',
+      'none',
+      '--quota',
+      'ml.g5.xlarge=2,ml.zz.top=3',
+    ]);
+
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      'warning: --quota ml.zz.top: no job in the trace runs on ml.zz.top, so it limits nothing'
+    );
+    expect(stderr).not.toContain('--quota ml.g5.xlarge:');
+  });
+});
