@@ -106,4 +106,18 @@ describe('backtest', () => {
     expect(html).not.toContain('<img src=x>');
     expect(html).not.toContain('<b>team</b>');
   });
+
+  it('shows control characters of a trace name as escapes, not raw', () => {
+    // Prepare: a team that would recolour a terminal someone cats the report to
+    const t = traceA();
+    const hostile = { ...t, jobs: t.jobs.map((j) => ({ ...j, team: 'vision\x1b[31m\x00' })) };
+
+    // Act
+    const html = renderReport(runBacktest(hostile, specs('none'), SETTINGS), new Date(0));
+
+    // Assess
+    expect(html).toContain('vision\\x1b[31m\\x00');
+    expect(html).not.toContain('\x1b');
+    expect(html).not.toContain('\x00');
+  });
 });
