@@ -2,7 +2,7 @@ import type { Tags } from '../../domain/event/tags.js';
 import { readTrainingJob } from '../../domain/job/training-job.js';
 import { isRecord, ownValue } from '../../domain/objects.js';
 import { matchKeyOf } from '../../domain/pool/match-key.js';
-import type { InputMode, TraceJob } from './trace.js';
+import { INSTANCE_TYPE, type InputMode, type TraceJob } from './trace.js';
 
 /**
  * Turns one DescribeTrainingJob answer (plus the job's tags) into a trace row, for
@@ -45,12 +45,24 @@ function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
       detail: `${job.name}: no ${job.creationTime === undefined ? 'CreationTime' : 'ResourceConfig.InstanceType'}`,
     };
   }
+  // A trace feeds cost estimates: a field SageMaker answered malformed (an InstanceCount of 0,
+  // a keep-alive past the maximum) is not filled in with a guess, and neither is a job that
+  // ended before it started or runs on a type no SageMaker instance is spelt as.
+  const problem =
+    read.warnings[0] ??
+    (job.endTime < job.startTime ? 'TrainingEndTime is before TrainingStartTime' : undefined) ??
+    (INSTANCE_TYPE.test(job.instanceType)
+      ? undefined
+      : `"${job.instanceType}" is not a SageMaker instance type`);
+  if (problem !== undefined) {
+    return { kind: 'skip', reason: 'invalid', detail: `${job.name}: ${problem}` };
+  }
   const record = describe as Record<string, unknown>;
   return {
     kind: 'job',
     job: {
       submitTime: job.creationTime,
-      durationMs: Math.max(0, job.endTime - job.startTime),
+      durationMs: job.endTime - job.startTime,
       key: matchKeyOf(job),
       instanceType: job.instanceType,
       instanceCount: job.instanceCount ?? 1,

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
 import { isRecord } from '../../domain/objects.js';
 import {
+  INSTANCE_TYPE,
   type InputMode,
   MAX_KEEP_ALIVE_SECONDS,
   makeTrace,
@@ -35,7 +36,6 @@ const MILLIS_FROM = 1e11;
 
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
-const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
 
 /** What the upper limits of numeric fields are, for messages. */
 const LIMIT_NOTES: Partial<Record<Field, string>> = {

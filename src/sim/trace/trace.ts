@@ -1,4 +1,5 @@
 import { WardenError } from '../../domain/errors.js';
+import { MAX_KEEP_ALIVE_SECONDS } from '../../domain/job/training-job.js';
 import type { Policy } from '../../domain/policy/policy.js';
 
 /** One training job of a trace, as `warden simulate` replays it. Times are epoch ms. */
@@ -32,8 +33,8 @@ interface Trace {
 
 const INPUT_MODES: readonly InputMode[] = ['fsx', 'ffm', 'file'];
 
-/** The largest KeepAlivePeriodInSeconds the SageMaker API model accepts. */
-const MAX_KEEP_ALIVE_SECONDS = 21_600;
+/** How SageMaker spells its instance types: `ml.<family>.<size>`, lower case. */
+const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
 
 /**
  * A trace file that cannot be replayed as written; `issues` holds one `file:LINE: field: reason`
@@ -126,6 +127,7 @@ function unevaluableRules(policy: Policy, trace: Trace): string[] {
 export type { InputMode, Trace, TraceFacts, TraceJob };
 export {
   INPUT_MODES,
+  INSTANCE_TYPE,
   MAX_KEEP_ALIVE_SECONDS,
   makeTrace,
   TraceError,

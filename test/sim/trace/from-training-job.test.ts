@@ -107,3 +107,35 @@ describe('traceRowOf', () => {
     expect(failed.kind).toBe('job');
   });
 });
+
+describe('traceRowOf on answers no real job gives', () => {
+  const resources = DESCRIBE.ResourceConfig;
+
+  it.each([
+    [
+      'an InstanceCount of 0',
+      { ResourceConfig: { ...resources, InstanceCount: 0 } },
+      'ResourceConfig.InstanceCount ignored',
+    ],
+    [
+      'a keep-alive past the maximum',
+      { ResourceConfig: { ...resources, KeepAlivePeriodInSeconds: 99_999 } },
+      'ResourceConfig.KeepAlivePeriodInSeconds ignored',
+    ],
+    [
+      'an end before the start',
+      { TrainingEndTime: new Date('2026-03-02T09:00:00.000Z') },
+      'TrainingEndTime is before TrainingStartTime',
+    ],
+    [
+      'an instance type in capitals',
+      { ResourceConfig: { ...resources, InstanceType: 'ml.G5.XLARGE' } },
+      '"ml.G5.XLARGE" is not a SageMaker instance type',
+    ],
+  ])('skips %s as unreadable instead of guessing a row', (_, change, detail) => {
+    const result = traceRowOf({ ...DESCRIBE, ...change }, {});
+
+    expect(result).toMatchObject({ kind: 'skip', reason: 'invalid' });
+    expect(result.kind === 'skip' && result.detail).toContain(detail);
+  });
+});
