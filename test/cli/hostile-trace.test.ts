@@ -141,3 +141,45 @@ describe('hostile simulate arguments', () => {
     expect(stderr).not.toContain('--quota ml.g5.xlarge:');
   });
 });
+
+describe('a trace in the wrong encoding or of absurd lines', () => {
+  it('says a Latin-1 file is not UTF-8, at its line, instead of misspelling the names', async () => {
+    const trace = join(dir, 'latin1.csv');
+    const row = '2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1,J\xfcrgen';
+    await writeFile(trace, Buffer.from(`${HEADER},owner\n${row}\n`, 'latin1'));
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:2: not UTF-8 text`);
+    expect(stderr).toContain('save the file as UTF-8');
+  });
+
+  it('hints that a file of NUL bytes may be UTF-16 (what spreadsheets save as "Unicode text")', async () => {
+    const trace = join(dir, 'utf16.csv');
+    await writeFile(trace, Buffer.from(`${HEADER}\n`, 'utf16le'));
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:1: binary data (a NUL byte)`);
+    expect(stderr).toContain('if it is UTF-16, save it as UTF-8');
+  });
+
+  it('refuses a line longer than 1 MiB at its line number, without reading it all', async () => {
+    const trace = join(dir, 'long.jsonl');
+    const good = JSON.stringify({
+      submit_time: '2026-03-02T09:00:00Z',
+      duration_s: 60,
+      key: 'k',
+      instance_type: 'ml.g5.xlarge',
+      instance_count: 1,
+    });
+    await writeFile(trace, `${good}\n{"owner":"${'x'.repeat(3 * 1_048_576)}"}\n${good}\n`);
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:2: a line longer than 1 MiB: not a trace row`);
+  });
+});

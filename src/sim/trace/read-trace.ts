@@ -26,6 +26,9 @@ type Field = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
 const FIELDS: ReadonlySet<string> = new Set<string>([...REQUIRED, ...OPTIONAL]);
 
+/** A row with every field and a few hundred tags is a few KiB; anything this long is not one. */
+const MAX_LINE_CHARS = 1_048_576;
+
 /** Reading stops after this many problems: the first ones are enough to fix the generator. */
 const DEFAULT_MAX_PROBLEMS = 20;
 
@@ -63,13 +66,26 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       const text = rest + chunk;
-      // A NUL never occurs in CSV or JSON text: this is some other file, not a trace.
-      const nul = text.indexOf('\u0000');
+      // Only the new chunk is searched: `rest` was searched with the chunk before it.
+      const nul = chunk.indexOf('\u0000');
       if (nul !== -1) {
-        const at = line + countLines(text, nul);
+        // A NUL never occurs in CSV or JSON text: this is some other file, or UTF-16.
         throw new TraceError(
-          [`${file}:${at}: binary data (a NUL byte): not a CSV or JSON Lines text file`],
+          [
+            `${file}:${line + countLines(text, rest.length + nul)}: binary data (a NUL byte): not a CSV or JSON Lines text file (if it is UTF-16, save it as UTF-8)`,
+          ],
           'cannot read trace'
+        );
+      }
+      const invalid = chunk.indexOf('\uFFFD');
+      if (invalid !== -1) {
+        // What the UTF-8 decoder makes of a byte that is not UTF-8 (Latin-1 "ü"): a name read
+        // so would silently be another name.
+        throw new TraceError(
+          [
+            `${file}:${line + countLines(text, rest.length + invalid)}: not UTF-8 text (a byte such as Latin-1 "ü"); save the file as UTF-8`,
+          ],
+          'invalid trace'
         );
       }
       let from = 0;
@@ -78,6 +94,16 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
         from = nl + 1;
       }
       rest = text.slice(from);
+      if (rest.length > MAX_LINE_CHARS) {
+        if (line === 0 && /\r[^\r]/.test(rest)) throw bareCrLines(file);
+        // No row is this long; holding and re-scanning it would grow memory and time without end.
+        throw new TraceError(
+          [
+            `${file}:${line + 1}: a line longer than ${MAX_LINE_CHARS / 1_048_576} MiB: not a trace row`,
+          ],
+          'invalid trace'
+        );
+      }
       if (sink.full) break;
     }
   } catch (error) {
@@ -86,16 +112,18 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
   } finally {
     stream.destroy();
   }
-  if (line === 0 && /\r[^\r]/.test(rest)) {
-    // Classic Mac line ends: read as one line, every row would vanish into the header.
-    throw new TraceError(
-      [`${file}:1: lines end in a bare CR (\\r); save the file with LF or CRLF line ends`],
-      'invalid trace'
-    );
-  }
+  if (line === 0 && /\r[^\r]/.test(rest)) throw bareCrLines(file);
   if (!sink.full && rest !== '') parser.line(rest, ++line);
   if (!sink.full) parser.end();
   return sink.finish(format);
+}
+
+/** Classic Mac line ends: read as one line, every row would vanish into the header. */
+function bareCrLines(file: string): TraceError {
+  return new TraceError(
+    [`${file}:1: lines end in a bare CR (\\r); save the file with LF or CRLF line ends`],
+    'invalid trace'
+  );
 }
 
 /** Lines up to `end` in `text`, counting the one `end` is on. */
