@@ -24,7 +24,8 @@ const OPTIONAL = ['owner', 'team', 'account', 'tags', 'input_mode', 'keep_alive_
 
 type Field = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
-const FIELDS: ReadonlySet<string> = new Set<string>([...REQUIRED, ...OPTIONAL]);
+const FIELD_LIST: readonly Field[] = [...REQUIRED, ...OPTIONAL];
+const FIELDS: ReadonlySet<string> = new Set<string>(FIELD_LIST);
 
 /** A row with every field and a few hundred tags is a few KiB; anything this long is not one. */
 const MAX_LINE_CHARS = 1_048_576;
@@ -340,6 +341,68 @@ class CsvRows {
 }
 
 /** JSON Lines: one object per line, blank lines skipped. */
+/**
+ * A field of ours that the JSON object line `text` (parsed as `value`) names twice at its top
+ * level. A row pays one pass for `":` against the keys JSON.parse kept; only a line with more
+ * of them than keys (or written with spaces before its colons) is scanned exactly.
+ */
+function repeatedField(text: string, value: Record<string, unknown>): Field | undefined {
+  let colons = 0;
+  for (let at = text.indexOf('":'); at !== -1; at = text.indexOf('":', at + 2)) colons++;
+  if (colons === keysWithin(value)) return undefined;
+  for (const field of FIELD_LIST) {
+    if (topLevelCount(text, `"${field}"`) > 1) return field;
+  }
+  return undefined;
+}
+
+/** Keys of an object and of every object within it. */
+function keysWithin(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let n = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) n += keysWithin(item);
+    return n;
+  }
+  for (const key in value) n += 1 + keysWithin((value as Record<string, unknown>)[key]);
+  return n;
+}
+
+/**
+ * How often `quoted` (a key with its quotes) is a key of the JSON object `text` at its top level
+ * (the text is valid JSON). Strings are skipped with indexOf: a row is mostly strings.
+ */
+function topLevelCount(text: string, quoted: string): number {
+  let count = 0;
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = text.indexOf('"', i + 1);
+      while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
+      if (j === -1) return count;
+      if (depth === 1 && expectKey && text.startsWith(quoted, i) && j === i + quoted.length - 1) {
+        count++;
+      }
+      expectKey = false;
+      i = j;
+    } else if (c === 123 || c === 91) {
+      depth++;
+      expectKey = c === 123 && depth === 1;
+    } else if (c === 125 || c === 93) depth--;
+    else if (c === 44 && depth === 1) expectKey = true;
+  }
+  return count;
+}
+
+/** Is the quote at `at` escaped (an odd number of backslashes before it)? */
+function isEscaped(text: string, at: number): boolean {
+  let n = 0;
+  for (let k = at - 1; k >= 0 && text.charCodeAt(k) === 92; k--) n++;
+  return n % 2 === 1;
+}
+
 class JsonlRows {
   private readonly unknown = new Set<string>();
 
@@ -360,6 +423,12 @@ class JsonlRows {
     }
     if (!isRecord(value)) {
       this.sink.problem(lineNo, 'not a JSON object');
+      return;
+    }
+    const twice = repeatedField(text, value);
+    if (twice !== undefined) {
+      // JSON.parse keeps the last silently; a CSV with the column twice is refused too.
+      this.sink.problem(lineNo, `${twice}: given twice`);
       return;
     }
     for (const name in value) {

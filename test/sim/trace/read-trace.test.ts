@@ -344,6 +344,27 @@ describe('readTrace (JSON Lines)', () => {
     ]);
   });
 
+  it('refuses a field given twice on a line, which JSON.parse would settle by the last', async () => {
+    const row =
+      '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
+    const path = await file(
+      'twice.jsonl',
+      [
+        `{${row},"duration_s":-5,"duration_s":300}`,
+        // The same name inside tags or a text value is no repeat.
+        `{${row},"duration_s":300,"tags":{"duration_s":"1"},"owner":"a \\"duration_s\\" b"}`,
+        `{${row}, "owner" : "a", "owner" : "b", "duration_s" : 1}`,
+      ].join('\n')
+    );
+
+    const error = await readTrace(path).catch((e: unknown) => e);
+
+    expect((error as TraceError).issues).toEqual([
+      `${path}:1: duration_s: given twice`,
+      `${path}:3: owner: given twice`,
+    ]);
+  });
+
   it('shows a number JSON cannot hold as what it read, not as null', async () => {
     const row = '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge"';
     const path = await file(
