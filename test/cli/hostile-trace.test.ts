@@ -42,6 +42,19 @@ describe('a hostile trace', () => {
     expect(stderr).toContain(`${trace}:1: lines end in a bare CR (\\r); save the file with LF`);
   });
 
+  it('says rows run together by bare CRs after an LF header are mixed line ends', async () => {
+    const trace = join(dir, 'mixed.csv');
+    const row = '2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1';
+    await writeFile(trace, `${HEADER}\n${row}\r${row}\n`);
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${trace}:2: a bare CR (\\r) inside the line: the file mixes line ends`
+    );
+  });
+
   it('reports an unclosed quote at its line in linear time, not quadratic', async () => {
     // Prepare: 100k lines after the open quote took minutes when every line re-split the record.
     const trace = join(dir, 'open-quote.csv');

@@ -293,7 +293,14 @@ class CsvRows {
     // Without its required columns every row would repeat the header's problem.
     if (this.headerBroken) return;
     if (cells.length !== this.width) {
-      this.sink.problem(line, `row has ${cells.length} cells, the header has ${this.width}`);
+      // Rows ended by a bare CR run together into one line of too many cells.
+      const bareCr = cells.some((cell) => cell.includes('\r'));
+      this.sink.problem(
+        line,
+        bareCr
+          ? 'a bare CR (\\r) inside the line: the file mixes line ends; save it with LF or CRLF line ends'
+          : `row has ${cells.length} cells, the header has ${this.width}`
+      );
       return;
     }
     const columns = this.columns;
