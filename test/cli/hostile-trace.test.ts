@@ -168,6 +168,27 @@ describe('a trace in the wrong encoding or of absurd lines', () => {
     expect(stderr).toContain('save the file as UTF-8');
   });
 
+  it('reads a UTF-8 file that holds the character U+FFFD itself, even across a chunk edge', async () => {
+    const trace = join(dir, 'fffd.csv');
+    const row = (owner: string) => `2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1,${owner}`;
+    // The reader takes 1 MiB at a time: pad so that one U+FFFD straddles the first edge.
+    const head = `${HEADER},owner\n${row('a\uFFFDb')}\n`;
+    const pad = `${row('x')}\n`;
+    const edge = 1 << 20;
+    const rows = Math.floor((edge - 1 - Buffer.byteLength(head) - row('').length) / pad.length);
+    const before = Buffer.byteLength(head) + rows * pad.length + row('').length;
+    const last = row(`${'y'.repeat(edge - 1 - before)}\uFFFD`);
+    await writeFile(trace, `${head}${pad.repeat(rows)}${last}\n`);
+    expect(
+      Buffer.byteLength(`${head}${pad.repeat(rows)}${row('y'.repeat(edge - 1 - before))}`)
+    ).toBe(edge - 1);
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(stderr).not.toContain('not UTF-8');
+    expect(code).toBe(0);
+  });
+
   it('hints that a file of NUL bytes may be UTF-16 (what spreadsheets save as "Unicode text")', async () => {
     const trace = join(dir, 'utf16.csv');
     await writeFile(trace, Buffer.from(`${HEADER}\n`, 'utf16le'));

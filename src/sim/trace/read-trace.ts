@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
 import { isRecord } from '../../domain/objects.js';
 import {
@@ -24,8 +25,7 @@ const OPTIONAL = ['owner', 'team', 'account', 'tags', 'input_mode', 'keep_alive_
 
 type Field = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
-const FIELD_LIST: readonly Field[] = [...REQUIRED, ...OPTIONAL];
-const FIELDS: ReadonlySet<string> = new Set<string>(FIELD_LIST);
+const FIELDS: ReadonlySet<string> = new Set<string>([...REQUIRED, ...OPTIONAL]);
 
 /** A row with every field and a few hundred tags is a few KiB; anything this long is not one. */
 const MAX_LINE_CHARS = 1_048_576;
@@ -61,11 +61,13 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
   const format = traceFormatOf(file, 'cannot read trace');
   const sink = new RowSink(file, options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
   const parser = format === 'csv' ? new CsvRows(sink) : new JsonlRows(sink);
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const decoder = new Utf8Chunks(file);
   let rest = '';
   let line = 0;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const bytes of stream as AsyncIterable<Buffer>) {
+      const chunk = decoder.write(bytes, line, rest);
       const text = rest + chunk;
       // Only the new chunk is searched: `rest` was searched with the chunk before it.
       const nul = chunk.indexOf('\u0000');
@@ -76,17 +78,6 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
             `${file}:${line + countLines(text, rest.length + nul)}: binary data (a NUL byte): not a CSV or JSON Lines text file (if it is UTF-16, save it as UTF-8)`,
           ],
           'cannot read trace'
-        );
-      }
-      const invalid = chunk.indexOf('\uFFFD');
-      if (invalid !== -1) {
-        // What the UTF-8 decoder makes of a byte that is not UTF-8 (Latin-1 "ü"): a name read
-        // so would silently be another name.
-        throw new TraceError(
-          [
-            `${file}:${line + countLines(text, rest.length + invalid)}: not UTF-8 text (a byte such as Latin-1 "ü"); save the file as UTF-8`,
-          ],
-          'invalid trace'
         );
       }
       let from = 0;
@@ -107,6 +98,7 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
       }
       if (sink.full) break;
     }
+    rest += decoder.end(line, rest);
   } catch (error) {
     if (error instanceof TraceError) throw error;
     throw new TraceError([`${file}: cannot read: ${readFailure(error)}`], 'cannot read trace');
@@ -117,6 +109,60 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
   if (!sink.full && rest !== '') parser.line(rest, ++line);
   if (!sink.full) parser.end();
   return sink.finish(format);
+}
+
+/**
+ * UTF-8 text of a file's chunks, refusing a byte that is not UTF-8 (Latin-1 "ü") at its line: a
+ * name read so would silently be another name. The decoder turns such a byte into U+FFFD; a
+ * chunk whose text holds more U+FFFD than its bytes spell (EF BF BD) had one. Only chunks with a
+ * U+FFFD are counted, so a clean file pays nothing (a fatal TextDecoder cost a third more time).
+ */
+class Utf8Chunks {
+  private readonly decoder = new StringDecoder('utf8');
+  /** The last two bytes of the previous chunk: an EF BF BD may straddle two chunks. */
+  private carry: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly file: string) {}
+
+  write(bytes: Buffer, line: number, rest: string): string {
+    const text = this.decoder.write(bytes);
+    const searched = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
+    this.carry = bytes.subarray(Math.max(0, bytes.length - 2));
+    if (text.includes('\uFFFD') && count(text, '\uFFFD') > countBytes(searched, REPLACEMENT)) {
+      this.refuse(text, line, rest);
+    }
+    return text;
+  }
+
+  /** What an unfinished character at the end leaves: always a byte that is not UTF-8. */
+  end(line: number, rest: string): string {
+    const text = this.decoder.end();
+    if (text.includes('\uFFFD')) this.refuse(text, line, rest);
+    return text;
+  }
+
+  private refuse(text: string, line: number, rest: string): never {
+    const at = line + countLines(rest + text, rest.length + text.indexOf('\uFFFD'));
+    throw new TraceError(
+      [`${this.file}:${at}: not UTF-8 text (a byte such as Latin-1 "ü"); save the file as UTF-8`],
+      'invalid trace'
+    );
+  }
+}
+
+/** U+FFFD as UTF-8 bytes. */
+const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
+
+function count(text: string, part: string): number {
+  let n = 0;
+  for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, at + part.length)) n++;
+  return n;
+}
+
+function countBytes(bytes: Buffer, part: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(part); at !== -1; at = bytes.indexOf(part, at + part.length)) n++;
+  return n;
 }
 
 /** Classic Mac line ends: read as one line, every row would vanish into the header. */
@@ -347,40 +393,13 @@ class CsvRows {
   }
 }
 
-/** JSON Lines: one object per line, blank lines skipped. */
 /**
- * A field of ours that the JSON object line `text` (parsed as `value`) names twice at its top
- * level. A row pays one pass for `":` against the keys JSON.parse kept; only a line with more
- * of them than keys (or written with spaces before its colons) is scanned exactly.
+ * A field of ours that the JSON object line `text` (valid JSON) names twice at its top level,
+ * which JSON.parse would settle silently by the last. One pass, no recursion: strings, most of
+ * a row, are skipped with indexOf, and a key is decoded only when it holds an escape.
  */
-function repeatedField(text: string, value: Record<string, unknown>): Field | undefined {
-  let colons = 0;
-  for (let at = text.indexOf('":'); at !== -1; at = text.indexOf('":', at + 2)) colons++;
-  if (colons === keysWithin(value)) return undefined;
-  for (const field of FIELD_LIST) {
-    if (topLevelCount(text, `"${field}"`) > 1) return field;
-  }
-  return undefined;
-}
-
-/** Keys of an object and of every object within it. */
-function keysWithin(value: unknown): number {
-  if (typeof value !== 'object' || value === null) return 0;
-  let n = 0;
-  if (Array.isArray(value)) {
-    for (const item of value) n += keysWithin(item);
-    return n;
-  }
-  for (const key in value) n += 1 + keysWithin((value as Record<string, unknown>)[key]);
-  return n;
-}
-
-/**
- * How often `quoted` (a key with its quotes) is a key of the JSON object `text` at its top level
- * (the text is valid JSON). Strings are skipped with indexOf: a row is mostly strings.
- */
-function topLevelCount(text: string, quoted: string): number {
-  let count = 0;
+function repeatedField(text: string): Field | undefined {
+  const seen = new Set<string>();
   let depth = 0;
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
@@ -388,9 +407,12 @@ function topLevelCount(text: string, quoted: string): number {
     if (c === 34) {
       let j = text.indexOf('"', i + 1);
       while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
-      if (j === -1) return count;
-      if (depth === 1 && expectKey && text.startsWith(quoted, i) && j === i + quoted.length - 1) {
-        count++;
+      if (j === -1) return undefined;
+      if (depth === 1 && expectKey) {
+        const raw = text.slice(i + 1, j);
+        const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (seen.has(key) && FIELDS.has(key)) return key as Field;
+        seen.add(key);
       }
       expectKey = false;
       i = j;
@@ -400,7 +422,7 @@ function topLevelCount(text: string, quoted: string): number {
     } else if (c === 125 || c === 93) depth--;
     else if (c === 44 && depth === 1) expectKey = true;
   }
-  return count;
+  return undefined;
 }
 
 /** Is the quote at `at` escaped (an odd number of backslashes before it)? */
@@ -410,6 +432,7 @@ function isEscaped(text: string, at: number): boolean {
   return n % 2 === 1;
 }
 
+/** JSON Lines: one object per line, blank lines skipped. */
 class JsonlRows {
   private readonly unknown = new Set<string>();
 
@@ -432,7 +455,7 @@ class JsonlRows {
       this.sink.problem(lineNo, 'not a JSON object');
       return;
     }
-    const twice = repeatedField(text, value);
+    const twice = repeatedField(text);
     if (twice !== undefined) {
       // JSON.parse keeps the last silently; a CSV with the column twice is refused too.
       this.sink.problem(lineNo, `${twice}: given twice`);

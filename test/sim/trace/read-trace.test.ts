@@ -354,6 +354,9 @@ describe('readTrace (JSON Lines)', () => {
         // The same name inside tags or a text value is no repeat.
         `{${row},"duration_s":300,"tags":{"duration_s":"1"},"owner":"a \\"duration_s\\" b"}`,
         `{${row}, "owner" : "a", "owner" : "b", "duration_s" : 1}`,
+        // One spaced key beside a repeat, and a repeat spelt with an escape.
+        `{${row},"duration_s":1,"team":"a","team":"b","owner" :"o"}`,
+        `{${row},"duration_s":1,"k\\u0065y":"k2"}`,
       ].join('\n')
     );
 
@@ -362,7 +365,20 @@ describe('readTrace (JSON Lines)', () => {
     expect((error as TraceError).issues).toEqual([
       `${path}:1: duration_s: given twice`,
       `${path}:3: owner: given twice`,
+      `${path}:4: team: given twice`,
+      `${path}:5: key: given twice`,
     ]);
+  });
+
+  it('reads a row with a deeply nested unknown field (no recursion to overflow)', async () => {
+    const row =
+      '"submit_time":1772443800,"duration_s":1,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
+    const path = await file('deep.jsonl', `{${row},"x":${'['.repeat(5000)}${']'.repeat(5000)}}\n`);
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs).toHaveLength(1);
+    expect(trace.warnings).toEqual([`${path}:1: unknown field "x" ignored (first seen here)`]);
   });
 
   it('shows a number JSON cannot hold as what it read, not as null', async () => {
