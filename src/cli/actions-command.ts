@@ -15,6 +15,7 @@ import { isRecord } from '../domain/objects.js';
 import type { Log } from '../domain/ports/log.js';
 import { noMetrics } from '../domain/ports/metrics.js';
 import type { NonceStore } from '../domain/ports/nonce-store.js';
+import { printable } from '../domain/printable.js';
 import { type ActionsHttpDeps, createActionsHandler } from '../handlers/actions-http.js';
 import { lambdaContext } from '../sim/lambda-context.js';
 import { StateSageMaker } from '../sim/state-sagemaker.js';
@@ -22,7 +23,6 @@ import { configOrDefaults } from './config-option.js';
 import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_STATE_DIR, loadStateDir } from './output-dir.js';
-import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden actions serve [--state DIR] [--port N] [--config FILE]

@@ -1,7 +1,7 @@
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import { parseDuration } from '../domain/duration.js';
+import { printable } from '../domain/printable.js';
 import { loadConfigOption } from './config-option.js';
-import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 /** An ISO 8601 time with a date, and at least hours and minutes when it has a time. */

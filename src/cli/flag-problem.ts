@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { closestName } from '../domain/config/closest-name.js';
-import { printable } from './printable.js';
+import { printable } from '../domain/printable.js';
 import { UsageError } from './usage-error.js';
 
 /**

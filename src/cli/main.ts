@@ -1,8 +1,8 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { closestName } from '../domain/config/closest-name.js';
 import { WardenError } from '../domain/errors.js';
+import { printable } from '../domain/printable.js';
 import type { CliIo } from './io.js';
-import { printable } from './printable.js';
 
 const USAGE = `usage: warden <command> [options]
        warden --version

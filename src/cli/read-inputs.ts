@@ -1,10 +1,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { printable } from '../domain/printable.js';
 import type { ReplayInput } from '../sim/replay.js';
 import { jsonSyntaxError } from './json-syntax.js';
 import { fsReason, statOrError } from './output-dir.js';
-import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 /** Event files by extension, in any case (`EVENT.JSON` too). */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { EMAIL } from '../domain/owner/owner-ref.js';
 import type { EmailReach } from '../domain/ports/senders.js';
+import { printable } from '../domain/printable.js';
 import { fsReason } from './output-dir.js';
-import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 /**

@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { saveState } from '../adapters/memory/state-dir.js';
 import type { Log } from '../domain/ports/log.js';
+import { printable } from '../domain/printable.js';
 import { type ReplayInput, type ReplayResult, startReplay } from '../sim/replay.js';
 import { configOrDefaults } from './config-option.js';
 import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { DEFAULT_STATE_DIR, ensureOutputDir, ensureStateDir } from './output-dir.js';
-import { printable } from './printable.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
 import { readSubscribed } from './read-subscribed.js';

@@ -19,7 +19,7 @@ import { runServiceBacktest } from '../sim/service-sim/service-backtest.js';
 import type { ServiceModeResult } from '../sim/service-sim/service-mode.js';
 import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
-import { type Trace, unevaluableRules } from '../sim/trace/trace.js';
+import { INSTANCE_TYPE, type Trace, unevaluableRules } from '../sim/trace/trace.js';
 import { loadConfigOption } from './config-option.js';
 import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
@@ -87,7 +87,6 @@ const REPORT_FILE = 'simulate-report.html';
 const MIN_KEEP_ALIVE_MS = 60_000;
 const MAX_KEEP_ALIVE_MS = 6 * 3_600_000;
 const PROGRESS_WIDTH = 30;
-const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
 
 interface SimulateArgs {
   readonly source: { readonly trace: string } | { readonly scenario: ScenarioName };

@@ -1,9 +1,9 @@
 import { userInfo } from 'node:os';
 import type { StewardControl } from '../domain/ports/pool-store.js';
+import { printable } from '../domain/printable.js';
 import { formatTime, optionalConfig, zoneOf } from './admin-output.js';
 import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { printable } from './printable.js';
 import {
   defaultTargetDeps,
   type StoreTarget,

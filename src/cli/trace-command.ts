@@ -9,6 +9,7 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import { DependencyError } from '../domain/errors.js';
 import { isRecord } from '../domain/objects.js';
 import type { Clock } from '../domain/ports/clock.js';
+import { printable } from '../domain/printable.js';
 import { traceRowOf } from '../sim/trace/from-training-job.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
@@ -16,7 +17,6 @@ import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
 import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkOutputFile } from './output-dir.js';
-import { printable } from './printable.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden trace export --days N [--out FILE] [--region R] [--resume]
@@ -121,8 +121,8 @@ function parseExportArgs(argv: readonly string[]): ExportArgs {
   };
 }
 
-/** AWS region names: two letters, words, a number (eu-west-1, us-gov-west-1, ap-southeast-5). */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+/** AWS region names: a partition prefix, words, a number (eu-west-1, us-gov-west-1, eusc-de-east-1). */
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 
 function regionOf(text: string): string {
   if (!REGION.test(text)) {
@@ -190,7 +190,7 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
     if (progress) io.stderr.write('\r\x1b[K');
     // A first call that fails (no region, no access, no network) leaves nothing worth resuming:
     // a checkpoint would only make the corrected command refuse to start.
-    const nothingDone = done.size === 0 && checkpoint.pageToken === null;
+    const nothingDone = !args.resume && done.size === 0 && checkpoint.pageToken === null;
     if (nothingDone) {
       await rm(files.checkpoint, { force: true });
       await rm(files.partial, { force: true });

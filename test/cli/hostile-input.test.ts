@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { STATE_FILE } from '../../src/adapters/memory/state-dir.js';
 import { alignTable } from '../../src/cli/admin-output.js';
-import { printable } from '../../src/cli/printable.js';
+import { printable } from '../../src/domain/printable.js';
 import { runCli } from '../helpers/admin-cli.js';
 import { EXAMPLE_CONFIG, replayExamples } from '../helpers/replayed-state.js';
 

@@ -200,7 +200,7 @@ describe('a trace in the wrong encoding or of absurd lines', () => {
     expect(stderr).toContain('if it is UTF-16, save it as UTF-8');
   });
 
-  it('refuses a line longer than 1 MiB at its line number, without reading it all', async () => {
+  it('refuses a line longer than 1 MiB at its line number, wherever it falls in a chunk', async () => {
     const trace = join(dir, 'long.jsonl');
     const good = JSON.stringify({
       submit_time: '2026-03-02T09:00:00Z',
@@ -209,11 +209,33 @@ describe('a trace in the wrong encoding or of absurd lines', () => {
       instance_type: 'ml.g5.xlarge',
       instance_count: 1,
     });
-    await writeFile(trace, `${good}\n{"owner":"${'x'.repeat(3 * 1_048_576)}"}\n${good}\n`);
+    const long = (mib: number) => `{"owner":"${'x'.repeat(mib * 1_048_576)}"}`;
+    // 3 MiB spans chunks; 1.5 MiB after 100 KiB of rows ends inside the second chunk.
+    await writeFile(trace, `${good}\n${long(3)}\n${good}\n`);
+    const inChunk = join(dir, 'in-chunk.jsonl');
+    const rows = `${good}\n`.repeat(Math.ceil(100_000 / good.length));
+    await writeFile(inChunk, `${rows}${long(1.5)}\n${good}\n`);
+
+    const spanning = await simulate(trace);
+    const within = await simulate(inChunk);
+
+    expect(spanning.code).toBe(1);
+    expect(spanning.stderr).toContain(`${trace}:2: a line longer than 1 MiB: not a trace row`);
+    expect(within.code).toBe(1);
+    const at = rows.split('\n').length;
+    expect(within.stderr).toContain(`${inChunk}:${at}: a line longer than 1 MiB`);
+  });
+
+  it('refuses a quoted CSV cell that runs on over many lines past 1 MiB (a quote left open)', async () => {
+    const trace = join(dir, 'open-quote.csv');
+    const line = `${'z'.repeat(1000)}\n`;
+    await writeFile(trace, `${HEADER}\n2026-03-02T09:00:00Z,60,"k\n${line.repeat(1200)}`);
 
     const { code, stderr } = await simulate(trace);
 
     expect(code).toBe(1);
-    expect(stderr).toContain(`${trace}:2: a line longer than 1 MiB: not a trace row`);
+    expect(stderr).toContain(
+      `${trace}:2: a quoted cell runs on for more than 1 MiB: a quote left open?`
+    );
   });
 });

@@ -387,6 +387,49 @@ describe('warden trace export', () => {
     expect(await exists(`${out}.checkpoint.json`)).toBe(false);
   });
 
+  it('keeps the checkpoint when a resumed export fails before doing anything', async () => {
+    // Prepare: an export killed during its first listing left only its checkpoint
+    loadJobs(2);
+    await writeFile(
+      `${out}.checkpoint.json`,
+      JSON.stringify({
+        version: 1,
+        days: 14,
+        region: null,
+        createdAfter: 0,
+        createdBefore: sagemaker.clock.now(),
+        pageToken: null,
+        listed: 0,
+      })
+    );
+    sagemaker.service.fail(
+      'ListTrainingJobs',
+      ...Array.from({ length: MAX_ATTEMPTS }, internalFailure)
+    );
+    const deps = depsFor(sagemaker.endpoint, sagemaker.clock);
+    const resume = ['export', '--days', '14', '--out', out, '--resume'];
+
+    // Act
+    const failed = await run(resume, deps).catch((e: unknown) => e);
+    const again = await run(resume, deps);
+
+    // Assess: "run it again with --resume" stays true advice
+    expect(failed).toBeInstanceOf(Error);
+    expect(again.code).toBe(0);
+    expect((await readTrace(out)).jobs).toHaveLength(2);
+  });
+
+  it('takes every partition prefix of a region, eusc-de-east-1 too', async () => {
+    loadJobs(1);
+
+    const result = await run(
+      ['export', '--days', '14', '--out', out, '--region', 'eusc-de-east-1'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    );
+
+    expect(result.code).toBe(0);
+  });
+
   it('refuses a --region that is no region before calling anyone or writing a checkpoint', async () => {
     const error = await run(
       ['export', '--days', '14', '--out', out, '--region', 'eu west 1'],

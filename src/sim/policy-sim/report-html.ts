@@ -1,4 +1,5 @@
 import { formatDuration } from '../../domain/duration.js';
+import { printable } from '../../domain/printable.js';
 import type { BacktestResult, RankedResult } from './backtest.js';
 import { START_LATENCY_S } from './cost-model.js';
 
@@ -21,16 +22,8 @@ const COLORS = {
  * Text for HTML: markup characters as references, and control characters (a trace's team or
  * policy name may hold an escape sequence) shown as `\x1b` rather than written raw.
  */
-function esc(text: string): string {
-  let out = '';
-  for (const c of text) {
-    const code = c.charCodeAt(0);
-    if (c === '&' || c === '<' || c === '>' || c === '"' || c === "'") out += `&#${code};`;
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += c;
-  }
-  return out;
-}
+const esc = (text: string): string =>
+  printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const usd = (n: number, digits = 2): string =>
   `$${n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 const int = (n: number): string => n.toLocaleString('en-US');

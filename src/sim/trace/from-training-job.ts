@@ -24,6 +24,25 @@ type TraceRowResult =
 
 const RUNNING = new Set(['InProgress', 'Stopping']);
 
+/** The answer's fields a row is made of (its times, shape and match key), as warnings name them. */
+const ROW_FIELDS = [
+  'ResourceConfig',
+  'RoleArn',
+  'VpcConfig',
+  'EnableNetworkIsolation',
+  'EnableInterContainerTrafficEncryption',
+  'CreationTime',
+  'TrainingStartTime',
+  'TrainingEndTime',
+].map((field) => `DescribeTrainingJob.${field}`);
+
+/** Does a reading warning concern a field the row uses (not, say, FailureReason)? */
+function isAboutRowField(warning: string): boolean {
+  return ROW_FIELDS.some(
+    (field) => warning.startsWith(`${field}.`) || warning.startsWith(`${field} `)
+  );
+}
+
 /**
  * A trace row from a DescribeTrainingJob answer: submit_time = CreationTime, duration =
  * TrainingEndTime − TrainingStartTime, key = the warm-pool match key, owner and team from tags.
@@ -49,7 +68,7 @@ function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
   // a keep-alive past the maximum) is not filled in with a guess, and neither is a job that
   // ended before it started or runs on a type no SageMaker instance is spelt as.
   const problem =
-    read.warnings[0] ??
+    read.warnings.find(isAboutRowField) ??
     (job.endTime < job.startTime ? 'TrainingEndTime is before TrainingStartTime' : undefined) ??
     (INSTANCE_TYPE.test(job.instanceType)
       ? undefined

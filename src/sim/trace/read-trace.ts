@@ -82,20 +82,13 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
       }
       let from = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+        if (nl - from > MAX_LINE_CHARS) throw tooLong(file, line + 1, text.slice(from, nl));
         parser.line(text.slice(from, nl), ++line);
         from = nl + 1;
       }
       rest = text.slice(from);
-      if (rest.length > MAX_LINE_CHARS) {
-        if (line === 0 && /\r[^\r]/.test(rest)) throw bareCrLines(file);
-        // No row is this long; holding and re-scanning it would grow memory and time without end.
-        throw new TraceError(
-          [
-            `${file}:${line + 1}: a line longer than ${MAX_LINE_CHARS / 1_048_576} MiB: not a trace row`,
-          ],
-          'invalid trace'
-        );
-      }
+      // Unfinished, and already too long: holding and re-scanning it would grow without end.
+      if (rest.length > MAX_LINE_CHARS) throw tooLong(file, line + 1, rest);
       if (sink.full) break;
     }
     rest += decoder.end(line, rest);
@@ -163,6 +156,15 @@ function countBytes(bytes: Buffer, part: Buffer): number {
   let n = 0;
   for (let at = bytes.indexOf(part); at !== -1; at = bytes.indexOf(part, at + part.length)) n++;
   return n;
+}
+
+/** No row is this long: a line of a few hundred MB took a minute and gigabytes to reject. */
+function tooLong(file: string, line: number, text: string): TraceError {
+  if (line === 1 && /\r[^\r]/.test(text)) return bareCrLines(file);
+  return new TraceError(
+    [`${file}:${line}: a line longer than ${MAX_LINE_CHARS / 1_048_576} MiB: not a trace row`],
+    'invalid trace'
+  );
 }
 
 /** Classic Mac line ends: read as one line, every row would vanish into the header. */
@@ -304,7 +306,7 @@ class CsvRows {
    * far: an odd count means the cell is still open, so the record is only split again once it
    * can be complete (re-splitting at every line made an unclosed quote quadratic).
    */
-  private pending: { parts: string[]; line: number; quotes: number } | undefined;
+  private pending: { parts: string[]; line: number; quotes: number; chars: number } | undefined;
 
   constructor(private readonly sink: RowSink) {}
 
@@ -316,6 +318,16 @@ class CsvRows {
       const pending = this.pending;
       pending.parts.push(text);
       pending.quotes += countQuotes(text);
+      pending.chars += text.length + 1;
+      // A record of quoted lines is capped like a line: an unclosed quote would hold the rest.
+      if (pending.chars > MAX_LINE_CHARS) {
+        throw new TraceError(
+          [
+            `${this.sink.file}:${pending.line}: a quoted cell runs on for more than ${MAX_LINE_CHARS / 1_048_576} MiB: a quote left open?`,
+          ],
+          'invalid trace'
+        );
+      }
       if (pending.quotes % 2 === 1) return;
       record = pending.parts.join('\n');
       line = pending.line;
@@ -325,7 +337,7 @@ class CsvRows {
     }
     const cells = splitCsv(line === 1 ? stripBom(record) : record);
     if (cells === 'open') {
-      this.pending = { parts: [record], line, quotes: countQuotes(record) };
+      this.pending = { parts: [record], line, quotes: countQuotes(record), chars: record.length };
       return;
     }
     if (typeof cells === 'string') {
@@ -570,7 +582,7 @@ function readNumber(
     return undefined;
   }
   const n = typeof value === 'number' ? value : typeof value === 'string' ? decimal(value) : NaN;
-  const range = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}${LIMIT_NOTES[field] ?? ''}`;
+  const range = `from ${min} to ${max}${LIMIT_NOTES[field] ?? ''}`;
   const want = integer ? `an integer ${range}` : `a number ${range}`;
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     bad(field, `expected ${want}, got ${describe(value)}`);

@@ -139,3 +139,11 @@ describe('traceRowOf on answers no real job gives', () => {
     expect(result.kind === 'skip' && result.detail).toContain(detail);
   });
 });
+
+describe('traceRowOf on a malformed field no row uses', () => {
+  it('exports the row: a FailureReason or LastModifiedTime it would drop changes nothing', () => {
+    const result = traceRowOf({ ...DESCRIBE, FailureReason: 7, LastModifiedTime: 'soon' }, {});
+
+    expect(result.kind).toBe('job');
+  });
+});
