@@ -239,3 +239,58 @@ describe('a trace in the wrong encoding or of absurd lines', () => {
     );
   });
 });
+
+describe('encoding and length limits at the edges of the stream', () => {
+  const row = (owner: string) => `2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1,${owner}`;
+  const header = `${HEADER},owner\n`;
+  /** Rows that fill more than the reader's first 1 MiB chunk. */
+  const filler = `${row('x')}\n`.repeat(Math.ceil((1 << 20) / row('x').length) + 10);
+
+  it('finds a Latin-1 byte after a real U+FFFD in an earlier chunk', async () => {
+    const trace = join(dir, 'late-latin1.csv');
+    await writeFile(
+      trace,
+      Buffer.concat([
+        Buffer.from(`${header}${row('a\uFFFDb')}\n${filler}`),
+        Buffer.from(`${row('J\xfcrgen')}\n`, 'latin1'),
+      ])
+    );
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    const at = `${header}${row('')}\n${filler}`.split('\n').length;
+    expect(stderr).toContain(`${trace}:${at}: not UTF-8 text`);
+  });
+
+  it('says a file cut in the middle of a character is not UTF-8', async () => {
+    const trace = join(dir, 'cut.csv');
+    const whole = Buffer.from(`${header}${row('Jü')}`);
+    await writeFile(trace, whole.subarray(0, whole.length - 1));
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:2: not UTF-8 text`);
+  });
+
+  it('refuses an endless last line without a newline while reading it', async () => {
+    const trace = join(dir, 'endless.jsonl');
+    await writeFile(trace, `{"owner":"${'x'.repeat(3 << 20)}`);
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:1: a line longer than 1 MiB`);
+  });
+
+  it('calls a large file of bare-CR lines what it is, not one long line', async () => {
+    const trace = join(dir, 'mac.csv');
+    await writeFile(trace, `${header}${filler}`.replaceAll('\n', '\r'));
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:1: lines end in a bare CR`);
+  });
+});

@@ -370,6 +370,30 @@ describe('readTrace (JSON Lines)', () => {
     ]);
   });
 
+  it('tells keys from values, nested objects and escaped quotes when looking for repeats', async () => {
+    const row =
+      '"submit_time":1772443800,"duration_s":1,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
+    const lines = [
+      // Accepted: a value that names a field; a repeat inside tags; a repeat of a field not ours.
+      `{${row},"owner":"team","team":"x"}`,
+      `{${row},"tags":{"team":"1","team":"2"},"team":"x"}`,
+      `{${row},"zz":1,"zz":2}`,
+      // Refused: after a nested object; after an escaped quote; the very first key.
+      `{${row},"tags":{"a":"1"},"team":"x","team":"y"}`,
+      `{${row},"owner":"\\"","team":"a","team":"b"}`,
+      `{"team":"a","team":"b",${row}}`,
+    ];
+    const path = await file('keys.jsonl', lines.join('\n'));
+
+    const error = await readTrace(path).catch((e: unknown) => e);
+
+    expect((error as TraceError).issues).toEqual([
+      `${path}:4: team: given twice`,
+      `${path}:5: team: given twice`,
+      `${path}:6: team: given twice`,
+    ]);
+  });
+
   it('reads a row with a deeply nested unknown field (no recursion to overflow)', async () => {
     const row =
       '"submit_time":1772443800,"duration_s":1,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
