@@ -378,10 +378,11 @@ describe('readTrace (JSON Lines)', () => {
       `{${row},"owner":"team","team":"x"}`,
       `{${row},"tags":{"team":"1","team":"2"},"team":"x"}`,
       `{${row},"zz":1,"zz":2}`,
-      // Refused: after a nested object; after an escaped quote; the very first key.
+      // Refused: after a nested object; after an escaped quote; the very first key; after arrays.
       `{${row},"tags":{"a":"1"},"team":"x","team":"y"}`,
       `{${row},"owner":"\\"","team":"a","team":"b"}`,
       `{"team":"a","team":"b",${row}}`,
+      `{${row},"x":[1,["a"]],"team":"a","team":"b"}`,
     ];
     const path = await file('keys.jsonl', lines.join('\n'));
 
@@ -391,6 +392,7 @@ describe('readTrace (JSON Lines)', () => {
       `${path}:4: team: given twice`,
       `${path}:5: team: given twice`,
       `${path}:6: team: given twice`,
+      `${path}:7: team: given twice`,
     ]);
   });
 
