@@ -45,16 +45,17 @@ function flagProblem(error: unknown, usage: string): string {
  * @example const { values } = withUsage(USAGE, () => parseFlags({ args, options, strict: true }))
  */
 function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  const result = parseArgs(config);
+  // One parse: the tokens come along with the values the caller's options type.
+  const result = parseArgs({ ...config, tokens: true });
   const seen = new Set<string>();
-  for (const token of parseArgs({ ...config, tokens: true }).tokens ?? []) {
+  for (const token of result.tokens ?? []) {
     if (token.kind !== 'option') continue;
     const option = config.options?.[token.name];
     if (option?.type !== 'string' || option.multiple === true) continue;
     if (seen.has(token.name)) throw new Error(`--${token.name} is given twice; give it once`);
     seen.add(token.name);
   }
-  return result;
+  return result as ReturnType<typeof parseArgs<T>>;
 }
 
 /**

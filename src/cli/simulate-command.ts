@@ -19,7 +19,7 @@ import { runServiceBacktest } from '../sim/service-sim/service-backtest.js';
 import type { ServiceModeResult } from '../sim/service-sim/service-mode.js';
 import { readTrace } from '../sim/trace/read-trace.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
-import { INSTANCE_TYPE, type Trace, unevaluableRules } from '../sim/trace/trace.js';
+import { INSTANCE_TYPE, type Trace, traceFacts, unevaluableRules } from '../sim/trace/trace.js';
 import { loadConfigOption } from './config-option.js';
 import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
@@ -367,10 +367,9 @@ function keepAliveMax(text: string | undefined, issues: string[]): number | unde
 function unusedQuotas(quota: Readonly<Record<string, number>>, trace: Trace): string[] {
   const types = Object.keys(quota);
   if (types.length === 0) return [];
-  const used = new Set<string>();
-  for (const job of trace.jobs) used.add(job.instanceType);
+  const { instanceTypes } = traceFacts(trace);
   return types
-    .filter((type) => !used.has(type))
+    .filter((type) => !instanceTypes.has(type))
     .map((type) => `--quota ${type}: no job in the trace runs on ${type}, so it limits nothing`);
 }
 

@@ -14,7 +14,7 @@ import { traceRowOf } from '../sim/trace/from-training-job.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
 import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
-import { parseFlags, withUsage } from './flag-problem.js';
+import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkOutputFile } from './output-dir.js';
 import { UsageError } from './usage-error.js';
@@ -70,20 +70,19 @@ const defaultDeps: TraceCommandDeps = {
  */
 function createTraceCommand(deps: TraceCommandDeps) {
   return async (argv: readonly string[], io: CliIo): Promise<number> => {
-    const [sub, ...rest] = argv;
-    if (sub === undefined) throw new UsageError(`trace needs export or scenario\n\n${USAGE}`);
-    const help = ['--help', '-h', 'help'];
-    if (help.includes(sub) || rest.some((arg) => arg === '--help' || arg === '-h')) {
+    const command = subcommandOf(argv, USAGE, {
+      command: 'trace',
+      subs: ['export', 'scenario'],
+      needs: 'export or scenario',
+    });
+    if (command === 'help' || command.rest.some((arg) => arg === '--help' || arg === '-h')) {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (sub === 'export') {
-      const args = parseExportArgs(rest);
-      await checkOutputFile('--out', args.out);
-      return exportTrace(args, io, deps);
-    }
-    if (sub === 'scenario') return writeScenario(rest, io);
-    throw new UsageError(`unknown trace command "${sub}"\n\n${USAGE}`);
+    if (command.sub === 'scenario') return writeScenario(command.rest, io);
+    const args = parseExportArgs(command.rest);
+    await checkOutputFile('--out', args.out);
+    return exportTrace(args, io, deps);
   };
 }
 

@@ -131,6 +131,20 @@ function loadJobs(count: number): void {
   }
 }
 
+/** The checkpoint an export of `days` days, stopped before its first page, leaves beside `out`. */
+async function writeCheckpoint(days: number, createdBefore: number): Promise<void> {
+  const checkpoint = {
+    version: 1,
+    days,
+    region: null,
+    createdAfter: 0,
+    createdBefore,
+    pageToken: null,
+    listed: 0,
+  };
+  await writeFile(`${out}.checkpoint.json`, JSON.stringify(checkpoint));
+}
+
 async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
@@ -390,18 +404,7 @@ describe('warden trace export', () => {
   it('keeps the checkpoint when a resumed export fails before doing anything', async () => {
     // Prepare: an export killed during its first listing left only its checkpoint
     loadJobs(2);
-    await writeFile(
-      `${out}.checkpoint.json`,
-      JSON.stringify({
-        version: 1,
-        days: 14,
-        region: null,
-        createdAfter: 0,
-        createdBefore: sagemaker.clock.now(),
-        pageToken: null,
-        listed: 0,
-      })
-    );
+    await writeCheckpoint(14, sagemaker.clock.now());
     sagemaker.service.fail(
       'ListTrainingJobs',
       ...Array.from({ length: MAX_ATTEMPTS }, internalFailure)
@@ -445,18 +448,7 @@ describe('warden trace export', () => {
   });
 
   it('refuses to resume an export of a different window', async () => {
-    await writeFile(
-      `${out}.checkpoint.json`,
-      JSON.stringify({
-        version: 1,
-        days: 7,
-        region: null,
-        createdAfter: 0,
-        createdBefore: 1,
-        pageToken: null,
-        listed: 0,
-      })
-    );
+    await writeCheckpoint(7, 1);
 
     const error = await run(
       ['export', '--days', '14', '--out', out, '--resume'],

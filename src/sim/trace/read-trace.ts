@@ -121,7 +121,7 @@ class Utf8Chunks {
     const text = this.decoder.write(bytes);
     const searched = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
     this.carry = bytes.subarray(Math.max(0, bytes.length - 2));
-    if (text.includes('\uFFFD') && count(text, '\uFFFD') > countBytes(searched, REPLACEMENT)) {
+    if (text.includes('\uFFFD') && text.split('\uFFFD').length - 1 > countBytes(searched)) {
       this.refuse(text, line, rest);
     }
     return text;
@@ -146,15 +146,10 @@ class Utf8Chunks {
 /** U+FFFD as UTF-8 bytes. */
 const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
 
-function count(text: string, part: string): number {
+/** How often `bytes` spell U+FFFD. */
+function countBytes(bytes: Buffer): number {
   let n = 0;
-  for (let at = text.indexOf(part); at !== -1; at = text.indexOf(part, at + part.length)) n++;
-  return n;
-}
-
-function countBytes(bytes: Buffer, part: Buffer): number {
-  let n = 0;
-  for (let at = bytes.indexOf(part); at !== -1; at = bytes.indexOf(part, at + part.length)) n++;
+  for (let at = bytes.indexOf(REPLACEMENT); at !== -1; at = bytes.indexOf(REPLACEMENT, at + 3)) n++;
   return n;
 }
 
@@ -616,7 +611,7 @@ function readSubmitTime(value: unknown, bad: Bad): number | undefined {
     return undefined;
   }
   if (typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(decimal(value)))) {
-    return epochSeconds(typeof value === 'number' ? value : decimal(value), value, bad);
+    return epochSeconds(typeof value === 'number' ? value : decimal(value), value, 'epoch', bad);
   }
   if (typeof value !== 'string') {
     bad('submit_time', `expected an ISO 8601 time or epoch seconds, got ${describe(value)}`);
@@ -628,11 +623,17 @@ function readSubmitTime(value: unknown, bad: Bad): number | undefined {
     return undefined;
   }
   // The same span as epoch seconds: a year before 2000 or after 5138 is a typo, not a job.
-  return epochSeconds(ms / 1000, value, bad);
+  return epochSeconds(ms / 1000, value, 'iso', bad);
 }
 
-function epochSeconds(n: number, value: unknown, bad: Bad): number | undefined {
-  const iso = typeof value === 'string' && Number.isNaN(decimal(value));
+/** Epoch ms of `n` seconds if within the years a job can have; `form` is how it was written. */
+function epochSeconds(
+  n: number,
+  value: unknown,
+  form: 'epoch' | 'iso',
+  bad: Bad
+): number | undefined {
+  const iso = form === 'iso';
   if (!Number.isFinite(n) || n < MIN_EPOCH_SECONDS) {
     const what = iso ? 'times' : 'epoch seconds';
     bad('submit_time', `${what} before 2000-01-01 are not a job time, got ${describe(value)}`);

@@ -68,10 +68,12 @@ interface TraceFacts {
   readonly tagKeys: ReadonlySet<string>;
   readonly hasTeam: boolean;
   readonly hasOwner: boolean;
+  /** Every instance type some job runs on. */
+  readonly instanceTypes: ReadonlySet<string>;
 }
 
 /**
- * The tag keys, teams and owners present anywhere in the trace.
+ * The tag keys, teams, owners and instance types present anywhere in the trace.
  *
  * @example traceFacts(trace).tagKeys.has('project')
  */
@@ -79,12 +81,14 @@ function traceFacts(trace: Trace): TraceFacts {
   const tagKeys = new Set<string>();
   let hasTeam = false;
   let hasOwner = false;
+  const instanceTypes = new Set<string>();
   for (const job of trace.jobs) {
+    instanceTypes.add(job.instanceType);
     if (job.team !== undefined) hasTeam = true;
     if (job.owner !== undefined) hasOwner = true;
     if (job.tags !== undefined) for (const key of Object.keys(job.tags)) tagKeys.add(key);
   }
-  return { tagKeys, hasTeam, hasOwner };
+  return { tagKeys, hasTeam, hasOwner, instanceTypes };
 }
 
 /**

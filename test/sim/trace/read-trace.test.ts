@@ -302,6 +302,11 @@ describe('readTrace (CSV)', () => {
   });
 });
 
+/** A JSON Lines row's required fields, without and with its duration. */
+const JSON_WITHOUT_DURATION =
+  '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
+const JSON_ROW = `${JSON_WITHOUT_DURATION},"duration_s":1`;
+
 describe('readTrace (JSON Lines)', () => {
   it('reads typed and textual values, skips blank lines and warns once per unknown field', async () => {
     const path = await file(
@@ -345,24 +350,20 @@ describe('readTrace (JSON Lines)', () => {
   });
 
   it('refuses a field given twice on a line, which JSON.parse would settle by the last', async () => {
-    const row =
-      '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
     const path = await file(
       'twice.jsonl',
       [
-        `{${row},"duration_s":-5,"duration_s":300}`,
+        `{${JSON_WITHOUT_DURATION},"duration_s":-5,"duration_s":300}`,
         // The same name inside tags or a text value is no repeat.
-        `{${row},"duration_s":300,"tags":{"duration_s":"1"},"owner":"a \\"duration_s\\" b"}`,
-        `{${row}, "owner" : "a", "owner" : "b", "duration_s" : 1}`,
+        `{${JSON_WITHOUT_DURATION},"duration_s":300,"tags":{"duration_s":"1"},"owner":"a \\"duration_s\\" b"}`,
+        `{${JSON_WITHOUT_DURATION}, "owner" : "a", "owner" : "b", "duration_s" : 1}`,
         // One spaced key beside a repeat, and a repeat spelt with an escape.
-        `{${row},"duration_s":1,"team":"a","team":"b","owner" :"o"}`,
-        `{${row},"duration_s":1,"k\\u0065y":"k2"}`,
+        `{${JSON_WITHOUT_DURATION},"duration_s":1,"team":"a","team":"b","owner" :"o"}`,
+        `{${JSON_WITHOUT_DURATION},"duration_s":1,"k\\u0065y":"k2"}`,
       ].join('\n')
     );
 
-    const error = await readTrace(path).catch((e: unknown) => e);
-
-    expect((error as TraceError).issues).toEqual([
+    expect(await issuesOf(path)).toEqual([
       `${path}:1: duration_s: given twice`,
       `${path}:3: owner: given twice`,
       `${path}:4: team: given twice`,
@@ -371,24 +372,20 @@ describe('readTrace (JSON Lines)', () => {
   });
 
   it('tells keys from values, nested objects and escaped quotes when looking for repeats', async () => {
-    const row =
-      '"submit_time":1772443800,"duration_s":1,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
     const lines = [
       // Accepted: a value that names a field; a repeat inside tags; a repeat of a field not ours.
-      `{${row},"owner":"team","team":"x"}`,
-      `{${row},"tags":{"team":"1","team":"2"},"team":"x"}`,
-      `{${row},"zz":1,"zz":2}`,
+      `{${JSON_ROW},"owner":"team","team":"x"}`,
+      `{${JSON_ROW},"tags":{"team":"1","team":"2"},"team":"x"}`,
+      `{${JSON_ROW},"zz":1,"zz":2}`,
       // Refused: after a nested object; after an escaped quote; the very first key; after arrays.
-      `{${row},"tags":{"a":"1"},"team":"x","team":"y"}`,
-      `{${row},"owner":"\\"","team":"a","team":"b"}`,
-      `{"team":"a","team":"b",${row}}`,
-      `{${row},"x":[1,["a"]],"team":"a","team":"b"}`,
+      `{${JSON_ROW},"tags":{"a":"1"},"team":"x","team":"y"}`,
+      `{${JSON_ROW},"owner":"\\"","team":"a","team":"b"}`,
+      `{"team":"a","team":"b",${JSON_ROW}}`,
+      `{${JSON_ROW},"x":[1,["a"]],"team":"a","team":"b"}`,
     ];
     const path = await file('keys.jsonl', lines.join('\n'));
 
-    const error = await readTrace(path).catch((e: unknown) => e);
-
-    expect((error as TraceError).issues).toEqual([
+    expect(await issuesOf(path)).toEqual([
       `${path}:4: team: given twice`,
       `${path}:5: team: given twice`,
       `${path}:6: team: given twice`,
@@ -397,9 +394,10 @@ describe('readTrace (JSON Lines)', () => {
   });
 
   it('reads a row with a deeply nested unknown field (no recursion to overflow)', async () => {
-    const row =
-      '"submit_time":1772443800,"duration_s":1,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
-    const path = await file('deep.jsonl', `{${row},"x":${'['.repeat(5000)}${']'.repeat(5000)}}\n`);
+    const path = await file(
+      'deep.jsonl',
+      `{${JSON_ROW},"x":${'['.repeat(5000)}${']'.repeat(5000)}}\n`
+    );
 
     const trace = await readTrace(path);
 
