@@ -1,15 +1,18 @@
 import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { awsClientOptions } from '../../src/adapters/aws/client-options.js';
 import {
   SdkTraceExportSource,
   type TraceExportSource,
 } from '../../src/adapters/aws/trace-export-source.js';
 import { main } from '../../src/cli/main.js';
 import { createTraceCommand, type TraceCommandDeps } from '../../src/cli/trace-command.js';
+import { DependencyError } from '../../src/domain/errors.js';
 import type { Clock } from '../../src/domain/ports/clock.js';
 import { readTrace } from '../../src/sim/trace/read-trace.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
@@ -19,7 +22,7 @@ import {
   LoopbackAwsJson,
   throttling,
 } from '../helpers/loopback-aws-json.js';
-import { loopbackClientConfig } from '../helpers/loopback-http.js';
+import { closeServer, listenOnLoopback, loopbackClientConfig } from '../helpers/loopback-http.js';
 import { LoopbackSageMaker } from '../helpers/loopback-sagemaker.js';
 
 const ACCOUNT = '111122223333';
@@ -399,6 +402,41 @@ describe('warden trace export', () => {
       message: 'no AWS region: pass --region (e.g. --region eu-west-1) or set AWS_REGION',
     });
     expect(await exists(`${out}.checkpoint.json`)).toBe(false);
+  });
+
+  it('gives up on a SageMaker that never answers, with the deployed timeouts, leaving nothing', async () => {
+    // Prepare: an endpoint that accepts every request and answers none
+    const silent = createServer(() => undefined);
+    const endpoint = await listenOnLoopback(silent);
+    const client = new SageMakerClient({
+      ...loopbackClientConfig(endpoint),
+      ...awsClientOptions(150),
+      maxAttempts: 2,
+    });
+    clients.push(client);
+    const deps: TraceCommandDeps = {
+      clock: sagemaker.clock,
+      openSource: () => ({
+        source: new SdkTraceExportSource(client, sagemaker.clock),
+        close: () => undefined,
+      }),
+    };
+
+    try {
+      // Act
+      const stderr = collector();
+      const error = await createTraceCommand(deps)(['export', '--days', '14', '--out', out], {
+        stdout: collector().stream,
+        stderr: stderr.stream,
+      }).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DependencyError);
+      expect(stderr.text).toContain('nothing exported');
+      expect(await exists(`${out}.checkpoint.json`)).toBe(false);
+    } finally {
+      await closeServer(silent);
+    }
   });
 
   it('keeps the checkpoint when a resumed export fails before doing anything', async () => {
