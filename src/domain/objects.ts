@@ -16,4 +16,17 @@ function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | unde
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-export { dropUndefined, isRecord, ownValue };
+/**
+ * `record[key] = value` as an own property for every key: a plain assignment with the key
+ * `__proto__` (a valid tag key) would set the prototype instead and lose the tag.
+ */
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+export { dropUndefined, isRecord, ownValue, setOwn };

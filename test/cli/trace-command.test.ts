@@ -156,6 +156,25 @@ async function exists(file: string): Promise<boolean> {
 }
 
 describe('warden trace export', () => {
+  it('exports a tag named __proto__, which SageMaker allows, and reads it back', async () => {
+    sagemaker.addJob(finished(0), [
+      { Key: '__proto__', Value: 'x' },
+      { Key: 'team', Value: 'vision' },
+    ]);
+
+    const result = await run(
+      ['export', '--days', '14', '--out', out],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    );
+
+    expect(result.code).toBe(0);
+    const [job] = (await readTrace(out)).jobs;
+    expect(Object.entries(job?.tags ?? {})).toEqual([
+      ['__proto__', 'x'],
+      ['team', 'vision'],
+    ]);
+  });
+
   it('exports every finished job of the window as a trace read-trace accepts', async () => {
     // Prepare: 230 finished jobs (three pages), one still running, one that never started.
     loadJobs(230);

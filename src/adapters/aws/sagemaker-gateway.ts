@@ -8,6 +8,7 @@ import {
 import { DependencyError } from '../../domain/errors.js';
 import type { Tags } from '../../domain/event/tags.js';
 import { readTrainingJob, type TrainingJobSnapshot } from '../../domain/job/training-job.js';
+import { setOwn } from '../../domain/objects.js';
 import type {
   ListTrainingJobsQuery,
   PoolGateway,
@@ -58,7 +59,7 @@ class SdkSageMakerGateway implements PoolGateway {
           new ListTagsCommand({ ResourceArn: jobArn, MaxResults: TAG_PAGE, NextToken: nextToken })
         );
         for (const { Key, Value } of page.Tags ?? []) {
-          if (Key !== undefined && Value !== undefined) tags[Key] = Value;
+          if (Key !== undefined && Value !== undefined) setOwn(tags, Key, Value);
         }
         nextToken = page.NextToken;
       } while (nextToken);

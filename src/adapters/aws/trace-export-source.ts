@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { DependencyError } from '../../domain/errors.js';
 import type { Tags } from '../../domain/event/tags.js';
+import { setOwn } from '../../domain/objects.js';
 import type { Clock } from '../../domain/ports/clock.js';
 
 /** One job ListTrainingJobs named. */
@@ -131,7 +132,7 @@ class SdkTraceExportSource implements TraceExportSource {
           new ListTagsCommand({ ResourceArn: arn, MaxResults: PAGE, NextToken: nextToken })
         );
         for (const { Key, Value } of page.Tags ?? []) {
-          if (Key !== undefined && Value !== undefined) tags[Key] = Value;
+          if (Key !== undefined && Value !== undefined) setOwn(tags, Key, Value);
         }
         nextToken = page.NextToken;
       } while (nextToken);

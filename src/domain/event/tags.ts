@@ -1,4 +1,4 @@
-import { isRecord } from '../objects.js';
+import { isRecord, setOwn } from '../objects.js';
 
 type Tags = Readonly<Record<string, string>>;
 
@@ -14,14 +14,14 @@ function normalizeTags(value: unknown): Tags | undefined {
       if (!isRecord(entry)) continue;
       const { Key: key, Value: tagValue } = entry;
       if (typeof key === 'string' && key !== '' && typeof tagValue === 'string') {
-        tags[key] = tagValue;
+        setOwn(tags, key, tagValue);
       }
     }
     return tags;
   }
   if (isRecord(value)) {
     for (const [key, tagValue] of Object.entries(value)) {
-      if (key !== '' && typeof tagValue === 'string') tags[key] = tagValue;
+      if (key !== '' && typeof tagValue === 'string') setOwn(tags, key, tagValue);
     }
     return tags;
   }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
-import { isRecord } from '../../domain/objects.js';
+import { isRecord, setOwn } from '../../domain/objects.js';
 import {
   INSTANCE_TYPE,
   type InputMode,
@@ -745,7 +745,7 @@ function readTags(value: unknown, bad: Bad): Readonly<Record<string, string>> | 
       bad('tags', `tag "${key}" must have a non-empty key and a string value`);
       return undefined;
     }
-    tags[key] = tag;
+    setOwn(tags, key, tag);
   }
   return tags;
 }

@@ -75,6 +75,14 @@ describe('sagemaker-gateway', () => {
       },
       tags(50)
     );
+    sagemaker.addJob(
+      {
+        ...DESCRIBE,
+        TrainingJobName: 'proto-tag',
+        TrainingJobArn: ARN.replace('resnet-sweep-017', 'proto-tag'),
+      },
+      [{ Key: '__proto__', Value: 'x' }]
+    );
     client = clientFor();
     gateway = new SdkSageMakerGateway(client);
   });
@@ -229,6 +237,12 @@ describe('sagemaker-gateway', () => {
       expect(calls.map((c) => c.input.MaxResults)).toEqual([100, 100, 100]);
       expect(calls[0]?.input.NextToken).toBeUndefined();
       expect(calls[1]?.input.NextToken).toEqual(expect.any(String));
+    });
+
+    it('keeps a tag named __proto__, which SageMaker allows, as a tag', async () => {
+      const found = await gateway.listTags(ARN.replace('resnet-sweep-017', 'proto-tag'));
+
+      expect(Object.entries(found)).toEqual([['__proto__', 'x']]);
     });
 
     it('returns no tags when the job is unknown', async () => {

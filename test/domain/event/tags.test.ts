@@ -63,6 +63,18 @@ describe('normalizeTags', () => {
     expect(tags).toEqual({ owner: 'alice' });
   });
 
+  it('keeps a tag named __proto__ as a tag, from a list and from a parsed map', () => {
+    const fromList = normalizeTags([{ Key: '__proto__', Value: 'x' }]);
+    const fromMap = normalizeTags(JSON.parse('{"__proto__":"x","constructor":"y"}'));
+
+    for (const tags of [fromList, fromMap]) {
+      expect(Object.hasOwn(tags ?? {}, '__proto__')).toBe(true);
+      expect(Object.getPrototypeOf(tags)).toBe(Object.prototype);
+      expect(JSON.stringify(tags)).toContain('"__proto__":"x"');
+    }
+    expect(fromMap?.constructor).toBe('y');
+  });
+
   it('drops map entries whose value is not a string or whose key is empty', () => {
     expect(
       normalizeTags({ owner: 'alice', count: 3, nested: { a: 'b' }, '': 'x', off: null })

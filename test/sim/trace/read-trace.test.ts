@@ -308,6 +308,17 @@ const JSON_WITHOUT_DURATION =
 const JSON_ROW = `${JSON_WITHOUT_DURATION},"duration_s":1`;
 
 describe('readTrace (JSON Lines)', () => {
+  it('keeps a tag named __proto__ as a tag', async () => {
+    const path = await file('proto.jsonl', `{${JSON_ROW},"tags":{"__proto__":"x","env":"dev"}}\n`);
+
+    const [job] = (await readTrace(path)).jobs;
+
+    expect(Object.entries(job?.tags ?? {})).toEqual([
+      ['__proto__', 'x'],
+      ['env', 'dev'],
+    ]);
+  });
+
   it('reads typed and textual values, skips blank lines and warns once per unknown field', async () => {
     const path = await file(
       'jobs.jsonl',
