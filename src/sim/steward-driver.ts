@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { newPoolsStreamEvent } from '../adapters/aws/pool-stream.js';
 import { MemoryEventPublisher } from '../adapters/memory/memory-event-publisher.js';
 import { MemoryPoolStore } from '../adapters/memory/memory-pool-store.js';
 import type { Policy } from '../domain/policy/policy.js';
@@ -36,7 +37,8 @@ type TimedDecision = SweepDecision & { readonly at: number };
  * middy chains included — on a virtual clock, an in-memory store and event bus, and whatever
  * SageMaker the caller gives it (the simulator). Time moves only when the caller says; the
  * evaluator runs on each minute at which some pool is due, as the every-minute schedule would,
- * without spending a call on the minutes in between.
+ * without spending a call on the minutes in between, and at once for a pool just tracked, as
+ * the table's stream wakes it.
  */
 class StewardDriver {
   readonly store: MemoryPoolStore;
@@ -46,6 +48,8 @@ class StewardDriver {
   private readonly evaluator;
   private invocation = 0;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
+  /** Decisions the table's stream woke the evaluator for, until the next sweep reports them. */
+  private readonly woken: TimedDecision[] = [];
 
   /** `log` is the handlers' Powertools logger (the service's own by default). */
   constructor(
@@ -63,9 +67,16 @@ class StewardDriver {
     this.evaluator = createEvaluator(async () => deps, log);
   }
 
-  /** Runs one EventBridge event (a state change or a CloudTrail call) through the intake. */
+  /**
+   * Runs one EventBridge event (a state change or a CloudTrail call) through the intake; a pool
+   * it tracks wakes the evaluator at once, as the table's stream does.
+   */
   async intake(event: unknown): Promise<IntakeOutcome | HumanUpdateOutcome> {
-    return this.intakeHandler(event, this.context());
+    try {
+      return await this.intakeHandler(event, this.context());
+    } finally {
+      await this.wake();
+    }
   }
 
   /** Runs every evaluator sweep at or before `time`, advancing the clock; returns the decisions. */
@@ -81,7 +92,7 @@ class StewardDriver {
 
   /** Sweeps on the minute grid while a pool due by `dueBy` has a sweep minute up to `time`. */
   private async sweep(time: number, dueBy: number, inclusive: boolean): Promise<TimedDecision[]> {
-    const decisions: TimedDecision[] = [];
+    const decisions: TimedDecision[] = this.woken.splice(0);
     for (;;) {
       const [next] = await this.store.poolsDue(dueBy, 1);
       if (next?.nextDecisionAt === undefined) break;
@@ -107,11 +118,25 @@ class StewardDriver {
    * driver's deps: adopts Available pools whose events never arrived. Paging sleeps move the clock.
    */
   async reconcile(options: Partial<ReconcileOptions> = {}): Promise<ReconcileOutcome> {
-    return reconcilePools(this.deps, {
-      deadline: this.world.clock.now() + RECONCILE_BUDGET_MS,
-      region: 'us-east-1',
-      ...options,
-    });
+    try {
+      return await reconcilePools(this.deps, {
+        deadline: this.world.clock.now() + RECONCILE_BUDGET_MS,
+        region: 'us-east-1',
+        ...options,
+      });
+    } finally {
+      await this.wake();
+    }
+  }
+
+  /** The table's stream: pools first written since the last look wake the evaluator now. */
+  private async wake(): Promise<void> {
+    const pools = this.store.takeInserted();
+    if (pools.length === 0) return;
+    const at = this.world.clock.now();
+    const outcome = await this.evaluator(newPoolsStreamEvent(pools), this.context());
+    if (outcome.kind === 'paused') return;
+    for (const d of outcome.decisions) this.woken.push({ ...d, at });
   }
 
   /** Follows every pool to its end after the last event: the rest of the day's decisions. */

@@ -41,11 +41,12 @@ describe('warden pools list --state', () => {
     expect(lines[0]).toMatch(
       /^JOB +OWNER +TEAM +STATE +INSTANCES +KEY +EXPIRES +NEXT +LAST DECISION$/
     );
+    // Soonest next look first; resnet-sweep-002 was decided the moment its job ended (11:41)
     expect(lines[1]).toMatch(
-      /^resnet-sweep-002 +alice +vision +Available +ml\.g5\.2xlarge×1 +d8302a68 +2026-11-24 12:11 +2026-11-24 11:41 +-$/
+      /^resnet-sweep-001 +alice .* 2026-11-24 11:41 +2026-11-24 11:42 +keep at 10:45 \(no-op, rule vision-gpu-working-hours\): adaptive: too little history/
     );
     expect(lines[2]).toMatch(
-      /^resnet-sweep-001 +alice .* 2026-11-24 11:41 +2026-11-24 11:42 +keep at 10:45 \(no-op, rule vision-gpu-working-hours\): adaptive: too little history/
+      /^resnet-sweep-002 +alice +vision +Available +ml\.g5\.2xlarge×1 +d8302a68 +2026-11-24 12:41 +2026-11-24 11:46 +extend to 12:41 at 11:41 \(applied, rule vision-gpu-working-hours\): adaptive: too little history/
     );
     expect(lines[3]).toBe(`2 pools (2 live) in state ${state}; times in Europe/Berlin`);
     // Columns line up: every row's KEY starts where the header's does.
@@ -63,8 +64,8 @@ describe('warden pools list --state', () => {
     // Assess
     expect(code).toBe(0);
     const pools = lines.map((l) => JSON.parse(l));
-    expect(pools.map((p) => p.job)).toEqual(['resnet-sweep-002', 'resnet-sweep-001']);
-    expect(pools[1]).toMatchObject({
+    expect(pools.map((p) => p.job)).toEqual(['resnet-sweep-001', 'resnet-sweep-002']);
+    expect(pools[0]).toMatchObject({
       owner: 'alice',
       team: 'vision',
       state: 'Available',
@@ -76,7 +77,7 @@ describe('warden pools list --state', () => {
       nextDecisionAt: '2026-11-24T10:42:00.000Z',
       lastDecision: { action: 'keep', outcome: 'no-op', rule: 'vision-gpu-working-hours' },
     });
-    expect(pools[1].matchKey).toContain('type=ml.g5.2xlarge|count=1');
+    expect(pools[0].matchKey).toContain('type=ml.g5.2xlarge|count=1');
     expect(stderr).toBe(`2 pools (2 live) in state ${state}; times in UTC\n`);
   });
 
@@ -176,8 +177,8 @@ describe('warden pools list --stage / --table', () => {
     // Assess
     expect(code).toBe(0);
     const listed = lines.map((l) => JSON.parse(l));
-    expect(listed.map((p) => p.job)).toEqual(['resnet-sweep-002', 'resnet-sweep-001']);
-    expect(listed[1].lastDecision.reason).toContain('adaptive: too little history');
+    expect(listed.map((p) => p.job)).toEqual(['resnet-sweep-001', 'resnet-sweep-002']);
+    expect(listed[0].lastDecision.reason).toContain('adaptive: too little history');
     expect(stderr).toBe('2 pools (2 live) in table pool-warden-test; times in UTC\n');
   });
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newPoolsStreamEvent } from '../../src/adapters/aws/pool-stream.js';
 import type { MetricName } from '../../src/domain/ports/metrics.js';
 import { createTrainingJobCall } from '../helpers/domain-cloudtrail.js';
 import {
@@ -46,6 +47,13 @@ const QUEUES = [
 ];
 /** A member account's role, for SageMaker calls on that account's jobs. */
 const MEMBER = ['sts:AssumeRole'];
+/** Reading the table's stream, as Lambda's poller does for a stream trigger. */
+const STREAM = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
 const NOTICES = [
   'sns:Publish',
   'sns:ListSubscriptionsByTopic',
@@ -68,6 +76,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     ...DESCRIBE,
     'sagemaker:UpdateTrainingJob',
     ...TABLE,
+    ...STREAM,
     ...NOTICES,
     'events:PutEvents',
     ...MEMBER,
@@ -256,6 +265,45 @@ describe('the packaged CloudFormation template', () => {
 
     it('keeps every secret out of every function’s environment', () => {
       expect(checkEnvironmentSecrets(template)).toEqual([]);
+    });
+
+    it('wakes the evaluator, and only it, for new pool items on the table’s stream', () => {
+      // Prepare: what the stream carries when the intake tracks a pool, updates it, or learns a gap
+      const table = template.Resources.WardenTable?.Properties ?? {};
+      const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping').filter(
+        ([, p]) =>
+          JSON.stringify(p.EventSourceArn) ===
+          JSON.stringify({ 'Fn::GetAtt': ['WardenTable', 'StreamArn'] })
+      );
+      const [record] = (
+        newPoolsStreamEvent([
+          { jobArn: 'arn:aws:sagemaker:us-east-1:1:training-job/a', creationTime: 1 },
+        ]) as {
+          Records: Record<string, unknown>[];
+        }
+      ).Records;
+      const modified = { ...record, eventName: 'MODIFY' };
+      const history = {
+        ...record,
+        dynamodb: { Keys: { pk: { S: 'KEY#k' }, sk: { S: 'HISTORY' } } },
+      };
+
+      // Act
+      const filters = mappings.flatMap(([, p]) =>
+        ((p.FilterCriteria as { Filters?: { Pattern: string }[] } | undefined)?.Filters ?? []).map(
+          (f) => JSON.parse(f.Pattern) as Record<string, unknown>
+        )
+      );
+
+      // Assess
+      expect(table.StreamSpecification).toEqual({ StreamViewType: 'KEYS_ONLY' });
+      expect(mappings.map(([, p]) => p.FunctionName)).toEqual([
+        { 'Fn::GetAtt': ['EvaluatePoolsLambdaFunction', 'Arn'] },
+      ]);
+      expect(filters).toHaveLength(1);
+      expect(filters.map((f) => matchesPattern(f, record))).toEqual([true]);
+      expect(filters.map((f) => matchesPattern(f, modified))).toEqual([false]);
+      expect(filters.map((f) => matchesPattern(f, history))).toEqual([false]);
     });
   });
 

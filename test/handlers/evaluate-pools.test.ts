@@ -1,5 +1,6 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
 import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
@@ -30,7 +31,85 @@ async function threePools() {
   return world;
 }
 
+/** A DynamoDB stream record as Lambda delivers it (KEYS_ONLY view), for item key `pk`/`sk`. */
+function streamRecord(eventName: string, pk: string, sk = 'POOL') {
+  return {
+    eventID: `id-${pk.length}-${eventName}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    dynamodb: {
+      ApproximateCreationDateTime: 1_772_443_800,
+      Keys: { pk: { S: pk }, sk: { S: sk } },
+      SequenceNumber: '111',
+      SizeBytes: 120,
+      StreamViewType: 'KEYS_ONLY',
+    },
+    eventSourceARN:
+      'arn:aws:dynamodb:us-east-1:111122223333:table/pool-warden-dev/stream/2026-11-27T00:00:00.000',
+  };
+}
+
+/** Powertools log lines written while `act` runs, parsed. */
+async function logLines(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const lines: string[] = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+  }
+  try {
+    await act();
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 describe('evaluate-pools handler', () => {
+  it('decides at once the new pools a stream batch names, and skips what names no pool', async () => {
+    // Prepare: a, b and c are due; the batch names a, an update of b, another item and garbage
+    const world = await threePools();
+    const [a] = (await world.deps.store.livePools()).filter((p) => p.jobArn.endsWith('/a'));
+    const log = new Logger({ serviceName: 'pool-warden', logLevel: 'INFO' });
+    const handler = createHandler(async () => world.deps, log);
+    const batch = {
+      Records: [
+        streamRecord('INSERT', `POOL#${a?.jobArn}#${a?.creationTime}`),
+        streamRecord('MODIFY', `POOL#${a?.jobArn.replace('/a', '/b')}#${a?.creationTime}`),
+        streamRecord('INSERT', 'KEY#abc', 'HISTORY'),
+        streamRecord('INSERT', 'POOL#not-an-arn#12'),
+        streamRecord('INSERT', `POOL#${a?.jobArn}#1e3`),
+        {
+          eventSource: 'aws:dynamodb',
+          eventName: 'INSERT',
+          dynamodb: { Keys: { sk: { S: 'POOL' } } },
+        },
+        'garbage',
+      ],
+    };
+    let outcome: unknown;
+
+    // Act
+    const lines = await logLines(async () => {
+      outcome = await handler(batch, contextWith(60_000));
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 1, applied: 1 });
+    expect(world.sim.stats().calls.UpdateTrainingJob).toBe(1);
+    const warning = lines.find(
+      (l) => l.message === 'stream records that name no pool were skipped'
+    );
+    expect(warning?.records).toEqual([
+      expect.stringMatching(/^record 3 \(id-.*\): Keys.pk is not POOL#<job ARN>#<creation ms>$/),
+      expect.stringMatching(/^record 4 /),
+      expect.stringMatching(/^record 5: /),
+    ]);
+  });
+
   it('decides and acts on the due pools', async () => {
     // Prepare
     const world = await threePools();

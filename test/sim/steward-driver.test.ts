@@ -9,7 +9,7 @@ const EXTEND_TO_45M = `rules:
 `;
 
 describe('StewardDriver', () => {
-  it('tracks a pool through the real intake and decides on it at the next minute', async () => {
+  it('tracks a pool through the real intake and decides on it at once, as the stream wakes the evaluator', async () => {
     // Prepare: the job ends 30 s past a minute
     const world = stewardWorld({ rules: EXTEND_TO_45M });
     const driver = world.driver();
@@ -27,7 +27,7 @@ describe('StewardDriver', () => {
         action: 'extend',
         outcome: 'applied',
         keepAliveSeconds: 2700,
-        at: end + 30_000,
+        at: end,
       }),
     ]);
     expect(world.sim.job('a')?.warmPool?.expiresAt).toBe(end + 45 * MINUTE);
@@ -91,14 +91,15 @@ describe('StewardDriver', () => {
     const world = stewardWorld({ rules: EXTEND_TO_45M });
     const driver = world.driver();
     const { terminal, end } = world.runJob('a');
-    await driver.intake(terminal);
     await driver.store.putControl({ paused: true });
 
     // Act
+    await driver.intake(terminal);
     const decisions = await driver.runUntil(end + HOUR);
 
-    // Assess
+    // Assess: neither the wake nor a sweep acted; the pool waits for resume
     expect(decisions).toEqual([]);
     expect(world.sim.stats().calls.UpdateTrainingJob).toBe(0);
+    expect((await driver.store.livePools())[0]?.decisions).toEqual([]);
   });
 });

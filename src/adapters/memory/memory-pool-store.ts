@@ -12,6 +12,7 @@ import {
   type ReconcileCursor,
   type StewardControl,
 } from '../../domain/ports/pool-store.js';
+import type { PoolRef } from '../../domain/steward/evaluate-due-pools.js';
 import {
   auditExpiry,
   auditWindow,
@@ -67,6 +68,7 @@ class MemoryPoolStore implements PoolStore {
   private readonly actionsByHour = new Map<number, number>();
   private control: StewardControl = { paused: false };
   private cursor: ReconcileCursor | undefined;
+  private inserted: PoolRef[] = [];
 
   constructor(private readonly clock: Clock) {}
 
@@ -79,7 +81,16 @@ class MemoryPoolStore implements PoolStore {
     const orderKey = liveOrderKey(pool);
     if (!versionFollows(stored?.version, pool.version)) return 'conflict';
     this.place(pool, stored, orderKey);
+    if (stored === undefined)
+      this.inserted.push({ jobArn: pool.jobArn, creationTime: pool.creationTime });
     return 'ok';
+  }
+
+  /** The pools first written since the last call, as the table's stream carries them (INSERTs). */
+  takeInserted(): PoolRef[] {
+    const taken = this.inserted;
+    this.inserted = [];
+    return taken;
   }
 
   async poolsDue(before: number, limit: number): Promise<PoolRecord[]> {

@@ -1,9 +1,12 @@
 import { WardenError } from '../errors.js';
 import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
 import { auditEntry } from './audit-entry.js';
-import { evaluatePool } from './evaluate-pool.js';
+import { type EvaluationRun, evaluatePool } from './evaluate-pool.js';
 import type { StewardDeps } from './steward-deps.js';
 import { openRun } from './steward-run.js';
+
+/** Which pool: its job's ARN and creation time (a job name can be used again). */
+type PoolRef = Pick<PoolRecord, 'jobArn' | 'creationTime'>;
 
 /** The sweep runs every minute; a pool due within that minute is decided now. */
 const DUE_SLACK_MS = 60_000;
@@ -55,8 +58,45 @@ interface SweepDecision {
 async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<SweepOutcome> {
   const run = await openRun(deps);
   if (run === undefined) return { kind: 'paused' };
-  const wasTripped = run.tripped !== undefined;
   const due = await deps.store.poolsDue(deps.clock.now() + DUE_SLACK_MS, MAX_POOLS_PER_RUN);
+  return evaluatePools(due, run, deps, deadline);
+}
+
+/**
+ * The evaluator woken by the pools just tracked (the table's stream of new pool items): each
+ * still waiting for its first decision is decided now, not at the next minute's sweep, since a
+ * pool the policy would release costs its idle instances for every second it waits. A pool a
+ * sweep got to first, or that is gone, is left alone, so a late or repeated wake changes nothing.
+ */
+async function evaluateNewPools(
+  refs: readonly PoolRef[],
+  deps: StewardDeps,
+  deadline?: number
+): Promise<SweepOutcome> {
+  const run = await openRun(deps);
+  if (run === undefined) return { kind: 'paused' };
+  const now = deps.clock.now();
+  const waiting: PoolRecord[] = [];
+  for (const ref of refs.slice(0, MAX_POOLS_PER_RUN)) {
+    const pool = await deps.store.getPool(ref.jobArn, ref.creationTime);
+    if (
+      pool?.nextDecisionAt !== undefined &&
+      pool.nextDecisionAt <= now &&
+      pool.decisions.length === 0
+    ) {
+      waiting.push(pool);
+    }
+  }
+  return evaluatePools(waiting, run, deps, deadline);
+}
+
+async function evaluatePools(
+  due: readonly PoolRecord[],
+  run: EvaluationRun,
+  deps: StewardDeps,
+  deadline: number | undefined
+): Promise<SweepOutcome> {
+  const wasTripped = run.tripped !== undefined;
   const decided: Record<PoolAction, number> = { keep: 0, extend: 0, shrink: 0, release: 0 };
   let applied = 0;
   let gone = 0;
@@ -148,5 +188,5 @@ async function backOff(
   );
 }
 
-export type { SweepDecision, SweepOutcome };
-export { DUE_SLACK_MS, evaluateDuePools, MAX_POOLS_PER_RUN };
+export type { PoolRef, SweepDecision, SweepOutcome };
+export { DUE_SLACK_MS, evaluateDuePools, evaluateNewPools, MAX_POOLS_PER_RUN };

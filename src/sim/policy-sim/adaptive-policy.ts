@@ -45,13 +45,13 @@ const DUE_SLACK_MS = 60_000;
 interface AdaptiveOptions {
   /**
    * Decide when and as the deployed steward does, for parity with service mode: a new pool at
-   * the first minute sweep at or after its job's end, a revisit due at R at the first sweep that
-   * takes it (max(now + 1 min, ceil-to-minute(R − 1 min)), as the evaluator takes pools due
-   * within the coming minute), and with the policy's one `coldStartWaitSeconds` rather than the
-   * wait of each pool's input mode.
+   * its job's end (the table's stream wakes the evaluator), a revisit due at R at the first
+   * sweep that takes it (max(now + 1 min, ceil-to-minute(R − 1 min)), as the evaluator takes
+   * pools due within the coming minute), and with the policy's one `coldStartWaitSeconds`
+   * rather than the wait of each pool's input mode.
    */
   readonly asService?: boolean;
-  /** Sees every decision taken (not the wait for the first sweep), e.g. to compare with the service. */
+  /** Sees every decision taken, e.g. to compare with the service. */
   readonly onDecision?: (pool: SimPool, decision: Decision, now: number) => void;
 }
 
@@ -179,13 +179,6 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     };
   };
 
-  // The first sweep after the job's end: until then the pool keeps the keep-alive it was
-  // submitted with (the engine's update to the same expiry stands for the intake's describe).
-  const firstDecision = (pool: SimPool, now: number): SimDecision =>
-    !asService || now % MINUTE_MS === 0
-      ? decideNow(pool, now)
-      : { until: pool.expiresAt, revisitAt: ceilTo(now, MINUTE_MS) };
-
   return {
     name: 'adaptive',
     keepAliveAtSubmit: () => settings.maxKeepAliveMs,
@@ -203,7 +196,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
         freePools.set(pool.key, free);
       }
       free.set(pool.id, pool.endTime);
-      return firstDecision(pool, now);
+      return decideNow(pool, now);
     },
     onRevisit: decideNow,
     // Per-pool memory lives only as long as the pool: state grows with keys, not with jobs.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { WardenError } from '../../../src/domain/errors.js';
 import type { PoolGateway } from '../../../src/domain/ports/sagemaker-gateway.js';
-import { evaluateDuePools } from '../../../src/domain/steward/evaluate-due-pools.js';
+import {
+  evaluateDuePools,
+  evaluateNewPools,
+} from '../../../src/domain/steward/evaluate-due-pools.js';
 import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js';
 import { DEFAULT_SETTINGS, HOUR, MINUTE, stewardWorld } from '../../helpers/steward-world.js';
 
@@ -208,5 +211,75 @@ describe('evaluateDuePools', () => {
 
     // Assess
     await expect(run).rejects.toBeInstanceOf(WardenError);
+  });
+});
+
+describe('evaluateNewPools', () => {
+  async function refsOf(world: Awaited<ReturnType<typeof endedTogether>>['world']) {
+    return (await world.deps.store.livePools()).map(({ jobArn, creationTime }) => ({
+      jobArn,
+      creationTime,
+    }));
+  }
+
+  it('decides a pool just tracked at once, and only the pools it is woken for', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a', 'b']);
+    const [a] = (await refsOf(world)).filter((ref) => ref.jobArn.endsWith('/a'));
+
+    // Act
+    const outcome = await evaluateNewPools(a === undefined ? [] : [a], world.deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 1, applied: 1 });
+    expect(outcome.kind === 'swept' && outcome.decisions.map((d) => d.job)).toEqual(['a']);
+    expect(world.sim.stats().calls.UpdateTrainingJob).toBe(1);
+  });
+
+  it('leaves a pool a sweep decided first, and one that is not stored, alone', async () => {
+    // Prepare: the sweep got there before the stream's wake
+    const { world } = await endedTogether(['a']);
+    await evaluateDuePools(world.deps);
+    const refs = await refsOf(world);
+    const updates = world.sim.stats().calls.UpdateTrainingJob;
+
+    // Act
+    const outcome = await evaluateNewPools(
+      [
+        ...refs,
+        { jobArn: 'arn:aws:sagemaker:us-east-1:111122223333:training-job/gone', creationTime: 1 },
+      ],
+      world.deps
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 0, applied: 0, decisions: [] });
+    expect(world.sim.stats().calls.UpdateTrainingJob).toBe(updates);
+  });
+
+  it('decides nothing while the steward is paused; the pool stays due for the sweep after resume', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a']);
+    await world.deps.store.putControl({ paused: true });
+
+    // Act
+    const outcome = await evaluateNewPools(await refsOf(world), world.deps);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'paused' });
+    await world.deps.store.putControl({ paused: false });
+    expect(await evaluateDuePools(world.deps)).toMatchObject({ due: 1, applied: 1 });
+  });
+
+  it('counts toward the circuit breaker as a sweep does', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
+
+    // Act
+    const outcome = await evaluateNewPools(await refsOf(world), world.deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', applied: 2, breaker: expect.any(String) });
+    expect((await world.deps.store.getControl()).breakerTrippedAt).toBeDefined();
   });
 });
