@@ -129,14 +129,23 @@ class StewardDriver {
     }
   }
 
-  /** The table's stream: pools first written since the last look wake the evaluator now. */
+  /**
+   * The table's stream: pools first written since the last look wake the evaluator now. A wake
+   * that fails is logged and left, as Lambda drops a stream batch that keeps failing: its pools
+   * stay due and the sweep decides them.
+   */
   private async wake(): Promise<void> {
     const pools = this.store.takeInserted();
     if (pools.length === 0) return;
     const at = this.world.clock.now();
-    const outcome = await this.evaluator(newPoolsStreamEvent(pools), this.context());
-    if (outcome.kind === 'paused') return;
-    for (const d of outcome.decisions) this.woken.push({ ...d, at });
+    try {
+      const outcome = await this.evaluator(newPoolsStreamEvent(pools), this.context());
+      if (outcome.kind === 'paused') return;
+      for (const d of outcome.decisions) this.woken.push({ ...d, at });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.world.log.warn('stream wake failed; the sweep decides its pools', { error: message });
+    }
   }
 
   /** Follows every pool to its end after the last event: the rest of the day's decisions. */

@@ -1,5 +1,5 @@
 import { WardenError } from '../errors.js';
-import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
+import { type PoolAction, type PoolRecord, poolId } from '../pool/pool-record.js';
 import { auditEntry } from './audit-entry.js';
 import { type EvaluationRun, evaluatePool } from './evaluate-pool.js';
 import type { StewardDeps } from './steward-deps.js';
@@ -59,7 +59,7 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
   const run = await openRun(deps);
   if (run === undefined) return { kind: 'paused' };
   const due = await deps.store.poolsDue(deps.clock.now() + DUE_SLACK_MS, MAX_POOLS_PER_RUN);
-  return evaluatePools(due, run, deps, deadline);
+  return evaluatePools(due, run, deps, deadline, 'throw');
 }
 
 /**
@@ -77,24 +77,45 @@ async function evaluateNewPools(
   if (run === undefined) return { kind: 'paused' };
   const now = deps.clock.now();
   const waiting: PoolRecord[] = [];
-  for (const ref of refs.slice(0, MAX_POOLS_PER_RUN)) {
-    const pool = await deps.store.getPool(ref.jobArn, ref.creationTime);
-    if (
-      pool?.nextDecisionAt !== undefined &&
-      pool.nextDecisionAt <= now &&
-      pool.decisions.length === 0
-    ) {
-      waiting.push(pool);
+  let unread = 0;
+  const named = new Map(refs.map((ref) => [poolId(ref), ref]));
+  for (const ref of [...named.values()].slice(0, MAX_POOLS_PER_RUN)) {
+    try {
+      const pool = await deps.store.getPool(ref.jobArn, ref.creationTime);
+      // Only a first decision: a revisit that has come due is the sweep's, on its minute.
+      if (
+        pool?.nextDecisionAt !== undefined &&
+        pool.nextDecisionAt <= now &&
+        pool.decisions.length === 0
+      ) {
+        waiting.push(pool);
+      }
+    } catch (error) {
+      // An unreadable item or a store error: the pool stays due, and the sweep takes it.
+      unread += 1;
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.warn('new pool not read; the sweep decides it', {
+        pool: poolId(ref),
+        error: message,
+      });
     }
   }
-  return evaluatePools(waiting, run, deps, deadline);
+  const outcome = await evaluatePools(waiting, run, deps, deadline, 'report');
+  return outcome.kind === 'swept' && unread > 0
+    ? { ...outcome, failed: outcome.failed + unread }
+    : outcome;
 }
 
+/**
+ * Evaluates `due` in one run. When every pool failed, a sweep `throw`s, so the invocation
+ * fails and alarms see it; a wake only `report`s, since its pools stay due for the sweep.
+ */
 async function evaluatePools(
   due: readonly PoolRecord[],
   run: EvaluationRun,
   deps: StewardDeps,
-  deadline: number | undefined
+  deadline: number | undefined,
+  allFailed: 'throw' | 'report'
 ): Promise<SweepOutcome> {
   const wasTripped = run.tripped !== undefined;
   const decided: Record<PoolAction, number> = { keep: 0, extend: 0, shrink: 0, release: 0 };
@@ -143,7 +164,7 @@ async function evaluatePools(
       reason: run.tripped,
     });
   }
-  if (failed > 0 && failed === due.length) {
+  if (allFailed === 'throw' && failed > 0 && failed === due.length) {
     // Every pool failed: surface it as a failed invocation so alarms see it.
     throw new WardenError('SWEEP_FAILED', `all ${failed} due pools failed to evaluate`, {
       retryable: true,

@@ -111,11 +111,13 @@ async function adopt(
   );
   if (!made.ok) return undefined;
   const { pool } = made;
-  if ((await deps.store.putPool(pool)) === 'conflict') return undefined;
+  // History first, as the intake does: writing the pool wakes the evaluator (the table's
+  // stream), which must decide on the key's history with this end in it.
   if (job.endTime !== undefined) {
     const end = job.endTime;
     await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id), deps);
   }
+  if ((await deps.store.putPool(pool)) === 'conflict') return undefined;
   await deps.store.audit(
     auditEntry(pool, {
       at: now,

@@ -33,7 +33,7 @@ type IntakeOutcome =
     }
   /** A job ended without an Available pool. */
   | { readonly kind: 'no-pool'; readonly job: string; readonly reason: string }
-  /** A pool is now tracked and due: the evaluator decides on it within a minute. */
+  /** A pool is now tracked and due: its write wakes the evaluator, else the next sweep takes it. */
   | { readonly kind: 'tracked'; readonly job: string; readonly expiresAt: number };
 
 /** How many of a key's pools an arrival re-describes, newest first (bounds the API calls). */
@@ -49,8 +49,9 @@ const HISTORY_WRITE_ATTEMPTS = 3;
  *    newest pool became free, and check the key's Available pools, since no event says one
  *    was reused.
  * 3. A job that ended: describe it (same job only), record the end on its key, and if its warm
- *    pool is Available, track the pool, due at once: the evaluator (every minute) decides on it,
- *    so this function needs no notice or event-bus clients and stays small.
+ *    pool is Available, track the pool, due at once: writing it wakes the evaluator (the
+ *    table's stream; the minute's sweep otherwise), which decides on it, so this function
+ *    needs no notice or event-bus clients and stays small.
  */
 async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeOutcome> {
   const parsed = parseStateChangeEvent(input);

@@ -271,6 +271,88 @@ describe('evaluateNewPools', () => {
     expect(await evaluateDuePools(world.deps)).toMatchObject({ due: 1, applied: 1 });
   });
 
+  it('leaves a pool whose first evaluation failed to its backoff, when the batch is retried', async () => {
+    // Prepare: the first wake fails on SageMaker; Lambda retries the batch
+    const { world } = await endedTogether(['a']);
+    const refs = await refsOf(world);
+    const down: PoolGateway = {
+      describeTrainingJob: async () => {
+        throw new Error('SageMaker down');
+      },
+      listTags: (arn) => world.sim.listTags(arn),
+      listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+      updateKeepAlive: (name, seconds) => world.sim.updateKeepAlive(name, seconds),
+    };
+    const first = await evaluateNewPools(refs, { ...world.deps, sageMaker: down });
+    const describes = world.sim.stats().calls.DescribeTrainingJob;
+
+    // Act
+    const retried = await evaluateNewPools(refs, world.deps);
+
+    // Assess: the failure is reported, not thrown (the sweep stays the safety net)
+    expect(first).toMatchObject({ kind: 'swept', due: 1, failed: 1 });
+    expect(retried).toMatchObject({ kind: 'swept', due: 0 });
+    expect(world.sim.stats().calls.DescribeTrainingJob).toBe(describes);
+  });
+
+  it('leaves a revisit that has come due to the sweep, and decides a pool named twice once', async () => {
+    // Prepare: a is decided and its next look is due; b is new and named twice
+    const { world } = await endedTogether(['a', 'b']);
+    const [a, b] = await refsOf(world);
+    if (a === undefined || b === undefined) throw new Error('two pools expected');
+    await evaluateNewPools([a], world.deps);
+    const decided = await world.deps.store.getPool(a.jobArn, a.creationTime);
+    if (decided === undefined) throw new Error('a is tracked');
+    const now = world.clock.now();
+    await world.deps.store.putPool({
+      ...decided,
+      nextDecisionAt: now,
+      version: decided.version + 1,
+    });
+
+    // Act
+    const outcome = await evaluateNewPools([a, b, b], world.deps);
+
+    // Assess
+    expect(outcome.kind === 'swept' && outcome.decisions.map((d) => d.job)).toEqual(['b']);
+    expect(outcome).toMatchObject({ due: 1 });
+  });
+
+  it('goes on with the other new pools when one cannot be read', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a', 'b']);
+    const refs = await refsOf(world);
+    const store = world.deps.store;
+    const broken = Object.create(store) as typeof store;
+    broken.getPool = async (jobArn, creationTime) => {
+      if (jobArn.endsWith('/a')) throw new Error('item POOL#a is unreadable: state: bad');
+      return store.getPool(jobArn, creationTime);
+    };
+
+    // Act
+    const outcome = await evaluateNewPools(refs, { ...world.deps, store: broken });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', due: 1, applied: 1, failed: 1 });
+    expect(outcome.kind === 'swept' && outcome.decisions.map((d) => d.job)).toEqual(['b']);
+  });
+
+  it('counts each wake as a run of its own; maxActionsPerHour bounds wakes together', async () => {
+    // Prepare: three pools, each in its own stream batch, as jobs end one by one
+    const settings = actionsPerRun(1).replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 2');
+    const { world } = await endedTogether(['a', 'b', 'c'], settings);
+    const refs = await refsOf(world);
+
+    // Act
+    const outcomes = [];
+    for (const ref of refs) outcomes.push(await evaluateNewPools([ref], world.deps));
+
+    // Assess
+    expect(outcomes.map((o) => o.kind === 'swept' && o.applied)).toEqual([1, 1, 0]);
+    expect(outcomes[1]).toMatchObject({ breaker: expect.stringMatching(/maxActionsPerHour/) });
+    expect((await world.deps.store.getControl()).breakerTrippedAt).toBeDefined();
+  });
+
   it('counts toward the circuit breaker as a sweep does', async () => {
     // Prepare
     const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));

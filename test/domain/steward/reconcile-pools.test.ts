@@ -40,6 +40,36 @@ function manyJobsThenAPool(count: number) {
 }
 
 describe('reconcilePools', () => {
+  it('records the end in the key history before it writes the pool, whose write wakes the evaluator', async () => {
+    // Prepare
+    const world = stewardWorld();
+    const { end } = world.runJob('a');
+    world.clock.advanceTo(end + 5 * MINUTE);
+    const writes: string[] = [];
+    const store = world.deps.store;
+    const watched = Object.create(store) as typeof store;
+    watched.putHistory = (history) => {
+      writes.push('history');
+      return store.putHistory(history);
+    };
+    watched.putPool = (pool) => {
+      writes.push('pool');
+      return store.putPool(pool);
+    };
+
+    // Act
+    await reconcilePools(
+      { ...world.deps, store: watched },
+      {
+        deadline: world.clock.now() + MINUTE,
+        region: REGION,
+      }
+    );
+
+    // Assess
+    expect(writes).toEqual(['history', 'pool']);
+  });
+
   it('adopts an Available pool that has no record, due at once', async () => {
     // Prepare: the job's events never arrived
     const world = stewardWorld();
