@@ -37,7 +37,11 @@ function createHandler(
       resolved.clock.now() + Math.max(0, context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS);
     const stream = poolsOfStreamEvent(event);
     if (stream !== undefined && stream.unreadable.length > 0) {
-      log.warn('stream records that name no pool were skipped', { records: stream.unreadable });
+      // The first few say what went wrong; a batch of garbage must not make a megabyte log line.
+      log.warn('stream records that name no pool were skipped', {
+        count: stream.unreadable.length,
+        records: stream.unreadable.slice(0, 20),
+      });
     }
     const outcome =
       stream === undefined

@@ -103,6 +103,7 @@ describe('evaluate-pools handler', () => {
     const warning = lines.find(
       (l) => l.message === 'stream records that name no pool were skipped'
     );
+    expect(warning?.count).toBe(3);
     expect(warning?.records).toEqual([
       expect.stringMatching(/^record 3 \(id-.*\): Keys.pk is not POOL#<job ARN>#<creation ms>$/),
       expect.stringMatching(/^record 4 /),
