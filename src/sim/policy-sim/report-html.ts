@@ -369,7 +369,7 @@ ${totalCostChart(policies)}</section>
 <p class="note">Each point is a policy. The dashed line joins the fixed keep-alives (none, then longer and longer): the trade-off a single number can buy. Below and left of it is better on both axes.</p>
 ${tradeOffChart(policies)}
 <div class="legend"><span style="--c:${COLORS.fixed}">fixed keep-alive</span><span style="--c:${COLORS.adaptive}">adaptive</span><span style="--c:${COLORS.other}">other baselines</span><span style="--c:${COLORS.oracle}">oracle</span></div></section>
-<section><h2>Results</h2><p class="note">Best first. Extra wait = Σ (cold − warm start-up) over cold starts. API calls = DescribeTrainingJob + UpdateTrainingJob made by decisions after a job ends.</p>
+<section><h2>Results</h2><p class="note">Best first. Extra wait = Σ (cold − warm start-up) over cold starts. API calls = DescribeTrainingJob + UpdateTrainingJob made by decisions after a job ends; for a service row, every SageMaker call the steward made (the intake's describes, the check after each update, the look after expiry).</p>
 <div class="scroll">${resultsTable(policies)}</div></section>
 <section><h2>Idle time of warm pools</h2><p class="note">Pools per idle time (from the job's end to reuse, release or expiry). The pale first bar counts pools that idled 0 s.</p>
 <div class="grid">${policies.map(idleHistogram).join('')}</div></section>
