@@ -1,11 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
 import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
 import { createHandler } from '../../src/handlers/evaluate-pools.js';
 import { lambdaContext } from '../helpers/factories.js';
+import { logLines } from '../helpers/log-lines.js';
 import { FlushCounter, HOUR, stewardWorld } from '../helpers/steward-world.js';
 
 const EXTEND_TO_45M = `rules:
@@ -49,23 +50,6 @@ function streamRecord(eventName: string, pk: string, sk = 'POOL') {
     eventSourceARN:
       'arn:aws:dynamodb:us-east-1:111122223333:table/pool-warden-dev/stream/2026-11-27T00:00:00.000',
   };
-}
-
-/** Powertools log lines written while `act` runs, parsed. */
-async function logLines(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const lines: string[] = [];
-  for (const stream of [process.stdout, process.stderr]) {
-    vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-  }
-  try {
-    await act();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('evaluate-pools handler', () => {

@@ -13,6 +13,7 @@ import {
   stateChangeEvent,
   T0,
 } from '../helpers/factories.js';
+import { logLines } from '../helpers/log-lines.js';
 import { sqsEvent } from '../helpers/sqs-records.js';
 
 /** A job as DescribeTrainingJob reports it right after it ended with a warm pool. */
@@ -254,23 +255,6 @@ describe('job-state-change queue handler', () => {
   afterEach(() => {
     vi.restoreAllMocks();
   });
-
-  /** Powertools log lines written while `act` runs, parsed. */
-  async function logLines(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-    const lines: string[] = [];
-    for (const stream of [process.stdout, process.stderr]) {
-      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        lines.push(String(chunk));
-        return true;
-      });
-    }
-    try {
-      await act();
-    } finally {
-      vi.restoreAllMocks();
-    }
-    return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
 
   it('parks a malformed record, reports a transient failure, and acknowledges the rest of a batch', async () => {
     // Prepare

@@ -26,6 +26,18 @@ async function endedTogether(names: readonly string[], settings = DEFAULT_SETTIN
   return { world, end: world.clock.now() };
 }
 
+/** The world's SageMaker, with every DescribeTrainingJob failing. */
+function sageMakerDown(world: ReturnType<typeof stewardWorld>): PoolGateway {
+  return {
+    describeTrainingJob: async () => {
+      throw new Error('SageMaker down');
+    },
+    listTags: (arn) => world.sim.listTags(arn),
+    listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+    updateKeepAlive: (name, seconds) => world.sim.updateKeepAlive(name, seconds),
+  };
+}
+
 function actionsPerRun(n: number): string {
   return DEFAULT_SETTINGS.replace('maxActionsPerRun: 50', `maxActionsPerRun: ${n}`);
 }
@@ -197,14 +209,7 @@ describe('evaluateDuePools', () => {
   it('fails the run when every due pool fails, so alarms see it', async () => {
     // Prepare
     const { world } = await endedTogether(['a']);
-    const down: PoolGateway = {
-      describeTrainingJob: async () => {
-        throw new Error('SageMaker down');
-      },
-      listTags: (arn) => world.sim.listTags(arn),
-      listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
-      updateKeepAlive: (name, seconds) => world.sim.updateKeepAlive(name, seconds),
-    };
+    const down = sageMakerDown(world);
 
     // Act
     const run = evaluateDuePools({ ...world.deps, sageMaker: down });
@@ -275,14 +280,7 @@ describe('evaluateNewPools', () => {
     // Prepare: the first wake fails on SageMaker; Lambda retries the batch
     const { world } = await endedTogether(['a']);
     const refs = await refsOf(world);
-    const down: PoolGateway = {
-      describeTrainingJob: async () => {
-        throw new Error('SageMaker down');
-      },
-      listTags: (arn) => world.sim.listTags(arn),
-      listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
-      updateKeepAlive: (name, seconds) => world.sim.updateKeepAlive(name, seconds),
-    };
+    const down = sageMakerDown(world);
     const first = await evaluateNewPools(refs, { ...world.deps, sageMaker: down });
     const describes = world.sim.stats().calls.DescribeTrainingJob;
 
