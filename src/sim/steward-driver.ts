@@ -3,7 +3,11 @@ import { newPoolsStreamEvent } from '../adapters/aws/pool-stream.js';
 import { MemoryEventPublisher } from '../adapters/memory/memory-event-publisher.js';
 import { MemoryPoolStore } from '../adapters/memory/memory-pool-store.js';
 import type { Policy } from '../domain/policy/policy.js';
-import { DUE_SLACK_MS, type SweepDecision } from '../domain/steward/evaluate-due-pools.js';
+import {
+  DUE_SLACK_MS,
+  type PoolRef,
+  type SweepDecision,
+} from '../domain/steward/evaluate-due-pools.js';
 import {
   type ReconcileOptions,
   type ReconcileOutcome,
@@ -48,6 +52,8 @@ class StewardDriver {
   private readonly evaluator;
   private invocation = 0;
   private lastSweepAt = Number.NEGATIVE_INFINITY;
+  /** Pools first written since the last wake, as the table's stream carries them. */
+  private inserted: PoolRef[] = [];
   /** Decisions the table's stream woke the evaluator for, until the next sweep reports them. */
   private readonly woken: TimedDecision[] = [];
 
@@ -56,7 +62,7 @@ class StewardDriver {
     private readonly world: StewardWorld,
     log?: Logger
   ) {
-    this.store = new MemoryPoolStore(world.clock);
+    this.store = new MemoryPoolStore(world.clock, (pool) => this.inserted.push(pool));
     const deps: StewardDeps = { ...world, store: this.store, events: this.events };
     this.deps = deps;
     this.intakeHandler = createIntake(
@@ -135,7 +141,8 @@ class StewardDriver {
    * stay due and the sweep decides them.
    */
   private async wake(): Promise<void> {
-    const pools = this.store.takeInserted();
+    const pools = this.inserted;
+    this.inserted = [];
     if (pools.length === 0) return;
     const at = this.world.clock.now();
     try {

@@ -19,6 +19,7 @@ import type {
   StewardControl,
 } from '../../domain/ports/pool-store.js';
 import { OPEN_ENDS_KEPT, RECENT_GAPS_KEPT } from '../../domain/ports/pool-store.js';
+import type { PoolRef } from '../../domain/steward/evaluate-due-pools.js';
 import type { Item } from './dynamo-table.js';
 
 /**
@@ -51,9 +52,24 @@ type Decoded<T> = { readonly value: T } | { readonly problem: string };
 
 type Fields = Readonly<Record<string, unknown>>;
 
+/** The sort key every pool item has (the stream's filter matches on it too). */
+const POOL_SORT_KEY = 'POOL';
+const POOL_PREFIX = 'POOL#';
+
 /** The table key of a pool: job ARN and creation time (a job name can be used again). */
 function poolKey(jobArn: string, creationTime: number): Item {
-  return { pk: { S: `POOL#${jobArn}#${creationTime}` }, sk: { S: 'POOL' } };
+  return { pk: { S: `${POOL_PREFIX}${jobArn}#${creationTime}` }, sk: { S: POOL_SORT_KEY } };
+}
+
+/** The pool a pool item's `pk` names (the inverse of `poolKey`); undefined when malformed. */
+function poolRefOfKey(pk: string): PoolRef | undefined {
+  if (!pk.startsWith(POOL_PREFIX)) return undefined;
+  const cut = pk.lastIndexOf('#');
+  const jobArn = pk.slice(POOL_PREFIX.length, cut);
+  const time = pk.slice(cut + 1);
+  const creationTime = /^\d{1,15}$/.test(time) ? Number(time) : Number.NaN;
+  if (!jobArn.startsWith('arn:') || !Number.isSafeInteger(creationTime)) return undefined;
+  return { jobArn, creationTime };
 }
 
 /** The table key of a match key's history: the key id (the full text is stored inside). */
@@ -437,8 +453,10 @@ export {
   historyItem,
   historyKey,
   keyPartition,
+  POOL_SORT_KEY,
   poolFrom,
   poolItem,
   poolKey,
+  poolRefOfKey,
   versionOf,
 };

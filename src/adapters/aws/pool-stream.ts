@@ -1,6 +1,6 @@
 import { isRecord } from '../../domain/objects.js';
 import type { PoolRef } from '../../domain/steward/evaluate-due-pools.js';
-import { poolKey } from './dynamo-pool-items.js';
+import { POOL_SORT_KEY, poolKey, poolRefOfKey } from './dynamo-pool-items.js';
 
 /**
  * The table's stream as the evaluator reads it: a new pool item (the intake tracked a pool, or
@@ -13,9 +13,6 @@ interface StreamPools {
   /** One line per record that claims to be a new pool but cannot be read. */
   readonly unreadable: readonly string[];
 }
-
-const POOL_PREFIX = 'POOL#';
-const POOL_SORT_KEY = 'POOL';
 
 /** The new pools a DynamoDB stream batch names; undefined when `event` is no such batch. */
 function poolsOfStreamEvent(event: unknown): StreamPools | undefined {
@@ -30,23 +27,13 @@ function poolsOfStreamEvent(event: unknown): StreamPools | undefined {
     const pk = isRecord(keys) && isRecord(keys.pk) ? keys.pk.S : undefined;
     const sk = isRecord(keys) && isRecord(keys.sk) ? keys.sk.S : undefined;
     if (sk !== POOL_SORT_KEY) return;
-    const ref = typeof pk === 'string' ? poolRefOf(pk) : undefined;
+    const ref = typeof pk === 'string' ? poolRefOfKey(pk) : undefined;
     if (ref === undefined) {
       const id = typeof record.eventID === 'string' ? ` (${record.eventID.slice(0, 80)})` : '';
       unreadable.push(`record ${index}${id}: Keys.pk is not POOL#<job ARN>#<creation ms>`);
     } else pools.push(ref);
   });
   return { pools, unreadable };
-}
-
-function poolRefOf(pk: string): PoolRef | undefined {
-  if (!pk.startsWith(POOL_PREFIX)) return undefined;
-  const cut = pk.lastIndexOf('#');
-  const jobArn = pk.slice(POOL_PREFIX.length, cut);
-  const time = pk.slice(cut + 1);
-  const creationTime = /^\d{1,15}$/.test(time) ? Number(time) : Number.NaN;
-  if (!jobArn.startsWith('arn:') || !Number.isSafeInteger(creationTime)) return undefined;
-  return { jobArn, creationTime };
 }
 
 /** The stream batch DynamoDB sends when these pools' items are written, for the simulator. */

@@ -68,9 +68,15 @@ class MemoryPoolStore implements PoolStore {
   private readonly actionsByHour = new Map<number, number>();
   private control: StewardControl = { paused: false };
   private cursor: ReconcileCursor | undefined;
-  private inserted: PoolRef[] = [];
 
-  constructor(private readonly clock: Clock) {}
+  /**
+   * `onInsert` hears of each pool written for the first time, as the table's stream carries
+   * such INSERTs: the simulator wakes the evaluator with it.
+   */
+  constructor(
+    private readonly clock: Clock,
+    private readonly onInsert?: (pool: PoolRef) => void
+  ) {}
 
   async getPool(jobArn: string, creationTime: number): Promise<PoolRecord | undefined> {
     return this.pools.get(poolId({ jobArn, creationTime }));
@@ -82,15 +88,8 @@ class MemoryPoolStore implements PoolStore {
     if (!versionFollows(stored?.version, pool.version)) return 'conflict';
     this.place(pool, stored, orderKey);
     if (stored === undefined)
-      this.inserted.push({ jobArn: pool.jobArn, creationTime: pool.creationTime });
+      this.onInsert?.({ jobArn: pool.jobArn, creationTime: pool.creationTime });
     return 'ok';
-  }
-
-  /** The pools first written since the last call, as the table's stream carries them (INSERTs). */
-  takeInserted(): PoolRef[] {
-    const taken = this.inserted;
-    this.inserted = [];
-    return taken;
   }
 
   async poolsDue(before: number, limit: number): Promise<PoolRecord[]> {

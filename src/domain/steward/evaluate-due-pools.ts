@@ -16,20 +16,21 @@ const FAILURE_BACKOFF_MS = 5 * 60_000;
 /** Pools one run may take on; the rest wait a minute. */
 const MAX_POOLS_PER_RUN = 200;
 
-type SweepOutcome =
-  | { readonly kind: 'paused' }
-  | {
-      readonly kind: 'swept';
-      readonly due: number;
-      readonly decided: Readonly<Record<PoolAction, number>>;
-      readonly applied: number;
-      readonly gone: number;
-      readonly failed: number;
-      /** Why the circuit breaker is open, when it is. */
-      readonly breaker?: string;
-      /** Each decision taken, in order, for logs and replay. */
-      readonly decisions: readonly SweepDecision[];
-    };
+/** What a run that was not paused did. */
+interface Swept {
+  readonly kind: 'swept';
+  readonly due: number;
+  readonly decided: Readonly<Record<PoolAction, number>>;
+  readonly applied: number;
+  readonly gone: number;
+  readonly failed: number;
+  /** Why the circuit breaker is open, when it is. */
+  readonly breaker?: string;
+  /** Each decision taken, in order, for logs and replay. */
+  readonly decisions: readonly SweepDecision[];
+}
+
+type SweepOutcome = { readonly kind: 'paused' } | Swept;
 
 /** One decision of a sweep, as logs and `warden replay` show it. */
 interface SweepDecision {
@@ -59,7 +60,15 @@ async function evaluateDuePools(deps: StewardDeps, deadline?: number): Promise<S
   const run = await openRun(deps);
   if (run === undefined) return { kind: 'paused' };
   const due = await deps.store.poolsDue(deps.clock.now() + DUE_SLACK_MS, MAX_POOLS_PER_RUN);
-  return evaluatePools(due, run, deps, deadline, 'throw');
+  const outcome = await evaluatePools(due, run, deps, deadline);
+  if (outcome.failed > 0 && outcome.failed === due.length) {
+    // Every pool failed: surface it as a failed invocation so alarms see it. (A wake does not:
+    // its pools stay due for the sweep.)
+    throw new WardenError('SWEEP_FAILED', `all ${outcome.failed} due pools failed to evaluate`, {
+      retryable: true,
+    });
+  }
+  return outcome;
 }
 
 /**
@@ -100,23 +109,17 @@ async function evaluateNewPools(
       });
     }
   }
-  const outcome = await evaluatePools(waiting, run, deps, deadline, 'report');
-  return outcome.kind === 'swept' && unread > 0
-    ? { ...outcome, failed: outcome.failed + unread }
-    : outcome;
+  const outcome = await evaluatePools(waiting, run, deps, deadline);
+  return unread > 0 ? { ...outcome, failed: outcome.failed + unread } : outcome;
 }
 
-/**
- * Evaluates `due` in one run. When every pool failed, a sweep `throw`s, so the invocation
- * fails and alarms see it; a wake only `report`s, since its pools stay due for the sweep.
- */
+/** Evaluates `due` in one run; one pool's failure is logged and backed off, never raised. */
 async function evaluatePools(
   due: readonly PoolRecord[],
   run: EvaluationRun,
   deps: StewardDeps,
-  deadline: number | undefined,
-  allFailed: 'throw' | 'report'
-): Promise<SweepOutcome> {
+  deadline: number | undefined
+): Promise<Swept> {
   const wasTripped = run.tripped !== undefined;
   const decided: Record<PoolAction, number> = { keep: 0, extend: 0, shrink: 0, release: 0 };
   let applied = 0;
@@ -162,12 +165,6 @@ async function evaluatePools(
     deps.metrics.count('BreakerTripped');
     deps.log.warn('circuit breaker tripped: no more actions until an admin resumes', {
       reason: run.tripped,
-    });
-  }
-  if (allFailed === 'throw' && failed > 0 && failed === due.length) {
-    // Every pool failed: surface it as a failed invocation so alarms see it.
-    throw new WardenError('SWEEP_FAILED', `all ${failed} due pools failed to evaluate`, {
-      retryable: true,
     });
   }
   return {
