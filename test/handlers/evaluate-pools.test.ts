@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { newPoolsStreamEvent } from '../../src/adapters/aws/pool-stream.js';
 import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
 import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
@@ -107,9 +108,17 @@ describe('evaluate-pools handler', () => {
     expect(outcome).toMatchObject({ kind: 'swept', due: 3, applied: 3 });
   });
 
-  it('stops taking pools 20 s before the function times out', async () => {
-    // Prepare: each DescribeTrainingJob takes 30 s of virtual time
+  it.each([
+    ['a sweep', async () => ({})],
+    [
+      'a stream wake',
+      async (world: Awaited<ReturnType<typeof threePools>>) =>
+        newPoolsStreamEvent(await world.store.livePools()),
+    ],
+  ])('stops taking pools 20 s before the function times out, in %s', async (_, eventOf) => {
+    // Prepare: each DescribeTrainingJob takes 30 s of virtual time (SageMaker barely answers)
     const world = await threePools();
+    const event = await eventOf(world);
     const slow: PoolGateway = {
       describeTrainingJob: async (name) => {
         await world.clock.sleep(30_000);
@@ -124,7 +133,7 @@ describe('evaluate-pools handler', () => {
 
     // Act: 60 s left, so pools are taken on for 40 s; an applied change is described twice
     // (before, and after to check the pool is still there), so the first pool takes 60 s
-    const outcome = await handler({}, contextWith(60_000));
+    const outcome = await handler(event, contextWith(60_000));
 
     // Assess
     expect(outcome).toMatchObject({ kind: 'swept', due: 3, applied: 1 });
