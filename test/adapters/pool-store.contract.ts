@@ -19,6 +19,7 @@ import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import { T0 } from '../helpers/factories.js';
 
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 const DAY_MS = 24 * HOUR_MS;
 
 const VISION_KEY: MatchKey =
@@ -733,28 +734,39 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
     });
 
     describe('circuit breaker count', () => {
-      it('counts actions per hour', async () => {
+      it('counts actions per hour and per minute within it', async () => {
         // Prepare
         const hour = T0;
+        const minute = T0 + 5 * MINUTE_MS;
 
         // Act
         const counts = [
-          await store.countAction(hour),
-          await store.countAction(hour),
-          await store.countAction(hour + HOUR_MS),
-          await store.countAction(hour),
+          await store.countAction(hour, hour),
+          await store.countAction(hour, hour),
+          await store.countAction(hour + HOUR_MS, hour + HOUR_MS),
+          await store.countAction(hour, minute),
+          await store.countAction(hour, hour),
         ];
 
         // Assess
-        expect(counts).toEqual([1, 2, 1, 3]);
+        expect(counts).toEqual([
+          { hour: 1, minute: 1 },
+          { hour: 2, minute: 2 },
+          { hour: 1, minute: 1 },
+          { hour: 3, minute: 1 },
+          { hour: 4, minute: 3 },
+        ]);
       });
 
       it('counts every action when several land at once', async () => {
         // Act
-        const counts = await Promise.all(Array.from({ length: 5 }, () => store.countAction(T0)));
+        const counts = await Promise.all(
+          Array.from({ length: 5 }, () => store.countAction(T0, T0))
+        );
 
         // Assess
-        expect([...counts].sort()).toEqual([1, 2, 3, 4, 5]);
+        expect(counts.map((c) => c.hour).sort()).toEqual([1, 2, 3, 4, 5]);
+        expect(counts.map((c) => c.minute).sort()).toEqual([1, 2, 3, 4, 5]);
       });
     });
 

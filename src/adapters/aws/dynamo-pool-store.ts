@@ -14,6 +14,7 @@ import type { PoolRecord } from '../../domain/pool/pool-record.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { Log } from '../../domain/ports/log.js';
 import type {
+  ActionCounts,
   AuditEntry,
   AuditQuery,
   KeyHistory,
@@ -254,14 +255,19 @@ class DynamoPoolStore implements PoolStore {
     return { usd: Number(item?.usd?.N ?? 0), instanceHours: Number(item?.instanceHours?.N ?? 0) };
   }
 
-  async countAction(hourStart: number): Promise<number> {
+  async countAction(hourStart: number, minuteStart: number): Promise<ActionCounts> {
+    // One item per hour holds the minutes' counts too: one write per action, not two.
     const { Attributes } = await dynamoCall('count action', () =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: { S: 'BREAKER' }, sk: { S: String(hourStart) } },
-          UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-          ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+          UpdateExpression: 'ADD #count :one, #minute :one SET #ttl = :ttl',
+          ExpressionAttributeNames: {
+            '#count': 'count',
+            '#minute': `m${minuteStart}`,
+            '#ttl': 'ttl',
+          },
           ExpressionAttributeValues: {
             ':one': { N: '1' },
             ':ttl': ttlAfter(hourStart, BREAKER_RETAIN_MS),
@@ -270,7 +276,10 @@ class DynamoPoolStore implements PoolStore {
         })
       )
     );
-    return Number(Attributes?.count?.N);
+    return {
+      hour: Number(Attributes?.count?.N),
+      minute: Number(Attributes?.[`m${minuteStart}`]?.N),
+    };
   }
 
   async getControl(): Promise<StewardControl> {

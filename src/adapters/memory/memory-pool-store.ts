@@ -2,6 +2,7 @@ import type { MatchKey } from '../../domain/pool/match-key.js';
 import { MAX_DECISIONS_KEPT, type PoolRecord, poolId } from '../../domain/pool/pool-record.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import {
+  type ActionCounts,
   type AuditEntry,
   type AuditQuery,
   type KeyHistory,
@@ -66,6 +67,8 @@ class MemoryPoolStore implements PoolStore {
   private auditCount = 0;
   private readonly spendByTeam = new Map<string, Map<string, SpendTotal>>();
   private readonly actionsByHour = new Map<number, number>();
+  /** By hour start, then minute start, as the Dynamo store keeps them on the hour's item. */
+  private readonly actionsByMinute = new Map<number, Map<number, number>>();
   private control: StewardControl = { paused: false };
   private cursor: ReconcileCursor | undefined;
 
@@ -147,10 +150,14 @@ class MemoryPoolStore implements PoolStore {
     return { usd: total?.usd ?? 0, instanceHours: total?.instanceHours ?? 0 };
   }
 
-  async countAction(hourStart: number): Promise<number> {
-    const count = (this.actionsByHour.get(hourStart) ?? 0) + 1;
-    this.actionsByHour.set(hourStart, count);
-    return count;
+  async countAction(hourStart: number, minuteStart: number): Promise<ActionCounts> {
+    const hour = (this.actionsByHour.get(hourStart) ?? 0) + 1;
+    this.actionsByHour.set(hourStart, hour);
+    const minutes = this.actionsByMinute.get(hourStart) ?? new Map<number, number>();
+    const minute = (minutes.get(minuteStart) ?? 0) + 1;
+    minutes.set(minuteStart, minute);
+    this.actionsByMinute.set(hourStart, minutes);
+    return { hour, minute };
   }
 
   async getControl(): Promise<StewardControl> {
@@ -184,6 +191,9 @@ class MemoryPoolStore implements PoolStore {
         [...days].map(([day, total]) => ({ team, day, ...total }))
       ),
       actionsByHour: [...this.actionsByHour].map(([hourStart, count]) => ({ hourStart, count })),
+      actionsByMinute: [...this.actionsByMinute].flatMap(([hourStart, minutes]) =>
+        [...minutes].map(([minuteStart, count]) => ({ hourStart, minuteStart, count }))
+      ),
       control: this.control,
       ...(this.cursor === undefined ? {} : { cursor: this.cursor }),
     };
@@ -207,6 +217,11 @@ class MemoryPoolStore implements PoolStore {
     }
     for (const { hourStart, count } of snapshot.actionsByHour) {
       store.actionsByHour.set(hourStart, count);
+    }
+    for (const { hourStart, minuteStart, count } of snapshot.actionsByMinute ?? []) {
+      const minutes = store.actionsByMinute.get(hourStart) ?? new Map<number, number>();
+      minutes.set(minuteStart, count);
+      store.actionsByMinute.set(hourStart, minutes);
     }
     store.control = snapshot.control;
     store.cursor = snapshot.cursor;
@@ -279,6 +294,12 @@ interface PoolStoreSnapshot {
   }[];
   /** Circuit-breaker counts per hour start. */
   readonly actionsByHour: readonly { readonly hourStart: number; readonly count: number }[];
+  /** Circuit-breaker counts per minute within an hour; absent in states written before them. */
+  readonly actionsByMinute?: readonly {
+    readonly hourStart: number;
+    readonly minuteStart: number;
+    readonly count: number;
+  }[];
   readonly control: StewardControl;
   readonly cursor?: ReconcileCursor;
 }

@@ -124,6 +124,11 @@ const snapshotSchema = z.strictObject({
     })
   ),
   actionsByHour: z.array(z.strictObject({ hourStart: finite, count: z.int().check(z.gte(0)) })),
+  actionsByMinute: z.optional(
+    z.array(
+      z.strictObject({ hourStart: finite, minuteStart: finite, count: z.int().check(z.gte(0)) })
+    )
+  ),
   control: z.looseObject({
     paused: z.boolean(),
     pausedBy: z.optional(text),

@@ -81,10 +81,18 @@ const stewardSettings = z
         ),
       maxActionsPerRun: z
         ._default(count(10_000), settingsDefaults.maxActionsPerRun)
-        .check(z.describe('Circuit breaker: at most this many pool changes per evaluation run.')),
+        .check(
+          z.describe(
+            'Circuit breaker: at most this many pool changes per evaluation run, and per clock minute for all runs together (the sweep and the wakes for new pools).'
+          )
+        ),
       maxActionsPerHour: z
         ._default(count(100_000), settingsDefaults.maxActionsPerHour)
-        .check(z.describe('Circuit breaker: at most this many pool changes per rolling hour.')),
+        .check(
+          z.describe(
+            'Circuit breaker: at most this many pool changes per clock hour (counted afresh from a resume).'
+          )
+        ),
       keepAliveAnchor: z
         ._default(z.enum(['job-end', 'update-time']), settingsDefaults.keepAliveAnchor)
         .check(

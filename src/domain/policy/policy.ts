@@ -9,9 +9,9 @@ type KeepAliveAnchor = 'job-end' | 'update-time';
 interface StewardSettings {
   /** Decide and audit, never call UpdateTrainingJob. The default for a new installation. */
   readonly dryRun: boolean;
-  /** Circuit breaker: actions (extend, shrink, release) per evaluation run. */
+  /** Circuit breaker: actions (extend, shrink, release) per evaluation run and per clock minute. */
   readonly maxActionsPerRun: number;
-  /** Circuit breaker: actions per rolling hour, across runs. */
+  /** Circuit breaker: actions per clock hour (or since a resume within it), across runs. */
   readonly maxActionsPerHour: number;
   /** What an updated KeepAlivePeriodInSeconds counts from (undocumented; see reference §3.4). */
   readonly keepAliveAnchor: KeepAliveAnchor;

@@ -87,6 +87,12 @@ interface ReconcileCursor {
 
 type PutResult = 'ok' | 'conflict';
 
+/** The circuit breakers' action counts, this one included. */
+interface ActionCounts {
+  readonly hour: number;
+  readonly minute: number;
+}
+
 /**
  * Pools, key histories, audit, spend and the steward's switches, in the one table. Writes of
  * pools and histories are conditional on `version` (optimistic concurrency): a `conflict`
@@ -113,8 +119,12 @@ interface PoolStore {
   addSpend(team: string, day: string, usd: number, instanceHours: number): Promise<void>;
   spend(team: string, day: string): Promise<{ usd: number; instanceHours: number }>;
 
-  /** Counts an action for the hourly circuit breaker and returns the count in that hour. */
-  countAction(hourStart: number): Promise<number>;
+  /**
+   * Counts an action for the circuit breakers and returns the counts so far in the hour from
+   * `hourStart` and in the clock minute from `minuteStart` (within that hour), every run's
+   * actions together: sweeps and the wakes for new pools alike.
+   */
+  countAction(hourStart: number, minuteStart: number): Promise<ActionCounts>;
 
   getControl(): Promise<StewardControl>;
   putControl(control: StewardControl): Promise<void>;
@@ -127,6 +137,7 @@ const RECENT_GAPS_KEPT = 50;
 const OPEN_ENDS_KEPT = 16;
 
 export type {
+  ActionCounts,
   AuditEntry,
   AuditQuery,
   GapEvent,

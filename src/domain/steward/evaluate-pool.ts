@@ -129,6 +129,10 @@ async function evaluatePool(
       // An admin paused the steward while this run was going: stop before the next action.
       outcome = 'skipped';
       reason += '; not applied: the steward was paused';
+    } else if (!(await countForBreaker(run, deps, now))) {
+      outcome = 'skipped';
+      stoppedByBreaker = true;
+      reason += `; not applied: circuit breaker (${run.tripped})`;
     } else {
       keepAliveSeconds = update.seconds;
       const result = await deps.sageMaker.updateKeepAlive(
@@ -137,7 +141,6 @@ async function evaluatePool(
         pool.jobArn
       );
       run.actions += 1;
-      await countForBreaker(run, deps, now);
       if (result.kind === 'not-updatable') {
         // Reused or terminated between our describe and the update: learn which, calmly.
         const again = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
@@ -448,13 +451,30 @@ function breakerOpen(run: EvaluationRun, deps: StewardDeps): boolean {
   return false;
 }
 
-async function countForBreaker(run: EvaluationRun, deps: StewardDeps, now: number): Promise<void> {
+/**
+ * Counts the action about to be taken, before it is taken, so that runs acting at once (a
+ * sweep and the wakes for new pools) cannot together pass a limit. Returns false, with the
+ * breaker tripped, when this action would be one more than a minute allows; the action that
+ * reaches the hour's limit is taken and trips the breaker for every later one.
+ */
+async function countForBreaker(
+  run: EvaluationRun,
+  deps: StewardDeps,
+  now: number
+): Promise<boolean> {
   // Counted per clock hour, or from an admin's resume within it (a fresh count after resume).
   const hourStart = Math.max(now - (now % 3_600_000), run.countFrom ?? 0);
-  const count = await deps.store.countAction(hourStart);
-  if (count >= deps.policy.settings.maxActionsPerHour && run.tripped === undefined) {
-    run.tripped = `${count} actions this hour reached maxActionsPerHour`;
+  const counts = await deps.store.countAction(hourStart, now - (now % 60_000));
+  const { maxActionsPerHour, maxActionsPerRun } = deps.policy.settings;
+  // A minute holds one sweep and any wakes for new pools: together, one run's worth.
+  if (counts.minute > maxActionsPerRun) {
+    run.tripped = `${maxActionsPerRun} actions this minute (sweep and wakes together) reached maxActionsPerRun`;
+    return false;
   }
+  if (counts.hour >= maxActionsPerHour) {
+    run.tripped = `${counts.hour} actions this hour reached maxActionsPerHour`;
+  }
+  return true;
 }
 
 export type { EvaluationRun, PoolEvaluation };

@@ -163,7 +163,7 @@ describe('dynamo-pool-store', () => {
     it('keeps spend and action counts for 40 and 2 days', async () => {
       // Act
       await store.addSpend('vision', '2026-11-26', 1, 1);
-      await store.countAction(T0);
+      await store.countAction(T0, T0 + 60_000);
 
       // Assess
       const spend = await dynamo.item(table, 'SPEND#vision', '2026-11-26');
@@ -171,6 +171,7 @@ describe('dynamo-pool-store', () => {
       const midnight = Date.UTC(2026, 10, 26);
       expect(spend?.ttl).toEqual({ N: String((midnight + 40 * DAY_MS) / 1000) });
       expect(breaker?.count).toEqual({ N: '1' });
+      expect(breaker?.[`m${T0 + 60_000}`]).toEqual({ N: '1' });
       expect(breaker?.ttl).toEqual({ N: String((T0 + 2 * DAY_MS) / 1000) });
     });
   });
@@ -416,7 +417,7 @@ describe('dynamo-pool-store', () => {
       ['auditLog by job', (s: PoolStore) => s.auditLog({ jobName: 'missing' })],
       ['addSpend', (s: PoolStore) => s.addSpend('vision', '2026-11-26', 1, 1)],
       ['spend', (s: PoolStore) => s.spend('vision', '2026-11-26')],
-      ['countAction', (s: PoolStore) => s.countAction(T0)],
+      ['countAction', (s: PoolStore) => s.countAction(T0, T0)],
       ['getControl', (s: PoolStore) => s.getControl()],
       ['putControl', (s: PoolStore) => s.putControl({ paused: true })],
       ['getReconcileCursor', (s: PoolStore) => s.getReconcileCursor()],

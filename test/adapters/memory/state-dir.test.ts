@@ -58,6 +58,37 @@ describe('saveState and loadState', () => {
     expect(store.snapshot().audit.length).toBeGreaterThan(20);
   });
 
+  it("carries the circuit breakers' hour and minute counts over to the next run", async () => {
+    // Prepare
+    const replayed = await replayExamples(dir, { drain: true });
+    const hour = Date.UTC(2026, 10, 27, 8);
+    await replayed.countAction(hour, hour + 60_000);
+    await saveState(stateDir, replayed);
+
+    // Act
+    const { store } = await loadState(stateDir);
+
+    // Assess
+    expect(await store.countAction(hour, hour + 60_000)).toEqual({ hour: 2, minute: 2 });
+  });
+
+  it('loads a state saved before minute counts were kept, counting minutes afresh', async () => {
+    // Prepare
+    const replayed = await replayExamples(dir, { drain: true });
+    const hour = Date.UTC(2026, 10, 27, 8);
+    await replayed.countAction(hour, hour);
+    await saveState(stateDir, replayed);
+    await editState((state) => {
+      delete state.actionsByMinute;
+    });
+
+    // Act
+    const { store } = await loadState(stateDir);
+
+    // Assess
+    expect(await store.countAction(hour, hour)).toEqual({ hour: 2, minute: 1 });
+  });
+
   it('restores live pools in due order and keeps their versions, so writes go on', async () => {
     // Prepare
     const replayed = await replayExamples(dir, { inputs: 6 });

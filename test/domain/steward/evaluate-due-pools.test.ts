@@ -100,6 +100,29 @@ describe('evaluateDuePools', () => {
       });
     });
 
+    it('stops a sweep that runs into the next minute at maxActionsPerRun all the same', async () => {
+      // Prepare: each UpdateTrainingJob takes 40 s, so the sweep's actions fall in two minutes
+      const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
+      const slow: PoolGateway = {
+        describeTrainingJob: (name) => world.sim.describeTrainingJob(name),
+        listTags: (arn) => world.sim.listTags(arn),
+        listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+        updateKeepAlive: async (name, seconds) => {
+          world.clock.advanceTo(world.clock.now() + 40_000);
+          return world.sim.updateKeepAlive(name, seconds);
+        },
+      };
+
+      // Act
+      const outcome = await evaluateDuePools({ ...world.deps, sageMaker: slow });
+
+      // Assess
+      expect(outcome).toMatchObject({
+        applied: 2,
+        breaker: '2 actions in one run reached maxActionsPerRun',
+      });
+    });
+
     it('stays open in later runs, which decide but do not act, until an admin resumes', async () => {
       // Prepare: the breaker trips on c; d ends 10 minutes later
       const { world, end } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
@@ -335,10 +358,9 @@ describe('evaluateNewPools', () => {
     expect(outcome.kind === 'swept' && outcome.decisions.map((d) => d.job)).toEqual(['b']);
   });
 
-  it('counts each wake as a run of its own; maxActionsPerHour bounds wakes together', async () => {
+  it('bounds the wakes of one minute together by maxActionsPerRun, as one sweep', async () => {
     // Prepare: three pools, each in its own stream batch, as jobs end one by one
-    const settings = actionsPerRun(1).replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 2');
-    const { world } = await endedTogether(['a', 'b', 'c'], settings);
+    const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
     const refs = await refsOf(world);
 
     // Act
@@ -347,8 +369,28 @@ describe('evaluateNewPools', () => {
 
     // Assess
     expect(outcomes.map((o) => o.kind === 'swept' && o.applied)).toEqual([1, 1, 0]);
-    expect(outcomes[1]).toMatchObject({ breaker: expect.stringMatching(/maxActionsPerHour/) });
+    expect(outcomes[2]).toMatchObject({
+      breaker: '2 actions this minute (sweep and wakes together) reached maxActionsPerRun',
+    });
     expect((await world.deps.store.getControl()).breakerTrippedAt).toBeDefined();
+  });
+
+  it('counts wakes in later minutes afresh for maxActionsPerRun, not for maxActionsPerHour', async () => {
+    // Prepare
+    const settings = actionsPerRun(1).replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 3');
+    const { world } = await endedTogether(['a', 'b', 'c', 'd'], settings);
+    const refs = await refsOf(world);
+
+    // Act: one wake a minute
+    const outcomes = [];
+    for (const ref of refs) {
+      outcomes.push(await evaluateNewPools([ref], world.deps));
+      world.clock.advanceTo(world.clock.now() + MINUTE);
+    }
+
+    // Assess
+    expect(outcomes.map((o) => o.kind === 'swept' && o.applied)).toEqual([1, 1, 1, 0]);
+    expect(outcomes[2]).toMatchObject({ breaker: expect.stringMatching(/maxActionsPerHour/) });
   });
 
   it('counts toward the circuit breaker as a sweep does', async () => {
