@@ -453,9 +453,9 @@ function breakerOpen(run: EvaluationRun, deps: StewardDeps): boolean {
 
 /**
  * Counts the action about to be taken, before it is taken, so that runs acting at once (a
- * sweep and the wakes for new pools) cannot together pass a limit. Returns false, with the
- * breaker tripped, when this action would be one more than a minute allows; the action that
- * reaches the hour's limit is taken and trips the breaker for every later one.
+ * sweep and the wakes for new pools) cannot together pass a limit: returns false, with the
+ * breaker tripped, for an action one over a limit. The action that reaches the hour's limit
+ * is taken and trips the breaker for every later one, until an admin resumes.
  */
 async function countForBreaker(
   run: EvaluationRun,
@@ -466,12 +466,16 @@ async function countForBreaker(
   const hourStart = Math.max(now - (now % 3_600_000), run.countFrom ?? 0);
   const counts = await deps.store.countAction(hourStart, now - (now % 60_000));
   const { maxActionsPerHour, maxActionsPerRun } = deps.policy.settings;
+  if (counts.hour > maxActionsPerHour) {
+    run.tripped = `${maxActionsPerHour} actions this hour reached maxActionsPerHour`;
+    return false;
+  }
   // A minute holds one sweep and any wakes for new pools: together, one run's worth.
   if (counts.minute > maxActionsPerRun) {
     run.tripped = `${maxActionsPerRun} actions this minute (sweep and wakes together) reached maxActionsPerRun`;
     return false;
   }
-  if (counts.hour >= maxActionsPerHour) {
+  if (counts.hour === maxActionsPerHour) {
     run.tripped = `${counts.hour} actions this hour reached maxActionsPerHour`;
   }
   return true;

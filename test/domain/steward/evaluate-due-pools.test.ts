@@ -375,6 +375,27 @@ describe('evaluateNewPools', () => {
     expect((await world.deps.store.getControl()).breakerTrippedAt).toBeDefined();
   });
 
+  it.each([
+    ['maxActionsPerRun', actionsPerRun(2)],
+    [
+      'maxActionsPerHour',
+      DEFAULT_SETTINGS.replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 2'),
+    ],
+  ])('holds wakes running at once to %s together', async (limit, settings) => {
+    // Prepare
+    const { world } = await endedTogether(['a', 'b', 'c'], settings);
+    const refs = await refsOf(world);
+
+    // Act
+    const outcomes = await Promise.all(refs.map((ref) => evaluateNewPools([ref], world.deps)));
+
+    // Assess
+    const applied = outcomes.map((o) => (o.kind === 'swept' ? o.applied : 0));
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(world.sim.stats().calls.UpdateTrainingJob).toBe(2);
+    expect((await world.deps.store.getControl()).breakerReason).toContain(limit);
+  });
+
   it('counts wakes in later minutes afresh for maxActionsPerRun, not for maxActionsPerHour', async () => {
     // Prepare
     const settings = actionsPerRun(1).replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 3');
