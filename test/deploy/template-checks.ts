@@ -348,7 +348,8 @@ function deadLetterQueues(template: Template): Set<string> {
 /**
  * The alarms the issue lists: errors of each function, a dead-letter queue that is not empty,
  * the age of the oldest message of every queue, and any of each `countAlarms` metric (in the
- * `namespace` of Warden's own metrics) within five minutes.
+ * `namespace` of Warden's own metrics) within five minutes; and for a function reading a
+ * stream, how far behind it reads (IteratorAge), since its failed batches are dropped.
  */
 function checkRequiredAlarms(
   template: Template,
@@ -361,6 +362,14 @@ function checkRequiredAlarms(
     const on = { name: 'FunctionName', target: id };
     if (!alarms.some((a) => watches(a, 'AWS/Lambda', 'Errors', on))) {
       problems.push(`${id}: no alarm on its Errors`);
+    }
+  }
+  for (const [, mapping] of resourcesOf(template, 'AWS::Lambda::EventSourceMapping')) {
+    if (!JSON.stringify(mapping.EventSourceArn ?? '').includes('StreamArn')) continue;
+    const id = refTarget(mapping.FunctionName) ?? JSON.stringify(mapping.FunctionName);
+    const on = { name: 'FunctionName', target: id };
+    if (!alarms.some((a) => watches(a, 'AWS/Lambda', 'IteratorAge', on))) {
+      problems.push(`${id}: reads a stream with no alarm on its IteratorAge`);
     }
   }
   const deadLetters = deadLetterQueues(template);

@@ -445,6 +445,23 @@ describe('the packaged CloudFormation template', () => {
       expect(required).toEqual([expect.stringMatching(/^PoolIntakeLambdaFunction: no alarm/)]);
     });
 
+    it('a function reads a stream with no alarm on how far behind it reads', () => {
+      // Prepare
+      const broken = copyOf(template);
+      delete broken.Resources.EvaluatePoolsStreamAgeAlarm;
+
+      // Act
+      const problems = added(
+        (t: Template) => checkRequiredAlarms(t, 'PoolWarden', PAGING_METRICS),
+        broken
+      );
+
+      // Assess
+      expect(problems).toEqual([
+        'EvaluatePoolsLambdaFunction: reads a stream with no alarm on its IteratorAge',
+      ]);
+    });
+
     it('a dead-letter queue has no alarm when it is not empty', () => {
       // Prepare
       const broken = copyOf(template);
