@@ -12,8 +12,8 @@
 //   day      + hours since the owner's first job that day (the working window)
 //   session  + hours into the day + jobs so far in the owner's session (gaps ≤ 25 min)
 //
-// Usage: npx tsx scripts/interactive-bound.ts [SCENARIO] [SEEDS] [TRAINING_TRACES]
-//        npx tsx scripts/interactive-bound.ts interactive 1,2,3,4,5,6 40
+// Usage: npx tsx scripts/informed-bound.ts [SCENARIO] [SEEDS] [TRAINING_TRACES]   (any built-in scenario)
+//        npx tsx scripts/informed-bound.ts interactive 1,2,3,4,5,6 40
 import { runBacktest } from '../src/sim/policy-sim/backtest.js';
 import {
   coldStartPenalty,
@@ -165,7 +165,7 @@ const name = scenario as ScenarioName;
 const seeds = seedList.split(',').map(Number);
 const training = Number(trainingText);
 if (seeds.some((s) => !Number.isInteger(s)) || !Number.isInteger(training) || training < 1) {
-  throw new Error('usage: interactive-bound.ts [SCENARIO] [SEEDS e.g. 1,2,3] [TRAINING_TRACES]');
+  throw new Error('usage: informed-bound.ts [SCENARIO] [SEEDS e.g. 1,2,3] [TRAINING_TRACES]');
 }
 
 const trained = new Map<Feature, Map<string, number[]>>();
