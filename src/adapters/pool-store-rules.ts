@@ -30,6 +30,9 @@ const AUDIT_MAX_LOOKBACK_DAYS = 400;
 
 const SPEND_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** How long the circuit breakers' counts are kept after their hour starts. */
+const BREAKER_KEPT_MS = 2 * DAY_MS;
+
 /** `ms` as a fixed-width string that sorts as the number does; throws on what cannot. */
 function sortableTime(ms: number, field: string): string {
   if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_SORTABLE_MS) {
@@ -130,6 +133,7 @@ export {
   AUDIT_MAX_LOOKBACK_DAYS,
   auditExpiry,
   auditWindow,
+  BREAKER_KEPT_MS,
   checkSpend,
   checkSpendDay,
   countLimit,

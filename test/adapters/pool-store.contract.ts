@@ -758,6 +758,19 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
         ]);
       });
 
+      it('takes back an action whose call failed', async () => {
+        // Prepare
+        await store.countAction(T0, T0);
+        await store.countAction(T0, T0);
+
+        // Act
+        const after = await store.countAction(T0, T0, -1);
+
+        // Assess
+        expect(after).toEqual({ hour: 1, minute: 1 });
+        expect(await store.countAction(T0, T0)).toEqual({ hour: 2, minute: 2 });
+      });
+
       it('counts every action when several land at once', async () => {
         // Act
         const counts = await Promise.all(

@@ -39,7 +39,7 @@ function internalFailure(): AwsJsonReply {
 }
 
 /**
- * A service speaking the AWS JSON 1.1 protocol on loopback: `POST /` with
+ * A service speaking the AWS JSON protocol (1.1, or 1.0 as DynamoDB does) on loopback: `POST /` with
  * `X-Amz-Target: <prefix>.<Operation>`, a SigV4-signed request, JSON in and out. Records every
  * call; faults can be scripted per operation ahead of the normal answers.
  */
@@ -49,18 +49,24 @@ class LoopbackAwsJson {
 
   private constructor(
     private readonly server: Server,
-    readonly endpoint: string
+    readonly endpoint: string,
+    private readonly contentType: string
   ) {}
 
   static async start(
     targetPrefix: string,
-    operations: Readonly<Record<string, Operation>>
+    operations: Readonly<Record<string, Operation>>,
+    version: '1.0' | '1.1' = '1.1'
   ): Promise<LoopbackAwsJson> {
     let service: LoopbackAwsJson | undefined;
     const server = createServer((request, response) => {
       void service?.handle(targetPrefix, operations, request, response);
     });
-    service = new LoopbackAwsJson(server, await listenOnLoopback(server));
+    service = new LoopbackAwsJson(
+      server,
+      await listenOnLoopback(server),
+      `application/x-amz-json-${version}`
+    );
     return service;
   }
 
@@ -105,8 +111,8 @@ class LoopbackAwsJson {
       if (!isSigV4Signed(request)) {
         return awsError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
       }
-      if (request.headers['content-type'] !== 'application/x-amz-json-1.1') {
-        return awsError(400, 'SerializationException', 'Expected application/x-amz-json-1.1');
+      if (request.headers['content-type'] !== this.contentType) {
+        return awsError(400, 'SerializationException', `Expected ${this.contentType}`);
       }
       if (typeof input !== 'object' || input === null || Array.isArray(input)) {
         return awsError(400, 'SerializationException', 'Request body is not a JSON object');
@@ -122,7 +128,7 @@ class LoopbackAwsJson {
       return handler(record);
     })();
     const headers: Record<string, string> = {
-      'content-type': 'application/x-amz-json-1.1',
+      'content-type': this.contentType,
       'x-amzn-requestid': randomUUID(),
     };
     if ('__type' in reply.body) {

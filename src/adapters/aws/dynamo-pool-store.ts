@@ -27,6 +27,7 @@ import {
   type AuditWindow,
   auditExpiry,
   auditWindow,
+  BREAKER_KEPT_MS,
   checkSpend,
   checkSpendDay,
   countLimit,
@@ -74,7 +75,6 @@ interface PoolStoreOptions {
 }
 
 const SPEND_RETAIN_MS = 40 * DAY_MS;
-const BREAKER_RETAIN_MS = 2 * DAY_MS;
 const CONTROL_KEY: Item = { pk: { S: 'CONTROL' }, sk: { S: 'STEWARD' } };
 const CURSOR_KEY: Item = { pk: { S: 'CONTROL' }, sk: { S: 'RECONCILE' } };
 
@@ -255,31 +255,40 @@ class DynamoPoolStore implements PoolStore {
     return { usd: Number(item?.usd?.N ?? 0), instanceHours: Number(item?.instanceHours?.N ?? 0) };
   }
 
-  async countAction(hourStart: number, minuteStart: number): Promise<ActionCounts> {
+  async countAction(hourStart: number, minuteStart: number, by: 1 | -1 = 1): Promise<ActionCounts> {
     // One item per hour holds the minutes' counts too: one write per action, not two.
     const { Attributes } = await dynamoCall('count action', () =>
       this.client.send(
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: { S: 'BREAKER' }, sk: { S: String(hourStart) } },
-          UpdateExpression: 'ADD #count :one, #minute :one SET #ttl = :ttl',
+          UpdateExpression: 'ADD #count :by, #minute :by SET #ttl = :ttl',
           ExpressionAttributeNames: {
             '#count': 'count',
             '#minute': `m${minuteStart}`,
             '#ttl': 'ttl',
           },
           ExpressionAttributeValues: {
-            ':one': { N: '1' },
-            ':ttl': ttlAfter(hourStart, BREAKER_RETAIN_MS),
+            ':by': { N: String(by) },
+            ':ttl': ttlAfter(hourStart, BREAKER_KEPT_MS),
           },
           ReturnValues: 'UPDATED_NEW',
         })
       )
     );
-    return {
+    const counts = {
       hour: Number(Attributes?.count?.N),
       minute: Number(Attributes?.[`m${minuteStart}`]?.N),
     };
+    // A breaker that cannot count must not let actions through: fail this one instead.
+    if (!Number.isFinite(counts.hour) || !Number.isFinite(counts.minute)) {
+      throw new DependencyError(
+        'DynamoDB',
+        `count action: no count came back for BREAKER ${hourStart}`,
+        { retryable: true }
+      );
+    }
+    return counts;
   }
 
   async getControl(): Promise<StewardControl> {

@@ -17,6 +17,7 @@ import type { PoolRef } from '../../domain/steward/evaluate-due-pools.js';
 import {
   auditExpiry,
   auditWindow,
+  BREAKER_KEPT_MS,
   checkSpend,
   checkSpendDay,
   countLimit,
@@ -150,14 +151,24 @@ class MemoryPoolStore implements PoolStore {
     return { usd: total?.usd ?? 0, instanceHours: total?.instanceHours ?? 0 };
   }
 
-  async countAction(hourStart: number, minuteStart: number): Promise<ActionCounts> {
-    const hour = (this.actionsByHour.get(hourStart) ?? 0) + 1;
+  async countAction(hourStart: number, minuteStart: number, by: 1 | -1 = 1): Promise<ActionCounts> {
+    const hour = (this.actionsByHour.get(hourStart) ?? 0) + by;
     this.actionsByHour.set(hourStart, hour);
     const minutes = this.actionsByMinute.get(hourStart) ?? new Map<number, number>();
-    const minute = (minutes.get(minuteStart) ?? 0) + 1;
+    const minute = (minutes.get(minuteStart) ?? 0) + by;
     minutes.set(minuteStart, minute);
     this.actionsByMinute.set(hourStart, minutes);
+    this.forgetExpiredCounts(hourStart);
     return { hour, minute };
+  }
+
+  /** Counts the table would have let expire by `now` are dropped here too. */
+  private forgetExpiredCounts(now: number): void {
+    for (const hourStart of this.actionsByHour.keys()) {
+      if (hourStart + BREAKER_KEPT_MS > now) continue;
+      this.actionsByHour.delete(hourStart);
+      this.actionsByMinute.delete(hourStart);
+    }
   }
 
   async getControl(): Promise<StewardControl> {

@@ -121,10 +121,10 @@ interface PoolStore {
 
   /**
    * Counts an action for the circuit breakers and returns the counts so far in the hour from
-   * `hourStart` and in the clock minute from `minuteStart` (within that hour), every run's
-   * actions together: sweeps and the wakes for new pools alike.
+   * `hourStart` and in the clock minute from `minuteStart`, every run's actions together:
+   * sweeps and the wakes for new pools alike. `by: -1` takes back an action whose call failed.
    */
-  countAction(hourStart: number, minuteStart: number): Promise<ActionCounts>;
+  countAction(hourStart: number, minuteStart: number, by?: 1 | -1): Promise<ActionCounts>;
 
   getControl(): Promise<StewardControl>;
   putControl(control: StewardControl): Promise<void>;

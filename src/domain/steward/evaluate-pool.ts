@@ -32,6 +32,8 @@ interface EvaluationRun {
   actions: number;
   /** The hourly breaker counts from here when an admin resumed within the hour. */
   countFrom?: number;
+  /** The clock minute of the run's first action, which all its actions count in. */
+  minuteStart?: number;
   /** Set once the breaker trips: no further action in this run (or later, until resumed). */
   tripped?: string;
   allKeys?: Promise<GapHistogram | undefined>;
@@ -121,51 +123,49 @@ async function evaluatePool(
     } else if (settings.dryRun) {
       outcome = 'dry-run';
       keepAliveSeconds = update.seconds;
-    } else if (breakerOpen(run, deps)) {
-      outcome = 'skipped';
-      stoppedByBreaker = true;
-      reason += `; not applied: circuit breaker (${run.tripped})`;
-    } else if ((await deps.store.getControl()).paused) {
-      // An admin paused the steward while this run was going: stop before the next action.
-      outcome = 'skipped';
-      reason += '; not applied: the steward was paused';
-    } else if (!(await countForBreaker(run, deps, now))) {
-      outcome = 'skipped';
-      stoppedByBreaker = true;
-      reason += `; not applied: circuit breaker (${run.tripped})`;
     } else {
-      keepAliveSeconds = update.seconds;
-      const result = await deps.sageMaker.updateKeepAlive(
-        pool.jobName,
-        update.seconds,
-        pool.jobArn
-      );
-      run.actions += 1;
-      if (result.kind === 'not-updatable') {
-        // Reused or terminated between our describe and the update: learn which, calmly.
-        const again = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
-        const after = refresh(pool, again, settings.keepAliveAnchor);
-        if (isGone(after.state)) return recordGone(tracked, after, deps, now);
-        outcome = 'failed';
-        reason += `; UpdateTrainingJob refused: ${result.reason}`;
+      const gate = await mayAct(run, deps, now);
+      if (gate.kind === 'paused') {
+        // An admin paused the steward while this run was going: stop before the next action.
+        outcome = 'skipped';
+        reason += '; not applied: the steward was paused';
+      } else if (gate.kind === 'breaker') {
+        outcome = 'skipped';
+        stoppedByBreaker = true;
+        reason += `; not applied: circuit breaker (${run.tripped})`;
       } else {
-        outcome = 'applied';
-        pool = {
-          ...pool,
-          keepAliveSeconds: update.seconds,
-          updatedAt: now,
-          expiresAt: update.kind === 'release' ? now : update.expiresAt,
-          ...(update.kind === 'release' ? { state: 'Terminated' as const } : {}),
-        };
-        if (update.kind === 'set') {
-          // A keep-alive meant to keep the pool must not have ended it: if it did, the anchor
-          // setting is wrong for this account, and no further action is safe until an admin looks.
-          const after = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
-          const state = after?.warmPool?.status;
-          if (state === 'Terminated' && after?.arn === pool.jobArn) {
-            run.tripped = `UpdateTrainingJob(${update.seconds} s) ended ${pool.jobName} at once: is keepAliveAnchor right for this account?`;
-            pool = { ...pool, state: 'Terminated', expiresAt: now };
-            reason += `; the pool ended at once (${run.tripped})`;
+        keepAliveSeconds = update.seconds;
+        const result = await takeCountedAction(gate.counted, deps, () =>
+          deps.sageMaker.updateKeepAlive(pool.jobName, update.seconds, pool.jobArn)
+        );
+        run.actions += 1;
+        tripAtHourLimit(run, deps, gate.counted);
+        if (result.kind === 'not-updatable') {
+          // Reused or terminated between our describe and the update: learn which, calmly.
+          const again = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
+          const after = refresh(pool, again, settings.keepAliveAnchor);
+          if (isGone(after.state)) return recordGone(tracked, after, deps, now);
+          outcome = 'failed';
+          reason += `; UpdateTrainingJob refused: ${result.reason}`;
+        } else {
+          outcome = 'applied';
+          pool = {
+            ...pool,
+            keepAliveSeconds: update.seconds,
+            updatedAt: now,
+            expiresAt: update.kind === 'release' ? now : update.expiresAt,
+            ...(update.kind === 'release' ? { state: 'Terminated' as const } : {}),
+          };
+          if (update.kind === 'set') {
+            // A keep-alive meant to keep the pool must not have ended it: if it did, the anchor
+            // setting is wrong for this account, and no further action is safe until an admin looks.
+            const after = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
+            const state = after?.warmPool?.status;
+            if (state === 'Terminated' && after?.arn === pool.jobArn) {
+              run.tripped = `UpdateTrainingJob(${update.seconds} s) ended ${pool.jobName} at once: is keepAliveAnchor right for this account?`;
+              pool = { ...pool, state: 'Terminated', expiresAt: now };
+              reason += `; the pool ended at once (${run.tripped})`;
+            }
           }
         }
       }
@@ -451,34 +451,77 @@ function breakerOpen(run: EvaluationRun, deps: StewardDeps): boolean {
   return false;
 }
 
+type Gate =
+  | { readonly kind: 'paused' }
+  | { readonly kind: 'breaker' }
+  | { readonly kind: 'go'; readonly counted: CountedAction };
+
+/** Whether the run may take an action now: not once the breaker is open or an admin paused. */
+async function mayAct(run: EvaluationRun, deps: StewardDeps, now: number): Promise<Gate> {
+  if (breakerOpen(run, deps)) return { kind: 'breaker' };
+  if ((await deps.store.getControl()).paused) return { kind: 'paused' };
+  const counted = await countAction(run, deps, now);
+  return counted.over ? { kind: 'breaker' } : { kind: 'go', counted };
+}
+
+/** An action counted for the circuit breakers before it is taken, and whether it is one too many. */
+interface CountedAction {
+  readonly hourStart: number;
+  readonly minuteStart: number;
+  readonly hour: number;
+  readonly over: boolean;
+}
+
 /**
- * Counts the action about to be taken, before it is taken, so that runs acting at once (a
- * sweep and the wakes for new pools) cannot together pass a limit: returns false, with the
- * breaker tripped, for an action one over a limit. The action that reaches the hour's limit
- * is taken and trips the breaker for every later one, until an admin resumes.
+ * Counts the action about to be taken, before it is taken, so that runs acting at once cannot
+ * together pass a limit; one over a limit trips the breaker and is not taken. A run's actions
+ * all count in the minute of its first: runs go one at a time, and a sweep that runs into the
+ * next minute must not use up the budget of the runs that start in it.
  */
-async function countForBreaker(
+async function countAction(
   run: EvaluationRun,
   deps: StewardDeps,
   now: number
-): Promise<boolean> {
+): Promise<CountedAction> {
   // Counted per clock hour, or from an admin's resume within it (a fresh count after resume).
   const hourStart = Math.max(now - (now % 3_600_000), run.countFrom ?? 0);
-  const counts = await deps.store.countAction(hourStart, now - (now % 60_000));
+  run.minuteStart ??= now - (now % 60_000);
+  const minuteStart = run.minuteStart;
+  const counts = await deps.store.countAction(hourStart, minuteStart);
   const { maxActionsPerHour, maxActionsPerRun } = deps.policy.settings;
   if (counts.hour > maxActionsPerHour) {
     run.tripped = `${maxActionsPerHour} actions this hour reached maxActionsPerHour`;
-    return false;
+  } else if (counts.minute > maxActionsPerRun) {
+    // A minute's sweep and the wakes for new pools are together one run's worth.
+    run.tripped = `${maxActionsPerRun} actions by the runs of one minute, sweep and wakes together, reached maxActionsPerRun`;
   }
-  // A minute holds one sweep and any wakes for new pools: together, one run's worth.
-  if (counts.minute > maxActionsPerRun) {
-    run.tripped = `${maxActionsPerRun} actions this minute (sweep and wakes together) reached maxActionsPerRun`;
-    return false;
+  return { hourStart, minuteStart, hour: counts.hour, over: run.tripped !== undefined };
+}
+
+/** Takes a counted action; an attempt that fails is not counted, so an outage trips nothing. */
+async function takeCountedAction<T>(
+  counted: CountedAction,
+  deps: StewardDeps,
+  act: () => Promise<T>
+): Promise<T> {
+  try {
+    return await act();
+  } catch (error) {
+    await deps.store.countAction(counted.hourStart, counted.minuteStart, -1).catch((e: unknown) =>
+      deps.log.warn('a failed action stays counted for the circuit breaker', {
+        error: e instanceof Error ? e.message : String(e),
+      })
+    );
+    throw error;
   }
-  if (counts.hour === maxActionsPerHour) {
-    run.tripped = `${counts.hour} actions this hour reached maxActionsPerHour`;
+}
+
+/** The action that reaches the hour's limit is taken, and trips the breaker for every later one. */
+function tripAtHourLimit(run: EvaluationRun, deps: StewardDeps, counted: CountedAction): void {
+  const limit = deps.policy.settings.maxActionsPerHour;
+  if (counted.hour >= limit && run.tripped === undefined) {
+    run.tripped = `${counted.hour} actions this hour reached maxActionsPerHour`;
   }
-  return true;
 }
 
 export type { EvaluationRun, PoolEvaluation };

@@ -1,4 +1,9 @@
-import { PutItemCommand, QueryCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPoolStore } from '../../../src/adapters/aws/dynamo-pool-store.js';
 import type { Item } from '../../../src/adapters/aws/dynamo-table.js';
@@ -9,7 +14,9 @@ import { poolId } from '../../../src/domain/pool/pool-record.js';
 import type { PoolStore } from '../../../src/domain/ports/pool-store.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import { recordingLog, T0 } from '../../helpers/factories.js';
+import { LoopbackAwsJson } from '../../helpers/loopback-aws-json.js';
 import { LoopbackDynamo } from '../../helpers/loopback-dynamodb.js';
+import { loopbackClientConfig } from '../../helpers/loopback-http.js';
 import {
   entry,
   history,
@@ -174,6 +181,31 @@ describe('dynamo-pool-store', () => {
       expect(breaker?.[`m${T0 + 60_000}`]).toEqual({ N: '1' });
       expect(breaker?.ttl).toEqual({ N: String((T0 + 2 * DAY_MS) / 1000) });
     });
+  });
+
+  it('fails an action rather than let it through when DynamoDB answers no count', async () => {
+    // Prepare: a DynamoDB that accepts the update but returns no attributes
+    const fake = await LoopbackAwsJson.start(
+      'DynamoDB_20120810',
+      { UpdateItem: () => ({ status: 200, body: {} }) },
+      '1.0'
+    );
+    const client = new DynamoDBClient({ ...loopbackClientConfig(fake.endpoint), maxAttempts: 1 });
+    const store = new DynamoPoolStore(client, { tableName: 't', clock: new VirtualClock(T0) });
+
+    try {
+      // Act
+      const error = await store.countAction(T0, T0).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DependencyError);
+      expect((error as Error).message).toBe(
+        `DynamoDB: count action: no count came back for BREAKER ${T0}`
+      );
+    } finally {
+      client.destroy();
+      await fake.stop();
+    }
   });
 
   describe('unreadable items', () => {

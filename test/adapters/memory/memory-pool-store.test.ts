@@ -42,4 +42,26 @@ describe('memory-pool-store', () => {
     // Assess
     expect(read).toBe(written);
   });
+
+  it('forgets circuit-breaker counts two days old, as the table lets them expire', async () => {
+    // Prepare
+    const store = new MemoryPoolStore(new VirtualClock(T0));
+    const hour = T0 - (T0 % 3_600_000);
+    const twoDaysOn = hour + 2 * 86_400_000;
+    await store.countAction(hour, hour);
+    await store.countAction(hour + 3_600_000, hour + 3_600_000);
+
+    // Act
+    await store.countAction(twoDaysOn, twoDaysOn);
+
+    // Assess
+    expect(store.snapshot().actionsByHour.map((c) => c.hourStart)).toEqual([
+      hour + 3_600_000,
+      twoDaysOn,
+    ]);
+    expect(store.snapshot().actionsByMinute?.map((c) => c.minuteStart)).toEqual([
+      hour + 3_600_000,
+      twoDaysOn,
+    ]);
+  });
 });

@@ -38,6 +38,19 @@ function sageMakerDown(world: ReturnType<typeof stewardWorld>): PoolGateway {
   };
 }
 
+/** The world's SageMaker, with every UpdateTrainingJob taking `ms` of the world's clock. */
+function slowUpdates(world: ReturnType<typeof stewardWorld>, ms: number): PoolGateway {
+  return {
+    describeTrainingJob: (name) => world.sim.describeTrainingJob(name),
+    listTags: (arn) => world.sim.listTags(arn),
+    listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
+    updateKeepAlive: async (name, seconds) => {
+      world.clock.advanceTo(world.clock.now() + ms);
+      return world.sim.updateKeepAlive(name, seconds);
+    },
+  };
+}
+
 function actionsPerRun(n: number): string {
   return DEFAULT_SETTINGS.replace('maxActionsPerRun: 50', `maxActionsPerRun: ${n}`);
 }
@@ -103,18 +116,11 @@ describe('evaluateDuePools', () => {
     it('stops a sweep that runs into the next minute at maxActionsPerRun all the same', async () => {
       // Prepare: each UpdateTrainingJob takes 40 s, so the sweep's actions fall in two minutes
       const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
-      const slow: PoolGateway = {
-        describeTrainingJob: (name) => world.sim.describeTrainingJob(name),
-        listTags: (arn) => world.sim.listTags(arn),
-        listTrainingJobs: (query) => world.sim.listTrainingJobs(query),
-        updateKeepAlive: async (name, seconds) => {
-          world.clock.advanceTo(world.clock.now() + 40_000);
-          return world.sim.updateKeepAlive(name, seconds);
-        },
-      };
-
       // Act
-      const outcome = await evaluateDuePools({ ...world.deps, sageMaker: slow });
+      const outcome = await evaluateDuePools({
+        ...world.deps,
+        sageMaker: slowUpdates(world, 40_000),
+      });
 
       // Assess
       expect(outcome).toMatchObject({
@@ -370,18 +376,23 @@ describe('evaluateNewPools', () => {
     // Assess
     expect(outcomes.map((o) => o.kind === 'swept' && o.applied)).toEqual([1, 1, 0]);
     expect(outcomes[2]).toMatchObject({
-      breaker: '2 actions this minute (sweep and wakes together) reached maxActionsPerRun',
+      breaker:
+        '2 actions by the runs of one minute, sweep and wakes together, reached maxActionsPerRun',
     });
     expect((await world.deps.store.getControl()).breakerTrippedAt).toBeDefined();
+    expect(world.metrics.total('ActionStoppedByBreaker', { action: 'extend' })).toBe(1);
   });
 
   it.each([
-    ['maxActionsPerRun', actionsPerRun(2)],
     [
-      'maxActionsPerHour',
+      '2 actions by the runs of one minute, sweep and wakes together, reached maxActionsPerRun',
+      actionsPerRun(2),
+    ],
+    [
+      '2 actions this hour reached maxActionsPerHour',
       DEFAULT_SETTINGS.replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 2'),
     ],
-  ])('holds wakes running at once to %s together', async (limit, settings) => {
+  ])('holds wakes running at once to their limit together: %s', async (reason, settings) => {
     // Prepare
     const { world } = await endedTogether(['a', 'b', 'c'], settings);
     const refs = await refsOf(world);
@@ -393,7 +404,52 @@ describe('evaluateNewPools', () => {
     const applied = outcomes.map((o) => (o.kind === 'swept' ? o.applied : 0));
     expect(applied.reduce((a, b) => a + b, 0)).toBe(2);
     expect(world.sim.stats().calls.UpdateTrainingJob).toBe(2);
-    expect((await world.deps.store.getControl()).breakerReason).toContain(limit);
+    expect(outcomes.map((o) => o.kind === 'swept' && o.breaker)).toContain(reason);
+    expect(world.metrics.total('ActionStoppedByBreaker', { action: 'extend' })).toBe(1);
+  });
+
+  it('counts a run that runs into the next minute in its first minute, not the next', async () => {
+    // Prepare: each UpdateTrainingJob takes 40 s; a wake acts on a and b from :30 on
+    const { world } = await endedTogether(['a', 'b', 'c', 'd'], actionsPerRun(2));
+    const [a, b, c, d] = await refsOf(world);
+    if (a === undefined || b === undefined || c === undefined || d === undefined)
+      throw new Error('four pools expected');
+    world.clock.advanceTo(world.clock.now() - (world.clock.now() % MINUTE) + 30_000);
+    const slow = slowUpdates(world, 40_000);
+
+    // Act: the next minute's wake acts on c and d
+    const first = await evaluateNewPools([a, b], { ...world.deps, sageMaker: slow });
+    const second = await evaluateNewPools([c, d], world.deps);
+
+    // Assess
+    expect([first, second].map((o) => o.kind === 'swept' && o.applied)).toEqual([2, 2]);
+    expect((await world.deps.store.getControl()).breakerTrippedAt).toBeUndefined();
+  });
+
+  it('does not count an action whose UpdateTrainingJob failed, so an outage trips nothing', async () => {
+    // Prepare
+    const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
+    const throttled: PoolGateway = {
+      ...slowUpdates(world, 0),
+      updateKeepAlive: async () => {
+        throw new Error('ThrottlingException: Rate exceeded');
+      },
+    };
+
+    const now = world.clock.now();
+
+    // Act
+    const outcome = await evaluateNewPools(await refsOf(world), {
+      ...world.deps,
+      sageMaker: throttled,
+    });
+
+    // Assess: the three attempts were taken back, so the next action is the first counted
+    expect(outcome).toMatchObject({ kind: 'swept', applied: 0, failed: 3 });
+    expect(outcome).not.toHaveProperty('breaker');
+    expect(await world.deps.store.getControl()).toEqual({ paused: false });
+    const counts = await world.deps.store.countAction(now - (now % HOUR), now - (now % MINUTE));
+    expect(counts).toEqual({ hour: 1, minute: 1 });
   });
 
   it('counts wakes in later minutes afresh for maxActionsPerRun, not for maxActionsPerHour', async () => {
