@@ -263,4 +263,18 @@ describe('saveState and loadState', () => {
     // Assess
     expect(error.message).toBe(`${file}: control.paused: expected boolean`);
   });
+
+  it('refuses a hand-edited minute count that is negative, naming the field', async () => {
+    // Prepare
+    await saveState(stateDir, new MemoryPoolStore(new VirtualClock(0)));
+    await editState((state) => {
+      state.actionsByMinute = [{ hourStart: 0, minuteStart: 60_000, count: -3 }];
+    });
+
+    // Act
+    const error = await loadError();
+
+    // Assess
+    expect(error.message).toBe(`${file}: actionsByMinute[0].count: must be at least 0`);
+  });
 });
