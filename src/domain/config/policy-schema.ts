@@ -83,7 +83,7 @@ const stewardSettings = z
         ._default(count(10_000), settingsDefaults.maxActionsPerRun)
         .check(
           z.describe(
-            'Circuit breaker: at most this many pool changes per evaluation run, and per clock minute for all runs together (the sweep and the wakes for new pools).'
+            'Circuit breaker: at most this many pool changes per evaluation run, and for all the runs that start in one clock minute together (the sweep and the wakes for new pools).'
           )
         ),
       maxActionsPerHour: z

@@ -9,7 +9,7 @@ type KeepAliveAnchor = 'job-end' | 'update-time';
 interface StewardSettings {
   /** Decide and audit, never call UpdateTrainingJob. The default for a new installation. */
   readonly dryRun: boolean;
-  /** Circuit breaker: actions (extend, shrink, release) per evaluation run and per clock minute. */
+  /** Circuit breaker: actions (extend, shrink, release) per run, and per minute's runs together. */
   readonly maxActionsPerRun: number;
   /** Circuit breaker: actions per clock hour (or since a resume within it), across runs. */
   readonly maxActionsPerHour: number;
