@@ -183,11 +183,15 @@ describe('dynamo-pool-store', () => {
     });
   });
 
-  it('fails an action rather than let it through when DynamoDB answers no count', async () => {
-    // Prepare: a DynamoDB that accepts the update but returns no attributes
+  it.each([
+    ['no attributes', {}],
+    ['the hour but not the minute', { Attributes: { count: { N: '3' } } }],
+    ['the minute but not the hour', { Attributes: { [`m${T0}`]: { N: '3' } } }],
+  ])('fails an action rather than let it through when DynamoDB answers %s', async (_what, body) => {
+    // Prepare: a DynamoDB that accepts the update but answers without the counts
     const fake = await LoopbackAwsJson.start(
       'DynamoDB_20120810',
-      { UpdateItem: () => ({ status: 200, body: {} }) },
+      { UpdateItem: () => ({ status: 200, body }) },
       '1.0'
     );
     const client = new DynamoDBClient({ ...loopbackClientConfig(fake.endpoint), maxAttempts: 1 });
@@ -199,9 +203,11 @@ describe('dynamo-pool-store', () => {
 
       // Assess
       expect(error).toBeInstanceOf(DependencyError);
-      expect((error as Error).message).toBe(
-        `DynamoDB: count action: no count came back for BREAKER ${T0}`
-      );
+      expect(error).toMatchObject({
+        dependency: 'DynamoDB',
+        retryable: true,
+        message: `DynamoDB: count action: no count came back for BREAKER ${T0}`,
+      });
     } finally {
       client.destroy();
       await fake.stop();
