@@ -519,7 +519,7 @@ async function takeCountedAction<T>(
 /** The action that reaches the hour's limit is taken, and trips the breaker for every later one. */
 function tripAtHourLimit(run: EvaluationRun, deps: StewardDeps, counted: CountedAction): void {
   const limit = deps.policy.settings.maxActionsPerHour;
-  if (counted.hour >= limit && run.tripped === undefined) {
+  if (counted.hour >= limit) {
     run.tripped = `${counted.hour} actions this hour reached maxActionsPerHour`;
   }
 }

@@ -368,10 +368,14 @@ describe('evaluateNewPools', () => {
     // Prepare: three pools, each in its own stream batch, as jobs end one by one
     const { world } = await endedTogether(['a', 'b', 'c'], actionsPerRun(2));
     const refs = await refsOf(world);
+    world.clock.advanceTo(world.clock.now() - (world.clock.now() % MINUTE));
 
-    // Act
+    // Act: one wake every 15 s, all in one minute
     const outcomes = [];
-    for (const ref of refs) outcomes.push(await evaluateNewPools([ref], world.deps));
+    for (const ref of refs) {
+      outcomes.push(await evaluateNewPools([ref], world.deps));
+      world.clock.advanceTo(world.clock.now() + 15_000);
+    }
 
     // Assess
     expect(outcomes.map((o) => o.kind === 'swept' && o.applied)).toEqual([1, 1, 0]);
@@ -404,8 +408,41 @@ describe('evaluateNewPools', () => {
     const applied = outcomes.map((o) => (o.kind === 'swept' ? o.applied : 0));
     expect(applied.reduce((a, b) => a + b, 0)).toBe(2);
     expect(world.sim.stats().calls.UpdateTrainingJob).toBe(2);
-    expect(outcomes.map((o) => o.kind === 'swept' && o.breaker)).toContain(reason);
+    const stopped = outcomes.find((o) => o.kind === 'swept' && o.applied === 0);
+    expect(stopped).toMatchObject({ breaker: reason });
     expect(world.metrics.total('ActionStoppedByBreaker', { action: 'extend' })).toBe(1);
+  });
+
+  it('warns, and still reports the failed action, when its count cannot be taken back', async () => {
+    // Prepare: UpdateTrainingJob fails, and so does the store when asked to take the count back
+    const { world } = await endedTogether(['a'], actionsPerRun(2));
+    const store = world.deps.store;
+    const stuck = Object.create(store) as typeof store;
+    stuck.countAction = async (hourStart, minuteStart, by) => {
+      if (by === -1) throw new Error('DynamoDB: count action failed: ThrottlingException');
+      return store.countAction(hourStart, minuteStart, by);
+    };
+    const throttled: PoolGateway = {
+      ...slowUpdates(world, 0),
+      updateKeepAlive: async () => {
+        throw new Error('ThrottlingException: Rate exceeded');
+      },
+    };
+
+    // Act
+    const outcome = await evaluateNewPools(await refsOf(world), {
+      ...world.deps,
+      store: stuck,
+      sageMaker: throttled,
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', applied: 0, failed: 1 });
+    expect(world.log.lines).toContainEqual({
+      level: 'warn',
+      message: 'a failed action stays counted for the circuit breaker',
+      extra: { error: 'DynamoDB: count action failed: ThrottlingException' },
+    });
   });
 
   it('counts a run that runs into the next minute in its first minute, not the next', async () => {
@@ -450,6 +487,26 @@ describe('evaluateNewPools', () => {
     expect(await world.deps.store.getControl()).toEqual({ paused: false });
     const counts = await world.deps.store.countAction(now - (now % HOUR), now - (now % MINUTE));
     expect(counts).toEqual({ hour: 1, minute: 1 });
+  });
+
+  it('counts the next clock hour afresh for maxActionsPerHour', async () => {
+    // Prepare: a acts at the start of an hour, b and c end an hour later and act then
+    const settings = DEFAULT_SETTINGS.replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 2');
+    const { world } = await endedTogether(['a'], settings);
+    const before = await evaluateNewPools(await refsOf(world), world.deps);
+    for (const name of ['b', 'c']) world.submit(name);
+    for (const name of ['b', 'c']) world.sim.start(name);
+    world.clock.advanceTo(world.clock.now() + HOUR);
+    for (const name of ['b', 'c']) world.sim.end(name, 'Completed');
+    for (const name of ['b', 'c']) await trackPoolEvent(world.jobEvent(name), world.deps);
+    const later = (await refsOf(world)).filter((ref) => !ref.jobArn.endsWith('/a'));
+
+    // Act
+    const after = await evaluateNewPools(later, world.deps);
+
+    // Assess: the limit is reached in the new hour by its own two actions
+    expect([before, after].map((o) => o.kind === 'swept' && o.applied)).toEqual([1, 2]);
+    expect(after).toMatchObject({ breaker: '2 actions this hour reached maxActionsPerHour' });
   });
 
   it('counts wakes in later minutes afresh for maxActionsPerRun, not for maxActionsPerHour', async () => {

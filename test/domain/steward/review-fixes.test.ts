@@ -12,6 +12,7 @@ import { createTrainingJobCall, IAM_USER_IDENTITY } from '../../helpers/domain-c
 import {
   DEFAULT_SETTINGS,
   fixedRules,
+  HOUR,
   MINUTE,
   type StewardWorldHarness,
   stewardWorld,
@@ -303,6 +304,42 @@ describe('the safety review fixes', () => {
       const audit = (await world.auditOf('a')).at(-1);
       expect(audit).toMatchObject({ kind: 'shrink', outcome: 'applied' });
       expect(audit?.reason).toMatch(/ended at once/);
+    });
+  });
+
+  describe('the anchor check, for the rest of the run', () => {
+    it('takes no further action in the run once an update ended a pool at once', async () => {
+      // Prepare: two pools due together, under the anchor mismatch above
+      const world = stewardWorld({
+        settings: DEFAULT_SETTINGS.replace(
+          'keepAliveAnchor: job-end',
+          'keepAliveAnchor: update-time'
+        ),
+        rules: fixedRules('20m'),
+        sim: { keepAliveAnchor: 'job-end' },
+      });
+      for (const name of ['a', 'b']) world.submit(name, { keepAliveSeconds: 3600 });
+      for (const name of ['a', 'b']) world.sim.start(name);
+      world.clock.advanceTo(world.clock.now() + HOUR);
+      for (const name of ['a', 'b']) world.sim.end(name, 'Completed');
+      for (const name of ['a', 'b']) await trackPoolEvent(world.jobEvent(name), world.deps);
+      world.clock.advanceTo(world.clock.now() + 15 * MINUTE);
+
+      // Act
+      const outcome = await evaluateDuePools(world.deps);
+
+      // Assess
+      expect(world.updates).toHaveLength(1);
+      expect(outcome).toMatchObject({ kind: 'swept', applied: 1 });
+      const skipped = [...(await world.auditOf('a')), ...(await world.auditOf('b'))].filter(
+        (e) => e.outcome === 'skipped'
+      );
+      expect(skipped).toHaveLength(1);
+      expect(skipped[0]?.reason).toMatch(/not applied: circuit breaker \(UpdateTrainingJob/);
+      // Only the one action taken was counted: the breaker stops before counting another
+      const now = world.clock.now();
+      const next = await world.store.countAction(now - (now % HOUR), now - (now % MINUTE));
+      expect(next.hour).toBe(2);
     });
   });
 
