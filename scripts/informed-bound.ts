@@ -14,6 +14,7 @@
 //
 // Usage: npx tsx scripts/informed-bound.ts [SCENARIO] [SEEDS] [TRAINING_TRACES]   (any built-in scenario)
 //        npx tsx scripts/informed-bound.ts interactive 1,2,3,4,5,6 40
+import { pathToFileURL } from 'node:url';
 import { runBacktest } from '../src/sim/policy-sim/backtest.js';
 import {
   coldStartPenalty,
@@ -156,49 +157,90 @@ function informedPolicy(
   };
 }
 
-const [scenario = 'interactive', seedList = '1,2,3,4,5,6', trainingText = '40'] =
-  process.argv.slice(2);
-if (!(SCENARIOS as readonly string[]).includes(scenario)) {
-  throw new Error(`unknown scenario ${scenario}; one of ${SCENARIOS.join(', ')}`);
-}
-const name = scenario as ScenarioName;
-const seeds = seedList.split(',').map(Number);
-const training = Number(trainingText);
-if (seeds.some((s) => !Number.isInteger(s)) || !Number.isInteger(training) || training < 1) {
-  throw new Error('usage: informed-bound.ts [SCENARIO] [SEEDS e.g. 1,2,3] [TRAINING_TRACES]');
+/** What the command line asks for. */
+interface BoundArgs {
+  readonly scenario: ScenarioName;
+  readonly seeds: readonly number[];
+  readonly training: number;
 }
 
-const trained = new Map<Feature, Map<string, number[]>>();
-for (const feature of FEATURES) {
-  const gaps = new Map<string, number[]>();
-  for (let seed = 100; seed < 100 + training; seed++) {
-    recordGaps(generateScenario(name, { seed }), feature, gaps);
+const USAGE =
+  'usage: npx tsx scripts/informed-bound.ts [SCENARIO] [SEEDS e.g. 1,2,3] [TRAINING_TRACES 1-200]';
+/** Each training trace takes about 0.1 s a feature; more than this is a typo, not a wish. */
+const MAX_TRAINING = 200;
+
+/** The arguments, or the one problem with them (naming the argument). */
+function parseBoundArgs(argv: readonly string[]): BoundArgs | { readonly problem: string } {
+  const [scenario = 'interactive', seedList = '1,2,3,4,5,6', trainingText = '40', ...extra] = argv;
+  if (extra.length > 0) return { problem: `unexpected argument ${extra[0]}` };
+  if (!(SCENARIOS as readonly string[]).includes(scenario)) {
+    return { problem: `unknown scenario ${scenario}; one of ${SCENARIOS.join(', ')}` };
   }
-  trained.set(feature, gaps);
+  const seedTexts = seedList.split(',');
+  const bad = seedTexts.find((t) => !/^\d{1,9}$/.test(t));
+  if (bad !== undefined) {
+    return { problem: `seed "${bad}" in ${seedList} is not a whole number from 0 to 999999999` };
+  }
+  if (
+    !/^\d{1,3}$/.test(trainingText) ||
+    Number(trainingText) < 1 ||
+    Number(trainingText) > MAX_TRAINING
+  ) {
+    return {
+      problem: `training traces ${trainingText} must be a whole number from 1 to ${MAX_TRAINING}`,
+    };
+  }
+  return {
+    scenario: scenario as ScenarioName,
+    seeds: seedTexts.map(Number),
+    training: Number(trainingText),
+  };
 }
 
-const baselines = parsePolicyList('adaptive,fixed:20m,breakeven,oracle', settings.maxKeepAliveMs);
-if (!baselines.ok) throw new Error(baselines.issues.join('; '));
-const informed: PolicySpec[] = FEATURES.map((feature) => ({
-  kind: 'engine',
-  name: `informed:${feature}`,
-  create: (_settings, prices) =>
-    informedPolicy(`informed:${feature}`, feature, trained.get(feature) ?? new Map(), prices),
-}));
-const names = ['adaptive', 'fixed:20m', 'breakeven', ...informed.map((s) => s.name)];
-console.log(
-  `${scenario}, 14 days, ratio to the oracle; informed policies trained on ${training} other traces`
-);
-console.log(['seed', ...names].map((n) => n.padStart(17)).join(''));
-for (const seed of seeds) {
-  const result = runBacktest(
-    generateScenario(name, { seed }),
-    [...baselines.specs, ...informed],
-    settings
-  );
-  const ratio = (name: string) =>
-    result.policies.find((p) => p.name === name)?.ratioToOracle ?? Number.NaN;
+function main({ scenario, seeds, training }: BoundArgs): void {
+  const trained = new Map<Feature, Map<string, number[]>>();
+  for (const feature of FEATURES) {
+    const gaps = new Map<string, number[]>();
+    for (let seed = 100; seed < 100 + training; seed++) {
+      recordGaps(generateScenario(scenario, { seed }), feature, gaps);
+    }
+    trained.set(feature, gaps);
+  }
+
+  const baselines = parsePolicyList('adaptive,fixed:20m,breakeven,oracle', settings.maxKeepAliveMs);
+  if (!baselines.ok) throw new Error(baselines.issues.join('; '));
+  const informed: PolicySpec[] = FEATURES.map((feature) => ({
+    kind: 'engine',
+    name: `informed:${feature}`,
+    create: (_settings, prices) =>
+      informedPolicy(`informed:${feature}`, feature, trained.get(feature) ?? new Map(), prices),
+  }));
+  const names = ['adaptive', 'fixed:20m', 'breakeven', ...informed.map((s) => s.name)];
   console.log(
-    [String(seed), ...names.map((n) => ratio(n).toFixed(3))].map((c) => c.padStart(17)).join('')
+    `${scenario}, 14 days, ratio to the oracle; informed policies trained on ${training} other traces`
   );
+  console.log(['seed', ...names].map((n) => n.padStart(17)).join(''));
+  for (const seed of seeds) {
+    const result = runBacktest(
+      generateScenario(scenario, { seed }),
+      [...baselines.specs, ...informed],
+      settings
+    );
+    const ratio = (name: string) =>
+      result.policies.find((p) => p.name === name)?.ratioToOracle ?? Number.NaN;
+    console.log(
+      [String(seed), ...names.map((n) => ratio(n).toFixed(3))].map((c) => c.padStart(17)).join('')
+    );
+  }
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = parseBoundArgs(process.argv.slice(2));
+  if ('problem' in args) {
+    console.error(`informed-bound: ${args.problem}\n${USAGE}`);
+    process.exit(2);
+  }
+  main(args);
+}
+
+export { parseBoundArgs };
