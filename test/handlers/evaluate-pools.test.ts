@@ -4,11 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { newPoolsStreamEvent } from '../../src/adapters/aws/pool-stream.js';
 import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
-import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
 import { createHandler } from '../../src/handlers/evaluate-pools.js';
 import { lambdaContext } from '../helpers/factories.js';
 import { logLines } from '../helpers/log-lines.js';
-import { FlushCounter, HOUR, stewardWorld } from '../helpers/steward-world.js';
+import { FlushCounter, stewardWorld } from '../helpers/steward-world.js';
 
 const EXTEND_TO_45M = `rules:
   - name: everyone
@@ -24,12 +23,7 @@ function contextWith(remainingMs: number): Context {
 /** Three pools ended together, tracked and due. */
 async function threePools() {
   const world = stewardWorld({ rules: EXTEND_TO_45M });
-  const names = ['a', 'b', 'c'];
-  for (const name of names) world.submit(name);
-  for (const name of names) world.sim.start(name);
-  world.clock.advanceTo(world.clock.now() + HOUR);
-  for (const name of names) world.sim.end(name, 'Completed');
-  for (const name of names) await trackPoolEvent(world.jobEvent(name), world.deps);
+  await world.runTogether(['a', 'b', 'c']);
   return world;
 }
 

@@ -9,6 +9,7 @@ import { noActionLinks } from '../../src/domain/ports/action-links.js';
 import type { AuditEntry } from '../../src/domain/ports/pool-store.js';
 import type { PoolGateway } from '../../src/domain/ports/sagemaker-gateway.js';
 import type { StewardDeps } from '../../src/domain/steward/steward-deps.js';
+import { trackPoolEvent } from '../../src/domain/steward/track-pool-event.js';
 import {
   type SimJobSpec,
   type SimJobView,
@@ -152,6 +153,21 @@ function stewardWorld(options: WorldOptions = {}) {
     return { start, inProgress, terminal: jobEvent(name), end: clock.now() };
   }
 
+  /**
+   * Runs jobs side by side for an hour from now, so none can take another's pool: each ends
+   * now, Completed, and its pool is tracked as the intake would.
+   */
+  async function runTogether(
+    names: readonly string[],
+    spec: Partial<Omit<SimJobSpec, 'name'>> = {}
+  ): Promise<void> {
+    for (const name of names) submit(name, spec);
+    for (const name of names) sim.start(name);
+    clock.advanceTo(clock.now() + 60 * MINUTE);
+    for (const name of names) sim.end(name, 'Completed');
+    for (const name of names) await trackPoolEvent(jobEvent(name), deps);
+  }
+
   /** The state-change event SageMaker sends for the job as it is now (built like `stateChangeEvent`). */
   function jobEvent(name: string): Record<string, unknown> {
     const view = sim.job(name);
@@ -193,6 +209,7 @@ function stewardWorld(options: WorldOptions = {}) {
     deps,
     submit,
     runJob,
+    runTogether,
     jobEvent,
     auditOf,
     driver,

@@ -152,13 +152,14 @@ class MemoryPoolStore implements PoolStore {
   }
 
   async countAction(hourStart: number, minuteStart: number, by: 1 | -1 = 1): Promise<ActionCounts> {
+    // Old hours can only have expired when a new one begins.
+    if (!this.actionsByHour.has(hourStart)) this.forgetExpiredCounts(hourStart);
     const hour = (this.actionsByHour.get(hourStart) ?? 0) + by;
     this.actionsByHour.set(hourStart, hour);
     const minutes = this.actionsByMinute.get(hourStart) ?? new Map<number, number>();
     const minute = (minutes.get(minuteStart) ?? 0) + by;
     minutes.set(minuteStart, minute);
     this.actionsByMinute.set(hourStart, minutes);
-    this.forgetExpiredCounts(hourStart);
     return { hour, minute };
   }
 

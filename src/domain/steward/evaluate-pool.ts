@@ -460,29 +460,28 @@ type Gate =
 async function mayAct(run: EvaluationRun, deps: StewardDeps, now: number): Promise<Gate> {
   if (breakerOpen(run, deps)) return { kind: 'breaker' };
   if ((await deps.store.getControl()).paused) return { kind: 'paused' };
-  const counted = await countAction(run, deps, now);
-  return counted.over ? { kind: 'breaker' } : { kind: 'go', counted };
+  const counted = await countForBreaker(run, deps, now);
+  return counted === undefined ? { kind: 'breaker' } : { kind: 'go', counted };
 }
 
-/** An action counted for the circuit breakers before it is taken, and whether it is one too many. */
+/** An action counted for the circuit breakers before it is taken: where, and the hour's count. */
 interface CountedAction {
   readonly hourStart: number;
   readonly minuteStart: number;
   readonly hour: number;
-  readonly over: boolean;
 }
 
 /**
  * Counts the action about to be taken, before it is taken, so that runs acting at once cannot
- * together pass a limit; one over a limit trips the breaker and is not taken. A run's actions
+ * together pass a limit; one over a limit trips the breaker and is not taken (undefined). A run's actions
  * all count in the minute of its first: runs go one at a time, and a sweep that runs into the
  * next minute must not use up the budget of the runs that start in it.
  */
-async function countAction(
+async function countForBreaker(
   run: EvaluationRun,
   deps: StewardDeps,
   now: number
-): Promise<CountedAction> {
+): Promise<CountedAction | undefined> {
   // Counted per clock hour, or from an admin's resume within it (a fresh count after resume).
   const hourStart = Math.max(now - (now % 3_600_000), run.countFrom ?? 0);
   run.minuteStart ??= now - (now % 60_000);
@@ -491,11 +490,14 @@ async function countAction(
   const { maxActionsPerHour, maxActionsPerRun } = deps.policy.settings;
   if (counts.hour > maxActionsPerHour) {
     run.tripped = `${maxActionsPerHour} actions this hour reached maxActionsPerHour`;
-  } else if (counts.minute > maxActionsPerRun) {
+    return undefined;
+  }
+  if (counts.minute > maxActionsPerRun) {
     // A minute's sweep and the wakes for new pools are together one run's worth.
     run.tripped = `${maxActionsPerRun} actions by the runs of one minute, sweep and wakes together, reached maxActionsPerRun`;
+    return undefined;
   }
-  return { hourStart, minuteStart, hour: counts.hour, over: run.tripped !== undefined };
+  return { hourStart, minuteStart, hour: counts.hour };
 }
 
 /** Takes a counted action; an attempt that fails is not counted, so an outage trips nothing. */

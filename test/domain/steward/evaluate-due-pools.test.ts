@@ -18,11 +18,7 @@ const EXTEND_TO_45M = `rules:
 /** A world whose jobs (one per name) all ended now, each pool tracked and due. */
 async function endedTogether(names: readonly string[], settings = DEFAULT_SETTINGS) {
   const world = stewardWorld({ settings, rules: EXTEND_TO_45M });
-  for (const name of names) world.submit(name);
-  for (const name of names) world.sim.start(name);
-  world.clock.advanceTo(world.clock.now() + HOUR);
-  for (const name of names) world.sim.end(name, 'Completed');
-  for (const name of names) await trackPoolEvent(world.jobEvent(name), world.deps);
+  await world.runTogether(names);
   return { world, end: world.clock.now() };
 }
 
@@ -494,11 +490,7 @@ describe('evaluateNewPools', () => {
     const settings = DEFAULT_SETTINGS.replace('maxActionsPerHour: 1000', 'maxActionsPerHour: 2');
     const { world } = await endedTogether(['a'], settings);
     const before = await evaluateNewPools(await refsOf(world), world.deps);
-    for (const name of ['b', 'c']) world.submit(name);
-    for (const name of ['b', 'c']) world.sim.start(name);
-    world.clock.advanceTo(world.clock.now() + HOUR);
-    for (const name of ['b', 'c']) world.sim.end(name, 'Completed');
-    for (const name of ['b', 'c']) await trackPoolEvent(world.jobEvent(name), world.deps);
+    await world.runTogether(['b', 'c']);
     const later = (await refsOf(world)).filter((ref) => !ref.jobArn.endsWith('/a'));
 
     // Act

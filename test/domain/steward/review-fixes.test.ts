@@ -63,6 +63,15 @@ async function trackedPool(options: WorldOptions & { keepAliveSeconds?: number }
   return { world, pool, end, terminal };
 }
 
+/** The policy counts keep-alives from the update, SageMaker from the job end: updates end pools. */
+function anchorMismatchWorld() {
+  return stewardWorld({
+    settings: DEFAULT_SETTINGS.replace('keepAliveAnchor: job-end', 'keepAliveAnchor: update-time'),
+    rules: fixedRules('20m'),
+    sim: { keepAliveAnchor: 'job-end' },
+  });
+}
+
 async function stored(world: StewardWorldHarness, pool: PoolRecord) {
   return world.store.getPool(pool.jobArn, pool.creationTime);
 }
@@ -267,15 +276,8 @@ describe('the safety review fixes', () => {
 
   describe('the anchor check after an update', () => {
     it('trips the breaker and records the pool Terminated when a shrink ended the pool at once', async () => {
-      // Prepare: the policy counts keep-alives from the update, SageMaker from the job end
-      const world = stewardWorld({
-        settings: DEFAULT_SETTINGS.replace(
-          'keepAliveAnchor: job-end',
-          'keepAliveAnchor: update-time'
-        ),
-        rules: fixedRules('20m'),
-        sim: { keepAliveAnchor: 'job-end' },
-      });
+      // Prepare
+      const world = anchorMismatchWorld();
       const { terminal, end } = world.runJob('a', { keepAliveSeconds: 3600 });
       await trackPoolEvent(terminal, world.deps);
       const [pool] = await world.store.livePools();
@@ -305,24 +307,11 @@ describe('the safety review fixes', () => {
       expect(audit).toMatchObject({ kind: 'shrink', outcome: 'applied' });
       expect(audit?.reason).toMatch(/ended at once/);
     });
-  });
 
-  describe('the anchor check, for the rest of the run', () => {
     it('takes no further action in the run once an update ended a pool at once', async () => {
-      // Prepare: two pools due together, under the anchor mismatch above
-      const world = stewardWorld({
-        settings: DEFAULT_SETTINGS.replace(
-          'keepAliveAnchor: job-end',
-          'keepAliveAnchor: update-time'
-        ),
-        rules: fixedRules('20m'),
-        sim: { keepAliveAnchor: 'job-end' },
-      });
-      for (const name of ['a', 'b']) world.submit(name, { keepAliveSeconds: 3600 });
-      for (const name of ['a', 'b']) world.sim.start(name);
-      world.clock.advanceTo(world.clock.now() + HOUR);
-      for (const name of ['a', 'b']) world.sim.end(name, 'Completed');
-      for (const name of ['a', 'b']) await trackPoolEvent(world.jobEvent(name), world.deps);
+      // Prepare: two pools due together
+      const world = anchorMismatchWorld();
+      await world.runTogether(['a', 'b'], { keepAliveSeconds: 3600 });
       world.clock.advanceTo(world.clock.now() + 15 * MINUTE);
 
       // Act
@@ -348,11 +337,7 @@ describe('the safety review fixes', () => {
       // Prepare: two pools to extend; the control reads paused from its 3rd read on (the run's
       // opening read, pool a's check, then pool b's check)
       const world = stewardWorld({ rules: fixedRules('45m') });
-      for (const name of ['a', 'b']) world.submit(name);
-      for (const name of ['a', 'b']) world.sim.start(name);
-      world.clock.advanceTo(world.clock.now() + 60 * MINUTE);
-      for (const name of ['a', 'b']) world.sim.end(name, 'Completed');
-      for (const name of ['a', 'b']) await trackPoolEvent(world.jobEvent(name), world.deps);
+      await world.runTogether(['a', 'b']);
       const deps = { ...world.deps, store: pausingStore(world.store, 3) };
 
       // Act

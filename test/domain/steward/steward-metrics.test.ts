@@ -36,11 +36,7 @@ async function trackedPool(options: WorldOptions & { after?: number }) {
 /** A world whose jobs (one per name) all ended now, each pool tracked and due for 45 min. */
 async function endedTogether(names: readonly string[], settings = DEFAULT_SETTINGS) {
   const world = stewardWorld({ settings, rules: fixedRules('45m') });
-  for (const name of names) world.submit(name);
-  for (const name of names) world.sim.start(name);
-  world.clock.advanceTo(world.clock.now() + HOUR);
-  for (const name of names) world.sim.end(name, 'Completed');
-  for (const name of names) await trackPoolEvent(world.jobEvent(name), world.deps);
+  await world.runTogether(names);
   // Only what the sweep counts: tracking counted its own.
   world.metrics.counts.length = 0;
   return world;
