@@ -50,17 +50,23 @@ describe('AWS client options', () => {
     client.destroy();
   });
 
-  it('fails a DynamoDB call that is never answered, as a retryable error, instead of hanging', async () => {
-    // Prepare
-    const client = new DynamoDBClient({ ...loopbackClientConfig(endpoint), ...options });
-    const store = new DynamoPoolStore(client, { tableName: 'pools', clock: new VirtualClock(0) });
+  it.each([
+    ['reading the control', (store: DynamoPoolStore) => store.getControl()],
+    ['counting an action', (store: DynamoPoolStore) => store.countAction(0, 0)],
+  ])(
+    'fails a DynamoDB call that is never answered (%s), as a retryable error, instead of hanging',
+    async (_what, call) => {
+      // Prepare
+      const client = new DynamoDBClient({ ...loopbackClientConfig(endpoint), ...options });
+      const store = new DynamoPoolStore(client, { tableName: 'pools', clock: new VirtualClock(0) });
 
-    // Act
-    const failure = await store.getControl().catch((e: unknown) => e);
+      // Act
+      const failure = await call(store).catch((e: unknown) => e);
 
-    // Assess
-    expect(failure).toBeInstanceOf(DependencyError);
-    expect(failure).toMatchObject({ retryable: true });
-    client.destroy();
-  });
+      // Assess
+      expect(failure).toBeInstanceOf(DependencyError);
+      expect(failure).toMatchObject({ retryable: true });
+      client.destroy();
+    }
+  );
 });

@@ -409,6 +409,26 @@ describe('evaluateNewPools', () => {
     expect(world.metrics.total('ActionStoppedByBreaker', { action: 'extend' })).toBe(1);
   });
 
+  it('takes no action when the circuit breaker cannot count it', async () => {
+    // Prepare: the store fails every count, as a DynamoDB that never answers would
+    const { world } = await endedTogether(['a'], actionsPerRun(2));
+    const store = world.deps.store;
+    const uncounting = Object.create(store) as typeof store;
+    uncounting.countAction = async () => {
+      throw new Error('DynamoDB: count action failed: TimeoutError');
+    };
+
+    // Act
+    const outcome = await evaluateNewPools(await refsOf(world), {
+      ...world.deps,
+      store: uncounting,
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'swept', applied: 0, failed: 1 });
+    expect(world.sim.stats().calls.UpdateTrainingJob ?? 0).toBe(0);
+  });
+
   it('warns, and still reports the failed action, when its count cannot be taken back', async () => {
     // Prepare: UpdateTrainingJob fails, and so does the store when asked to take the count back
     const { world } = await endedTogether(['a'], actionsPerRun(2));
