@@ -20,6 +20,16 @@ if (bundle === undefined) {
 } else {
   ({ main } = await import(pathToFileURL(bundle).href));
 }
+// A reader that goes away (`warden simulate | head`) ends the run quietly, as for any Unix
+// tool; any other failure to write (a full disk) is one line instead of a stack trace.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') {
+    process.stderr.write(`warden: cannot write the output: ${error.message}\n`);
+    process.exitCode = 1;
+  }
+  process.exit();
+});
+process.stderr.on('error', () => process.exit());
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

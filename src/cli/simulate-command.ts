@@ -60,7 +60,7 @@ every-minute evaluator, a simulated SageMaker), writing its notices to an outbox
   --state DIR               service mode: where the steward's pools, audit and histories are
                             saved, for warden pools/audit --state DIR (default out/state)
 
-Exit status: 0 done, 1 the trace or config was rejected, 2 bad arguments.`;
+Exit status: 0 done, 1 the trace was rejected, 2 bad arguments, configuration or price.`;
 
 const OPTIONS = {
   trace: { type: 'string' },

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,5 +161,46 @@ describe('misspelt commands and flags', () => {
     // Assess
     expect(code).toBe(0);
     expect(out).toContain('warden --version');
+  });
+});
+
+describe('output that cannot be written', () => {
+  const SIMULATE = ['simulate', '--scenario', 'batch', '--days', '2', '--policies', 'none'];
+
+  /** Runs the installed bin with stdout on `stdout`; answers its exit status and stderr. */
+  function runBin(stdout: 'pipe' | number, onStart: (child: ChildProcess) => void = () => {}) {
+    return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...SIMULATE], {
+        stdio: ['ignore', stdout, 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+      onStart(child);
+    });
+  }
+
+  it('ends quietly when the reader goes away (warden simulate | head)', async () => {
+    // Act: the reading end is closed before anything is written.
+    const { code, stderr } = await runBin('pipe', (child) => child.stdout?.destroy());
+
+    // Assess
+    expect(stderr).not.toMatch(/Unhandled|EPIPE|at /);
+    expect(code).toBe(0);
+  });
+
+  it('says in one line that the output could not be written, exit 1', async () => {
+    // Prepare: writes to /dev/full fail with ENOSPC, as on a full disk.
+    const full = openSync('/dev/full', 'w');
+
+    // Act
+    const { code, stderr } = await runBin(full).finally(() => closeSync(full));
+
+    // Assess
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      'warden: cannot write the output: ENOSPC: no space left on device, write\n'
+    );
   });
 });
