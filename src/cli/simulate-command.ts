@@ -10,6 +10,7 @@ import { backtestJson, runBacktest } from '../sim/policy-sim/backtest.js';
 import {
   DEFAULT_COLD_START_BILLED_SECONDS,
   DEFAULT_VALUE_OF_TIME,
+  tracePrices,
 } from '../sim/policy-sim/cost-model.js';
 import { defaultPolicyList, parsePolicyList } from '../sim/policy-sim/policies.js';
 import { renderReport } from '../sim/policy-sim/report-html.js';
@@ -122,7 +123,20 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
   );
   // `--policies ,` has two empty names with one problem: say it once.
   if (!parsed.ok) throw new UsageError([...new Set(parsed.issues)].join('\n'));
-  const trace = await loadTrace(args);
+  const loaded = await loadTrace(args);
+  // Every price is checked before any folder is made: a refused run leaves nothing behind.
+  tracePrices(loaded, settings.prices);
+  // One list of warnings, on stderr now and in the JSON and the report: the trace's own, rules
+  // the trace cannot evaluate, quotas that limit nothing.
+  const trace: Trace = {
+    ...loaded,
+    warnings: [
+      ...loaded.warnings,
+      ...(policy === undefined ? [] : unevaluableRules(policy, loaded)),
+      ...unusedQuotas(args.quota, loaded),
+    ],
+  };
+  for (const warning of trace.warnings) io.stderr.write(`warning: ${warning}\n`);
   // Checked before the run: a long simulation that cannot save at the end is wasted.
   if (args.report !== undefined) {
     await ensureOutputDir('--report', args.report);
@@ -132,11 +146,6 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     await ensureOutputDir('--outbox', args.service.outbox);
     await ensureStateDir('--state', args.service.state);
   }
-  if (policy !== undefined) {
-    for (const warning of unevaluableRules(policy, trace)) io.stderr.write(`warning: ${warning}\n`);
-  }
-  for (const warning of unusedQuotas(args.quota, trace)) io.stderr.write(`warning: ${warning}\n`);
-
   const tty = io.stderr.isTTY === true;
   let result: ReturnType<typeof runBacktest>;
   let service: ServiceModeResult | undefined;

@@ -104,6 +104,31 @@ describe('warden simulate', () => {
     expect(stderr).toContain('ml.zz9.mega (first at line 4) has no price');
   });
 
+  it('names the first line of the file with the unpriced type, not its earliest job', async () => {
+    // Prepare: line 2 is submitted after line 4.
+    await writeFile(
+      traceFile,
+      `submit_time,duration_s,key,instance_type,instance_count
+2026-03-02T12:00:00Z,100,q,ml.zz9.mega,1
+2026-03-02T09:00:00Z,100,k,ml.m5.xlarge,1
+2026-03-02T10:00:00Z,100,q,ml.zz9.mega,1
+`
+    );
+    // Act
+    const { code, stderr } = await run(['--trace', traceFile, '--policies', 'none']);
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toContain('ml.zz9.mega (first at line 2) has no price');
+  });
+
+  it('makes no report folder for a run it refuses', async () => {
+    // Act
+    const { code } = await run(['--trace', traceFile, '--report', join(dir, 'new-report')]);
+    // Assess
+    expect(code).toBe(2);
+    expect(await readdir(dir)).not.toContain('new-report');
+  });
+
   it('writes an offline HTML report with SVG charts', async () => {
     // Prepare
     const reportDir = join(dir, 'report');
@@ -216,6 +241,37 @@ describe('warden simulate', () => {
     expect(code).toBe(0);
     expect(stderr).toMatch(/warning: rule "llm" cannot be evaluated .*tag "project"/);
     expect(stdout).toContain('none');
+  });
+
+  it('gives every warning on stderr and in the JSON, none in the table', async () => {
+    // Prepare: an unknown column (the trace's warning), a rule and a quota the trace cannot use.
+    await writeFile(
+      traceFile,
+      'submit_time,duration_s,key,instance_type,instance_count,colour\n' +
+        '2026-03-02T09:00:00Z,100,k,ml.m5.xlarge,1,red\n'
+    );
+    const withRule = join(dir, 'rules.yaml');
+    await writeFile(
+      withRule,
+      `${await readFile(configFile, 'utf8')}rules:\n  - name: llm\n    match: { tags: { project: llm } }\n    mode: off\n`
+    );
+    const argv = ['--trace', traceFile, '--config', withRule, '--quota', 'ml.p5.48xlarge=8'];
+    // Act
+    const table = await run([...argv, '--policies', 'none']);
+    const json = await run([...argv, '--policies', 'none', '--json']);
+    // Assess
+    const warnings = (JSON.parse(json.stdout) as { trace: { warnings: string[] } }).trace.warnings;
+    expect(warnings).toEqual([
+      expect.stringMatching(/jobs\.csv:1: unknown column "colour" ignored/),
+      expect.stringMatching(/^rule "llm" cannot be evaluated/),
+      expect.stringMatching(/^--quota ml\.p5\.48xlarge: no job in the trace runs on/),
+    ]);
+    for (const { stderr } of [table, json]) {
+      expect(stderr.split('\n').filter((l) => l.startsWith('warning: '))).toEqual(
+        warnings.map((w) => `warning: ${w}`)
+      );
+    }
+    expect(table.stdout).not.toContain('warning');
   });
 
   it('prints its usage on --help', async () => {

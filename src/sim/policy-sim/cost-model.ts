@@ -75,19 +75,24 @@ function tracePrices(
   overrides: Readonly<Record<string, number>>
 ): Map<string, number> {
   const prices = new Map<string, number>();
-  const missing = new Map<string, string>();
+  // The first line of the file each unpriced type is on (jobs are in submit order, not line).
+  const missing = new Map<string, number>();
   for (const job of trace.jobs) {
-    if (prices.has(job.instanceType) || missing.has(job.instanceType)) continue;
-    const price = hourlyPrice(job.instanceType, overrides);
-    if (price === undefined) {
-      missing.set(job.instanceType, job.line === undefined ? '' : ` (first at line ${job.line})`);
-    } else {
-      prices.set(job.instanceType, price.usdPerHour);
+    const type = job.instanceType;
+    if (prices.has(type)) continue;
+    const line = missing.get(type);
+    if (line !== undefined) {
+      missing.set(type, Math.min(line, job.line ?? Number.POSITIVE_INFINITY));
+      continue;
     }
+    const price = hourlyPrice(type, overrides);
+    if (price === undefined) missing.set(type, job.line ?? Number.POSITIVE_INFINITY);
+    else prices.set(type, price.usdPerHour);
   }
   if (missing.size > 0) {
     const issues = [...missing].map(
-      ([type, where]) => `${trace.source}: instance type ${type}${where} has no price`
+      ([type, line]) =>
+        `${trace.source}: instance type ${type}${Number.isFinite(line) ? ` (first at line ${line})` : ''} has no price`
     );
     throw new WardenError(
       'CONFIG_INVALID',

@@ -86,7 +86,6 @@ function renderTable(result: BacktestResult): string {
       `prices: built-in illustrative list prices for ${illustrative.join(', ')}; set your own under "prices:" in --config`
     );
   }
-  for (const warning of t.warnings) out.push(`warning: ${warning}`);
   return `${out.join('\n')}\n`;
 }
 
