@@ -4,8 +4,9 @@ import { saveState } from '../adapters/memory/state-dir.js';
 import { closestName } from '../domain/config/closest-name.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { MAX_VALUE_OF_TIME } from '../domain/config/policy-schema.js';
+import type { WardenConfig } from '../domain/config/warden-config.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
-import type { KeepAliveAnchor, Policy } from '../domain/policy/policy.js';
+import type { KeepAliveAnchor } from '../domain/policy/policy.js';
 import { backtestJson, runBacktest } from '../sim/policy-sim/backtest.js';
 import {
   DEFAULT_COLD_START_BILLED_SECONDS,
@@ -16,6 +17,7 @@ import { defaultPolicyList, parsePolicyList } from '../sim/policy-sim/policies.j
 import { renderReport } from '../sim/policy-sim/report-html.js';
 import type { LatencyModel, SimRunSettings } from '../sim/policy-sim/sim-policy.js';
 import { renderTable } from '../sim/policy-sim/table.js';
+import { poolOwnerOf } from '../sim/service-sim/job-events.js';
 import { runServiceBacktest } from '../sim/service-sim/service-backtest.js';
 import type { ServiceModeResult } from '../sim/service-sim/service-mode.js';
 import { readTrace } from '../sim/trace/read-trace.js';
@@ -115,8 +117,7 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     return 0;
   }
   const config = args.config === undefined ? undefined : await loadConfigOption(args.config);
-  const policy = config === undefined ? undefined : compilePolicy(config);
-  const settings = runSettings(args, policy, config?.prices ?? {});
+  const settings = runSettings(args, config, config?.prices ?? {});
   const parsed = parsePolicyList(
     args.policies ?? defaultPolicyList(settings.maxKeepAliveMs),
     settings.maxKeepAliveMs
@@ -132,7 +133,9 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     ...loaded,
     warnings: [
       ...loaded.warnings,
-      ...(policy === undefined ? [] : unevaluableRules(policy, loaded)),
+      ...(settings.policy === undefined || config === undefined
+        ? []
+        : unevaluableRules(settings.policy, loaded, (job) => poolOwnerOf(job, config))),
       ...unusedQuotas(args.quota, loaded),
     ],
   };
@@ -235,9 +238,10 @@ async function loadTrace(args: SimulateArgs): Promise<Trace> {
 /** Flags win over the config's `settings:`, which win over the built-in defaults. */
 function runSettings(
   args: SimulateArgs,
-  policy: Policy | undefined,
+  config: WardenConfig | undefined,
   prices: Readonly<Record<string, number>>
 ): SimRunSettings {
+  const policy = config === undefined ? undefined : compilePolicy(config);
   const s = policy?.settings;
   return {
     maxKeepAliveMs: args.maxKeepAliveMs ?? s?.maxKeepAliveMs ?? 3_600_000,
@@ -250,7 +254,7 @@ function runSettings(
     prices,
     quota: args.quota,
     latency: args.latency,
-    ...(policy === undefined ? {} : { policy }),
+    ...(policy === undefined || config === undefined ? {} : { policy, config }),
   };
 }
 

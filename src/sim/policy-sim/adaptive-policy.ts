@@ -14,6 +14,7 @@ import {
   shadowCandidate,
 } from '../../domain/steward/key-history.js';
 import { nextDecisionTime } from '../../domain/steward/pool-schedule.js';
+import { poolOwnerOf } from '../service-sim/job-events.js';
 import type { TraceJob } from '../trace/trace.js';
 import { coldExtraSeconds } from './cost-model.js';
 import type { SimDecision, SimPolicy, SimPool, SimRunSettings } from './sim-policy.js';
@@ -105,6 +106,9 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   const freePools = new Map<string, Map<number, number>>();
   const freeEndTimes = (key: string): Iterable<number> => freePools.get(key)?.values() ?? [];
   const lastDecision = new Map<number, Decision>();
+  // Each pool's owner and team as the steward records them, when a config names them.
+  const config = settings.config;
+  const owners = new Map<number, ReturnType<typeof poolOwnerOf>>();
   // One settings object per input mode: the cold-start wait of the pool's own jobs.
   const byMode = new Map<number, Policy>();
   const policyFor = (job: TraceJob): Policy => {
@@ -140,8 +144,13 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       endTime: pool.endTime,
       expiresAt: pool.expiresAt,
     };
-    // Set only when known: a spread per decision is measurable in a million-job backtest.
-    if (job.team !== undefined) view.team = job.team;
+    const named = owners.get(pool.id);
+    if (named !== undefined) {
+      view.owner = named.owner;
+      if (named.team !== undefined) view.team = named.team;
+    } else if (job.team !== undefined) {
+      view.team = job.team;
+    }
     if (job.account !== undefined) view.account = job.account;
     if (warnedFor !== undefined) view.releaseWarnedFor = warnedFor;
     const keyHistory = history(pool.key);
@@ -190,6 +199,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       endInPlace(history(job.key), now, job.owner);
     },
     onAvailable(pool, now) {
+      if (config !== undefined) owners.set(pool.id, poolOwnerOf(pool.job, config));
       let free = freePools.get(pool.key);
       if (free === undefined) {
         free = new Map();
@@ -202,6 +212,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     // Per-pool memory lives only as long as the pool: state grows with keys, not with jobs.
     onPoolEnd(pool) {
       freePools.get(pool.key)?.delete(pool.id);
+      if (owners.size > 0) owners.delete(pool.id);
       if (warned.size > 0) warned.delete(pool.id);
       if (lastDecision.size > 0) lastDecision.delete(pool.id);
     },

@@ -1,3 +1,4 @@
+import type { WardenConfig } from '../../domain/config/warden-config.js';
 import type { KeepAliveAnchor, Policy } from '../../domain/policy/policy.js';
 import type { TraceJob } from '../trace/trace.js';
 
@@ -75,6 +76,11 @@ interface SimRunSettings {
   readonly latency: LatencyModel;
   /** The admins' policy from `--config`, when one was given (the adaptive policy reads its rules). */
   readonly policy?: Policy;
+  /**
+   * The `--config` the policy was compiled from: its directory and owner chain name each pool's
+   * owner and team for the rules, as the steward does. Without it, the trace's own columns.
+   */
+  readonly config?: WardenConfig;
 }
 
 export type { LatencyModel, SimDecision, SimPolicy, SimPool, SimRunSettings };

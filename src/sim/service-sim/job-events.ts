@@ -1,6 +1,8 @@
 import type { WardenConfig } from '../../domain/config/warden-config.js';
 import { isRecord } from '../../domain/objects.js';
+import { resolveOwner } from '../../domain/owner/resolve-owner.js';
 import { type MatchKey, matchKeyId, matchKeyOf } from '../../domain/pool/match-key.js';
+import { teamOf } from '../../domain/steward/pool-from-job.js';
 import type { SimJobSpec } from '../simulated-sagemaker.js';
 import type { TraceJob } from '../trace/trace.js';
 
@@ -99,6 +101,26 @@ function tagsOf(job: TraceJob, config: WardenConfig): Record<string, string> {
 }
 
 /**
+ * The owner and team the steward records on a trace job's pool under `config`: the job's tags
+ * and role (as service mode submits it) through the finish notice's owner chain. Policy mode
+ * matches `owner:` and `team:` rules on these, so both modes match alike; the trace's `team`
+ * column, which production never sees, only groups the report's cost per team.
+ *
+ * @example poolOwnerOf({ ...job, owner: 'alice@example.com' }, config) // { owner: 'alice', team: 'vision' }
+ */
+function poolOwnerOf(
+  job: TraceJob,
+  config: WardenConfig
+): { readonly owner: string; readonly team?: string } {
+  const owner = resolveOwner(
+    { tags: tagsOf(job, config), roleArn: matchConfigOf(job).roleArn },
+    config
+  );
+  const team = teamOf(owner, config);
+  return team === undefined ? { owner: owner.id } : { owner: owner.id, team };
+}
+
+/**
  * The "SageMaker Training Job State Change" event EventBridge delivers for a job described as
  * `describe` (the simulator's DescribeTrainingJob answer): times in epoch ms as SageMaker sends
  * them, tags as a map, the event time in whole seconds.
@@ -131,4 +153,4 @@ function stateChangeEvent(
 }
 
 export type { MatchConfig };
-export { jobNameOf, matchConfigOf, ownerTagValue, stateChangeEvent, tagsOf };
+export { jobNameOf, matchConfigOf, ownerTagValue, poolOwnerOf, stateChangeEvent, tagsOf };

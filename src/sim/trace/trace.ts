@@ -68,6 +68,7 @@ interface TraceFacts {
   readonly tagKeys: ReadonlySet<string>;
   readonly hasTeam: boolean;
   readonly hasOwner: boolean;
+  readonly hasAccount: boolean;
   /** Every instance type some job runs on. */
   readonly instanceTypes: ReadonlySet<string>;
 }
@@ -81,14 +82,16 @@ function traceFacts(trace: Trace): TraceFacts {
   const tagKeys = new Set<string>();
   let hasTeam = false;
   let hasOwner = false;
+  let hasAccount = false;
   const instanceTypes = new Set<string>();
   for (const job of trace.jobs) {
     instanceTypes.add(job.instanceType);
     if (job.team !== undefined) hasTeam = true;
     if (job.owner !== undefined) hasOwner = true;
+    if (job.account !== undefined) hasAccount = true;
     if (job.tags !== undefined) for (const key of Object.keys(job.tags)) tagKeys.add(key);
   }
-  return { tagKeys, hasTeam, hasOwner, instanceTypes };
+  return { tagKeys, hasTeam, hasOwner, hasAccount, instanceTypes };
 }
 
 /**
@@ -101,20 +104,42 @@ function traceTagKeys(trace: Trace): string[] {
 }
 
 /**
- * One warning per rule the trace cannot evaluate: it matches on a tag key no job carries, or on
- * team or owner when no job has one. Such a rule would silently match nothing in a backtest,
- * although it may match plenty in production.
+ * One warning per rule the trace cannot evaluate: it matches on a tag key no job carries, on an
+ * account when no job has one, or on team or owner when no job has one. Such a rule would
+ * silently match nothing in a backtest, although it may match plenty in production. With
+ * `ownerOf` (a config's owner chain, which always ends at its fallback contact) every job has
+ * an owner, and a team when the chain gives one.
  *
  * @example unevaluableRules(policy, trace) // ['rule "vision": ... tag "project" ...']
  */
-function unevaluableRules(policy: Policy, trace: Trace): string[] {
+function unevaluableRules(
+  policy: Policy,
+  trace: Trace,
+  ownerOf?: (job: TraceJob) => { readonly team?: string }
+): string[] {
   const facts = traceFacts(trace);
+  let hasTeam: boolean | undefined;
+  const anyTeam = () => {
+    hasTeam ??=
+      ownerOf === undefined
+        ? facts.hasTeam
+        : trace.jobs.some((job) => ownerOf(job).team !== undefined);
+    return hasTeam;
+  };
+  const hasOwner = ownerOf !== undefined || facts.hasOwner;
   const warnings: string[] = [];
   for (const rule of policy.rules) {
     const missing: string[] = [];
-    if (rule.match.team !== undefined && !facts.hasTeam) missing.push('team (no job has a team)');
-    if (rule.match.owner !== undefined && !facts.hasOwner) {
-      missing.push('owner (no job has an owner)');
+    if (rule.match.team !== undefined && !anyTeam()) {
+      missing.push(
+        ownerOf === undefined
+          ? 'team (no job has a team)'
+          : "team (the config's directory gives no owner of this trace a team)"
+      );
+    }
+    if (rule.match.owner !== undefined && !hasOwner) missing.push('owner (no job has an owner)');
+    if (rule.match.account !== undefined && !facts.hasAccount) {
+      missing.push('account (no job has an account)');
     }
     for (const key of Object.keys(rule.match.tags ?? {})) {
       if (!facts.tagKeys.has(key)) missing.push(`tag "${key}" (no job carries it)`);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../../src/domain/config/compile-policy.js';
+import { parseConfig } from '../../../src/domain/config/parse-config.js';
 import type { Decision } from '../../../src/domain/policy/decision.js';
 import type { PoolRule } from '../../../src/domain/policy/policy.js';
 import {
@@ -25,10 +27,10 @@ function fixedRule(name: string, match: PoolRule['match'], fixedMs: number): Poo
 
 /** Runs the adaptive policy under `rules` and answers the rule of each key's first decision. */
 function firstRuleByKey(rules: readonly PoolRule[], ...jobs: TraceJob[]): Map<string, string> {
-  const settings: SimRunSettings = {
-    ...SETTINGS,
-    policy: { ...adaptiveStewardPolicy(SETTINGS), rules },
-  };
+  return firstRules({ ...SETTINGS, policy: { ...adaptiveStewardPolicy(SETTINGS), rules } }, jobs);
+}
+
+function firstRules(settings: SimRunSettings, jobs: readonly TraceJob[]): Map<string, string> {
   const rulesByKey = new Map<string, string>();
   const onDecision = (pool: { key: string }, decision: Decision) => {
     if (!rulesByKey.has(pool.key)) rulesByKey.set(pool.key, decision.rule ?? '(none)');
@@ -81,5 +83,72 @@ describe('the adaptive policy in policy mode', () => {
         ['b', 'rest'],
       ])
     );
+  });
+});
+
+describe('the adaptive policy in policy mode, under a --config', () => {
+  // Production matches owner and team rules on what the owner chain and the directory say,
+  // not on the trace's columns: a backtest that matched otherwise would price another policy.
+  const YAML = `version: 1
+owners:
+  fallback: platform
+directory:
+  platform:
+    email: platform@example.com
+  vision:
+    email: vision-team@example.com
+  alice:
+    email: alice@example.com
+    team: vision
+  carol:
+    email: carol@example.com
+    team: vision
+rules:
+  - name: alice
+    match: { owner: alice }
+    mode: fixed
+    keepAlive: { fixed: 30m }
+  - name: vision
+    match: { team: vision }
+    mode: fixed
+    keepAlive: { fixed: 20m }
+  - name: platform
+    match: { owner: platform }
+    mode: fixed
+    keepAlive: { fixed: 10m }
+  - name: rest
+    match: {}
+    mode: adaptive
+`;
+
+  function underConfig(...jobs: TraceJob[]): Map<string, string> {
+    const parsed = parseConfig(YAML, 'warden.config.yaml');
+    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
+    const config = parsed.config;
+    return firstRules({ ...SETTINGS, policy: compilePolicy(config), config }, jobs);
+  }
+
+  it("names the owner a job's address leads to in the directory, and their team", () => {
+    const byKey = underConfig(
+      job(0, 100, { key: 'a', owner: 'alice@example.com', team: 'nlp' }),
+      job(10, 100, { key: 'b', owner: 'bob@example.com', team: 'vision' }),
+      job(20, 100, { key: 'c', owner: 'carol@example.com', team: 'nlp' })
+    );
+
+    // alice by her address; bob is not in the directory, so not on its team whatever the trace
+    // says, and falls to the adaptive rule as in production; carol is on vision by the directory.
+    expect(byKey).toEqual(
+      new Map([
+        ['a', 'alice'],
+        ['b', 'rest'],
+        ['c', 'vision'],
+      ])
+    );
+  });
+
+  it('gives a job without an owner to the fallback contact, as the steward does', () => {
+    const { owner: _owner, ...ownerless } = job(0, 100, { key: 'a' });
+
+    expect(underConfig(ownerless)).toEqual(new Map([['a', 'platform']]));
   });
 });
