@@ -16,8 +16,10 @@ const timeZone = z
   .check(z.refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Berlin, America/New_York)'));
 
 /** A duration text (`90s`, `10m`, `1h30m`); a bare YAML number is refused with a hint. */
-function duration(bounds: { readonly min?: number; readonly max?: number } = {}) {
-  const { min = 0, max = Number.POSITIVE_INFINITY } = bounds;
+function duration(
+  bounds: { readonly min?: number; readonly max?: number; readonly wholeSeconds?: boolean } = {}
+) {
+  const { min = 0, max = Number.POSITIVE_INFINITY, wholeSeconds = false } = bounds;
   return z
     .string({
       error: (issue) => {
@@ -41,6 +43,10 @@ function duration(bounds: { readonly min?: number; readonly max?: number } = {})
       z.refine(
         (text) => (parseDuration(text) ?? max) <= max,
         `must be at most ${formatDuration(max)}`
+      ),
+      z.refine(
+        (text) => !wholeSeconds || (parseDuration(text) ?? 0) % 1000 === 0,
+        'must be whole seconds (SageMaker counts keep-alives in seconds)'
       )
     );
 }
@@ -102,7 +108,7 @@ const stewardSettings = z
         ),
       maxKeepAlive: z
         ._default(
-          duration({ min: MIN_KEEP_ALIVE_MS, max: MAX_KEEP_ALIVE_MS }),
+          duration({ min: MIN_KEEP_ALIVE_MS, max: MAX_KEEP_ALIVE_MS, wholeSeconds: true }),
           settingsDefaults.maxKeepAlive
         )
         .check(

@@ -71,6 +71,14 @@ describe('policy schema', () => {
     ]);
   });
 
+  it('takes maxKeepAlive in whole seconds only, as SageMaker does', () => {
+    // A fractional maximum broke simulate's default policy list (fixed:1h "listed twice").
+    expect(issuesOf('settings:\n  maxKeepAlive: 1h0.4s\n')).toEqual([
+      'warden.config.yaml:7: settings.maxKeepAlive: must be whole seconds (SageMaker counts keep-alives in seconds)',
+    ]);
+    expect(parseConfig(`${HEAD}settings:\n  maxKeepAlive: 1.5h\n`, FILE).ok).toBe(true);
+  });
+
   it('bounds valueOfTime as simulate --value-of-time is: costs past it are nonsense', () => {
     expect(issuesOf('settings:\n  valueOfTime: 1e300\n')).toHaveLength(1);
     expect(issuesOf('settings:\n  valueOfTime: 1000001\n')[0]).toMatch(
