@@ -201,6 +201,8 @@ class RowSink {
   readonly jobs: TraceJob[] = [];
   readonly problems: string[] = [];
   readonly warnings: string[] = [];
+  /** Each key's instance type and count, as first seen. */
+  private readonly keys = new Map<string, { instanceType: string; count: number; line: number }>();
 
   constructor(
     readonly file: string,
@@ -257,6 +259,22 @@ class RowSink {
       bad
     );
     if (this.problems.length > before || this.full) return;
+    const first = this.keys.get(key as string);
+    if (first === undefined) {
+      this.keys.set(key as string, {
+        instanceType: instanceType as string,
+        count: count as number,
+        line,
+      });
+    } else if (first.instanceType !== instanceType || first.count !== count) {
+      // SageMaker hands a pool only to a job of the same instance type and count: one key
+      // naming two would let an 8-GPU pool serve a 1-CPU job.
+      bad(
+        'key',
+        `"${key}" runs on ${count} × ${instanceType} here but on ${first.count} × ${first.instanceType} at line ${first.line}; a key is one match configuration, instance type and count included`
+      );
+      return;
+    }
     // One object shape for every job (absent fields are undefined) keeps V8's property access
     // monomorphic in the simulator's hot loop.
     this.jobs.push({
@@ -327,7 +345,12 @@ class CsvRows {
       record = pending.parts.join('\n');
       line = pending.line;
       this.pending = undefined;
-    } else if (text === '' || (lineNo === 1 && text === '\uFEFF')) {
+    } else if (
+      text === '' ||
+      (lineNo === 1 && text === '\uFEFF') ||
+      // A line of spaces or tabs is blank, as in JSONL (checked only when it starts with one).
+      (text.charCodeAt(0) <= 32 && text.trim() === '')
+    ) {
       return;
     }
     const cells = splitCsv(line === 1 ? stripBom(record) : record);
@@ -752,7 +775,10 @@ function readTags(value: unknown, bad: Bad): Readonly<Record<string, string>> | 
 
 function readInputMode(value: unknown, bad: Bad): InputMode | undefined {
   if (value === undefined) return undefined;
-  if (value === 'fsx' || value === 'ffm' || value === 'file') return value;
+  // Trimmed, and empty is absent, as every other text field.
+  const mode = typeof value === 'string' ? value.trim() : value;
+  if (mode === '') return undefined;
+  if (mode === 'fsx' || mode === 'ffm' || mode === 'file') return mode;
   bad('input_mode', `expected fsx, ffm or file, got ${describe(value)}`);
   return undefined;
 }

@@ -212,7 +212,7 @@ describe('readTrace (CSV)', () => {
   it('refuses sizes and times no job has: they would overflow the costs or the service', async () => {
     // Prepare: a year of training, ten thousand instances and 2000-01-01 are the limits.
     const rows = [
-      '1772443800,31622400,k,ml.m5.xlarge,10000',
+      '1772443800,31622400,big,ml.m5.xlarge,10000',
       '1772443800,31622401,k,ml.m5.xlarge,1',
       `1772443800,${'9'.repeat(300)},k,ml.m5.xlarge,1`,
       '1772443800,1,k,ml.m5.xlarge,10001',
@@ -271,6 +271,36 @@ describe('readTrace (CSV)', () => {
       `${path}:3: tags: expected a JSON object of string values, got [1,2]`,
       `${path}:4: tags: tag "n" must have a non-empty key and a string value`,
     ]);
+  });
+
+  it('refuses a key that names two instance types or counts, which no pool could serve', async () => {
+    const path = await file(
+      'mixed-key.csv',
+      `${HEADER}\n` +
+        '1772443800,60,same,ml.p4d.24xlarge,8\n' +
+        '1772444400,60,same,ml.m5.xlarge,1\n' +
+        '1772445000,60,same,ml.p4d.24xlarge,4\n' +
+        '1772445600,60,same,ml.p4d.24xlarge,8\n'
+    );
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:3: key: "same" runs on 1 × ml.m5.xlarge here but on 8 × ml.p4d.24xlarge at line 2; a key is one match configuration, instance type and count included`,
+      `${path}:4: key: "same" runs on 4 × ml.p4d.24xlarge here but on 8 × ml.p4d.24xlarge at line 2; a key is one match configuration, instance type and count included`,
+    ]);
+  });
+
+  it('skips a line of spaces or tabs, and reads an input mode with spaces or none', async () => {
+    const path = await file(
+      'spaces.csv',
+      `${HEADER},input_mode\n` +
+        '1772443800,60,k,ml.m5.xlarge,1, fsx \n' +
+        '  \t\n' +
+        '1772444400,60,k,ml.m5.xlarge,1,\n'
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs.map((j) => j.inputMode)).toEqual(['fsx', undefined]);
   });
 
   it('reports a quoted cell that is never closed at the line it opened', async () => {
