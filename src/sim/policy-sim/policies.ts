@@ -84,6 +84,8 @@ function parsePolicyList(text: string, maxKeepAliveMs: number): ParsedPolicies {
   const issues: string[] = [];
   const specs: PolicySpec[] = [];
   const seen = new Set<string>();
+  // Two spellings of one keep-alive (fixed:60m and fixed:1h, none and fixed:0) are one policy.
+  const byKeepAlive = new Map<number, string>();
   for (const raw of text.split(',')) {
     const name = raw.trim();
     if (name === '') {
@@ -96,8 +98,18 @@ function parsePolicyList(text: string, maxKeepAliveMs: number): ParsedPolicies {
     }
     seen.add(name);
     const spec = parseOne(name, maxKeepAliveMs);
-    if (typeof spec === 'string') issues.push(`--policies: ${spec}`);
-    else specs.push(spec);
+    if (typeof spec === 'string') {
+      issues.push(`--policies: ${spec}`);
+      continue;
+    }
+    const fixedMs = spec.kind === 'engine' ? spec.fixedMs : undefined;
+    const same = fixedMs === undefined ? undefined : byKeepAlive.get(fixedMs);
+    if (same !== undefined) {
+      issues.push(`--policies: "${name}" is the same keep-alive as "${same}"`);
+      continue;
+    }
+    if (fixedMs !== undefined) byKeepAlive.set(fixedMs, name);
+    specs.push(spec);
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, specs };
 }
@@ -109,6 +121,9 @@ function parseOne(name: string, maxKeepAliveMs: number): PolicySpec | string {
     const ms = parseDuration(name.slice('fixed:'.length));
     if (ms === undefined) {
       return `"${name}": "${name.slice(6)}" is not a duration (write e.g. fixed:90s, fixed:10m, fixed:1h)`;
+    }
+    if (ms % 1000 !== 0) {
+      return `"${name}": keep-alives are whole seconds, as SageMaker takes them`;
     }
     if (ms > maxKeepAliveMs) {
       return `"${name}" is above the maximum keep-alive ${formatDuration(maxKeepAliveMs)} (raise --max-keep-alive, up to 6h)`;

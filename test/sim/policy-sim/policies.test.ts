@@ -41,6 +41,21 @@ describe('policy registry', () => {
     ]);
   });
 
+  it('refuses two spellings of one keep-alive, and keep-alives that are not whole seconds', () => {
+    // Act
+    const parsed = parsePolicyList('fixed:60m,fixed:1h,none,fixed:0,fixed:0.4s,fixed:90s', HOUR);
+
+    // Assess
+    expect(parsed).toEqual({
+      ok: false,
+      issues: [
+        '--policies: "fixed:1h" is the same keep-alive as "fixed:60m"',
+        '--policies: "fixed:0" is the same keep-alive as "none"',
+        '--policies: "fixed:0.4s": keep-alives are whole seconds, as SageMaker takes them',
+      ],
+    });
+  });
+
   it('creates a fresh policy per run, so state never leaks between runs', () => {
     // Prepare
     const parsed = parsePolicyList('histogram', HOUR);
