@@ -2,6 +2,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { printable } from '../../domain/printable.js';
 import type { BacktestResult, RankedResult } from './backtest.js';
 import { START_LATENCY_S } from './cost-model.js';
+import { count } from './table.js';
 
 /**
  * The offline HTML report of `warden simulate --report DIR`: one self-contained file (inline CSS
@@ -334,7 +335,7 @@ function renderReport(result: BacktestResult, generatedAt: Date): string {
   const oracle = result.oracleTotalCostUsd;
   const worst = policies[policies.length - 1];
   const cards = [
-    ['jobs', int(t.jobs), `${int(t.keys)} match keys · ${int(t.teams)} teams`],
+    ['jobs', int(t.jobs), `${count(t.keys, 'match key')} · ${count(t.teams, 'team')}`],
     [
       'best online policy',
       best === undefined ? '–' : esc(best.name),

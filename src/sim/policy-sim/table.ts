@@ -57,7 +57,7 @@ function renderTable(result: BacktestResult): string {
       ? 'empty'
       : `${t.firstSubmit.slice(0, 10)} … ${t.lastSubmit?.slice(0, 10)}`;
   out.push(
-    `trace ${t.source}: ${int(t.jobs)} jobs, ${int(t.keys)} match keys, ${int(t.teams)} teams, ${period}`
+    `trace ${t.source}: ${count(t.jobs, 'job')}, ${count(t.keys, 'match key')}, ${count(t.teams, 'team')}, ${period}`
   );
   out.push(
     `value of time $${s.valueOfTimeUsdPerHour}/h · cold start bills ${s.coldStartBilledSeconds} s · ` +
@@ -89,4 +89,9 @@ function renderTable(result: BacktestResult): string {
   return `${out.join('\n')}\n`;
 }
 
-export { renderTable };
+/** "1 job", "2,741 jobs". */
+function count(n: number, noun: string): string {
+  return `${int(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+export { count, renderTable };
