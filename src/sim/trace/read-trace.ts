@@ -424,12 +424,23 @@ class CsvRows {
 }
 
 /**
- * A field of ours that the JSON object line `text` (valid JSON) names twice at its top level,
- * which JSON.parse would settle silently by the last. One pass, no recursion: strings, most of
- * a row, are skipped with indexOf, and a key is decoded only when it holds an escape.
+ * The first key an object of the JSON text `text` (valid JSON) names twice, which JSON.parse
+ * would settle silently by the last: at the top level when `accept` takes it, or anywhere in
+ * the object that is the top-level value of `nested` (`inside` then says so). One pass, no
+ * recursion: strings, most of a row, are skipped with indexOf, and a key is decoded only when
+ * it holds an escape.
+ *
+ * @example repeatedKey('{"a":1,"t":{"x":"1","x":"2"}}', () => true, 't') // { key: 'x', inside: 't' }
  */
-function repeatedField(text: string): Field | undefined {
-  const seen = new Set<string>();
+function repeatedKey(
+  text: string,
+  accept: (key: string) => boolean,
+  nested?: string
+): { readonly key: string; readonly inside?: string } | undefined {
+  const top = new Set<string>();
+  // The keys of the object under `nested`, while the scan is inside it.
+  let inner: Set<string> | undefined;
+  let lastTopKey: string | undefined;
   let depth = 0;
   let expectKey = false;
   for (let i = 0; i < text.length; i++) {
@@ -438,19 +449,30 @@ function repeatedField(text: string): Field | undefined {
       let j = text.indexOf('"', i + 1);
       while (j !== -1 && isEscaped(text, j)) j = text.indexOf('"', j + 1);
       if (j === -1) return undefined;
-      if (depth === 1 && expectKey) {
+      if (expectKey) {
         const raw = text.slice(i + 1, j);
         const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-        if (seen.has(key) && FIELDS.has(key)) return key as Field;
-        seen.add(key);
+        if (depth === 1) {
+          if (top.has(key) && accept(key)) return { key };
+          top.add(key);
+          lastTopKey = key;
+        } else if (inner !== undefined) {
+          if (inner.has(key)) return { key, inside: nested as string };
+          inner.add(key);
+        }
       }
       expectKey = false;
       i = j;
     } else if (c === 123 || c === 91) {
       depth++;
-      expectKey = c === 123 && depth === 1;
-    } else if (c === 125 || c === 93) depth--;
-    else if (c === 44 && depth === 1) expectKey = true;
+      if (c === 123 && depth === 2 && nested !== undefined && lastTopKey === nested) {
+        inner = new Set();
+      }
+      expectKey = c === 123 && (depth === 1 || (depth === 2 && inner !== undefined));
+    } else if (c === 125 || c === 93) {
+      if (depth === 2) inner = undefined;
+      depth--;
+    } else if (c === 44) expectKey = depth === 1 || (depth === 2 && inner !== undefined);
   }
   return undefined;
 }
@@ -485,10 +507,15 @@ class JsonlRows {
       this.sink.problem(lineNo, 'not a JSON object');
       return;
     }
-    const twice = repeatedField(text);
+    const twice = repeatedKey(text, (key) => FIELDS.has(key), 'tags');
     if (twice !== undefined) {
       // JSON.parse keeps the last silently; a CSV with the column twice is refused too.
-      this.sink.problem(lineNo, `${twice}: given twice`);
+      this.sink.problem(
+        lineNo,
+        twice.inside === undefined
+          ? `${twice.key}: given twice`
+          : `tags: tag "${twice.key}" given twice`
+      );
       return;
     }
     for (const name in value) {
@@ -755,6 +782,11 @@ function readTags(value: unknown, bad: Bad): Readonly<Record<string, string>> | 
       parsed = JSON.parse(value);
     } catch {
       bad('tags', `expected a JSON object such as {"project":"vision"}, got ${describe(value)}`);
+      return undefined;
+    }
+    const twice = isRecord(parsed) ? repeatedKey(value, () => true) : undefined;
+    if (twice !== undefined) {
+      bad('tags', `tag "${twice.key}" given twice`);
       return undefined;
     }
   }

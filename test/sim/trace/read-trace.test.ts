@@ -401,6 +401,9 @@ describe('readTrace (JSON Lines)', () => {
         // One spaced key beside a repeat, and a repeat spelt with an escape.
         `{${JSON_WITHOUT_DURATION},"duration_s":1,"team":"a","team":"b","owner" :"o"}`,
         `{${JSON_WITHOUT_DURATION},"duration_s":1,"k\\u0065y":"k2"}`,
+        // A tag given twice, also with an escape; a tag beside a nested object of the same key.
+        `{${JSON_WITHOUT_DURATION},"duration_s":1,"tags":{"a":"b","\\u0061":"c"}}`,
+        `{${JSON_WITHOUT_DURATION},"duration_s":1,"tags":{"a":"b"},"x":{"a":{"a":1}}}`,
       ].join('\n')
     );
 
@@ -409,12 +412,23 @@ describe('readTrace (JSON Lines)', () => {
       `${path}:3: owner: given twice`,
       `${path}:4: team: given twice`,
       `${path}:5: key: given twice`,
+      `${path}:6: tags: tag "a" given twice`,
     ]);
+  });
+
+  it('refuses a CSV tag given twice in its JSON cell', async () => {
+    const path = await file(
+      'tags-twice.csv',
+      `${HEADER},tags\n1772443800,1,k,ml.m5.xlarge,1,"{""a"":""b"",""a"":""c""}"\n`
+    );
+
+    expect(await issuesOf(path)).toEqual([`${path}:2: tags: tag "a" given twice`]);
   });
 
   it('tells keys from values, nested objects and escaped quotes when looking for repeats', async () => {
     const lines = [
-      // Accepted: a value that names a field; a repeat inside tags; a repeat of a field not ours.
+      // Accepted: a value that names a field; a repeat of a field not ours. Refused: a tag
+      // given twice (as a tag, not as the field).
       `{${JSON_ROW},"owner":"team","team":"x"}`,
       `{${JSON_ROW},"tags":{"team":"1","team":"2"},"team":"x"}`,
       `{${JSON_ROW},"zz":1,"zz":2}`,
@@ -427,6 +441,7 @@ describe('readTrace (JSON Lines)', () => {
     const path = await file('keys.jsonl', lines.join('\n'));
 
     expect(await issuesOf(path)).toEqual([
+      `${path}:2: tags: tag "team" given twice`,
       `${path}:4: team: given twice`,
       `${path}:5: team: given twice`,
       `${path}:6: team: given twice`,
