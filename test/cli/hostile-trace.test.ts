@@ -168,6 +168,23 @@ describe('a trace in the wrong encoding or of absurd lines', () => {
     expect(stderr).toContain('save the file as UTF-8');
   });
 
+  it('names the line of the Latin-1 byte, not an earlier line with a real U+FFFD', async () => {
+    const trace = join(dir, 'fffd-then-latin1.csv');
+    const row = (owner: string) => `2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1,${owner}\n`;
+    await writeFile(
+      trace,
+      Buffer.concat([
+        Buffer.from(`${HEADER},owner\n${row('a\uFFFDb')}${row('x')}`),
+        Buffer.from(row('J\xfcrgen'), 'latin1'),
+      ])
+    );
+
+    const { code, stderr } = await simulate(trace);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${trace}:4: not UTF-8 text`);
+  });
+
   it('reads a UTF-8 file that holds the character U+FFFD itself, even across a chunk edge', async () => {
     const trace = join(dir, 'fffd.csv');
     const row = (owner: string) => `2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1,${owner}`;

@@ -67,7 +67,7 @@ async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<
   let line = 0;
   try {
     for await (const bytes of stream as AsyncIterable<Buffer>) {
-      const chunk = decoder.write(bytes, line, rest);
+      const chunk = decoder.write(bytes, line);
       const text = rest + chunk;
       // Only the new chunk is searched: `rest` was searched with the chunk before it.
       const nul = chunk.indexOf('\u0000');
@@ -117,14 +117,34 @@ class Utf8Chunks {
 
   constructor(private readonly file: string) {}
 
-  write(bytes: Buffer, line: number, rest: string): string {
+  write(bytes: Buffer, line: number): string {
     const text = this.decoder.write(bytes);
-    const searched = this.carry.length === 0 ? bytes : Buffer.concat([this.carry, bytes]);
+    const carry = this.carry;
+    const searched = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
     this.carry = bytes.subarray(Math.max(0, bytes.length - 2));
-    if (text.includes('\uFFFD') && text.split('\uFFFD').length - 1 > countBytes(searched)) {
-      this.refuse(text, line, rest);
+    if (text.includes('\uFFFD') && countChars(text) > countBytes(searched)) {
+      this.refuseLine(text, line, carry, bytes);
     }
     return text;
+  }
+
+  /**
+   * Finds the line with the byte that is not UTF-8: the first whose text holds more U+FFFD than
+   * its bytes spell, so a real U+FFFD on an earlier line is not blamed. Text and bytes have the
+   * same line ends, as no UTF-8 sequence holds a newline byte.
+   */
+  private refuseLine(text: string, line: number, carry: Buffer, bytes: Buffer): never {
+    const lines = text.split('\n');
+    let from = 0;
+    for (let k = 0; k < lines.length; k++) {
+      const nl = bytes.indexOf(10, from);
+      const end = nl === -1 ? bytes.length : nl;
+      const own = bytes.subarray(from, end);
+      const lineBytes = k === 0 && carry.length > 0 ? Buffer.concat([carry, own]) : own;
+      if (countChars(lines[k] as string) > countBytes(lineBytes)) this.refuseAt(line + 1 + k);
+      from = end + 1;
+    }
+    this.refuseAt(line + 1);
   }
 
   /** What an unfinished character at the end leaves: always a byte that is not UTF-8. */
@@ -135,7 +155,10 @@ class Utf8Chunks {
   }
 
   private refuse(text: string, line: number, rest: string): never {
-    const at = line + countLines(rest + text, rest.length + text.indexOf('\uFFFD'));
+    this.refuseAt(line + countLines(rest + text, rest.length + text.indexOf('\uFFFD')));
+  }
+
+  private refuseAt(at: number): never {
     throw new TraceError(
       [`${this.file}:${at}: not UTF-8 text (a byte such as Latin-1 "ü"); save the file as UTF-8`],
       'invalid trace'
@@ -145,6 +168,13 @@ class Utf8Chunks {
 
 /** U+FFFD as UTF-8 bytes. */
 const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
+
+/** How many U+FFFD `text` holds. */
+function countChars(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) n++;
+  return n;
+}
 
 /** How often `bytes` spell U+FFFD. */
 function countBytes(bytes: Buffer): number {
