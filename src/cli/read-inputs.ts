@@ -1,9 +1,9 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { jsonSyntaxError } from '../domain/json-syntax.js';
 import { printable } from '../domain/printable.js';
 import type { ReplayInput } from '../sim/replay.js';
-import { jsonSyntaxError } from './json-syntax.js';
 import { fsReason, statOrError } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
+import { jsonSyntaxError } from '../../domain/json-syntax.js';
 import { isRecord, setOwn } from '../../domain/objects.js';
 import {
   INSTANCE_TYPE,
@@ -528,9 +529,8 @@ class JsonlRows {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.sink.problem(lineNo, `invalid JSON: ${reason}`);
+    } catch {
+      this.sink.problem(lineNo, invalidJson(text, lineNo));
       return;
     }
     if (!isRecord(value)) {
@@ -562,6 +562,24 @@ class JsonlRows {
   }
 
   end(): void {}
+}
+
+/**
+ * Why a line is not JSON, at its column (V8's own message quotes the row and counts from 0),
+ * with a hint when the file looks like pretty-printed JSON rather than one object a line.
+ */
+function invalidJson(text: string, lineNo: number): string {
+  const fault = jsonSyntaxError(text);
+  // The checker reads whole files; here its text is one line.
+  const why =
+    fault === undefined
+      ? 'not JSON'
+      : `column ${fault.column}: ${fault.message.replace('the file ends', 'the line ends')}`;
+  const pretty =
+    lineNo === 1 && (text === '{' || text === '[')
+      ? ' (JSON Lines takes one whole object per line: is this a pretty-printed JSON file?)'
+      : '';
+  return `invalid JSON at ${why}${pretty}`;
 }
 
 /**

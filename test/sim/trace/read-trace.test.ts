@@ -477,6 +477,18 @@ describe('readTrace (JSON Lines)', () => {
     ]);
   });
 
+  it('says at which column a line is not JSON, and that a pretty-printed file is not JSONL', async () => {
+    const path = await file('pretty.jsonl', '{\n  "submit_time": NaN\n}\n');
+    const row = await file('nan.jsonl', '{"submit_time": NaN}\n');
+
+    expect((await issuesOf(path))[0]).toBe(
+      `${path}:1: invalid JSON at column 2: expected a field name in double quotes or } but the line ends (JSON Lines takes one whole object per line: is this a pretty-printed JSON file?)`
+    );
+    expect(await issuesOf(row)).toEqual([
+      `${row}:1: invalid JSON at column 17: expected a value but found 'N'`,
+    ]);
+  });
+
   it('names bad lines: invalid JSON, not an object, a missing field and a wrong type', async () => {
     const good = {
       submit_time: 1772443800,
@@ -496,9 +508,8 @@ describe('readTrace (JSON Lines)', () => {
 
     const issues = await issuesOf(path);
 
-    expect(issues).toHaveLength(4);
-    expect(issues[0]?.startsWith(`${path}:1: invalid JSON: `)).toBe(true);
-    expect(issues.slice(1)).toEqual([
+    expect(issues).toEqual([
+      `${path}:1: invalid JSON at column 17: expected a value but the line ends`,
       `${path}:2: not a JSON object`,
       `${path}:3: instance_count: missing`,
       `${path}:4: key: expected text, got 7`,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError } from '../../src/cli/json-syntax.js';
+import { jsonSyntaxError } from '../../src/domain/json-syntax.js';
 
 /** Whether JSON.parse accepts the text: the oracle the checker must agree with. */
 function parses(text: string): boolean {
