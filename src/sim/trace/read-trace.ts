@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { closestName } from '../../domain/config/closest-name.js';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
 import { jsonSyntaxError } from '../../domain/json-syntax.js';
 import { isRecord, setOwn } from '../../domain/objects.js';
@@ -444,9 +445,25 @@ class CsvRows {
     const missing = REQUIRED.filter((field) => columns[field] === undefined);
     if (missing.length > 0) {
       this.headerBroken = true;
+      // The warnings are not shown when the run fails: name a near miss here (SUBMIT_TIME).
+      const near = cells
+        .map((cell) => cell.trim())
+        .filter((name) => !FIELDS.has(name))
+        .map((name) => {
+          const normal = name.toLowerCase().replace(/[\s-]+/g, '_');
+          // A short data cell (a header line left out) is near any short name: only exact.
+          const field = (missing as readonly string[]).includes(normal)
+            ? normal
+            : normal.length >= 4
+              ? closestName(normal, missing)
+              : undefined;
+          return [name, field];
+        })
+        .filter((pair): pair is [string, string] => pair[1] !== undefined)
+        .map(([name, field]) => `"${name}" for ${field}?`);
       this.sink.problem(
         line,
-        `missing required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (the first line must be the header)`
+        `missing required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (the first line must be the header${near.length === 0 ? '' : `; did you mean ${near.join(', ')}`})`
       );
     }
     this.columns = columns;

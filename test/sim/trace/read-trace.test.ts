@@ -159,6 +159,21 @@ describe('readTrace (CSV)', () => {
     ]);
   });
 
+  it('names the column a misspelt or capitalised header cell may have meant', async () => {
+    const path = await file(
+      'caps.csv',
+      'SUBMIT_TIME,duration-s,key,instance_type,instance_count\n1772443800,1,k,ml.m5.xlarge,1\n'
+    );
+    const noHeader = await file('no-header.csv', '1772443800,1,k,ml.m5.xlarge,1\n');
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:1: missing required columns submit_time, duration_s (the first line must be the header; did you mean "SUBMIT_TIME" for submit_time?, "duration-s" for duration_s?)`,
+    ]);
+    expect(await issuesOf(noHeader)).toEqual([
+      `${noHeader}:1: missing required columns submit_time, duration_s, key, instance_type, instance_count (the first line must be the header)`,
+    ]);
+  });
+
   it('names each bad field with its line and reason', async () => {
     // Prepare: one problem per row, then one row with two.
     const rows = [
