@@ -67,7 +67,8 @@ class CountsTally {
   coldStarts = 0;
   warmStarts = 0;
   waitSeconds = 0;
-  idleInstanceSeconds = 0;
+  /** Whole instance-milliseconds: summed exactly, so the seconds carry no float noise. */
+  idleInstanceMs = 0;
   idleCostUsd = 0;
 
   warm(): void {
@@ -81,8 +82,8 @@ class CountsTally {
     this.waitSeconds += extraSeconds;
   }
 
-  idle(instanceSeconds: number, usd: number): void {
-    this.idleInstanceSeconds += instanceSeconds;
+  idle(instanceMs: number, usd: number): void {
+    this.idleInstanceMs += instanceMs;
     this.idleCostUsd += usd;
   }
 
@@ -92,7 +93,7 @@ class CountsTally {
       coldStarts: this.coldStarts,
       warmStarts: this.warmStarts,
       waitSeconds: this.waitSeconds,
-      idleInstanceSeconds: this.idleInstanceSeconds,
+      idleInstanceSeconds: this.idleInstanceMs / 1000,
       idleCostUsd: this.idleCostUsd,
     };
   }
@@ -157,8 +158,9 @@ class Tally {
   pool(job: TraceJob, idleMs: number, usdPerHour: number): void {
     const instanceSeconds = (idleMs / 1000) * job.instanceCount;
     const usd = (instanceSeconds * usdPerHour) / 3600;
-    this.all.idle(instanceSeconds, usd);
-    this.team(job).idle(instanceSeconds, usd);
+    const instanceMs = idleMs * job.instanceCount;
+    this.all.idle(instanceMs, usd);
+    this.team(job).idle(instanceMs, usd);
     let bin = 0;
     while (bin < IDLE_BIN_EDGES_MS.length && idleMs > (IDLE_BIN_EDGES_MS[bin] as number)) bin++;
     this.binPools[bin] = (this.binPools[bin] ?? 0) + 1;
