@@ -49,7 +49,7 @@ interface AdaptiveOptions {
    * its job's end (the table's stream wakes the evaluator), a revisit due at R at the first
    * sweep that takes it (max(now + 1 min, ceil-to-minute(R − 1 min)), as the evaluator takes
    * pools due within the coming minute), and with the policy's one `coldStartWaitSeconds`
-   * rather than the wait of each pool's input mode.
+   * rather than the wait of each pool's input mode (as policy mode also does under a config).
    */
   readonly asService?: boolean;
   /** Sees every decision taken, e.g. to compare with the service. */
@@ -109,10 +109,12 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   // Each pool's owner and team as the steward records them, when a config names them.
   const config = settings.config;
   const owners = new Map<number, ReturnType<typeof poolOwnerOf>>();
-  // One settings object per input mode: the cold-start wait of the pool's own jobs.
+  // Without a config, one settings object per input mode: the cold-start wait of the pool's
+  // own jobs. A config's coldStartWaitSeconds is what its steward decides with, so with one the
+  // backtest does too.
   const byMode = new Map<number, Policy>();
   const policyFor = (job: TraceJob): Policy => {
-    if (asService) return policy;
+    if (asService || config !== undefined) return policy;
     const wait = coldExtraSeconds(job);
     let p = byMode.get(wait);
     if (p === undefined) {

@@ -152,3 +152,32 @@ rules:
     expect(underConfig(ownerless)).toEqual(new Map([['a', 'platform']]));
   });
 });
+
+describe("the adaptive policy in policy mode, under a config's cold-start wait", () => {
+  /** The keep-alive of the first decision on one job, under a config with `wait` seconds. */
+  function firstKeepAliveMs(wait: number): number {
+    const parsed = parseConfig(
+      `version: 1\nowners:\n  fallback: ops@example.com\nsettings:\n  coldStartWaitSeconds: ${wait}\n` +
+        'rules:\n  - name: all\n    match: {}\n    mode: adaptive\n',
+      'warden.config.yaml'
+    );
+    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
+    const config = parsed.config;
+    const settings: SimRunSettings = { ...SETTINGS, policy: compilePolicy(config), config };
+    const keepAlives: number[] = [];
+    const onDecision = (pool: { endTime: number }, decision: Decision) =>
+      keepAlives.push(decision.until - pool.endTime);
+    runPolicy(trace(job(0, 100)), createAdaptivePolicy(settings, { onDecision }), settings, {
+      prices: PRICES,
+    });
+    return keepAlives[0] ?? Number.NaN;
+  }
+
+  it('decides with the wait the config gives its steward, not the input mode default', () => {
+    // With no history the break-even rule decides: B / r with B = wait × $36/h + 30 s × $3.60/h
+    // and r = $3.60/h, so (wait × 0.01 + 0.03) / 0.001 seconds. By input mode (fsx) it would
+    // be 117 s of wait: 1,200 s.
+    expect(firstKeepAliveMs(200)).toBe(2_030_000);
+    expect(firstKeepAliveMs(50)).toBe(530_000);
+  });
+});
