@@ -10,7 +10,7 @@ import { DependencyError } from '../domain/errors.js';
 import { isRecord } from '../domain/objects.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { printable } from '../domain/printable.js';
-import { traceRowOf } from '../sim/trace/from-training-job.js';
+import { type TraceRowResult, traceRowOf } from '../sim/trace/from-training-job.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
 import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
 import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
@@ -41,15 +41,22 @@ arguments (also: no region).`;
 const DEFAULT_OUT = 'trace.csv';
 const DAY_MS = 86_400_000;
 const MAX_DAYS = 3650;
+/** Without a terminal, a progress line this often (in jobs). */
+const PROGRESS_LINE_EVERY = 500;
+/** Unreadable jobs named at the end, with why; the rest are counted. */
+const UNREADABLE_SHOWN = 20;
 
 interface TraceCommandDeps {
   readonly clock: Clock;
   /** The account history to read, in `region` (or the SDK's default region). */
   openSource(region: string | undefined): { source: TraceExportSource; close(): void };
+  /** AWS_REGION, which the SDK reads when there is no --region. */
+  envRegion?(): string | undefined;
 }
 
 const defaultDeps: TraceCommandDeps = {
   clock: systemClock,
+  envRegion: () => process.env.AWS_REGION,
   openSource(region) {
     const client = new SageMakerClient({
       ...AWS_CLIENT_OPTIONS,
@@ -132,6 +139,15 @@ function regionOf(text: string): string {
   return text;
 }
 
+/**
+ * The region the export reads, as far as the command can tell: --region, else AWS_REGION (what
+ * the SDK reads first). A resume in another region would mix two accounts' listings.
+ */
+function regionUsed(args: ExportArgs, deps: TraceCommandDeps): string | null {
+  const fromEnv = deps.envRegion?.();
+  return args.region ?? (fromEnv === undefined || fromEnv === '' ? null : fromEnv);
+}
+
 /** What a checkpoint records: the fixed window, the next page to read, and jobs listed so far. */
 interface Checkpoint {
   readonly version: 1;
@@ -148,22 +164,31 @@ interface Checkpoint {
 /** One processed job in the partial file: a row, or why there is none. */
 type Progress =
   | { readonly name: string; readonly row: TraceJob }
-  | { readonly name: string; readonly skip: SkipReason };
+  | { readonly name: string; readonly skip: SkipReason; readonly why?: string };
 
 type SkipReason = 'running' | 'not-started' | 'invalid' | 'gone';
 
 async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps): Promise<number> {
   const files = { checkpoint: `${args.out}.checkpoint.json`, partial: `${args.out}.partial.jsonl` };
   let checkpoint = args.resume
-    ? await readCheckpoint(files.checkpoint, args)
-    : await startCheckpoint(files, args, deps.clock.now());
-  const { done, rows, skipped } = await readProgress(files.partial);
+    ? await readCheckpoint(files.checkpoint, args, regionUsed(args, deps))
+    : await startCheckpoint(files, args, regionUsed(args, deps), deps.clock.now());
+  const { done, rows, skipped, unreadable } = await readProgress(files.partial);
   const { source, close } = deps.openSource(args.region);
   const progress = io.stderr.isTTY === true;
+  let lastLine = 0;
   const show = (listed: number) => {
     if (progress) io.stderr.write(`\r\x1b[Kexporting: ${done.size} done / ${listed} listed`);
+    // Without a terminal, a line every PROGRESS_LINE_EVERY jobs: a long export is not silent.
+    else if (done.size >= lastLine + PROGRESS_LINE_EVERY) {
+      lastLine = done.size;
+      io.stderr.write(`exporting: ${done.size} done / ${listed} listed\n`);
+    }
   };
+  // Tokens seen in this run: a SageMaker that hands one back again would be read forever.
+  const tokens = new Set<string>(checkpoint.pageToken === null ? [] : [checkpoint.pageToken]);
   try {
+    if (progress) io.stderr.write('exporting: listing jobs');
     for (;;) {
       const page = await source.listPage(
         checkpoint.createdAfter,
@@ -177,11 +202,18 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
         await appendFile(files.partial, `${JSON.stringify(entry)}\n`);
         done.add(entry.name);
         if ('row' in entry) rows.push(entry.row);
-        else skipped[entry.skip] += 1;
+        else countSkip(skipped, unreadable, entry);
         show(listed);
       }
       show(listed);
       if (page.nextToken === undefined) break;
+      if (tokens.has(page.nextToken)) {
+        throw new DependencyError(
+          'SageMaker',
+          `ListTrainingJobs answered a page token it had already given (after ${listed} jobs listed): stopping rather than reading the same pages forever`
+        );
+      }
+      tokens.add(page.nextToken);
       checkpoint = { ...checkpoint, pageToken: page.nextToken, listed };
       await saveCheckpoint(files.checkpoint, checkpoint);
     }
@@ -215,7 +247,23 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
   await rm(files.checkpoint, { force: true });
   await rm(files.partial, { force: true });
   io.stdout.write(`${summary(args, rows.length, done.size, skipped)}\n`);
+  for (const why of unreadable.slice(0, UNREADABLE_SHOWN)) {
+    io.stderr.write(`unreadable: ${printable(why)}\n`);
+  }
+  if (unreadable.length > UNREADABLE_SHOWN) {
+    io.stderr.write(`unreadable: … and ${unreadable.length - UNREADABLE_SHOWN} more\n`);
+  }
   return 0;
+}
+
+/** Counts a skipped job; an unreadable one keeps its reason, which the end of the run shows. */
+function countSkip(
+  skipped: Record<SkipReason, number>,
+  unreadable: string[],
+  entry: { readonly skip: SkipReason; readonly why?: string }
+): void {
+  skipped[entry.skip] += 1;
+  if (entry.skip === 'invalid' && entry.why !== undefined) unreadable.push(entry.why);
 }
 
 async function exportOne(
@@ -226,11 +274,15 @@ async function exportOne(
   if (describe === undefined) return { name: job.name, skip: 'gone' };
   const untagged = traceRowOf(describe, {});
   // Tags cost a call; a job that will not become a row does not need them.
-  if (untagged.kind === 'skip') return { name: job.name, skip: untagged.reason };
+  if (untagged.kind === 'skip') return skipOf(job.name, untagged);
   const tagged = traceRowOf(describe, await source.listTags(job.arn));
-  return tagged.kind === 'job'
-    ? { name: job.name, row: tagged.job }
-    : { name: job.name, skip: tagged.reason };
+  return tagged.kind === 'job' ? { name: job.name, row: tagged.job } : skipOf(job.name, tagged);
+}
+
+function skipOf(name: string, result: Extract<TraceRowResult, { kind: 'skip' }>): Progress {
+  return result.reason === 'invalid'
+    ? { name, skip: result.reason, why: result.detail }
+    : { name, skip: result.reason };
 }
 
 function summary(
@@ -252,6 +304,7 @@ function summary(
 async function startCheckpoint(
   files: { readonly checkpoint: string; readonly partial: string },
   args: ExportArgs,
+  region: string | null,
   now: number
 ): Promise<Checkpoint> {
   if (await exists(files.checkpoint)) {
@@ -262,19 +315,28 @@ async function startCheckpoint(
   const checkpoint: Checkpoint = {
     version: 1,
     days: args.days,
-    region: args.region ?? null,
+    region,
     // The window is fixed at the start, so a resumed export pages through the same listing.
     createdAfter: now - args.days * DAY_MS,
     createdBefore: now,
     pageToken: null,
     listed: 0,
   };
-  await writeFile(files.partial, '');
-  await saveCheckpoint(files.checkpoint, checkpoint);
+  try {
+    await writeFile(files.partial, '');
+    await saveCheckpoint(files.checkpoint, checkpoint);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(`--out ${args.out}: cannot write its checkpoint beside it (${code})`);
+  }
   return checkpoint;
 }
 
-async function readCheckpoint(file: string, args: ExportArgs): Promise<Checkpoint> {
+async function readCheckpoint(
+  file: string,
+  args: ExportArgs,
+  region: string | null
+): Promise<Checkpoint> {
   const text = await readFile(file, 'utf8').catch(() => undefined);
   if (text === undefined) throw new UsageError(`--resume: no checkpoint ${file} to continue`);
   let value: unknown;
@@ -298,9 +360,9 @@ async function readCheckpoint(file: string, args: ExportArgs): Promise<Checkpoin
     );
   }
   const checkpoint = value as unknown as Checkpoint;
-  if (checkpoint.days !== args.days || checkpoint.region !== (args.region ?? null)) {
+  if (checkpoint.days !== args.days || checkpoint.region !== region) {
     throw new UsageError(
-      `--resume: ${file} is an export of ${checkpoint.days} days in ${checkpoint.region ?? 'the default region'}; pass the same --days and --region`
+      `--resume: ${file} is an export of ${checkpoint.days} days in ${checkpoint.region ?? 'the default region'}, not of ${args.days} days in ${region ?? 'the default region'}; pass the same --days and --region (or AWS_REGION)`
     );
   }
   return checkpoint;
@@ -317,6 +379,7 @@ async function readProgress(file: string) {
   const done = new Set<string>();
   const rows: TraceJob[] = [];
   const skipped: Record<SkipReason, number> = { running: 0, 'not-started': 0, invalid: 0, gone: 0 };
+  const unreadable: string[] = [];
   const text = await readFile(file, 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     let entry: unknown;
@@ -329,13 +392,16 @@ async function readProgress(file: string) {
     if (isRecord(entry.row)) {
       rows.push(entry.row as unknown as TraceJob);
     } else if (typeof entry.skip === 'string' && entry.skip in skipped) {
-      skipped[entry.skip as SkipReason] += 1;
+      countSkip(skipped, unreadable, {
+        skip: entry.skip as SkipReason,
+        ...(typeof entry.why === 'string' ? { why: entry.why } : {}),
+      });
     } else {
       continue;
     }
     done.add(entry.name);
   }
-  return { done, rows, skipped };
+  return { done, rows, skipped, unreadable };
 }
 
 async function writeScenario(argv: readonly string[], io: CliIo): Promise<number> {

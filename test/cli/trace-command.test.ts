@@ -135,11 +135,15 @@ function loadJobs(count: number): void {
 }
 
 /** The checkpoint an export of `days` days, stopped before its first page, leaves beside `out`. */
-async function writeCheckpoint(days: number, createdBefore: number): Promise<void> {
+async function writeCheckpoint(
+  days: number,
+  createdBefore: number,
+  region: string | null = null
+): Promise<void> {
   const checkpoint = {
     version: 1,
     days,
-    region: null,
+    region,
     createdAfter: 0,
     createdBefore,
     pageToken: null,
@@ -272,7 +276,7 @@ describe('warden trace export', () => {
     // Assess
     expect(stopped).toMatchObject({ code: 'DEPENDENCY_FAILED' });
     expect(String((stopped as Error).message)).toMatch(
-      /DescribeTrainingJob failed: InternalFailure/
+      /DescribeTrainingJob of \S+ failed: InternalFailure/
     );
     expect(refused).toMatchObject({ code: 'USAGE' });
     expect(String((refused as Error).message)).toMatch(/pass --resume to continue it/);
@@ -348,6 +352,136 @@ describe('warden trace export', () => {
     } finally {
       await service.stop();
     }
+  });
+
+  it('stops, resumable, when ListTrainingJobs hands back a page token it gave before', async () => {
+    // Prepare: a listing whose second page points back at itself.
+    const service = await LoopbackAwsJson.start('SageMaker', {
+      ListTrainingJobs: (input) => ({
+        status: 200,
+        body: {
+          TrainingJobSummaries:
+            input.NextToken === undefined
+              ? [{ TrainingJobName: 'a', TrainingJobArn: arnOf('a'), CreationTime: BASE / 1000 }]
+              : [],
+          NextToken: 'SAME',
+        },
+      }),
+      DescribeTrainingJob: () => ({ status: 200, body: { ...finished(0), TrainingJobName: 'a' } }),
+      ListTags: () => ({ status: 200, body: { Tags: [] } }),
+    });
+
+    try {
+      // Act
+      const error = await run(
+        ['export', '--days', '3', '--out', out],
+        depsFor(service.endpoint, new VirtualClock(BASE))
+      ).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DependencyError);
+      expect((error as Error).message).toBe(
+        'SageMaker: ListTrainingJobs answered a page token it had already given (after 1 jobs listed): stopping rather than reading the same pages forever'
+      );
+      expect(service.callsTo('ListTrainingJobs')).toHaveLength(2);
+      expect(await exists(`${out}.checkpoint.json`)).toBe(true);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('names each unreadable job and why, and says how far it got without a terminal', async () => {
+    // Prepare: 501 finished jobs, two of them answered without what a row needs.
+    loadJobs(499);
+    const { InstanceCount: _, ...noCount } = finished(499).ResourceConfig as Record<
+      string,
+      unknown
+    >;
+    sagemaker.addJob({ ...finished(499), ResourceConfig: noCount });
+    sagemaker.addJob({ ...finished(500), TrainingEndTime: undefined });
+
+    // Act
+    const result = await run(
+      ['export', '--days', '14', '--out', out],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    );
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '(501 listed; skipped 0 still running, 0 never started, 0 deleted meanwhile, 2 unreadable)'
+    );
+    expect(result.stderr).toBe(
+      'exporting: 500 done / 500 listed\n' +
+        'unreadable: job-499: no ResourceConfig.InstanceCount\n' +
+        'unreadable: job-500: no TrainingEndTime\n'
+    );
+  });
+
+  it("says in one line that an answer was not SageMaker's JSON, with its HTTP status", async () => {
+    // Prepare: a proxy in the way answers every call with an HTML error page.
+    const server = createServer((_, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<html><body>Bad Gateway</body></html>');
+    });
+    const endpoint = await listenOnLoopback(server);
+
+    try {
+      // Act
+      const error = await run(
+        ['export', '--days', '3', '--out', out],
+        depsFor(endpoint, new VirtualClock(BASE))
+      ).catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(DependencyError);
+      expect((error as Error).message).not.toContain('\n');
+      expect((error as Error).message).not.toContain('$response');
+      expect((error as Error).message).toMatch(
+        /^SageMaker: ListTrainingJobs failed: .*\(HTTP 502, an answer that is not SageMaker's JSON\)$/
+      );
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it('resumes only in the region the export began in, --region or AWS_REGION alike', async () => {
+    // Prepare: an export begun with AWS_REGION=us-east-1 that stopped before its first page.
+    await writeCheckpoint(14, BASE, 'us-east-1');
+    loadJobs(3);
+    const inRegion = (region: string | undefined) => ({
+      ...depsFor(sagemaker.endpoint, sagemaker.clock),
+      envRegion: () => region,
+    });
+
+    // Act
+    const elsewhere = await run(
+      ['export', '--days', '14', '--out', out, '--resume'],
+      inRegion('eu-west-1')
+    ).catch((e: unknown) => e);
+    const byFlag = await run(
+      ['export', '--days', '14', '--out', out, '--resume', '--region', 'us-east-1'],
+      inRegion(undefined)
+    );
+
+    // Assess
+    expect((elsewhere as Error).message).toBe(
+      `--resume: ${out}.checkpoint.json is an export of 14 days in us-east-1, not of 14 days in eu-west-1; pass the same --days and --region (or AWS_REGION)`
+    );
+    expect(byFlag.code).toBe(0);
+  });
+
+  it('refuses an --out whose folder cannot be written, before calling SageMaker', async () => {
+    const error = await run(
+      ['export', '--days', '3', '--out', '/proc/trace.csv'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    ).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'USAGE' });
+    expect((error as Error).message).toMatch(
+      /^--out \/proc\/trace\.csv: cannot write its checkpoint beside it \(E[A-Z]+\)$/
+    );
+    expect(sagemaker.service.calls).toEqual([]);
   });
 
   it('refuses --resume without a checkpoint, a bad --days and an unknown output format', async () => {
@@ -513,7 +647,7 @@ describe('warden trace export', () => {
     ).catch((e: unknown) => e);
 
     expect((error as Error).message).toBe(
-      `--resume: ${out}.checkpoint.json is an export of 7 days in the default region; pass the same --days and --region`
+      `--resume: ${out}.checkpoint.json is an export of 7 days in the default region, not of 14 days in the default region; pass the same --days and --region (or AWS_REGION)`
     );
   });
 });

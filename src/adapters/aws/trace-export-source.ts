@@ -118,7 +118,7 @@ class SdkTraceExportSource implements TraceExportSource {
       return output as Record<string, unknown>;
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw wrap('DescribeTrainingJob', error);
+      throw wrap(`DescribeTrainingJob of ${name}`, error);
     }
   }
 
@@ -138,7 +138,7 @@ class SdkTraceExportSource implements TraceExportSource {
       } while (nextToken);
     } catch (error) {
       if (isNotFound(error)) return tags;
-      throw wrap('ListTags', error);
+      throw wrap(`ListTags of ${arn}`, error);
     }
     return tags;
   }
@@ -154,11 +154,33 @@ function isNotFound(error: unknown): boolean {
 }
 
 function wrap(operation: string, error: unknown): DependencyError {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new DependencyError('SageMaker', `${operation} failed: ${message}`, {
+  return new DependencyError('SageMaker', `${operation} failed: ${plainMessage(error)}`, {
     cause: error,
     retryable: true,
   });
+}
+
+/**
+ * An SDK error in one line a person can act on: without the SDK's notes to developers (where
+ * to find the raw response, which package timed out), with the HTTP status of an answer that
+ * was not SageMaker's JSON, and with what to do when there are no credentials.
+ */
+function plainMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.name === 'CredentialsProviderError') {
+    return `no AWS credentials (${firstLine(error.message)}): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is attached`;
+  }
+  const message = firstLine(error.message).replace(/^@smithy\/[\w-]+ - \[ERROR\] /, '');
+  const status = (error as { $response?: { statusCode?: unknown } }).$response?.statusCode;
+  const http =
+    error.name === 'SyntaxError' && typeof status === 'number'
+      ? ` (HTTP ${status}, an answer that is not SageMaker's JSON)`
+      : '';
+  return `${error.name}: ${message}${http}`;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? '').trim();
 }
 
 export type { ListedJob, ListedPage, Rates, TraceExportSource };

@@ -54,25 +54,38 @@ function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
   if (!read.ok) return { kind: 'skip', reason: 'invalid', detail: read.reason };
   const job = read.job;
   if (RUNNING.has(job.status)) return { kind: 'skip', reason: 'running', detail: job.name };
-  if (job.startTime === undefined || job.endTime === undefined) {
+  if (job.startTime === undefined) {
     return { kind: 'skip', reason: 'not-started', detail: job.name };
   }
-  if (job.creationTime === undefined || job.instanceType === undefined) {
-    return {
-      kind: 'skip',
-      reason: 'invalid',
-      detail: `${job.name}: no ${job.creationTime === undefined ? 'CreationTime' : 'ResourceConfig.InstanceType'}`,
-    };
+  // Started but no end, or no shape: what SageMaker answered lacks what a row is made of.
+  const { endTime, creationTime, instanceType, instanceCount } = job;
+  if (
+    endTime === undefined ||
+    creationTime === undefined ||
+    instanceType === undefined ||
+    instanceCount === undefined
+  ) {
+    const missing =
+      endTime === undefined
+        ? 'TrainingEndTime'
+        : creationTime === undefined
+          ? 'CreationTime'
+          : instanceType === undefined
+            ? 'ResourceConfig.InstanceType'
+            : 'ResourceConfig.InstanceCount';
+    // A field SageMaker answered malformed (an InstanceCount of 0) reads as missing: say which.
+    const why = read.warnings.find(isAboutRowField) ?? `no ${missing}`;
+    return { kind: 'skip', reason: 'invalid', detail: `${job.name}: ${why}` };
   }
   // A trace feeds cost estimates: a field SageMaker answered malformed (an InstanceCount of 0,
   // a keep-alive past the maximum) is not filled in with a guess, and neither is a job that
   // ended before it started or runs on a type no SageMaker instance is spelt as.
   const problem =
     read.warnings.find(isAboutRowField) ??
-    (job.endTime < job.startTime ? 'TrainingEndTime is before TrainingStartTime' : undefined) ??
-    (INSTANCE_TYPE.test(job.instanceType)
+    (endTime < job.startTime ? 'TrainingEndTime is before TrainingStartTime' : undefined) ??
+    (INSTANCE_TYPE.test(instanceType)
       ? undefined
-      : `"${job.instanceType}" is not a SageMaker instance type`);
+      : `"${instanceType}" is not a SageMaker instance type`);
   if (problem !== undefined) {
     return { kind: 'skip', reason: 'invalid', detail: `${job.name}: ${problem}` };
   }
@@ -80,11 +93,11 @@ function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
   return {
     kind: 'job',
     job: {
-      submitTime: job.creationTime,
-      durationMs: job.endTime - job.startTime,
+      submitTime: creationTime,
+      durationMs: endTime - job.startTime,
       key: matchKeyOf(job),
-      instanceType: job.instanceType,
-      instanceCount: job.instanceCount ?? 1,
+      instanceType,
+      instanceCount,
       owner: firstTag(tags, OWNER_TAGS),
       team: firstTag(tags, TEAM_TAGS),
       account: /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(job.arn)?.[1],
