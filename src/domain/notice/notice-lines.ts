@@ -226,15 +226,29 @@ function shownActions(actions: readonly NoticeAction[] | undefined): NoticeActio
     .map((a) => ({ ...a, label: printable(a.label, ACTION_LIMITS.label) }));
 }
 
-/** The heading over the action links of an email. */
-const ACTIONS_HEADING =
-  'Keep the pool warm longer, or release it (each link opens a page that asks you to confirm):';
+/**
+ * The heading over the action links of an email, naming only what they offer: a pool already
+ * kept to the maximum can only be released.
+ */
+function actionsHeading(shown: readonly NoticeAction[]): string {
+  const extend = shown.some((a) => a.kind === 'extend');
+  const release = shown.some((a) => a.kind === 'release');
+  const what =
+    extend && release
+      ? 'Keep the pool warm longer, or release it'
+      : extend
+        ? 'Keep the pool warm longer'
+        : 'Release the pool';
+  return shown.length === 1
+    ? `${what} (the link opens a page that asks you to confirm):`
+    : `${what} (each link opens a page that asks you to confirm):`;
+}
 
 /** The actions as email lines, `  Keep warm until 14:32 CET: https://…`; none without actions. */
 function actionEmailLines(actions: readonly NoticeAction[] | undefined): string[] {
   const shown = shownActions(actions);
   if (shown.length === 0) return [];
-  return [ACTIONS_HEADING, ...shown.map((a) => `  ${a.label}: ${a.url}`)];
+  return [actionsHeading(shown), ...shown.map((a) => `  ${a.label}: ${a.url}`)];
 }
 
 export type { NoticeLine };

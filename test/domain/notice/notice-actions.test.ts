@@ -62,6 +62,24 @@ describe('actions in notices', () => {
     expect(email.actionUrls).toEqual([`${BASE}/a/AAA`, `${BASE}/a/BBB`, `${BASE}/a/CCC`]);
   });
 
+  it('names only what the links offer: a pool kept to the maximum can only be released', () => {
+    // Prepare
+    const release = ACTIONS.filter((a) => a.kind === 'release');
+    const extend = ACTIONS.filter((a) => a.kind === 'extend');
+
+    // Act
+    const onlyRelease = renderEmail({ ...noticeFor(), actions: release }, 'alice@example.com');
+    const onlyExtend = renderEmail({ ...noticeFor(), actions: extend }, 'alice@example.com');
+
+    // Assess
+    expect(onlyRelease.text).toContain(
+      `Release the pool (the link opens a page that asks you to confirm):\n  Release now: ${BASE}/a/CCC`
+    );
+    expect(onlyExtend.text).toContain(
+      'Keep the pool warm longer (each link opens a page that asks you to confirm):'
+    );
+  });
+
   it('makes the action links live in the HTML part, and no other non-console URL', () => {
     // Prepare: a failure reason quoting a URL must stay text
     const notice = {
