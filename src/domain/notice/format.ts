@@ -14,6 +14,23 @@ function formatDuration(totalSeconds: number): string {
   return `${Math.floor(hours / 24)}d ${pad(hours % 24)}h`;
 }
 
+/**
+ * `45s`, `12m 05s`, `1h 23m 56s`, `1h 00m`, `2d 04h 07m 05s`: to the second, where a cost is shown
+ * multiplied out and a rounded time would not multiply to it.
+ */
+function formatDurationExact(totalSeconds: number): string {
+  if (!Number.isFinite(totalSeconds)) return UNKNOWN;
+  const s = Math.max(0, Math.round(totalSeconds));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return formatDuration(s);
+  const hours = Math.floor(minutes / 60);
+  // Whole minutes read as the rounded form does: `1h 00m`.
+  const rest = s % 60 === 0 ? `${pad(minutes % 60)}m` : `${pad(minutes % 60)}m ${pad(s % 60)}s`;
+  if (hours < 24) return `${hours}h ${rest}`;
+  return `${Math.floor(hours / 24)}d ${pad(hours % 24)}h ${rest}`;
+}
+
 // Intl formatters are costly to build, so they are built on first use (not at cold start).
 let usd: Intl.NumberFormat | undefined;
 
@@ -198,6 +215,7 @@ function formatTimeRange(startMs: number, endMs: number, timeZone: string): stri
 
 export {
   formatDuration,
+  formatDurationExact,
   formatRate,
   formatTimeInZone,
   formatTimeRange,

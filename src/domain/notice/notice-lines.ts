@@ -1,6 +1,7 @@
 import type { NoticeAction } from '../actions/action-grant.js';
 import {
   formatDuration,
+  formatDurationExact,
   formatRate,
   formatTimeInZone,
   formatTimeRange,
@@ -147,7 +148,8 @@ function instances(notice: Notice): string | undefined {
 
 function billable(notice: Notice): string | undefined {
   if (notice.billableSeconds === undefined) return undefined;
-  const time = formatDuration(notice.billableSeconds);
+  // To the second: the line multiplies it out to a cost.
+  const time = formatDurationExact(notice.billableSeconds);
   const count = notice.instanceCount;
   if (count === undefined) return `${time} per instance (cost unknown: instance count unknown)`;
   const per = count > 1 ? ` × ${count} instances` : '';

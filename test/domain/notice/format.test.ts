@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   formatDuration,
+  formatDurationExact,
   formatRate,
   formatTimeInZone,
   formatTimeRange,
@@ -36,6 +37,20 @@ describe('formatDuration', () => {
 
   it.each([NaN, Infinity, -Infinity])('says "unknown" for %s seconds', (seconds) => {
     expect(formatDuration(seconds)).toBe('unknown');
+  });
+});
+
+describe('formatDurationExact', () => {
+  // The billable line multiplies the time out to a cost: 1h 23m 56s, not 1h 23m.
+  it.each([
+    [45, '45s'],
+    [725, '12m 05s'],
+    [3600, '1h 00m'],
+    [3600 + 23 * 60 + 56, '1h 23m 56s'],
+    [2 * 86_400 + 4 * 3600 + 7 * 60 + 5, '2d 04h 07m 05s'],
+    [NaN, 'unknown'],
+  ])('formats %s seconds as %s', (seconds, text) => {
+    expect(formatDurationExact(seconds)).toBe(text);
   });
 });
 
