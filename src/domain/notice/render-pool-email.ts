@@ -28,7 +28,7 @@ const SUBJECT_VERB: Readonly<
  * Renders a pool notice as a plain-text email (SNS email subscriptions deliver plain text only),
  * in the finish notice's layout: headline, aligned facts, what to do, console link, footnotes.
  *
- * @example renderPoolEmail(notice, 'alice@example.com').subject // '[Pool Warden] Warm pool of resnet-sweep-017 extended to 11:30 CET'
+ * @example renderPoolEmail(notice, 'alice@example.com').subject // 'Pool Warden: Warm pool of resnet-sweep-017 extended to 11:30 CET'
  */
 function renderPoolEmail(notice: PoolNotice, to: string): EmailMessage {
   const lines = poolNoticeLines(notice);
@@ -61,8 +61,8 @@ function subjectOf(notice: PoolNotice): string {
   const verb = SUBJECT_VERB[notice.kind];
   const time = notice.kind === 'released' ? '' : ` ${shortTime(notice)}`;
   const before = notice.dryRun
-    ? '[Pool Warden] Dry run: warm pool of '
-    : '[Pool Warden] Warm pool of ';
+    ? 'Pool Warden: Dry run: warm pool of '
+    : 'Pool Warden: Warm pool of ';
   const after = toAscii(` ${notice.dryRun ? verb.would : verb.did}${time}`);
   // The job name gives way, never the time: the time is what the owner must act on.
   const job = toAscii(notice.jobName);

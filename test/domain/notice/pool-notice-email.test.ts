@@ -24,7 +24,7 @@ describe('renderPoolEmail', () => {
 
     // Assess
     expect(email.to).toBe('alice@example.com');
-    expect(email.subject).toBe('[Pool Warden] Warm pool of resnet-sweep-017 extended to 12:30 CET');
+    expect(email.subject).toBe('Pool Warden: Warm pool of resnet-sweep-017 extended to 12:30 CET');
     expect(
       email.text
     ).toBe(`Pool Warden extended the warm pool of resnet-sweep-017 to Thu 26 Nov, 12:30 CET.
@@ -54,9 +54,7 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
     const email = renderPoolEmail(poolNoticeFor({ kind: 'shrunk' }), 'alice@example.com');
 
     // Assess
-    expect(email.subject).toBe(
-      '[Pool Warden] Warm pool of resnet-sweep-017 shortened to 11:10 CET'
-    );
+    expect(email.subject).toBe('Pool Warden: Warm pool of resnet-sweep-017 shortened to 11:10 CET');
     expect(email.text).toContain('Now expires:   Thu 26 Nov, 11:10 CET (20m 00s sooner)\n');
     expect(email.text).toContain(
       'Saves:         up to $0.50 (20m 00s less retained at $1.515/h)\n'
@@ -68,7 +66,7 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
     const email = renderPoolEmail(poolNoticeFor({ kind: 'released' }), 'alice@example.com');
 
     // Assess
-    expect(email.subject).toBe('[Pool Warden] Warm pool of resnet-sweep-017 released');
+    expect(email.subject).toBe('Pool Warden: Warm pool of resnet-sweep-017 released');
     expect(email.text.split('\n')[0]).toBe(
       'Pool Warden released the warm pool of resnet-sweep-017 at Thu 26 Nov, 11:05 CET.'
     );
@@ -85,7 +83,7 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
 
     // Assess
     expect(email.subject).toBe(
-      '[Pool Warden] Warm pool of resnet-sweep-017 will be released at 11:20 CET'
+      'Pool Warden: Warm pool of resnet-sweep-017 will be released at 11:20 CET'
     );
     expect(email.text).toContain(`Instances:  1 × ml.g5.2xlarge
 Expires:    Thu 26 Nov, 11:30 CET
@@ -110,7 +108,7 @@ Rule:       vision-adaptive
 
     // Assess
     expect(email.subject).toBe(
-      '[Pool Warden] Warm pool of resnet-sweep-017 will be released at 05:20 EST'
+      'Pool Warden: Warm pool of resnet-sweep-017 will be released at 05:20 EST'
     );
     expect(email.text).toContain('Release at: Thu 26 Nov, 05:20 EST (in 15m 00s)');
   });
@@ -129,7 +127,7 @@ Rule:       vision-adaptive
 
     // Assess
     expect(email.subject).toBe(
-      '[Pool Warden] Warm pool of resnet-sweep-017 extended to Fri 01:00 CET'
+      'Pool Warden: Warm pool of resnet-sweep-017 extended to Fri 01:00 CET'
     );
   });
 
@@ -142,7 +140,7 @@ Rule:       vision-adaptive
 
     // Assess
     expect(email.subject).toBe(
-      '[Pool Warden] Dry run: warm pool of resnet-sweep-017 would be released'
+      'Pool Warden: Dry run: warm pool of resnet-sweep-017 would be released'
     );
     expect(email.text).toMatch(
       /^Dry run: Pool Warden would have released the warm pool of resnet-sweep-017 at Thu 26 Nov, 11:05 CET; nothing was changed\.\n/
@@ -199,7 +197,7 @@ Rule:       vision-adaptive
           'alice@example.com'
         ).subject
       ).toBe(
-        '[Pool Warden] Warm pool of resnet50-imagenet-sweep-lr-3e-4-bs-256-... will be released at 11:20 CET'
+        'Pool Warden: Warm pool of resnet50-imagenet-sweep-lr-3e-4-bs-256-w... will be released at 11:20 CET'
       );
     });
 

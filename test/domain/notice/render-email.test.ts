@@ -6,6 +6,7 @@ import {
   utf8Bytes,
 } from '../../../src/domain/notice/render-email.js';
 import { CONTROL_CHARACTERS, HOSTILE_TEXT, noticeFor } from '../../helpers/domain-notices.js';
+import { T0 } from '../../helpers/factories.js';
 
 /** What SNS accepts as an email subject: under 100 printable ASCII characters, one line. */
 function expectValidSubject(subject: string): void {
@@ -68,6 +69,19 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
     expect(newYork.text).toContain('Available until Thu 26 Nov, 05:30 EST');
     expect(berlin.subject).toBe(
       'Pool Warden: Completed, warm pool until 11:30 CET - resnet-sweep-017'
+    );
+  });
+
+  it('names the day in the subject when the pool expires on another day for the owner', () => {
+    // Prepare: 23:45 on Thursday in Kiritimati (UTC+14); the pool expires at 00:30 on Friday.
+    const late = noticeFor({ owner: { timeZone: 'Pacific/Kiritimati' }, now: T0 - 900_000 });
+
+    // Act
+    const email = renderEmail(late, 'alice@example.com');
+
+    // Assess
+    expect(email.subject).toBe(
+      'Pool Warden: Completed, warm pool until Fri 00:30 UTC+14:00 - resnet-sweep-017'
     );
   });
 
