@@ -5,6 +5,7 @@ import { isTerminalStatus, type TerminalStatus } from '../job/job-status.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { buildNotice, type Notice } from '../notice/notice.js';
 import { ownerOfJob } from '../owner/owner-of-job.js';
+import { managingRule } from '../policy/managing-rule.js';
 import { hourlyPrice } from '../pricing/price-table.js';
 import type { FinishNoticeDeps } from './finish-deps.js';
 import { deterministic } from './poison-event.js';
@@ -49,12 +50,15 @@ async function composeFinishNotice(
     })
   );
   if (described === undefined) return { ...notice, detailsUnavailable: true };
+  if (notice.pool.kind !== 'available') return notice;
   // Only a pool SageMaker itself describes for this very job is offered for action.
-  const actions =
-    notice.pool.kind === 'available'
-      ? await finishNoticeActions({ job, region: event.region, owner, tags, now }, deps)
-      : [];
-  return actions.length === 0 ? notice : { ...notice, actions };
+  const actions = await finishNoticeActions({ job, region: event.region, owner, tags, now }, deps);
+  const rule = managingRule(deps.config, job, owner, tags);
+  return {
+    ...notice,
+    ...(actions.length === 0 ? {} : { actions }),
+    ...(rule === undefined ? {} : { managedByRule: rule }),
+  };
 }
 
 function firstTerminal(statuses: readonly (string | undefined)[]): TerminalStatus | undefined {

@@ -121,6 +121,12 @@ function noticeLines(notice: Notice): NoticeLine[] {
   );
   add('Warm pool', poolSentence(notice));
   add('At risk', atRisk(notice));
+  add(
+    'Managed by',
+    notice.managedByRule === undefined || notice.pool.kind !== 'available'
+      ? undefined
+      : `Pool Warden (rule ${printable(notice.managedByRule, TEXT_LIMITS.short)}): it may change this expiry, and tells you if it does`
+  );
   add('Owner', `${printable(notice.owner.displayName)} (via ${printable(notice.owner.via)})`);
   return lines;
 }

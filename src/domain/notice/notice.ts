@@ -73,6 +73,11 @@ interface Notice {
   readonly deliveryNote?: string;
   /** Keep-warm and release actions the owner may take, as links (email) and buttons (Slack). */
   readonly actions?: readonly NoticeAction[];
+  /**
+   * The admins' rule under which Pool Warden decides this pool's keep-alive (`managingRule`):
+   * its first decision follows within a minute, so the notice says the expiry may change.
+   */
+  readonly managedByRule?: string;
 }
 
 interface NoticeInputs {

@@ -331,7 +331,11 @@ function finalize(
   };
 }
 
-function ruleMatches(rule: PoolRule, pool: PoolView): boolean {
+/** Whether `rule` matches the pool, on what rules may match: owner, team, type, account, tags. */
+function ruleMatches(
+  rule: PoolRule,
+  pool: Pick<PoolView, 'owner' | 'team' | 'instanceType' | 'tags' | 'account' | 'jobArn'>
+): boolean {
   const { match } = rule;
   if (match.team !== undefined && (pool.team === undefined || !match.team(pool.team))) return false;
   if (match.owner !== undefined && !match.owner(pool.owner)) return false;

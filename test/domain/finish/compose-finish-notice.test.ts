@@ -3,7 +3,7 @@ import { parseStateChangeEvent } from '../../../src/domain/event/state-change-ev
 import { composeFinishNotice } from '../../../src/domain/finish/compose-finish-notice.js';
 import { notifyOnFinish } from '../../../src/domain/finish/notify-on-finish.js';
 import { finishedJob } from '../../helpers/domain-notices.js';
-import { stateChangeEvent } from '../../helpers/factories.js';
+import { configFrom, stateChangeEvent, TEAM_CONFIG_YAML } from '../../helpers/factories.js';
 import { CREATED, finishWorld } from './finish-world.js';
 
 /** The default event, as a Failed one: a late event of the job that was deleted. */
@@ -62,6 +62,28 @@ describe('composeFinishNotice', () => {
     expect(notice).not.toHaveProperty('detailsUnavailable');
     expect(notice.billableSeconds).toBe(3600);
     expect(notice.pool.kind).toBe('available');
+  });
+
+  it('names the rule the steward will manage the pool under, and none in dry run', async () => {
+    // Prepare: the default event's job is tagged warden:owner=alice, of team vision.
+    const rules = 'rules:\n  - name: everything\n    match: {}\n    mode: adaptive\n';
+    const acting = finishWorld({
+      config: configFrom(`${TEAM_CONFIG_YAML}settings:\n  dryRun: false\n${rules}`),
+    });
+    const dry = finishWorld({ config: configFrom(`${TEAM_CONFIG_YAML}${rules}`) });
+    const completed = () => {
+      const parsed = parseStateChangeEvent(stateChangeEvent());
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return parsed.event;
+    };
+
+    // Act
+    const managed = await composeFinishNotice(completed(), 'Completed', undefined, acting.deps);
+    const dryRun = await composeFinishNotice(completed(), 'Completed', undefined, dry.deps);
+
+    // Assess
+    expect(managed.managedByRule).toBe('everything');
+    expect(dryRun).not.toHaveProperty('managedByRule');
   });
 
   it('says the status an earlier delivery recorded before the one Describe reports', async () => {

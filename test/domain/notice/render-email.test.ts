@@ -85,6 +85,18 @@ Pool Warden sent this because you own resnet-sweep-017 (tag warden:owner).
     );
   });
 
+  it('says that Pool Warden manages the pool, so a change of expiry soon after is expected', () => {
+    // Act
+    const managed = renderEmail({ ...noticeFor(), managedByRule: 'vision-gpu' }, 'a@example.com');
+    const unmanaged = renderEmail(noticeFor(), 'a@example.com');
+
+    // Assess
+    expect(managed.text).toContain(
+      'Managed by:    Pool Warden (rule vision-gpu): it may change this expiry, and tells you if it does\n'
+    );
+    expect(unmanaged.text).not.toContain('Managed by');
+  });
+
   it('leaves the price note out when the price came from the config', () => {
     const email = renderEmail(
       noticeFor({ price: { usdPerHour: 1.2, source: 'config' } }),
