@@ -20,17 +20,22 @@ if (bundle === undefined) {
 } else {
   ({ main } = await import(pathToFileURL(bundle).href));
 }
-// A reader that goes away (`warden simulate | head`) ends the run quietly, as for any Unix
-// tool; any other failure to write (a full disk) is one line instead of a stack trace.
+// A reader that goes away (`warden simulate | head`) only loses the rest of stdout: the run
+// goes on, so its report and state files still land. Any other failure to write (a full disk)
+// is one line and exit 1, instead of a stack trace.
+let outputFailed = false;
 process.stdout.on('error', (error) => {
-  if (error.code !== 'EPIPE') {
-    process.stderr.write(`warden: cannot write the output: ${error.message}\n`);
-    process.exitCode = 1;
-  }
-  process.exit();
+  process.stdout.write = () => true;
+  if (error.code === 'EPIPE' || outputFailed) return;
+  outputFailed = true;
+  process.stderr.write(`warden: cannot write the output: ${error.message}\n`);
+  process.exitCode = 1;
 });
-process.stderr.on('error', () => process.exit());
-process.exitCode = await main(process.argv.slice(2), {
+process.stderr.on('error', () => {
+  process.stderr.write = () => true;
+});
+const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
 });
+process.exitCode = outputFailed ? 1 : code;

@@ -165,12 +165,26 @@ describe('misspelt commands and flags', () => {
 });
 
 describe('output that cannot be written', () => {
-  const SIMULATE = ['simulate', '--scenario', 'batch', '--days', '2', '--policies', 'none'];
+  let report: string;
+  beforeEach(async () => {
+    report = join(await mkdtemp(join(tmpdir(), 'warden-bin-report-')), 'report');
+  });
+  const simulate = () => [
+    'simulate',
+    '--scenario',
+    'batch',
+    '--days',
+    '2',
+    '--policies',
+    'none',
+    '--report',
+    report,
+  ];
 
   /** Runs the installed bin with stdout on `stdout`; answers its exit status and stderr. */
   function runBin(stdout: 'pipe' | number, onStart: (child: ChildProcess) => void = () => {}) {
     return new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...SIMULATE], {
+      const child = spawn(process.execPath, [BIN, ...simulate()], {
         stdio: ['ignore', stdout, 'pipe'],
       });
       let stderr = '';
@@ -181,13 +195,16 @@ describe('output that cannot be written', () => {
     });
   }
 
-  it('ends quietly when the reader goes away (warden simulate | head)', async () => {
+  it('finishes quietly when the reader goes away (warden simulate | head), writing its report', async () => {
     // Act: the reading end is closed before anything is written.
     const { code, stderr } = await runBin('pipe', (child) => child.stdout?.destroy());
 
     // Assess
     expect(stderr).not.toMatch(/Unhandled|EPIPE|at /);
     expect(code).toBe(0);
+    expect((await readFile(join(report, 'simulate-report.html'), 'utf8')).length).toBeGreaterThan(
+      1000
+    );
   });
 
   it('says in one line that the output could not be written, exit 1', async () => {
@@ -199,8 +216,10 @@ describe('output that cannot be written', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(stderr).toBe(
-      'warden: cannot write the output: ENOSPC: no space left on device, write\n'
-    );
+    expect(stderr.split('\n')).toEqual([
+      'warden: cannot write the output: ENOSPC: no space left on device, write',
+      `report: ${join(report, 'simulate-report.html')}`,
+      '',
+    ]);
   });
 });
