@@ -17,7 +17,7 @@ import { defaultPolicyList, parsePolicyList } from '../sim/policy-sim/policies.j
 import { renderReport } from '../sim/policy-sim/report-html.js';
 import type { LatencyModel, SimRunSettings } from '../sim/policy-sim/sim-policy.js';
 import { renderTable } from '../sim/policy-sim/table.js';
-import { poolOwnerOf } from '../sim/service-sim/job-events.js';
+import { poolOwners } from '../sim/service-sim/job-events.js';
 import { runServiceBacktest } from '../sim/service-sim/service-backtest.js';
 import type { ServiceModeResult } from '../sim/service-sim/service-mode.js';
 import { readTrace } from '../sim/trace/read-trace.js';
@@ -135,7 +135,7 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
       ...loaded.warnings,
       ...(settings.policy === undefined || config === undefined
         ? []
-        : unevaluableRules(settings.policy, loaded, (job) => poolOwnerOf(job, config))),
+        : unevaluableRules(settings.policy, loaded, poolOwners(config))),
       ...unusedQuotas(args.quota, loaded),
     ],
   };

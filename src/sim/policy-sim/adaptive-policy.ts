@@ -14,7 +14,7 @@ import {
   shadowCandidate,
 } from '../../domain/steward/key-history.js';
 import { nextDecisionTime } from '../../domain/steward/pool-schedule.js';
-import { poolOwnerOf } from '../service-sim/job-events.js';
+import { type PoolOwner, poolOwners } from '../service-sim/job-events.js';
 import type { TraceJob } from '../trace/trace.js';
 import { coldExtraSeconds } from './cost-model.js';
 import type { SimDecision, SimPolicy, SimPool, SimRunSettings } from './sim-policy.js';
@@ -106,9 +106,10 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   const freePools = new Map<string, Map<number, number>>();
   const freeEndTimes = (key: string): Iterable<number> => freePools.get(key)?.values() ?? [];
   const lastDecision = new Map<number, Decision>();
-  // Each pool's owner and team as the steward records them, when a config names them.
+  // Each pool's owner, team and tags as the steward records them, when a config names them.
   const config = settings.config;
-  const owners = new Map<number, ReturnType<typeof poolOwnerOf>>();
+  const ownerOf = config === undefined ? undefined : poolOwners(config);
+  const owners = new Map<number, PoolOwner>();
   // Without a config, one settings object per input mode: the cold-start wait of the pool's
   // own jobs. A config's coldStartWaitSeconds is what its steward decides with, so with one the
   // backtest does too.
@@ -149,6 +150,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     const named = owners.get(pool.id);
     if (named !== undefined) {
       view.owner = named.owner;
+      view.tags = named.tags;
       if (named.team !== undefined) view.team = named.team;
     } else if (job.team !== undefined) {
       view.team = job.team;
@@ -201,7 +203,7 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       endInPlace(history(job.key), now, job.owner);
     },
     onAvailable(pool, now) {
-      if (config !== undefined) owners.set(pool.id, poolOwnerOf(pool.job, config));
+      if (ownerOf !== undefined) owners.set(pool.id, ownerOf(pool.job));
       let free = freePools.get(pool.key);
       if (free === undefined) {
         free = new Map();

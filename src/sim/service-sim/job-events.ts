@@ -100,24 +100,44 @@ function tagsOf(job: TraceJob, config: WardenConfig): Record<string, string> {
   };
 }
 
+/** What the steward records on a trace job's pool: its owner, team and tags. */
+interface PoolOwner {
+  readonly owner: string;
+  readonly team?: string;
+  /** The job's tags as service mode submits them (`warden:owner` included). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /**
- * The owner and team the steward records on a trace job's pool under `config`: the job's tags
- * and role (as service mode submits it) through the finish notice's owner chain. Policy mode
- * matches `owner:` and `team:` rules on these, so both modes match alike; the trace's `team`
- * column, which production never sees, only groups the report's cost per team.
+ * The owner, team and tags the steward records on a trace job's pool under `config`: the
+ * job's tags and role (as service mode submits it) through the finish notice's owner chain.
+ * Policy mode matches rules on these, so both modes match alike; the trace's `team` column,
+ * which production never sees, only groups the report's cost per team.
  *
- * @example poolOwnerOf({ ...job, owner: 'alice@example.com' }, config) // { owner: 'alice', team: 'vision' }
+ * @example poolOwnerOf({ ...job, owner: 'alice@example.com' }, config).owner // 'alice'
  */
-function poolOwnerOf(
-  job: TraceJob,
-  config: WardenConfig
-): { readonly owner: string; readonly team?: string } {
-  const owner = resolveOwner(
-    { tags: tagsOf(job, config), roleArn: matchConfigOf(job).roleArn },
-    config
-  );
+function poolOwnerOf(job: TraceJob, config: WardenConfig): PoolOwner {
+  const tags = tagsOf(job, config);
+  const owner = resolveOwner({ tags, roleArn: matchConfigOf(job).roleArn }, config);
   const team = teamOf(owner, config);
-  return team === undefined ? { owner: owner.id } : { owner: owner.id, team };
+  return team === undefined ? { owner: owner.id, tags } : { owner: owner.id, team, tags };
+}
+
+/**
+ * {@link poolOwnerOf}, remembered per owner, key, account and tags: the chain walks the
+ * directory, and a backtest asks for every pool of a million jobs from a few hundred owners.
+ */
+function poolOwners(config: WardenConfig): (job: TraceJob) => PoolOwner {
+  const known = new Map<string, PoolOwner>();
+  return (job) => {
+    const id = `${job.owner ?? ''}\u0000${job.key}\u0000${job.account ?? ''}\u0000${job.tags === undefined ? '' : JSON.stringify(job.tags)}`;
+    let found = known.get(id);
+    if (found === undefined) {
+      found = poolOwnerOf(job, config);
+      known.set(id, found);
+    }
+    return found;
+  };
 }
 
 /**
@@ -152,5 +172,13 @@ function stateChangeEvent(
   };
 }
 
-export type { MatchConfig };
-export { jobNameOf, matchConfigOf, ownerTagValue, poolOwnerOf, stateChangeEvent, tagsOf };
+export type { MatchConfig, PoolOwner };
+export {
+  jobNameOf,
+  matchConfigOf,
+  ownerTagValue,
+  poolOwnerOf,
+  poolOwners,
+  stateChangeEvent,
+  tagsOf,
+};

@@ -146,6 +146,21 @@ rules:
     );
   });
 
+  it('matches tag rules on the tags service mode submits, warden:owner included', () => {
+    const parsed = parseConfig(
+      `${YAML.split('rules:')[0]}rules:\n  - name: by-tag\n    match: { tags: { "warden:owner": alice } }\n    mode: fixed\n    keepAlive: { fixed: 5m }\n  - name: rest\n    match: {}\n    mode: adaptive\n`,
+      'warden.config.yaml'
+    );
+    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
+    const config = parsed.config;
+
+    const byKey = firstRules({ ...SETTINGS, policy: compilePolicy(config), config }, [
+      job(0, 100, { key: 'a', owner: 'alice@example.com' }),
+    ]);
+
+    expect(byKey).toEqual(new Map([['a', 'by-tag']]));
+  });
+
   it('gives a job without an owner to the fallback contact, as the steward does', () => {
     const { owner: _owner, ...ownerless } = job(0, 100, { key: 'a' });
 
