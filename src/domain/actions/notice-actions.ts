@@ -1,4 +1,4 @@
-import { compilePolicy } from '../config/compile-policy.js';
+import { compiledPolicy } from '../config/compile-policy.js';
 import type { WardenConfig } from '../config/warden-config.js';
 import type { Tags } from '../event/tags.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
@@ -15,18 +15,6 @@ import {
   type OfferedAction,
   offeredActions,
 } from './offered-actions.js';
-
-/** One compiled policy per config object: a warm Lambda builds it once, not per event. */
-const compiled = new WeakMap<WardenConfig, Policy>();
-
-function policyOf(config: WardenConfig): Policy {
-  let policy = compiled.get(config);
-  if (policy === undefined) {
-    policy = compilePolicy(config);
-    compiled.set(config, policy);
-  }
-  return policy;
-}
 
 interface FinishActionInputs {
   readonly job: TrainingJobSnapshot;
@@ -51,7 +39,7 @@ interface NoticeActionDeps {
  * @example offersForFinishedJob({ job, region, owner, tags, now }, config)
  */
 function offersForFinishedJob(inputs: FinishActionInputs, config: WardenConfig): OfferedAction[] {
-  const policy = policyOf(config);
+  const policy = compiledPolicy(config);
   const tracked = poolFromJob(
     inputs.job,
     inputs.region,
@@ -127,4 +115,4 @@ async function signed(
 }
 
 export type { FinishActionInputs, NoticeActionDeps };
-export { finishNoticeActions, offersForFinishedJob, policyOf, poolNoticeActions };
+export { finishNoticeActions, offersForFinishedJob, poolNoticeActions };

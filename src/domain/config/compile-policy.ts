@@ -141,4 +141,21 @@ function invalid(where: string, text: string): never {
   throw new ConfigError([`${where}: "${text}" passed the config checks but cannot be compiled`]);
 }
 
-export { compilePolicy };
+/** One compiled policy per config object: a warm Lambda builds it once, not per event. */
+const compiled = new WeakMap<WardenConfig, Policy>();
+
+/**
+ * {@link compilePolicy}, remembered per config object.
+ *
+ * @example compiledPolicy(deps.config).settings.dryRun
+ */
+function compiledPolicy(config: WardenConfig): Policy {
+  let policy = compiled.get(config);
+  if (policy === undefined) {
+    policy = compilePolicy(config);
+    compiled.set(config, policy);
+  }
+  return policy;
+}
+
+export { compiledPolicy, compilePolicy };

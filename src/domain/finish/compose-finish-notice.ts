@@ -53,7 +53,7 @@ async function composeFinishNotice(
   if (notice.pool.kind !== 'available') return notice;
   // Only a pool SageMaker itself describes for this very job is offered for action.
   const actions = await finishNoticeActions({ job, region: event.region, owner, tags, now }, deps);
-  const rule = managingRule(deps.config, job, owner, tags);
+  const rule = managingRule({ job, region: event.region, owner, tags, now }, deps.config);
   return {
     ...notice,
     ...(actions.length === 0 ? {} : { actions }),

@@ -56,9 +56,7 @@ type PoolView = Partial<Pick<PoolRecord, 'jobArn'>> &
 function decide(pool: PoolView, context: DecisionContext, policy: Policy, now: number): Decision {
   if (pool.state !== 'Available') return keep(pool, `the pool is ${pool.state}, not Available`);
   if (pool.expiresAt <= now) return keep(pool, 'the pool has already expired');
-  if (pool.tags[OPT_OUT_TAG]?.toLowerCase() === 'false') {
-    return keep(pool, `the job opted out with the tag ${OPT_OUT_TAG}=false`);
-  }
+  if (optedOut(pool)) return keep(pool, `the job opted out with the tag ${OPT_OUT_TAG}=false`);
   if (pool.humanOverride !== undefined) {
     return keep(
       pool,
@@ -94,9 +92,18 @@ function keep(pool: PoolView, reason: string, rule?: string): Decision {
 }
 
 /** The first rule that matches (a loop: a backtest asks millions of times). */
-function matchingRule(rules: readonly PoolRule[], pool: PoolView): PoolRule | undefined {
+/** The first rule that matches the pool: the one `decide` applies. */
+function matchingRule(
+  rules: readonly PoolRule[],
+  pool: Parameters<typeof ruleMatches>[1]
+): PoolRule | undefined {
   for (const rule of rules) if (ruleMatches(rule, pool)) return rule;
   return undefined;
+}
+
+/** Did the job's owner opt its pool out of Warden with `warden:manage=false`? */
+function optedOut(pool: Pick<PoolView, 'tags'>): boolean {
+  return pool.tags[OPT_OUT_TAG]?.toLowerCase() === 'false';
 }
 
 interface Wish {
@@ -354,4 +361,4 @@ function ruleMatches(
 }
 
 export type { PoolView };
-export { decide, keepAliveCosts, OPT_OUT_TAG, ruleMatches };
+export { decide, keepAliveCosts, matchingRule, OPT_OUT_TAG, optedOut, ruleMatches };

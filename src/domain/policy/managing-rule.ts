@@ -1,50 +1,36 @@
-import { compilePolicy } from '../config/compile-policy.js';
+import { compiledPolicy } from '../config/compile-policy.js';
 import type { WardenConfig } from '../config/warden-config.js';
 import type { Tags } from '../event/tags.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import type { ResolvedOwner } from '../owner/resolve-owner.js';
-import { teamOf } from '../steward/pool-from-job.js';
-import { OPT_OUT_TAG, ruleMatches } from './decide.js';
-import type { Policy } from './policy.js';
+import { poolFromJob } from '../steward/pool-from-job.js';
+import { matchingRule, optedOut } from './decide.js';
 
-// A config is compiled once, however many notices it serves (a Lambda keeps one config).
-const compiled = new WeakMap<WardenConfig, Policy>();
-
-function policyOf(config: WardenConfig): Policy {
-  let policy = compiled.get(config);
-  if (policy === undefined) {
-    policy = compilePolicy(config);
-    compiled.set(config, policy);
-  }
-  return policy;
+interface FinishedJobPool {
+  readonly job: TrainingJobSnapshot;
+  readonly region: string;
+  readonly owner: ResolvedOwner;
+  readonly tags: Tags;
+  readonly now: number;
 }
 
 /**
- * The rule under which the steward will decide a finished job's warm pool, as `decide` picks
- * it from what the finish notice knows; undefined when it will leave the pool alone: dry run,
- * the job opted out by tag, no rule matches, or the rule is `off`. The finish notice says so,
- * because the steward's first decision on the pool comes within a minute of it.
+ * The rule under which the steward will decide a finished job's warm pool: the pool as the
+ * steward records it (`poolFromJob`), matched as `decide` matches it. Undefined when the steward
+ * will leave it alone: dry run, no pool it can track, a pool already expiring, the job opted
+ * out by tag, no rule matches, or the rule is `off`. The finish notice names the rule, since
+ * the steward's first decision on the pool follows within a minute.
  *
- * @example managingRule(config, job, owner, tags) // 'cpu'
+ * @example managingRule({ job, region, owner, tags, now }, config) // 'cpu'
  */
-function managingRule(
-  config: WardenConfig,
-  job: TrainingJobSnapshot,
-  owner: ResolvedOwner,
-  tags: Tags
-): string | undefined {
-  const policy = policyOf(config);
+function managingRule(finished: FinishedJobPool, config: WardenConfig): string | undefined {
+  const policy = compiledPolicy(config);
   if (policy.settings.dryRun) return undefined;
-  if (tags[OPT_OUT_TAG]?.toLowerCase() === 'false') return undefined;
-  const team = teamOf(owner, config);
-  const view = {
-    owner: owner.id,
-    instanceType: job.instanceType ?? '',
-    tags,
-    jobArn: job.arn,
-    ...(team === undefined ? {} : { team }),
-  };
-  const rule = policy.rules.find((r) => ruleMatches(r, view));
+  const { job, region, owner, tags, now } = finished;
+  const anchor = policy.settings.keepAliveAnchor;
+  const tracked = poolFromJob(job, region, owner, tags, config, anchor, now);
+  if (!tracked.ok || tracked.pool.expiresAt <= now || optedOut(tracked.pool)) return undefined;
+  const rule = matchingRule(policy.rules, tracked.pool);
   return rule === undefined || rule.mode === 'off' ? undefined : rule.name;
 }
 

@@ -81,9 +81,16 @@ describe('composeFinishNotice', () => {
     const managed = await composeFinishNotice(completed(), 'Completed', undefined, acting.deps);
     const dryRun = await composeFinishNotice(completed(), 'Completed', undefined, dry.deps);
 
+    const noPool = finishWorld({
+      config: acting.deps.config,
+      answers: [finishedJob({ warmPool: { status: 'Terminated' } })],
+    });
+    const terminated = await composeFinishNotice(completed(), 'Completed', undefined, noPool.deps);
+
     // Assess
     expect(managed.managedByRule).toBe('everything');
     expect(dryRun).not.toHaveProperty('managedByRule');
+    expect(terminated).not.toHaveProperty('managedByRule');
   });
 
   it('says the status an earlier delivery recorded before the one Describe reports', async () => {
