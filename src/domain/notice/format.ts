@@ -31,6 +31,19 @@ function formatDurationExact(totalSeconds: number): string {
   return `${Math.floor(hours / 24)}d ${pad(hours % 24)}h ${rest}`;
 }
 
+/**
+ * A time as a subject line gives it: `11:30 CET` on the day of `now` in the zone, `Fri 09:00
+ * CET` on another day.
+ *
+ * @example formatShortTime(expiry, now, 'Europe/Berlin') // 'Fri 09:00 CET'
+ */
+function formatShortTime(at: number, now: number, zone: string): string {
+  const [day, time] = formatTimeInZone(at, zone).split(', ');
+  if (time === undefined) return 'an unknown time';
+  const [today] = formatTimeInZone(now, zone).split(', ');
+  return day === today ? time : `${day?.split(' ')[0]} ${time}`;
+}
+
 // Intl formatters are costly to build, so they are built on first use (not at cold start).
 let usd: Intl.NumberFormat | undefined;
 
@@ -217,6 +230,7 @@ export {
   formatDuration,
   formatDurationExact,
   formatRate,
+  formatShortTime,
   formatTimeInZone,
   formatTimeRange,
   formatUsd,

@@ -1,6 +1,6 @@
 import type { NoticeAction } from '../actions/action-grant.js';
 import { FALLBACK_VIA } from '../owner/resolve-owner.js';
-import { formatTimeInZone } from './format.js';
+import { formatShortTime } from './format.js';
 import type { Notice } from './notice.js';
 import {
   actionEmailLines,
@@ -129,7 +129,7 @@ function capBytes(text: string): string {
 function subjectOf(notice: Notice): string {
   const pool =
     notice.pool.kind === 'available' && notice.pool.remainingSeconds > 0
-      ? `, warm pool until ${subjectTime(notice.pool.expiresAt, notice.createdAt, notice.owner.timeZone)}`
+      ? `, warm pool until ${formatShortTime(notice.pool.expiresAt, notice.createdAt, notice.owner.timeZone)}`
       : '';
   const fixed = `Pool Warden: ${notice.status}${pool} - `;
   // ASCII first, then cut with an ASCII ellipsis: expanding `…` after the cut pushed it off the end.
@@ -137,14 +137,6 @@ function subjectOf(notice: Notice): string {
   const room = MAX_SUBJECT - fixed.length;
   const cut = job.length <= room ? job : `${job.slice(0, room - 3)}...`;
   return toAscii(`${fixed}${cut}`).slice(0, MAX_SUBJECT);
-}
-
-/** `11:30 CET` on the day the notice is sent; `Tue 00:05 CET` on another (as pool notices say). */
-function subjectTime(at: number, now: number, zone: string): string {
-  const [day, time] = formatTimeInZone(at, zone).split(', ');
-  if (time === undefined) return 'an unknown time';
-  const [today] = formatTimeInZone(now, zone).split(', ');
-  return day === today ? time : `${day?.split(' ')[0]} ${time}`;
 }
 
 /** SNS subjects are ASCII: the zone's minus sign and the ellipsis have ASCII spellings. */

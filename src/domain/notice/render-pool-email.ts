@@ -1,4 +1,4 @@
-import { formatTimeInZone } from './format.js';
+import { formatShortTime } from './format.js';
 import { actionEmailLines } from './notice-lines.js';
 import type { PoolNotice, PoolNoticeKind } from './pool-notice.js';
 import {
@@ -59,7 +59,10 @@ function renderPoolEmail(notice: PoolNotice, to: string): EmailMessage {
 
 function subjectOf(notice: PoolNotice): string {
   const verb = SUBJECT_VERB[notice.kind];
-  const time = notice.kind === 'released' ? '' : ` ${shortTime(notice)}`;
+  const time =
+    notice.kind === 'released'
+      ? ''
+      : ` ${formatShortTime(notice.newExpiry, notice.createdAt, notice.owner.timeZone)}`;
   const before = notice.dryRun
     ? 'Pool Warden: Dry run: warm pool of '
     : 'Pool Warden: Warm pool of ';
@@ -69,15 +72,6 @@ function subjectOf(notice: PoolNotice): string {
   const room = MAX_SUBJECT - before.length - after.length;
   const cut = job.length <= room ? job : `${job.slice(0, Math.max(0, room - 3))}...`;
   return `${before}${cut}${after}`.slice(0, MAX_SUBJECT);
-}
-
-/** `11:30 CET` on the day the notice is sent; `Fri 09:00 CET` on another day. */
-function shortTime(notice: PoolNotice): string {
-  const zone = notice.owner.timeZone;
-  const [day, time] = formatTimeInZone(notice.newExpiry, zone).split(', ');
-  if (time === undefined) return 'an unknown time';
-  const [today] = formatTimeInZone(notice.createdAt, zone).split(', ');
-  return day === today ? time : `${day?.split(' ')[0]} ${time}`;
 }
 
 export { renderPoolEmail };
