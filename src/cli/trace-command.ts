@@ -210,7 +210,7 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
       if (tokens.has(page.nextToken)) {
         throw new DependencyError(
           'SageMaker',
-          `ListTrainingJobs answered a page token it had already given (after ${listed} jobs listed): stopping rather than reading the same pages forever`
+          `ListTrainingJobs answered a page token it had already given (after ${listed} job${listed === 1 ? '' : 's'} listed): stopping rather than reading the same pages forever`
         );
       }
       tokens.add(page.nextToken);
@@ -360,7 +360,11 @@ async function readCheckpoint(
     );
   }
   const checkpoint = value as unknown as Checkpoint;
-  if (checkpoint.days !== args.days || checkpoint.region !== region) {
+  // A checkpoint of no region (none given, or one from before AWS_REGION was recorded) is
+  // continued without --region: the SDK finds the same default as before.
+  const sameRegion =
+    checkpoint.region === region || (checkpoint.region === null && args.region === undefined);
+  if (checkpoint.days !== args.days || !sameRegion) {
     throw new UsageError(
       `--resume: ${file} is an export of ${checkpoint.days} days in ${checkpoint.region ?? 'the default region'}, not of ${args.days} days in ${region ?? 'the default region'}; pass the same --days and --region (or AWS_REGION)`
     );

@@ -381,7 +381,7 @@ describe('warden trace export', () => {
       // Assess
       expect(error).toBeInstanceOf(DependencyError);
       expect((error as Error).message).toBe(
-        'SageMaker: ListTrainingJobs answered a page token it had already given (after 1 jobs listed): stopping rather than reading the same pages forever'
+        'SageMaker: ListTrainingJobs answered a page token it had already given (after 1 job listed): stopping rather than reading the same pages forever'
       );
       expect(service.callsTo('ListTrainingJobs')).toHaveLength(2);
       expect(await exists(`${out}.checkpoint.json`)).toBe(true);

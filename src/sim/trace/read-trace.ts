@@ -547,7 +547,7 @@ class JsonlRows {
     try {
       value = JSON.parse(text);
     } catch {
-      this.sink.problem(lineNo, invalidJson(text, lineNo));
+      this.sink.problem(lineNo, invalidJson(raw, lineNo));
       return;
     }
     if (!isRecord(value)) {
@@ -585,18 +585,20 @@ class JsonlRows {
  * Why a line is not JSON, at its column (V8's own message quotes the row and counts from 0),
  * with a hint when the file looks like pretty-printed JSON rather than one object a line.
  */
-function invalidJson(text: string, lineNo: number): string {
-  const fault = jsonSyntaxError(text);
+function invalidJson(line: string, lineNo: number): string {
+  // Columns count on the line as written, its indent included.
+  const fault = jsonSyntaxError(line);
   // The checker reads whole files; here its text is one line.
   const why =
     fault === undefined
-      ? 'not JSON'
-      : `column ${fault.column}: ${fault.message.replace('the file ends', 'the line ends')}`;
+      ? ''
+      : ` at column ${fault.column}: ${fault.message.replace('the file ends', 'the line ends')}`;
+  const text = line.trim();
   const pretty =
     lineNo === 1 && (text === '{' || text === '[')
       ? ' (JSON Lines takes one whole object per line: is this a pretty-printed JSON file?)'
       : '';
-  return `invalid JSON at ${why}${pretty}`;
+  return `invalid JSON${why}${pretty}`;
 }
 
 /**

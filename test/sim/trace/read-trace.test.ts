@@ -494,13 +494,13 @@ describe('readTrace (JSON Lines)', () => {
 
   it('says at which column a line is not JSON, and that a pretty-printed file is not JSONL', async () => {
     const path = await file('pretty.jsonl', '{\n  "submit_time": NaN\n}\n');
-    const row = await file('nan.jsonl', '{"submit_time": NaN}\n');
+    const row = await file('nan.jsonl', '    {"submit_time": NaN}\n');
 
     expect((await issuesOf(path))[0]).toBe(
       `${path}:1: invalid JSON at column 2: expected a field name in double quotes or } but the line ends (JSON Lines takes one whole object per line: is this a pretty-printed JSON file?)`
     );
     expect(await issuesOf(row)).toEqual([
-      `${row}:1: invalid JSON at column 17: expected a value but found 'N'`,
+      `${row}:1: invalid JSON at column 21: expected a value but found 'N'`,
     ]);
   });
 
