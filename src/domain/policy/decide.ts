@@ -69,8 +69,8 @@ function decide(pool: PoolView, context: DecisionContext, policy: Policy, now: n
   if (context.pendingArrivalAt !== undefined) {
     // SageMaker hands the pool to a matching job while that job starts; shrinking or releasing
     // it now could take it from under the job. Look again shortly.
-    // Written out rather than spread from keep(): the spread made a million-job backtest a
-    // third slower (its old generation grew ~380 MB a run, collected by full GCs).
+    // Written out rather than spread from keep(): a third of a backtest's decisions come here,
+    // and with the spread the million-job adaptive backtest ran 20–35% slower in A/B runs.
     return {
       action: 'keep',
       until: pool.expiresAt,
