@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../../src/domain/config/compile-policy.js';
-import { parseConfig } from '../../../src/domain/config/parse-config.js';
 import type { Decision } from '../../../src/domain/policy/decision.js';
 import type { PoolRule } from '../../../src/domain/policy/policy.js';
 import {
@@ -10,6 +9,7 @@ import {
 import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import type { TraceJob } from '../../../src/sim/trace/trace.js';
+import { configFrom } from '../../helpers/factories.js';
 import { job, PRICES, SETTINGS, trace } from './sim-fixtures.js';
 
 const MIN = 60_000;
@@ -122,9 +122,7 @@ rules:
 `;
 
   function underConfig(...jobs: TraceJob[]): Map<string, string> {
-    const parsed = parseConfig(YAML, 'warden.config.yaml');
-    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-    const config = parsed.config;
+    const config = configFrom(YAML);
     return firstRules({ ...SETTINGS, policy: compilePolicy(config), config }, jobs);
   }
 
@@ -147,12 +145,9 @@ rules:
   });
 
   it('matches tag rules on the tags service mode submits, warden:owner included', () => {
-    const parsed = parseConfig(
-      `${YAML.split('rules:')[0]}rules:\n  - name: by-tag\n    match: { tags: { "warden:owner": alice } }\n    mode: fixed\n    keepAlive: { fixed: 5m }\n  - name: rest\n    match: {}\n    mode: adaptive\n`,
-      'warden.config.yaml'
+    const config = configFrom(
+      `${YAML.split('rules:')[0]}rules:\n  - name: by-tag\n    match: { tags: { "warden:owner": alice } }\n    mode: fixed\n    keepAlive: { fixed: 5m }\n  - name: rest\n    match: {}\n    mode: adaptive\n`
     );
-    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-    const config = parsed.config;
 
     const byKey = firstRules({ ...SETTINGS, policy: compilePolicy(config), config }, [
       job(0, 100, { key: 'a', owner: 'alice@example.com' }),
@@ -171,13 +166,10 @@ rules:
 describe("the adaptive policy in policy mode, under a config's cold-start wait", () => {
   /** The keep-alive of the first decision on one job, under a config with `wait` seconds. */
   function firstKeepAliveMs(wait: number): number {
-    const parsed = parseConfig(
+    const config = configFrom(
       `version: 1\nowners:\n  fallback: ops@example.com\nsettings:\n  coldStartWaitSeconds: ${wait}\n` +
-        'rules:\n  - name: all\n    match: {}\n    mode: adaptive\n',
-      'warden.config.yaml'
+        'rules:\n  - name: all\n    match: {}\n    mode: adaptive\n'
     );
-    if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-    const config = parsed.config;
     const settings: SimRunSettings = { ...SETTINGS, policy: compilePolicy(config), config };
     const keepAlives: number[] = [];
     const onDecision = (pool: { endTime: number }, decision: Decision) =>
