@@ -241,6 +241,9 @@ describe('warden simulate', () => {
     expect(code).toBe(0);
     expect(stderr).toMatch(/warning: rule "llm" cannot be evaluated .*tag "project"/);
     expect(stdout).toContain('none');
+    expect(stdout).toContain(
+      "adaptive decides as the config's steward: cold-start wait 120 s (settings.coldStartWaitSeconds)"
+    );
   });
 
   it('gives every warning on stderr and in the JSON, none in the table', async () => {

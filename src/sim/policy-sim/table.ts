@@ -64,6 +64,13 @@ function renderTable(result: BacktestResult): string {
       `max keep-alive ${formatDuration(s.maxKeepAliveMs)} · anchor ${s.keepAliveAnchor} · ` +
       `latency ${s.latency.kind === 'p90' ? 'P90 constants' : `seeded:${s.latency.seed}`}`
   );
+  const configured = s.policy?.settings;
+  if (configured !== undefined) {
+    // Under --config, adaptive decides with the config's wait, not each input mode's.
+    out.push(
+      `adaptive decides as the config's steward: cold-start wait ${configured.coldStartWaitSeconds} s (settings.coldStartWaitSeconds)`
+    );
+  }
   const quota = Object.entries(s.quota);
   if (quota.length > 0) {
     out.push(
