@@ -37,6 +37,9 @@ type PoolView = Partial<Pick<PoolRecord, 'jobArn'>> &
     | 'releaseWarnedFor'
   >;
 
+/** What rule matching reads of a pool. */
+type MatchView = Pick<PoolView, 'owner' | 'team' | 'instanceType' | 'tags' | 'account' | 'jobArn'>;
+
 /**
  * Decides what to do with one warm pool now: keep, extend, shrink or release, with the target
  * expiry and one sentence of reason. Pure and deterministic: the same inputs give the same
@@ -93,10 +96,7 @@ function keep(pool: PoolView, reason: string, rule?: string): Decision {
 
 /** The first rule that matches (a loop: a backtest asks millions of times). */
 /** The first rule that matches the pool: the one `decide` applies. */
-function matchingRule(
-  rules: readonly PoolRule[],
-  pool: Parameters<typeof ruleMatches>[1]
-): PoolRule | undefined {
+function matchingRule(rules: readonly PoolRule[], pool: MatchView): PoolRule | undefined {
   for (const rule of rules) if (ruleMatches(rule, pool)) return rule;
   return undefined;
 }
@@ -339,10 +339,7 @@ function finalize(
 }
 
 /** Whether `rule` matches the pool, on what rules may match: owner, team, type, account, tags. */
-function ruleMatches(
-  rule: PoolRule,
-  pool: Pick<PoolView, 'owner' | 'team' | 'instanceType' | 'tags' | 'account' | 'jobArn'>
-): boolean {
+function ruleMatches(rule: PoolRule, pool: MatchView): boolean {
   const { match } = rule;
   if (match.team !== undefined && (pool.team === undefined || !match.team(pool.team))) return false;
   if (match.owner !== undefined && !match.owner(pool.owner)) return false;
@@ -360,5 +357,5 @@ function ruleMatches(
   return true;
 }
 
-export type { PoolView };
+export type { MatchView, PoolView };
 export { decide, keepAliveCosts, matchingRule, OPT_OUT_TAG, optedOut, ruleMatches };

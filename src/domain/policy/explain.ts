@@ -1,9 +1,6 @@
 import { poolAccount } from '../pool/pool-record.js';
-import type { PoolView } from './decide.js';
+import type { MatchView } from './decide.js';
 import type { Policy, PoolRule } from './policy.js';
-
-/** What rule matching reads of a pool. */
-type MatchView = Pick<PoolView, 'owner' | 'team' | 'instanceType' | 'tags' | 'account' | 'jobArn'>;
 
 /** One rule's verdict on a pool, for `warden policy explain`. */
 interface RuleMatchResult {
@@ -73,5 +70,5 @@ function mismatch(criterion: string, value: string): NonNullable<RuleMatchResult
   return { criterion, value, why: `${criterion} "${value}" does not match` };
 }
 
-export type { MatchView, RuleMatchResult };
+export type { RuleMatchResult };
 export { explainRules };

@@ -6,12 +6,14 @@ import { finishedJob } from '../../helpers/domain-notices.js';
 import { configFrom, stateChangeEvent, TEAM_CONFIG_YAML } from '../../helpers/factories.js';
 import { CREATED, finishWorld } from './finish-world.js';
 
-/** The default event, as a Failed one: a late event of the job that was deleted. */
-function failedEvent() {
-  const parsed = parseStateChangeEvent(stateChangeEvent({ status: 'Failed' }));
+/** The default event with `status`; Failed: a late event of the job that was deleted. */
+function eventOf(status: 'Completed' | 'Failed') {
+  const parsed = parseStateChangeEvent(stateChangeEvent({ status }));
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.event;
 }
+
+const failedEvent = () => eventOf('Failed');
 
 /** The job now holding the name: created two hours later, bigger, with a warm pool. */
 const NEWER_JOB = finishedJob({
@@ -71,11 +73,7 @@ describe('composeFinishNotice', () => {
       config: configFrom(`${TEAM_CONFIG_YAML}settings:\n  dryRun: false\n${rules}`),
     });
     const dry = finishWorld({ config: configFrom(`${TEAM_CONFIG_YAML}${rules}`) });
-    const completed = () => {
-      const parsed = parseStateChangeEvent(stateChangeEvent());
-      if (!parsed.ok) throw new Error(parsed.reason);
-      return parsed.event;
-    };
+    const completed = () => eventOf('Completed');
 
     // Act
     const managed = await composeFinishNotice(completed(), 'Completed', undefined, acting.deps);
