@@ -234,8 +234,8 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
     if (error instanceof DependencyError) {
       io.stderr.write(
         nothingDone
-          ? 'warden trace export: nothing exported; once the problem below is fixed, run the same command again\n'
-          : `warden trace export: stopped after ${done.size} jobs; run again with --resume to continue\n`
+          ? 'warden trace: nothing exported; once the problem below is fixed, run the same command again\n'
+          : `warden trace: stopped after ${done.size} jobs; run again with --resume to continue\n`
       );
     }
     throw error;

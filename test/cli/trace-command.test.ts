@@ -585,7 +585,8 @@ describe('warden trace export', () => {
 
       // Assess
       expect(error).toBeInstanceOf(DependencyError);
-      expect(stderr.text).toContain('nothing exported');
+      // One prefix, as on the error line the CLI prints under it
+      expect(stderr.text).toContain('warden trace: nothing exported');
       expect(await exists(`${out}.checkpoint.json`)).toBe(false);
     } finally {
       await closeServer(silent);
