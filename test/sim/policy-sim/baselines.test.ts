@@ -83,6 +83,72 @@ describe('histogram policy (Serverless in the Wild)', () => {
     expect(keepAlive).toBe(3_600_000);
   });
 
+  // Boundaries the README states and an independent implementation must meet exactly.
+  const HOUR = 3_600_000;
+  const SIX_HOURS = { ...SETTINGS, maxKeepAliveMs: 6 * HOUR };
+  /** One idle time in the middle of each one-minute bin in `bins`. */
+  const inBins = (bins: readonly number[]) => bins.map((bin) => bin * MIN + 30 * S);
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+  it('counts an idle time of exactly 4 h as out of bounds', () => {
+    // Prepare: 5 idle times of 2 min and 6 of exactly 4 h; a 6 h maximum, so the fallback is 4 h.
+    const gaps = [...Array(5).fill(2 * MIN), ...Array(6).fill(4 * HOUR)];
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), gaps);
+    // Assess: 6 of 11 out of bounds is more than half.
+    expect(keepAlive).toBe(4 * HOUR);
+  });
+
+  it('trusts the histogram from exactly 10 idle times', () => {
+    // Act
+    const keepAlive = keepAliveAfter(
+      histogramPolicy('histogram', SETTINGS),
+      Array(10).fill(3 * MIN)
+    );
+    // Assess: bin [3, 4) min → 4 min × 1.1.
+    expect(keepAlive).toBe(264 * S);
+  });
+
+  it('falls back only when more than half are out of bounds: exactly half is not', () => {
+    // Prepare: 10 idle times of 3 min and 10 of 5 h.
+    const gaps = [...Array(10).fill(3 * MIN), ...Array(10).fill(5 * HOUR)];
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), gaps);
+    // Assess: the percentile is taken over the in-bounds idle times.
+    expect(keepAlive).toBe(264 * S);
+  });
+
+  it('counts out-of-bounds idle times among the 10 it needs', () => {
+    // Prepare: 9 idle times of 3 min and one of 5 h: 10 samples, 1 out of bounds.
+    const gaps = [...Array(9).fill(3 * MIN), 5 * HOUR];
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), gaps);
+    // Assess
+    expect(keepAlive).toBe(264 * S);
+  });
+
+  it('trusts a histogram whose bin counts have a CV of exactly 2', () => {
+    // Prepare: one idle time in each of bins 0–47: mean 0.2, CV = √(240 × 48 / 48² − 1) = 2.
+    const gaps = inBins(range(0, 48));
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), gaps);
+    // Assess: the 99th percentile (47.52 of 48) is in bin 47 → 48 min × 1.1.
+    expect(keepAlive).toBe(3168 * S);
+  });
+
+  it('computes the CV from the squared bin counts (repeated bins raise it)', () => {
+    // Prepare: 60 idle times. In 60 distinct bins the CV is √3 ≈ 1.73, below 2; with bins 0–9
+    // holding two each and 10–49 one each it is √(240 × 80 / 60² − 1) ≈ 2.08.
+    const spread = inBins(range(0, 60));
+    const doubled = inBins([...range(0, 10), ...range(0, 50)]);
+    // Act
+    const flat = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), spread);
+    const peaked = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), doubled);
+    // Assess: flat falls back to 4 h; peaked keeps bin 49's edge, 50 min × 1.1.
+    expect(flat).toBe(4 * HOUR);
+    expect(peaked).toBe(3300 * S);
+  });
+
   it('learns while the engine runs it', () => {
     // Prepare: 14 jobs of key k, each submitted 2 min after the previous would end cold.
     const jobs = Array.from({ length: 14 }, (_, i) => job(i * 356, 100));

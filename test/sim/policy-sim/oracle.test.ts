@@ -40,6 +40,56 @@ describe('oracle (offline optimum)', () => {
     expect(r).toMatchObject({ warmStarts: 1, coldStarts: 3, idleInstanceSeconds: 1199 });
   });
 
+  it('keeps a pool for a gap of exactly the maximum, and not for one a millisecond longer', () => {
+    // Prepare: trace A's first gap is exactly 300 s.
+    const at = (maxKeepAliveMs: number) =>
+      runOracle(traceA(), { ...SETTINGS, maxKeepAliveMs }, { prices: PRICES });
+    // Act
+    const exact = at(300 * S);
+    const shorter = at(300 * S - 1);
+    // Assess
+    expect(exact).toMatchObject({ warmStarts: 1, idleInstanceSeconds: 300 });
+    expect(shorter).toMatchObject({ warmStarts: 0, idleInstanceSeconds: 0 });
+  });
+
+  it('lets a pool go when keeping it would cost exactly one cold start (r·g = B)', () => {
+    // Prepare: B / r = 1200 s; key a comes back exactly 1200 s after its end, key b 1 ms sooner.
+    const t = trace(
+      job(0, 100, { key: 'a' }),
+      job(236 + 1200, 100, { key: 'a' }),
+      job(0, 100, { key: 'b' }),
+      job(236 + 1199.999, 100, { key: 'b' })
+    );
+    // Act
+    const r = runOracle(t, SETTINGS, { prices: PRICES });
+    // Assess: only b is kept.
+    expect(r).toMatchObject({ warmStarts: 1, idleInstanceSeconds: 1199.999 });
+  });
+
+  it('frees a pool before a job submitted in the same millisecond takes one', () => {
+    // Prepare: j1 starts cold at 0 s and ends at 236 s (136 s start + 100 s); j2 is submitted then.
+    const t = trace(job(0, 100), job(236, 100));
+    // Act
+    const r = runOracle(t, SETTINGS, { prices: PRICES });
+    // Assess: ends come before arrivals at the same time, so j2 starts warm after a gap of 0.
+    expect(r).toMatchObject({ warmStarts: 1, coldStarts: 1, idleInstanceSeconds: 0 });
+  });
+
+  it('counts every pool once, the ones never taken in the idle-time bin "0"', () => {
+    // Prepare: trace A: j1's pool idles 300 s until j2; j2's pool is let go (gap 1800 s); j3's
+    // pool is never taken. Key b frees two pools at 236 s and 246 s; its third job comes more
+    // than the maximum later, takes neither, and the older pool is dropped as out of reach.
+    const b = (atS: number) => job(atS, 100, { key: 'b' });
+    const t = trace(...traceA().jobs, b(0), b(10), b(5000));
+    // Act
+    const r = runOracle(t, SETTINGS, { prices: PRICES });
+    // Assess
+    expect(r.pools).toBe(6);
+    const bins = Object.fromEntries(r.idleHistogram.map((bin) => [bin.label, bin.pools]));
+    expect(bins).toMatchObject({ '0': 5, '1–5m': 1 });
+    expect(r.idleHistogram.reduce((n, bin) => n + bin.pools, 0)).toBe(6);
+  });
+
   it('pairs each arrival with the most recently freed pool of its key', () => {
     // Prepare: pools free at 236 s and 346 s; j3 at 400 s pairs with the second (gap 54 s).
     const t = trace(job(0, 100), job(10, 200), job(400, 100));
