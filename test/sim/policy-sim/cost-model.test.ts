@@ -64,6 +64,49 @@ describe('cost model', () => {
     expect(read).toThrow(/ml\.zz9\.mega \(first at line 7\) has no price/);
   });
 
+  it('names the first line of the file with the type, whatever the submit order, and how to fix it', () => {
+    // Prepare: rows are sorted by submit time, so the earliest job need not be the first line.
+    const later = trace(
+      job(0, 1, { instanceType: 'ml.zz9.mega', line: 9 }),
+      job(1, 1, { instanceType: 'ml.zz9.mega', line: 3 })
+    );
+    const earlier = trace(
+      job(0, 1, { instanceType: 'ml.zz9.mega', line: 3 }),
+      job(1, 1, { instanceType: 'ml.zz9.mega', line: 9 })
+    );
+    const noLines = trace(job(0, 1, { instanceType: 'ml.zz9.mega' }));
+    // Act
+    const message = (t: ReturnType<typeof trace>) => {
+      try {
+        tracePrices(t, {});
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    // Assess
+    expect(message(later)).toContain('ml.zz9.mega (first at line 3) has no price');
+    expect(message(earlier)).toContain('ml.zz9.mega (first at line 3) has no price');
+    expect(message(noLines)).toBe(
+      'test: instance type ml.zz9.mega has no price\n  add it under "prices:" in a --config file (USD per instance-hour); the simulator does not guess prices'
+    );
+  });
+
+  it('draws seeded latencies log-normally: median and P10 where σ = 0.25 puts them', () => {
+    // Prepare: P90 = c, so the median is c·e^(−1.2816σ) ≈ 0.726c and the P10 c·e^(−2.5631σ) ≈ 0.527c.
+    const j = job(0, 1, { inputMode: 'fsx' });
+    const seeded = { kind: 'seeded', seed: 11 } as const;
+    // Act
+    const draws = Array.from({ length: 20_000 }, (_, i) =>
+      startLatencySeconds(seeded, j, i, false)
+    );
+    const share = (limit: number) => draws.filter((d) => d <= limit).length / draws.length;
+    // Assess: warm fsx, c = 19 s.
+    expect(share(19 * 0.726)).toBeCloseTo(0.5, 1);
+    expect(share(19 * 0.527)).toBeCloseTo(0.1, 1);
+    expect(Math.min(...draws)).toBeGreaterThan(0);
+  });
+
   it('takes a config price over the built-in one', () => {
     // Prepare
     const t = trace(
