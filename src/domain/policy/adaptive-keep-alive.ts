@@ -21,6 +21,8 @@ import {
  *     C(k) = Σ_{idle < g ≤ k} w·r·(g − idle)  +  Σ_{g > k} w·(r·(k − idle) + B)
  *
  * minimised over k ∈ {idle} ∪ {bin edges up to the maximum}; k = idle means "release now".
+ * A shrink never ends a pool sooner than the steward's safety margin, so edges between idle and
+ * idle + margin are not on offer: choosing one would buy the margin's idle time at its price.
  *
  * The weights w blend three sources of evidence, so a thin history neither paralyses nor
  * misleads the choice (empirical-Bayes shrinkage; no constant below was fitted to a trace):
@@ -56,7 +58,7 @@ const NCLASSES = CLASSES;
 
 /** Fewer observations than this, all sources together, and the break-even rule decides. */
 const MIN_EVIDENCE = 3;
-/** Pseudo-observations lent by the broader history (see KeepAlivePriors): a few days of a quiet key. */
+/** Pseudo-observations lent by the broader history (see KeepAliveOptions): a few days of a quiet key. */
 const PRIOR_WEIGHT = 8;
 /** Pseudo-observations at the break-even time. */
 const BREAK_EVEN_PRIOR_WEIGHT = 1;
@@ -192,8 +194,11 @@ function hourScaling(
   return byClass;
 }
 
-/** Evidence beyond the key's own history; none by default, so the formula stays plain. */
-interface KeepAlivePriors {
+/**
+ * Evidence beyond the key's own history, none by default so the formula stays plain, and the
+ * shortest keep the steward can set.
+ */
+interface KeepAliveOptions {
   /**
    * A broader history lent as `PRIOR_WEIGHT` pseudo-observations: every key's gaps
    * together, or for a shadowed pool (decided on its key's shadow histogram) the key's own.
@@ -201,6 +206,11 @@ interface KeepAlivePriors {
   readonly broader?: GapHistogram;
   /** Pseudo-observations at the break-even time (`BREAK_EVEN_PRIOR_WEIGHT` in the engine). */
   readonly breakEvenWeight?: number;
+  /**
+   * The safety margin, ms: short of a release, a pool is kept at least this long from the
+   * decision, whatever the choice; 0 by default.
+   */
+  readonly shortestKeepMs?: number;
 }
 
 function chooseKeepAlive(
@@ -209,11 +219,12 @@ function chooseKeepAlive(
   idleMs: number,
   maxMs: number,
   costs: KeepAliveCosts,
-  priors: KeepAlivePriors = {}
+  options: KeepAliveOptions = {}
 ): KeepAliveChoice {
-  const { broader, breakEvenWeight = 0 } = priors;
+  const { broader, breakEvenWeight = 0, shortestKeepMs = 0 } = options;
   const idle = Math.max(0, idleMs) / 1000;
   const max = Math.max(idle, maxMs / 1000);
+  const shortest = idle + shortestKeepMs / 1000;
   const r = costs.ratePerSecond;
   const B = costs.penaltyUsd;
   const breakEven = breakEvenMs(costs) / 1000;
@@ -239,7 +250,10 @@ function chooseKeepAlive(
   const weights = history.weights;
   for (let b = 0; b < weights.length; b++) seen += (weights[b] as number) * decay;
   if (seen < MIN_EVIDENCE - 1e-3) {
-    const keep = Math.min(max, Math.max(idle, breakEven));
+    // Keeping for less than break-even is not on offer when the margin is longer: the shortest
+    // keep would cost more than the cold start it may save, so break-even says release.
+    const wanted = Math.min(max, Math.max(idle, breakEven));
+    const keep = wanted > idle && wanted < shortest ? idle : wanted;
     return { keepAliveMs: keep * 1000, expectedUsd: B, catchShare: 0, basis: 'break-even' };
   }
   if (total <= 0) {
@@ -260,6 +274,7 @@ function chooseKeepAlive(
     const w = evidence.weights[b] as number;
     caughtIdleUsd += w * r * ((evidence.means[b] as number) - idle);
     caughtWeight += w;
+    if (upper < shortest) continue;
     const cost = caughtIdleUsd + (total - caughtWeight) * (r * (upper - idle) + B);
     if (cost < bestCost) {
       bestK = upper;
@@ -275,7 +290,7 @@ function chooseKeepAlive(
   };
 }
 
-export type { KeepAliveChoice, KeepAliveCosts, KeepAlivePriors };
+export type { KeepAliveChoice, KeepAliveCosts, KeepAliveOptions };
 export {
   BREAK_EVEN_PRIOR_WEIGHT,
   breakEvenMs,

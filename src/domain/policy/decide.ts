@@ -3,6 +3,7 @@ import { latestReachable } from '../pool/keep-alive.js';
 import { type PoolAction, type PoolRecord, poolAccount } from '../pool/pool-record.js';
 import {
   BREAK_EVEN_PRIOR_WEIGHT,
+  breakEvenMs,
   chooseKeepAlive,
   type KeepAliveChoice,
   type KeepAliveCosts,
@@ -152,11 +153,18 @@ function ruleWish(
     Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
     costs,
     broader === undefined
-      ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT }
-      : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, broader }
+      ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs: settings.safetyMarginMs }
+      : {
+          breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT,
+          shortestKeepMs: settings.safetyMarginMs,
+          broader,
+        }
   );
   const until = pool.endTime + choice.keepAliveMs;
-  const basis = adaptiveBasis(choice, now - pool.endTime, until <= now, shadow !== undefined);
+  const basis = adaptiveBasis(choice, now - pool.endTime, until <= now, shadow !== undefined, {
+    breakEvenMs: breakEvenMs(costs),
+    marginMs: settings.safetyMarginMs,
+  });
   return { until, reason: `adaptive: ${basis}` };
 }
 
@@ -165,10 +173,13 @@ function adaptiveBasis(
   choice: KeepAliveChoice,
   idleMs: number,
   released: boolean,
-  behindNewerPool: boolean
+  behindNewerPool: boolean,
+  limits: { readonly breakEvenMs: number; readonly marginMs: number }
 ): string {
   if (choice.basis === 'break-even') {
-    return `too little history for this key, so break-even: ${formatDuration(choice.keepAliveMs)} of idle pool costs what one cold start does`;
+    return released && limits.breakEvenMs > idleMs
+      ? `too little history for this key, and break-even (${formatDuration(limits.breakEvenMs)} of idle pool costs what one cold start does) is shorter than the ${formatDuration(limits.marginMs)} a pool is kept at least, so release`
+      : `too little history for this key, so break-even: ${formatDuration(choice.keepAliveMs)} of idle pool costs what one cold start does`;
   }
   const caught = Math.round(choice.catchShare * 100);
   if (behindNewerPool) {
@@ -300,6 +311,10 @@ function finalize(
           wish.until >= pool.expiresAt ? (wish.ceiling ?? wish.until) : pool.expiresAt
         )
       );
+  const reason =
+    until > wish.until
+      ? `${wish.reason}; held to the ${formatDuration(settings.safetyMarginMs)} safety margin`
+      : wish.reason;
 
   if (release || until < pool.expiresAt - NO_CHANGE_MS) {
     const warnMs = rule.warnBeforeReleaseMs;
@@ -313,7 +328,7 @@ function finalize(
           rule: ruleName,
           action: 'keep',
           until: pool.expiresAt,
-          reason: `${wish.reason}; it expires within the warning time anyway`,
+          reason: `${reason}; it expires within the warning time anyway`,
         };
       }
       return {
@@ -321,20 +336,20 @@ function finalize(
         action: 'shrink',
         until: warnUntil,
         warning: true,
-        reason: `${wish.reason}, announced to the owner ${formatDuration(warnMs)} ahead`,
+        reason: `${reason}, announced to the owner ${formatDuration(warnMs)} ahead`,
       };
     }
     const action: PoolAction = release ? 'release' : 'shrink';
-    return { rule: ruleName, action, until, reason: wish.reason };
+    return { rule: ruleName, action, until, reason: reason };
   }
   if (until > pool.expiresAt + NO_CHANGE_MS) {
-    return { rule: ruleName, action: 'extend', until, reason: wish.reason };
+    return { rule: ruleName, action: 'extend', until, reason: reason };
   }
   return {
     rule: ruleName,
     action: 'keep',
     until: pool.expiresAt,
-    reason: `${wish.reason}; the current expiry already fits`,
+    reason: `${reason}; the current expiry already fits`,
   };
 }
 

@@ -203,6 +203,96 @@ describe('chooseKeepAlive', () => {
     );
   });
 
+  describe('with a safety margin (no shrink ends a pool sooner than it)', () => {
+    /** $0.10/s to keep; a cold start costs what 90 s of keeping does (T* = 90 s < 2 min). */
+    const DEAR: KeepAliveCosts = { ratePerSecond: 0.1, penaltyUsd: 9 };
+    const MARGIN = 2 * MINUTE;
+
+    it('weighs the margin it will be held to, not a shorter keep it cannot have', () => {
+      // Prepare: half the next jobs came 30 s after the end, half never within the maximum
+      // (without hour-of-day counts, so the choice is the plain formula).
+      const { hourly: _byHour, ...history } = historyOf([
+        ...repeat(30_000, 10),
+        ...repeat(5 * HOUR, 10),
+      ]);
+
+      // Act
+      const free = chooseKeepAlive(history, NOW, 0, HOUR, DEAR);
+      const held = chooseKeepAlive(history, NOW, 0, HOUR, DEAR, { shortestKeepMs: MARGIN });
+
+      // Assess: keeping 30 s costs 0.5·r·30 + 0.5·(r·30 + B) = $7.50 < B = $9, but the margin
+      // makes it 0.5·r·30 + 0.5·(r·120 + B) = $12 > $9: release.
+      expect(free.keepAliveMs).toBe(30_000);
+      expect(held.keepAliveMs).toBe(0);
+    });
+
+    it('releases a thin-history pool whose break-even time is shorter than the margin', () => {
+      // Act
+      const dear = chooseKeepAlive(emptyHistogram(), NOW, 0, HOUR, DEAR, {
+        shortestKeepMs: MARGIN,
+      });
+      const cheap = chooseKeepAlive(emptyHistogram(), NOW, 0, HOUR, CHEAP, {
+        shortestKeepMs: MARGIN,
+      });
+
+      // Assess: break-even would keep 90 s, but the shortest keep is 2 min.
+      expect(dear).toMatchObject({ basis: 'break-even', keepAliveMs: 0 });
+      expect(cheap.keepAliveMs).toBeCloseTo(20 * MINUTE, 3);
+    });
+
+    it('never chooses a keep between releasing now and the margin', () => {
+      fc.assert(
+        fc.property(
+          gaps,
+          costs,
+          fc.integer({ min: 0, max: 2 * 3_600_000 }),
+          fc.integer({ min: 0, max: 10 * MINUTE }),
+          (observed, prices, idleMs, marginMs) => {
+            const choice = chooseKeepAlive(historyOf(observed), NOW, idleMs, HOUR, prices, {
+              shortestKeepMs: marginMs,
+            });
+            const released = Math.abs(choice.keepAliveMs - idleMs) < 1e-6;
+            expect(released || choice.keepAliveMs >= idleMs + marginMs - 1e-6).toBe(true);
+          }
+        )
+      );
+    });
+
+    it('finds the least cost over releasing now and the bin edges the margin allows', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: 1, max: 8 * 3600 }), {
+            minLength: MIN_EVIDENCE,
+            maxLength: 40,
+          }),
+          costs,
+          fc.constantFrom(0, 60, 120, 300),
+          (gapSeconds, { ratePerSecond: r, penaltyUsd: B }, marginS) => {
+            // Prepare: the reference's cost on the raw gaps, at idle 0 and a 1 h maximum.
+            const cost = (k: number) =>
+              gapSeconds.reduce((sum, g) => sum + (g <= k ? r * g : r * k + B), 0);
+            const allowed = BIN_EDGES_S.filter((edge) => edge >= marginS && edge <= 3600);
+            const least = Math.min(...[0, ...allowed].map(cost));
+
+            // Act
+            const { hourly: _byHour, ...history } = historyOf(gapSeconds.map((g) => g * 1000));
+            const choice = chooseKeepAlive(
+              history,
+              NOW,
+              0,
+              HOUR,
+              { ratePerSecond: r, penaltyUsd: B },
+              { shortestKeepMs: marginS * 1000 }
+            );
+
+            // Assess
+            expect(cost(choice.keepAliveMs / 1000)).toBeCloseTo(least, 6);
+          }
+        )
+      );
+    });
+  });
+
   it('never keeps a dearer pool longer than a cheaper one for the same history and wait', () => {
     fc.assert(
       fc.property(

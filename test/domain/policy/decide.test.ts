@@ -219,6 +219,20 @@ describe('decide', () => {
       });
     });
 
+    it('says so when the safety margin holds a shrink above the rule', () => {
+      // Prepare: a 1-minute rule for a pool that ended just now; no shrink goes below 2 minutes.
+      const pool = availablePool({ endTime: NOW, keepAliveSeconds: 3600 });
+
+      // Act
+      const decision = decide(pool, contextOf(), policyOf([fixedRule(MINUTE)]), NOW);
+
+      // Assess
+      expect(decision).toMatchObject({ action: 'shrink', until: NOW + 2 * MINUTE });
+      expect(decision.reason).toBe(
+        'fixed keep-alive of 1m after the job ended; held to the 2m safety margin'
+      );
+    });
+
     it('keeps the rule maximum when the rule names no fixed keep-alive', () => {
       const policy = policyOf([poolRule({ keepAlive: { minMs: 0, maxMs: 45 * MINUTE } })]);
       expect(decide(availablePool(), contextOf(), policy, NOW).until).toBe(NOW + 40 * MINUTE);
@@ -242,6 +256,30 @@ describe('decide', () => {
       const decision = decide(availablePool(), contextOf(), policyOf([adaptiveRule()]), NOW);
       expect(decision).toMatchObject({ action: 'extend', until: NOW + 55 * MINUTE });
       expect(decision.reason).toContain('too little history for this key, so break-even');
+    });
+
+    it('releases a new pool of a key without history when break-even is shorter than the margin', () => {
+      // Prepare: 8 × $37.69/h break even after about 76 s; the job has just ended.
+      const pool = availablePool({
+        instanceType: 'ml.p4d.24xlarge',
+        instanceCount: 8,
+        endTime: NOW,
+        keepAliveSeconds: 3600,
+      });
+
+      // Act
+      const decision = decide(
+        pool,
+        contextOf({ usdPerHour: 37.69 }),
+        policyOf([adaptiveRule()]),
+        NOW
+      );
+
+      // Assess: keeping the 2 minutes a shrink allows would cost more than the cold start.
+      expect(decision).toMatchObject({ action: 'release', until: NOW });
+      expect(decision.reason).toMatch(
+        /too little history for this key, and break-even \(1m 1[56]s of idle pool costs what one cold start does\) is shorter than the 2m a pool is kept at least, so release/
+      );
     });
 
     it('releases eight idle p4d instances past their break-even of about 76 s', () => {
@@ -360,11 +398,12 @@ describe('decide', () => {
       // Act
       const decision = decide(pool, context, policy, NOW);
 
-      // Assess: kept for the key's short gaps (the margin holds it to NOW + 2 min), where
-      // every key's gaps, or the owner's, would have released it
+      // Assess: kept for the key's short gaps, where every key's gaps, or the owner's, would
+      // have released it; 3 min after its job ended is the first keep the 2 min margin allows,
+      // and the reason names the keep it gets
       expect(decision).toMatchObject({ action: 'shrink', until: NOW + 2 * MINUTE });
       expect(decision.reason).toMatch(
-        /keeping this one 2m after its job ended catches 80% of the jobs that reached such pools/
+        /keeping this one 3m after its job ended catches 80% of the jobs that reached such pools/
       );
     });
   });
