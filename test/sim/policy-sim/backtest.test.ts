@@ -3,7 +3,7 @@ import { backtestJson, runBacktest } from '../../../src/sim/policy-sim/backtest.
 import { parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
 import { renderReport } from '../../../src/sim/policy-sim/report-html.js';
 import { renderTable } from '../../../src/sim/policy-sim/table.js';
-import { SETTINGS, traceA } from './sim-fixtures.js';
+import { job, S, SETTINGS, T0, trace, traceA } from './sim-fixtures.js';
 
 function specs(list: string) {
   const parsed = parsePolicyList(list, SETTINGS.maxKeepAliveMs);
@@ -63,6 +63,83 @@ describe('backtest', () => {
     ]);
     expect(json.settings).toMatchObject({ valueOfTimeUsdPerHour: 36, anchor: 'job-end' });
     expect(json.trace).toMatchObject({ source: 'test', jobs: 3, keys: 1 });
+  });
+
+  it('summarises the trace and the settings as the JSON documents them', () => {
+    // Prepare: rows out of submit order, two teams and one job without a team, two keys.
+    const t = trace(
+      job(0, 100, { team: 'vision' }),
+      job(50, 100, { key: 'b', team: 'nlp', instanceType: 'ml.g5.xlarge' }),
+      job(900, 100, { team: undefined })
+    );
+    const settings = {
+      ...SETTINGS,
+      safetyMarginMs: 90 * S,
+      leadTimeMs: 240 * S,
+      latency: { kind: 'seeded', seed: 7 } as const,
+      prices: { 'ml.m5.xlarge': 3.6 },
+    };
+    // Act
+    const json = backtestJson(runBacktest(t, specs('none'), settings));
+    // Assess
+    expect(json.trace).toEqual({
+      source: 'test',
+      jobs: 3,
+      keys: 2,
+      teams: 2,
+      instanceTypes: 2,
+      firstSubmit: new Date(T0).toISOString(),
+      lastSubmit: new Date(T0 + 900 * S).toISOString(),
+      warnings: [],
+    });
+    expect(json.settings).toMatchObject({
+      maxKeepAliveSeconds: 3600,
+      safetyMarginSeconds: 90,
+      leadTimeSeconds: 240,
+      latency: 'seeded:7',
+      oracleIgnoresQuota: false,
+    });
+    expect(Object.keys(json.settings.prices)).toEqual(['ml.g5.xlarge', 'ml.m5.xlarge']);
+    expect(json.settings.prices['ml.m5.xlarge']?.usdPerHour).toBe(3.6);
+  });
+
+  it('gives an empty trace null submit times and every ratio 1', () => {
+    // Act
+    const result = runBacktest(trace(), specs('none,fixed:10m,oracle'), SETTINGS);
+    const json = backtestJson(result);
+    // Assess: nothing costs anything, so each policy is as good as the oracle.
+    expect(json.trace).toMatchObject({ jobs: 0, firstSubmit: null, lastSubmit: null });
+    expect(json.policies.map((p) => p.ratioToOracle)).toEqual([1, 1, 1]);
+    expect(json.settings.latency).toBe('p90');
+  });
+
+  it('breaks cost ties by name, and marks each fixed keep-alive for the Pareto line', () => {
+    // Act: on an empty trace every policy costs $0.
+    const result = runBacktest(trace(), specs('oracle,none,fixed:5m,breakeven'), SETTINGS);
+    // Assess
+    expect(result.policies.map((p) => [p.name, p.fixedMs])).toEqual([
+      ['breakeven', undefined],
+      ['fixed:5m', 300_000],
+      ['none', 0],
+      ['oracle', undefined],
+    ]);
+  });
+
+  it('reports progress over every policy run, the oracle included, up to the total', () => {
+    // Prepare: 70,000 one-second jobs of one key, so the engine reports more than once a run.
+    const jobs = Array.from({ length: 70_000 }, (_, i) => job(i * 1000, 1));
+    const seen: [number, number][] = [];
+    // Act
+    runBacktest(trace(...jobs), specs('none,fixed:1m'), SETTINGS, {
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    // Assess: oracle + 2 policies = 210,000 jobs; every report is within it and none goes back.
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every(([, total]) => total === 210_000)).toBe(true);
+    const done = seen.map(([d]) => d);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done.at(-1)).toBe(210_000);
+    expect(done.some((d) => d > 70_000 && d < 140_000)).toBe(true);
   });
 
   it('states the value of time in the table and the report', () => {
