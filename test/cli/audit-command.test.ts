@@ -65,7 +65,7 @@ describe('warden audit --state', () => {
       outcome: 'applied',
       rule: 'vision-gpu-working-hours',
       reason:
-        'adaptive: too little history for this key, so break-even: 1h of idle pool costs what one cold start does',
+        'adaptive: too little history for this key, and break-even, 2h 12m 31s of idle pool, costs what one cold start does: kept to the 1h maximum',
     });
     expect(newest.entries.map((e) => e.kind)).toEqual(['keep', 'reused']);
     expect(newest.stderr).toBe(`2 entries in state ${state}; times in UTC\n`);

@@ -224,7 +224,8 @@ function chooseKeepAlive(
   const { broader, breakEvenWeight = 0, shortestKeepMs = 0 } = options;
   const idle = Math.max(0, idleMs) / 1000;
   const max = Math.max(idle, maxMs / 1000);
-  const shortest = idle + shortestKeepMs / 1000;
+  // The margin lifts a keep only as far as the maximum, so the maximum is always on offer.
+  const shortest = Math.min(max, idle + shortestKeepMs / 1000);
   const r = costs.ratePerSecond;
   const B = costs.penaltyUsd;
   const breakEven = breakEvenMs(costs) / 1000;
@@ -250,10 +251,10 @@ function chooseKeepAlive(
   const weights = history.weights;
   for (let b = 0; b < weights.length; b++) seen += (weights[b] as number) * decay;
   if (seen < MIN_EVIDENCE - 1e-3) {
-    // Keeping for less than break-even is not on offer when the margin is longer: the shortest
-    // keep would cost more than the cold start it may save, so break-even says release.
+    // When what is left of break-even is shorter than the shortest keep on offer, keeping would
+    // cost more than the cold start it may save: break-even says release.
     const wanted = Math.min(max, Math.max(idle, breakEven));
-    const keep = wanted > idle && wanted < shortest ? idle : wanted;
+    const keep = breakEven > idle && breakEven < shortest ? idle : wanted;
     return { keepAliveMs: keep * 1000, expectedUsd: B, catchShare: 0, basis: 'break-even' };
   }
   if (total <= 0) {
@@ -274,10 +275,12 @@ function chooseKeepAlive(
     const w = evidence.weights[b] as number;
     caughtIdleUsd += w * r * ((evidence.means[b] as number) - idle);
     caughtWeight += w;
-    if (upper < shortest) continue;
-    const cost = caughtIdleUsd + (total - caughtWeight) * (r * (upper - idle) + B);
+    // An edge below the shortest keep stands for the shortest keep itself, which catches at
+    // least the bins up to that edge (a straddled bin counts as missed: an upper bound).
+    const k = upper < shortest ? shortest : upper;
+    const cost = caughtIdleUsd + (total - caughtWeight) * (r * (k - idle) + B);
     if (cost < bestCost) {
-      bestK = upper;
+      bestK = k;
       bestCost = cost;
       bestCaught = caughtWeight;
     }

@@ -146,6 +146,8 @@ function ruleWish(
   // is thin it borrows from the key's whole history, not every key's: other keys' gaps say
   // little about when this key's jobs come in bursts.
   const broader = shadow === undefined ? context.globalHistory : context.history;
+  // Short of a release, no decision ends a pool sooner than the margin (finalize).
+  const shortestKeepMs = settings.safetyMarginMs;
   const choice = chooseKeepAlive(
     shadow ?? own,
     now,
@@ -153,17 +155,13 @@ function ruleWish(
     Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
     costs,
     broader === undefined
-      ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs: settings.safetyMarginMs }
-      : {
-          breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT,
-          shortestKeepMs: settings.safetyMarginMs,
-          broader,
-        }
+      ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs }
+      : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs, broader }
   );
   const until = pool.endTime + choice.keepAliveMs;
   const basis = adaptiveBasis(choice, now - pool.endTime, until <= now, shadow !== undefined, {
     breakEvenMs: breakEvenMs(costs),
-    marginMs: settings.safetyMarginMs,
+    shortestKeepMs,
   });
   return { until, reason: `adaptive: ${basis}` };
 }
@@ -174,12 +172,21 @@ function adaptiveBasis(
   idleMs: number,
   released: boolean,
   behindNewerPool: boolean,
-  limits: { readonly breakEvenMs: number; readonly marginMs: number }
+  limits: { readonly breakEvenMs: number; readonly shortestKeepMs: number }
 ): string {
   if (choice.basis === 'break-even') {
-    return released && limits.breakEvenMs > idleMs
-      ? `too little history for this key, and break-even (${formatDuration(limits.breakEvenMs)} of idle pool costs what one cold start does) is shorter than the ${formatDuration(limits.marginMs)} a pool is kept at least, so release`
-      : `too little history for this key, so break-even: ${formatDuration(choice.keepAliveMs)} of idle pool costs what one cold start does`;
+    const { breakEvenMs: breakEven, shortestKeepMs } = limits;
+    const rule = Number.isFinite(breakEven)
+      ? `break-even, ${formatDuration(breakEven)} of idle pool, costs what one cold start does`
+      : 'break-even: keeping it costs nothing';
+    if (!released) {
+      return choice.keepAliveMs < breakEven
+        ? `too little history for this key, and ${rule}: kept to the ${formatDuration(choice.keepAliveMs)} maximum`
+        : `too little history for this key, so ${rule}`;
+    }
+    return idleMs >= breakEven
+      ? `too little history for this key, and after ${formatDuration(idleMs)} idle it is past ${rule}: release`
+      : `too little history for this key, and ${rule}; ${idleMs < 1000 ? 'that' : `the ${formatDuration(breakEven - idleMs)} left of it`} is shorter than the ${formatDuration(shortestKeepMs)} a pool is kept at least: release`;
   }
   const caught = Math.round(choice.catchShare * 100);
   if (behindNewerPool) {
@@ -216,6 +223,8 @@ function applyLimits(
   now: number
 ): Wish {
   let { until, reason } = wish;
+  // The latest expiry every limit below allows: the margin may lift an extension only so far.
+  let ceiling = Number.POSITIVE_INFINITY;
 
   if (rule.window !== undefined) {
     if (!isWindowOpen(rule.window, now)) {
@@ -226,6 +235,7 @@ function applyLimits(
       closes === undefined
         ? undefined
         : closes + (rule.outside.action === 'shrink' ? rule.outside.toMs : 0);
+    if (cap !== undefined) ceiling = cap;
     if (cap !== undefined && until > cap) {
       until = cap;
       reason += `; cut to ${rule.outside.action === 'shrink' ? 'shortly after ' : ''}the end of working hours`;
@@ -258,6 +268,7 @@ function applyLimits(
         `team ${pool.team ?? pool.owner} has used ${used}`
       );
     }
+    if (left !== undefined) ceiling = Math.min(ceiling, now + Math.floor(left * 3_600_000));
     if (left !== undefined && until > now + left * 3_600_000) {
       until = now + Math.floor(left * 3_600_000);
       reason += '; cut to what is left of the daily budget';
@@ -279,7 +290,7 @@ function applyLimits(
     until = reachable;
     reason += `; capped at the ${formatDuration(settings.maxKeepAliveMs)} SageMaker allows`;
   }
-  return { until, reason, ceiling: Math.min(max, reachable) };
+  return { until, reason, ceiling: Math.min(ceiling, max, reachable) };
 }
 
 /** What a rule does outside its window or over budget: release, or shrink to a short tail. */
@@ -312,7 +323,7 @@ function finalize(
         )
       );
   const reason =
-    until > wish.until
+    !release && until === floor && until > wish.until
       ? `${wish.reason}; held to the ${formatDuration(settings.safetyMarginMs)} safety margin`
       : wish.reason;
 
@@ -336,7 +347,7 @@ function finalize(
         action: 'shrink',
         until: warnUntil,
         warning: true,
-        reason: `${reason}, announced to the owner ${formatDuration(warnMs)} ahead`,
+        reason: `${reason}, announced to the owner ${formatDuration(warnUntil - now)} ahead`,
       };
     }
     const action: PoolAction = release ? 'release' : 'shrink';

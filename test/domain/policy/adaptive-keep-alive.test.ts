@@ -240,6 +240,19 @@ describe('chooseKeepAlive', () => {
       expect(cheap.keepAliveMs).toBeCloseTo(20 * MINUTE, 3);
     });
 
+    it('offers the margin itself, not only the next bin edge above it', () => {
+      // Prepare: every next job came 100 s after the end; the pool has idled 30 s, so the
+      // shortest keep is 30 s + 2 min = 150 s, between the edges at 120 s and 180 s.
+      const { hourly: _byHour, ...history } = historyOf(repeat(100_000, 20));
+
+      // Act
+      const choice = chooseKeepAlive(history, NOW, 30_000, HOUR, CHEAP, { shortestKeepMs: MARGIN });
+
+      // Assess
+      expect(choice.keepAliveMs).toBe(150_000);
+      expect(choice.catchShare).toBeCloseTo(1, 9);
+    });
+
     it('never chooses a keep between releasing now and the margin', () => {
       fc.assert(
         fc.property(
@@ -251,8 +264,10 @@ describe('chooseKeepAlive', () => {
             const choice = chooseKeepAlive(historyOf(observed), NOW, idleMs, HOUR, prices, {
               shortestKeepMs: marginMs,
             });
+            // The margin lifts a keep only as far as the maximum.
             const released = Math.abs(choice.keepAliveMs - idleMs) < 1e-6;
-            expect(released || choice.keepAliveMs >= idleMs + marginMs - 1e-6).toBe(true);
+            const shortest = Math.min(idleMs + marginMs, Math.max(idleMs, HOUR));
+            expect(released || choice.keepAliveMs >= shortest - 1e-6).toBe(true);
           }
         )
       );

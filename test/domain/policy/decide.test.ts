@@ -233,6 +233,23 @@ describe('decide', () => {
       );
     });
 
+    it('does not claim the margin for a release or a pool kept to a sooner expiry', () => {
+      // Prepare: a 10-minute rule for a job that ended 20 minutes ago; a 45-second rule for a
+      // pool that ended 30 s ago and expires in a minute.
+      const late = availablePool({ endTime: NOW - 20 * MINUTE, keepAliveSeconds: 3600 });
+      const expiring = availablePool({ endTime: NOW - 30 * 1000, keepAliveSeconds: 90 });
+
+      // Act
+      const released = decide(late, contextOf(), policyOf([fixedRule(10 * MINUTE)]), NOW);
+      const kept = decide(expiring, contextOf(), policyOf([fixedRule(45 * 1000)]), NOW);
+
+      // Assess
+      expect(released).toMatchObject({ action: 'release', until: NOW });
+      expect(released.reason).not.toContain('safety margin');
+      expect(kept).toMatchObject({ action: 'keep', until: NOW + MINUTE });
+      expect(kept.reason).not.toContain('safety margin');
+    });
+
     it('keeps the rule maximum when the rule names no fixed keep-alive', () => {
       const policy = policyOf([poolRule({ keepAlive: { minMs: 0, maxMs: 45 * MINUTE } })]);
       expect(decide(availablePool(), contextOf(), policy, NOW).until).toBe(NOW + 40 * MINUTE);
@@ -255,7 +272,9 @@ describe('decide', () => {
     it('keeps a cheap pool to break-even (here the maximum) when the key has no history', () => {
       const decision = decide(availablePool(), contextOf(), policyOf([adaptiveRule()]), NOW);
       expect(decision).toMatchObject({ action: 'extend', until: NOW + 55 * MINUTE });
-      expect(decision.reason).toContain('too little history for this key, so break-even');
+      expect(decision.reason).toBe(
+        'adaptive: too little history for this key, and break-even, 2h 36m 3s of idle pool, costs what one cold start does: kept to the 1h maximum'
+      );
     });
 
     it('releases a new pool of a key without history when break-even is shorter than the margin', () => {
@@ -278,8 +297,43 @@ describe('decide', () => {
       // Assess: keeping the 2 minutes a shrink allows would cost more than the cold start.
       expect(decision).toMatchObject({ action: 'release', until: NOW });
       expect(decision.reason).toMatch(
-        /too little history for this key, and break-even \(1m 1[56]s of idle pool costs what one cold start does\) is shorter than the 2m a pool is kept at least, so release/
+        /too little history for this key, and break-even, 1m 16s of idle pool, costs what one cold start does; that is shorter than the 2m a pool is kept at least: release$/
       );
+    });
+
+    it('weighs what is left of break-even against the margin', () => {
+      // Prepare: 8 × p4d (break-even about 76 s), idle 30 s.
+      const pool = availablePool({
+        instanceType: 'ml.p4d.24xlarge',
+        instanceCount: 8,
+        endTime: NOW - 30 * 1000,
+        keepAliveSeconds: 3600,
+      });
+
+      // Act
+      const decision = decide(
+        pool,
+        contextOf({ usdPerHour: 37.69 }),
+        policyOf([adaptiveRule()]),
+        NOW
+      );
+
+      // Assess
+      expect(decision).toMatchObject({ action: 'release', until: NOW });
+      expect(decision.reason).toMatch(
+        /; the 46s left of it is shorter than the 2m a pool is kept at least: release$/
+      );
+    });
+
+    it('keeps a cheap thin-history pool to its expiry when the maximum is near', () => {
+      // Prepare: break-even far beyond the 1 h maximum; the pool has 1 min of it left.
+      const pool = availablePool({ endTime: NOW - 59 * MINUTE, keepAliveSeconds: 3600 });
+
+      // Act
+      const decision = decide(pool, contextOf(), policyOf([adaptiveRule()]), NOW);
+
+      // Assess
+      expect(decision).toMatchObject({ action: 'keep', until: NOW + MINUTE });
     });
 
     it('releases eight idle p4d instances past their break-even of about 76 s', () => {
@@ -450,6 +504,22 @@ describe('decide', () => {
       // Assess
       expect(decision).toMatchObject({ action: 'extend', until: NOW + 10 * MINUTE });
       expect(decision.reason).toContain('cut to the end of working hours');
+    });
+
+    it('does not lift an extension past the end of working hours to reach the margin', () => {
+      // Prepare: a 5-minute margin; the window shuts at 14:03; the pool expires in 30 s.
+      const window = { ...OFFICE_HOURS, endMinute: 14 * 60 + 3 };
+      const policy = policyOf([fixedRule(30 * MINUTE, { window })], {
+        safetyMarginMs: 5 * MINUTE,
+      });
+      const pool = availablePool({ endTime: NOW - 30 * 1000, keepAliveSeconds: 60 });
+
+      // Act
+      const decision = decide(pool, contextOf(), policy, NOW);
+
+      // Assess: extended to the close, not to now + 5 min
+      expect(decision).toMatchObject({ action: 'extend', until: NOW + 3 * MINUTE });
+      expect(decision.reason).not.toContain('safety margin');
     });
 
     it('cuts the target to the tail after the end of working hours for a shrinking rule', () => {
