@@ -277,7 +277,7 @@ function chooseKeepAlive(
     caughtWeight += w;
     // An edge below the shortest keep stands for the shortest keep itself, which catches at
     // least the bins up to that edge (a straddled bin counts as missed: an upper bound).
-    const k = upper < shortest ? shortest : upper;
+    const k = Math.max(upper, shortest);
     const cost = caughtIdleUsd + (total - caughtWeight) * (r * (k - idle) + B);
     if (cost < bestCost) {
       bestK = k;
