@@ -21,8 +21,9 @@ import {
  *     C(k) = Σ_{idle < g ≤ k} w·r·(g − idle)  +  Σ_{g > k} w·(r·(k − idle) + B)
  *
  * minimised over k ∈ {idle} ∪ {bin edges up to the maximum}; k = idle means "release now".
- * A shrink never ends a pool sooner than the steward's safety margin, so edges between idle and
- * idle + margin are not on offer: choosing one would buy the margin's idle time at its price.
+ * Short of a release, no decision ends a pool sooner than the steward's safety margin, so a keep
+ * between idle and idle + margin is not on offer: an edge below idle + margin stands for
+ * idle + margin itself, priced as such (the maximum caps both).
  *
  * The weights w blend three sources of evidence, so a thin history neither paralyses nor
  * misleads the choice (empirical-Bayes shrinkage; no constant below was fitted to a trace):

@@ -178,11 +178,11 @@ function adaptiveBasis(
     const { breakEvenMs: breakEven, shortestKeepMs } = limits;
     const rule = Number.isFinite(breakEven)
       ? `break-even, ${formatDuration(breakEven)} of idle pool, costs what one cold start does`
-      : 'break-even: keeping it costs nothing';
+      : 'keeping it costs nothing';
     if (!released) {
       return choice.keepAliveMs < breakEven
         ? `too little history for this key, and ${rule}: kept to the ${formatDuration(choice.keepAliveMs)} maximum`
-        : `too little history for this key, so ${rule}`;
+        : `too little history for this key, so break-even: ${formatDuration(breakEven)} of idle pool costs what one cold start does`;
     }
     return idleMs >= breakEven
       ? `too little history for this key, and after ${formatDuration(idleMs)} idle it is past ${rule}: release`
@@ -351,10 +351,10 @@ function finalize(
       };
     }
     const action: PoolAction = release ? 'release' : 'shrink';
-    return { rule: ruleName, action, until, reason: reason };
+    return { rule: ruleName, action, until, reason };
   }
   if (until > pool.expiresAt + NO_CHANGE_MS) {
-    return { rule: ruleName, action: 'extend', until, reason: reason };
+    return { rule: ruleName, action: 'extend', until, reason };
   }
   return {
     rule: ruleName,

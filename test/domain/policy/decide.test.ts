@@ -301,6 +301,25 @@ describe('decide', () => {
       );
     });
 
+    it('names the break-even it keeps to, or that keeping costs nothing', () => {
+      // Prepare: 1 instance at $12/h breaks even after about 20 min; at $0/h, never.
+      const pool = availablePool({ endTime: NOW, keepAliveSeconds: 3600 });
+      const run = (usdPerHour: number) =>
+        decide(pool, contextOf({ usdPerHour }), policyOf([adaptiveRule()]), NOW);
+
+      // Act
+      const priced = run(12);
+      const free = run(0);
+
+      // Assess
+      expect(priced.reason).toMatch(
+        /^adaptive: too little history for this key, so break-even: 19m 57s of idle pool costs what one cold start does$/
+      );
+      expect(free.reason).toBe(
+        'adaptive: too little history for this key, and keeping it costs nothing: kept to the 1h maximum; the current expiry already fits'
+      );
+    });
+
     it('weighs what is left of break-even against the margin', () => {
       // Prepare: 8 × p4d (break-even about 76 s), idle 30 s.
       const pool = availablePool({
