@@ -277,27 +277,30 @@ describe('decide', () => {
       );
     });
 
-    it('releases a new pool of a key without history when break-even is shorter than the margin', () => {
-      // Prepare: 8 × $37.69/h break even after about 76 s; the job has just ended.
-      const pool = availablePool({
-        instanceType: 'ml.p4d.24xlarge',
-        instanceCount: 8,
-        endTime: NOW,
-        keepAliveSeconds: 3600,
-      });
+    it('releases a thin-history pool when what is left of break-even is shorter than the margin', () => {
+      // Prepare: 8 × $37.69/h break even after about 76 s; one job has just ended, one 30 s ago.
+      const p4d = (idleMs: number) =>
+        availablePool({
+          instanceType: 'ml.p4d.24xlarge',
+          instanceCount: 8,
+          endTime: NOW - idleMs,
+          keepAliveSeconds: 3600,
+        });
+      const run = (pool: PoolRecord) =>
+        decide(pool, contextOf({ usdPerHour: 37.69 }), policyOf([adaptiveRule()]), NOW);
 
       // Act
-      const decision = decide(
-        pool,
-        contextOf({ usdPerHour: 37.69 }),
-        policyOf([adaptiveRule()]),
-        NOW
-      );
+      const fresh = run(p4d(0));
+      const idle = run(p4d(30 * 1000));
 
       // Assess: keeping the 2 minutes a shrink allows would cost more than the cold start.
-      expect(decision).toMatchObject({ action: 'release', until: NOW });
-      expect(decision.reason).toMatch(
+      expect(fresh).toMatchObject({ action: 'release', until: NOW });
+      expect(fresh.reason).toMatch(
         /too little history for this key, and break-even, 1m 16s of idle pool, costs what one cold start does; that is shorter than the 2m a pool is kept at least: release$/
+      );
+      expect(idle).toMatchObject({ action: 'release', until: NOW });
+      expect(idle.reason).toMatch(
+        /; the 46s left of it is shorter than the 2m a pool is kept at least: release$/
       );
     });
 
@@ -317,30 +320,6 @@ describe('decide', () => {
       );
       expect(free.reason).toBe(
         'adaptive: too little history for this key, and keeping it costs nothing: kept to the 1h maximum; the current expiry already fits'
-      );
-    });
-
-    it('weighs what is left of break-even against the margin', () => {
-      // Prepare: 8 × p4d (break-even about 76 s), idle 30 s.
-      const pool = availablePool({
-        instanceType: 'ml.p4d.24xlarge',
-        instanceCount: 8,
-        endTime: NOW - 30 * 1000,
-        keepAliveSeconds: 3600,
-      });
-
-      // Act
-      const decision = decide(
-        pool,
-        contextOf({ usdPerHour: 37.69 }),
-        policyOf([adaptiveRule()]),
-        NOW
-      );
-
-      // Assess
-      expect(decision).toMatchObject({ action: 'release', until: NOW });
-      expect(decision.reason).toMatch(
-        /; the 46s left of it is shorter than the 2m a pool is kept at least: release$/
       );
     });
 
