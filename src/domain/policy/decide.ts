@@ -195,7 +195,7 @@ function adaptiveBasis(
       : `a newer free pool of this key is handed out first; keeping this one ${formatDuration(choice.keepAliveMs)} after its job ended catches ${caught}% of the jobs that reached such pools at the lowest expected cost`;
   }
   return released
-    ? `after ${formatDuration(idleMs)} idle, the next matching job is unlikely soon enough to pay for keeping it`
+    ? `${idleMs < 1000 ? '' : `after ${formatDuration(idleMs)} idle, `}the next matching job is unlikely soon enough to pay for keeping it`
     : `keeping it ${formatDuration(choice.keepAliveMs)} after the job ended catches ${caught}% of the next jobs this key has seen at the lowest expected cost`;
 }
 

@@ -277,6 +277,30 @@ describe('decide', () => {
       );
     });
 
+    it('releases a pool at its job end without claiming it has idled', () => {
+      // Prepare: every next job of this key came 50 min after the end, past break-even.
+      const pool = availablePool({ endTime: NOW, keepAliveSeconds: 3600 });
+      const context = contextOf({ usdPerHour: 37.69, history: historyOf(repeat(50 * MINUTE, 20)) });
+
+      // Act
+      const atEnd = decide(pool, context, policyOf([adaptiveRule()]), NOW);
+      const later = decide(
+        { ...pool, endTime: NOW - 5 * MINUTE },
+        context,
+        policyOf([adaptiveRule()]),
+        NOW
+      );
+
+      // Assess
+      expect(atEnd).toMatchObject({ action: 'release', until: NOW });
+      expect(atEnd.reason).toBe(
+        'adaptive: the next matching job is unlikely soon enough to pay for keeping it'
+      );
+      expect(later.reason).toBe(
+        'adaptive: after 5m idle, the next matching job is unlikely soon enough to pay for keeping it'
+      );
+    });
+
     it('releases a thin-history pool when what is left of break-even is shorter than the margin', () => {
       // Prepare: 8 × $37.69/h break even after about 76 s; one job has just ended, one 30 s ago.
       const p4d = (idleMs: number) =>
