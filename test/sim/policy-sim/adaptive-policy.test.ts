@@ -6,11 +6,12 @@ import {
   adaptiveStewardPolicy,
   createAdaptivePolicy,
 } from '../../../src/sim/policy-sim/adaptive-policy.js';
+import { fixedPolicy } from '../../../src/sim/policy-sim/baselines.js';
 import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import type { TraceJob } from '../../../src/sim/trace/trace.js';
 import { configFrom } from '../../helpers/factories.js';
-import { job, PRICES, SETTINGS, trace } from './sim-fixtures.js';
+import { job, PRICES, S, SETTINGS, trace } from './sim-fixtures.js';
 
 const MIN = 60_000;
 
@@ -186,5 +187,38 @@ describe("the adaptive policy in policy mode, under a config's cold-start wait",
     // be 117 s of wait: 1,200 s.
     expect(firstKeepAliveMs(200)).toBe(2_030_000);
     expect(firstKeepAliveMs(50)).toBe(530_000);
+  });
+});
+
+describe('the adaptive policy on pools that break even sooner than the safety margin', () => {
+  it('costs about what releasing every pool costs, not more, when the margin is dearer than a cold start', () => {
+    // Prepare: 8 instances at $98.32/h each break even after about 35 s at $36/h of waiting,
+    // shorter than the 2 min margin. Seven jobs in ten follow 5–30 s after the last one's cold
+    // end, the rest hours later; 200 jobs.
+    const p5 = { instanceType: 'ml.p5.48xlarge', instanceCount: 8, inputMode: 'fsx' as const };
+    const jobs: TraceJob[] = [];
+    let at = 0;
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (let i = 0; i < 200; i++) {
+      jobs.push(job(at, 300, p5));
+      at += 136 + 300 + (next() < 0.7 ? 5 + 25 * next() : 7200 + 3600 * next());
+    }
+    const t = trace(...jobs);
+    const settings = { ...SETTINGS, prices: { 'ml.p5.48xlarge': 98.32 } };
+    const prices = new Map([['ml.p5.48xlarge', 98.32]]);
+
+    // Act
+    const adaptive = runPolicy(t, createAdaptivePolicy(settings), settings, { prices });
+    const none = runPolicy(t, fixedPolicy('none', 0), settings, { prices });
+    const twoMinutes = runPolicy(t, fixedPolicy('fixed:2m', 120 * S), settings, { prices });
+
+    // Assess: before adaptive knew the margin, it chose 30 s, was held to 2 min, and cost about
+    // what fixed:2m costs, far above none.
+    expect(twoMinutes.totalCostUsd).toBeGreaterThan(1.3 * none.totalCostUsd);
+    expect(adaptive.totalCostUsd).toBeLessThan(1.05 * none.totalCostUsd);
   });
 });
