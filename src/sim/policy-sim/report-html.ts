@@ -122,7 +122,9 @@ function tradeOffChart(policies: readonly RankedResult[]): string {
     parts.push(
       `<g><title>${esc(p.name)}: ${usd(p.totalCostUsd)} total, ${int(p.coldStarts)} cold starts, ${usd(p.idleCostUsd)} idle</title>${shape}</g>`
     );
-    const w = p.name.length * 6.6 + 4;
+    const w = p.name.length * 7 + 4;
+    // Beside the point first, then further up and down: two policies often land on one spot
+    // (adaptive and its service run), and their names must not print over each other.
     const candidates: Box[] = [
       { x: px + 9, y: py - 14, w, h: 14 },
       { x: px + 9, y: py, w, h: 14 },
@@ -130,6 +132,10 @@ function tradeOffChart(policies: readonly RankedResult[]): string {
       { x: px - 9 - w, y: py, w, h: 14 },
       { x: px - w / 2, y: py - 24, w, h: 14 },
       { x: px - w / 2, y: py + 10, w, h: 14 },
+      ...[14, -28, 28, -42, 42].flatMap((dy) => [
+        { x: px + 9, y: py + dy, w, h: 14 },
+        { x: px - 9 - w, y: py + dy, w, h: 14 },
+      ]),
     ];
     const inside = (b: Box) =>
       b.x >= m.left && b.x + b.w <= W - m.right && b.y >= 0 && b.y + b.h <= H - m.bottom;
@@ -148,7 +154,9 @@ function tradeOffChart(policies: readonly RankedResult[]): string {
 /** Horizontal bars of total cost, best first, with the ratio to the oracle. */
 function totalCostChart(policies: readonly RankedResult[]): string {
   const row = 26;
-  const m = { left: 118, right: 150, top: 8 };
+  // Room for the longest name (about 7 px a character at the label's size).
+  const longest = Math.max(0, ...policies.map((p) => p.name.length));
+  const m = { left: Math.min(260, Math.max(118, longest * 7 + 24)), right: 150, top: 8 };
   const W = 820;
   const H = m.top + policies.length * row + 8;
   const max = Math.max(0.01, ...policies.map((p) => p.totalCostUsd));
@@ -287,7 +295,7 @@ function settingsList(result: BacktestResult): string {
 const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#111827;background:#f8fafc}
-main{max-width:1180px;margin:0 auto;padding:28px 32px 48px}
+main{max-width:1320px;margin:0 auto;padding:28px 32px 48px}
 h1{font-size:24px;margin:0 0 4px}
 h2{font-size:17px;margin:0 0 4px}
 .sub{color:#4b5563;margin:0 0 20px}
