@@ -169,6 +169,32 @@ describe('backtest', () => {
     expect(html).toContain('vision');
   });
 
+  it('keeps the names of policies on one spot of the scatter apart, and room for long names', () => {
+    // Prepare: three policies at the very same cost, as adaptive and its service run often are.
+    const result = runBacktest(traceA(), specs('none,oracle'), SETTINGS);
+    const none = result.policies.find((p) => p.name === 'none');
+    if (none === undefined) throw new TypeError('no none row');
+    const twins = ['adaptive', 'adaptive (service)', 'a-much-longer-policy-name'].map((name) => ({
+      ...none,
+      name,
+    }));
+    // Act
+    const html = renderReport({ ...result, policies: [...result.policies, ...twins] }, new Date(0));
+    // Assess: scatter labels (no text-anchor) of the twins sit on different lines or sides.
+    const spots = [
+      ...html.matchAll(
+        /<text x="([\d.-]+)" y="([\d.-]+)" class="label" fill="[^"]+">([^<]+)<\/text>/g
+      ),
+    ]
+      .filter((m) => twins.some((t) => t.name === m[3]))
+      .map((m) => `${m[1]},${m[2]}`);
+    expect(spots).toHaveLength(3);
+    expect(new Set(spots).size).toBe(3);
+    // The bar chart's label column fits the longest name: 25 characters at about 7 px each
+    const left = /<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="16"/.exec(html)?.[1];
+    expect(Number(left)).toBeGreaterThanOrEqual(25 * 7);
+  });
+
   it('escapes names from the trace in the report', () => {
     // Prepare
     const t = traceA();
