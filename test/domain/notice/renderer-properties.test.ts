@@ -34,6 +34,8 @@ import { expectContextWithinSlackLimits, expectWithinSlackTextLimits } from './s
  */
 
 const RUNS = 300;
+/** Reruns a failure: `FC_SEED=-1862538065 npx vitest run …` (a token that spelt NaN, 2026-11-27). */
+const SEED = process.env.FC_SEED === undefined ? {} : { seed: Number(process.env.FC_SEED) };
 
 /** Text from every corner: plain names, hostile strings, any code unit, long runs. */
 function anyText(maxLength: number): fc.Arbitrary<string> {
@@ -332,8 +334,20 @@ function expectSendableEmail(email: EmailMessage, attributes: readonly string[])
 }
 
 /** No number the notice does not have: `$∞`, `$NaN`, `Infinity`, `NaN` or `undefined`. */
-function expectNoFalseNumbers(...texts: readonly string[]): void {
-  for (const text of texts) expect(text).not.toMatch(/∞|NaN|Infinity|undefined|\$-/);
+/**
+ * No `NaN`, `undefined` or the like in what a person reads. Action tokens are opaque random
+ * text and may spell `NaN` by chance, so they (and the links and buttons carrying them) are
+ * taken out first.
+ */
+function expectNoFalseNumbers(
+  texts: readonly string[],
+  actions: readonly NoticeAction[] | undefined
+): void {
+  const tokens = (actions ?? []).map((a) => a.token).filter((t) => t !== '');
+  for (const text of texts) {
+    const readable = tokens.reduce((rest, token) => rest.split(token).join(''), text);
+    expect(readable).not.toMatch(/∞|NaN|Infinity|undefined|\$-/);
+  }
 }
 
 describe('renderer properties (issue 7 standing defence)', () => {
@@ -390,10 +404,10 @@ describe('renderer properties (issue 7 standing defence)', () => {
           expectWithinSlackLimits(slack);
           expectNoLiveMarkup(slack, [notice.consoleUrl, notice.logsUrl]);
           expectOnlyOwnActions(notice.actions, email, slack);
-          expectNoFalseNumbers(email.text, email.subject, JSON.stringify(slack));
+          expectNoFalseNumbers([email.text, email.subject, JSON.stringify(slack)], notice.actions);
         }
       ),
-      { numRuns: RUNS }
+      { numRuns: RUNS, ...SEED }
     );
     expect(rendered / runs).toBeGreaterThan(0.4);
   });
@@ -458,10 +472,10 @@ describe('renderer properties (issue 7 standing defence)', () => {
           expectWithinSlackLimits(slack);
           expectNoLiveMarkup(slack, [notice.consoleUrl]);
           expectOnlyOwnActions(notice.actions, email, slack);
-          expectNoFalseNumbers(email.text, email.subject, JSON.stringify(slack));
+          expectNoFalseNumbers([email.text, email.subject, JSON.stringify(slack)], notice.actions);
         }
       ),
-      { numRuns: RUNS }
+      { numRuns: RUNS, ...SEED }
     );
   });
 });
