@@ -1,7 +1,7 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import { parseDuration } from '../duration.js';
-import { formatTimeInZone } from '../notice/format.js';
-import { OPT_OUT_TAG, type PoolView, ruleMatches } from '../policy/decide.js';
+import { formatShortTime } from '../notice/format.js';
+import { matchingRule, optedOut, type PoolView } from '../policy/decide.js';
 import type { Policy } from '../policy/policy.js';
 import type { PoolRecord } from '../pool/pool-record.js';
 import type { ActionGrant, ActionKind } from './action-grant.js';
@@ -70,7 +70,7 @@ interface OfferedAction {
 function offeredActions(inputs: OfferInputs): OfferedAction[] {
   const { pool, policy, now } = inputs;
   if (pool.state !== 'Available' || pool.expiresAt <= now) return [];
-  if (pool.tags[OPT_OUT_TAG]?.toLowerCase() === 'false') return [];
+  if (optedOut(pool)) return [];
   const validity = inputs.maxValidityMs ?? DEFAULT_ACTION_VALIDITY_MS;
   const grant = (action: ActionKind): ActionGrant => ({
     jobArn: pool.jobArn,
@@ -85,7 +85,7 @@ function offeredActions(inputs: OfferInputs): OfferedAction[] {
       // Rounded up, so the pool never ends before the time the label names.
       keepAliveSeconds: grantSecondsFor(pool.endTime, target),
     }),
-    label: `Keep warm until ${shortTime(target, now, inputs.timeZone)}`,
+    label: `Keep warm until ${formatShortTime(target, now, inputs.timeZone)}`,
     confirm: false,
   }));
   return [
@@ -97,7 +97,7 @@ function offeredActions(inputs: OfferInputs): OfferedAction[] {
 /** Whole-minute targets past the current expiry, within the rule's and SageMaker's maximum. */
 function extensionTargets(pool: ActionablePool, policy: Policy): number[] {
   const { settings } = policy;
-  const rule = policy.rules.find((r) => ruleMatches(r, pool));
+  const rule = matchingRule(policy.rules, pool);
   const maxMs = Math.min(rule?.keepAlive.maxMs ?? settings.maxKeepAliveMs, settings.maxKeepAliveMs);
   // SageMaker takes whole seconds, and a label names whole minutes: the ceiling is both.
   const ceiling = floorTo(pool.endTime + Math.floor(maxMs / 1000) * 1000, MINUTE_MS);
@@ -108,14 +108,6 @@ function extensionTargets(pool: ActionablePool, policy: Policy): number[] {
     targets.push(target);
   }
   return targets;
-}
-
-/** `14:32 CET` on the day of `now` in the zone; `Fri 00:20 CET` on another day. */
-function shortTime(epochMs: number, now: number, timeZone: string): string {
-  const [day, time] = formatTimeInZone(epochMs, timeZone).split(', ');
-  const [today] = formatTimeInZone(now, timeZone).split(', ');
-  if (time === undefined) return 'an unknown time';
-  return day === today ? time : `${day?.split(' ')[0]} ${time}`;
 }
 
 function ceilTo(value: number, step: number): number {

@@ -1,7 +1,7 @@
 import type { WardenConfig } from '../config/warden-config.js';
 import { formatTimeInZone } from '../notice/format.js';
 import { ownValue } from '../objects.js';
-import { ruleMatches } from '../policy/decide.js';
+import { matchingRule } from '../policy/decide.js';
 import type { Policy, PoolRule } from '../policy/policy.js';
 import { keepAliveForTarget } from '../pool/keep-alive.js';
 import { isGone, type PoolRecord, type PoolState, withDecision } from '../pool/pool-record.js';
@@ -213,7 +213,7 @@ async function actClaimed(
     requested = now;
   } else {
     requested = extensionTarget(pool.endTime, grant.action.keepAliveSeconds);
-    const rule = deps.policy.rules.find((r) => ruleMatches(r, pool));
+    const rule = matchingRule(deps.policy.rules, pool);
     const bound = boundExtension(
       pool,
       requested,

@@ -52,8 +52,9 @@ async function composeFinishNotice(
   if (described === undefined) return { ...notice, detailsUnavailable: true };
   if (notice.pool.kind !== 'available') return notice;
   // Only a pool SageMaker itself describes for this very job is offered for action.
-  const actions = await finishNoticeActions({ job, region: event.region, owner, tags, now }, deps);
-  const rule = managingRule({ job, region: event.region, owner, tags, now }, deps.config);
+  const finished = { job, region: event.region, owner, tags, now };
+  const actions = await finishNoticeActions(finished, deps);
+  const rule = managingRule(finished, deps.config);
   return {
     ...notice,
     ...(actions.length === 0 ? {} : { actions }),

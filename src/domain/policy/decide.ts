@@ -95,8 +95,7 @@ function keep(pool: PoolView, reason: string, rule?: string): Decision {
     : { action: 'keep', until: pool.expiresAt, reason, rule };
 }
 
-/** The first rule that matches (a loop: a backtest asks millions of times). */
-/** The first rule that matches the pool: the one `decide` applies. */
+/** The first rule that matches the pool, the one `decide` applies (a loop: a backtest asks millions of times). */
 function matchingRule(rules: readonly PoolRule[], pool: MatchView): PoolRule | undefined {
   for (const rule of rules) if (ruleMatches(rule, pool)) return rule;
   return undefined;
@@ -147,7 +146,7 @@ function ruleWish(
   // little about when this key's jobs come in bursts.
   const broader = shadow === undefined ? context.globalHistory : context.history;
   // Short of a release, no decision ends a pool sooner than the margin (finalize).
-  const shortestKeepMs = settings.safetyMarginMs;
+  const { safetyMarginMs: shortestKeepMs } = settings;
   const choice = chooseKeepAlive(
     shadow ?? own,
     now,
@@ -159,10 +158,14 @@ function ruleWish(
       : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs, broader }
   );
   const until = pool.endTime + choice.keepAliveMs;
-  const basis = adaptiveBasis(choice, now - pool.endTime, until <= now, shadow !== undefined, {
-    breakEvenMs: breakEvenMs(costs),
-    shortestKeepMs,
-  });
+  const basis = adaptiveBasis(
+    choice,
+    now - pool.endTime,
+    until <= now,
+    shadow !== undefined,
+    costs,
+    shortestKeepMs
+  );
   return { until, reason: `adaptive: ${basis}` };
 }
 
@@ -172,10 +175,12 @@ function adaptiveBasis(
   idleMs: number,
   released: boolean,
   behindNewerPool: boolean,
-  limits: { readonly breakEvenMs: number; readonly shortestKeepMs: number }
+  costs: KeepAliveCosts,
+  shortestKeepMs: number
 ): string {
   if (choice.basis === 'break-even') {
-    const { breakEvenMs: breakEven, shortestKeepMs } = limits;
+    // Worked out only here: most decisions rest on history and never name break-even.
+    const breakEven = breakEvenMs(costs);
     const rule = Number.isFinite(breakEven)
       ? `break-even, ${formatDuration(breakEven)} of idle pool, costs what one cold start does`
       : 'keeping it costs nothing';
@@ -268,9 +273,10 @@ function applyLimits(
         `team ${pool.team ?? pool.owner} has used ${used}`
       );
     }
-    if (left !== undefined) ceiling = Math.min(ceiling, now + Math.floor(left * 3_600_000));
-    if (left !== undefined && until > now + left * 3_600_000) {
-      until = now + Math.floor(left * 3_600_000);
+    const budgetCap = left === undefined ? undefined : now + Math.floor(left * 3_600_000);
+    if (budgetCap !== undefined) ceiling = Math.min(ceiling, budgetCap);
+    if (left !== undefined && budgetCap !== undefined && until > now + left * 3_600_000) {
+      until = budgetCap;
       reason += '; cut to what is left of the daily budget';
     }
   }

@@ -173,12 +173,4 @@ function stateChangeEvent(
 }
 
 export type { MatchConfig, PoolOwner };
-export {
-  jobNameOf,
-  matchConfigOf,
-  ownerTagValue,
-  poolOwnerOf,
-  poolOwners,
-  stateChangeEvent,
-  tagsOf,
-};
+export { jobNameOf, matchConfigOf, ownerTagValue, poolOwners, stateChangeEvent, tagsOf };

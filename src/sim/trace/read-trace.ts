@@ -28,6 +28,8 @@ const OPTIONAL = ['owner', 'team', 'account', 'tags', 'input_mode', 'keep_alive_
 type Field = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
 const FIELDS: ReadonlySet<string> = new Set<string>([...REQUIRED, ...OPTIONAL]);
+/** Made once: JSONL asks it of every row. */
+const isField = (key: string): boolean => FIELDS.has(key);
 
 /** A row with every field and a few hundred tags is a few KiB; anything this long is not one. */
 const MAX_LINE_CHARS = 1_048_576;
@@ -554,7 +556,7 @@ class JsonlRows {
       this.sink.problem(lineNo, 'not a JSON object');
       return;
     }
-    const twice = repeatedKey(text, (key) => FIELDS.has(key), 'tags');
+    const twice = repeatedKey(text, isField, 'tags');
     if (twice !== undefined) {
       // JSON.parse keeps the last silently; a CSV with the column twice is refused too.
       this.sink.problem(
