@@ -94,13 +94,19 @@ function windowClosesAt(window: WorkingWindow, at: number): number | undefined {
   const closedMinutes = end > start ? 1440 - (end - start) : start - end;
   const step = Math.max(1, Math.min(15, closedMinutes)) * 60_000;
   const aligned = at - (at % 60_000);
-  // First find the step that is closed, then the minute within it.
+  const stepMinutes = step / 60_000;
+  let before = localTime(aligned, window.timeZone).minute;
+  // First find the step that is closed, then the minute within it. A step across a clock
+  // change (the local time moved by more or less than the step) is searched minute by minute:
+  // when the clock goes back, a closed spell can be shorter than the step.
   for (let t = aligned + step; t <= aligned + 36 * 3_600_000; t += step) {
-    if (!isWindowOpen(window, t)) {
+    const local = localTime(t, window.timeZone).minute;
+    const clockChanged = (local - before + 1440) % 1440 !== stepMinutes % 1440;
+    before = local;
+    if (clockChanged || !isWindowOpen(window, t)) {
       for (let m = t - step + 60_000; m <= t; m += 60_000) {
         if (!isWindowOpen(window, m)) return m;
       }
-      return t;
     }
   }
   return undefined;
