@@ -272,14 +272,25 @@ class SimulatedSageMaker implements PoolGateway {
   }
 
   /**
-   * The job's instances are up at `at`: on the most recently freed Available pool of its match
-   * key if there is one (that pool turns Reused), otherwise on a cold cluster.
+   * The job's instances are taken at `at`: the most recently freed Available pool of its match
+   * key if there is one (that pool turns Reused), otherwise a cold cluster. Training starts
+   * (TrainingStartTime) `startupMs(start)` later, at `at` by default.
    */
-  start(name: string, at = this.clock.now()): 'warm' | 'cold' {
+  start(
+    name: string,
+    at = this.clock.now(),
+    startupMs?: (start: 'warm' | 'cold') => number
+  ): 'warm' | 'cold' {
     this.settle();
     const job = this.running(name);
     if (job.startTime !== undefined) throw new Error(`training job ${name} has already started`);
-    job.startTime = at;
+    const start = this.take(job, at);
+    job.startTime = at + (startupMs?.(start) ?? 0);
+    return start;
+  }
+
+  private take(job: Job, at: number): 'warm' | 'cold' {
+    const name = job.name;
     job.secondaryStatus = 'Training';
     job.lastModifiedTime = Math.max(job.lastModifiedTime, at);
     const taken = job.config.managedSpot ? undefined : this.takePool(job.key, at);

@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Tags } from '../../domain/event/tags.js';
 import { dropUndefined, isRecord } from '../../domain/objects.js';
+import { isChainHistory } from '../../domain/policy/chain-history.js';
 import { isGapHistogram } from '../../domain/policy/gap-history.js';
 import { type MatchKey, matchKeyId } from '../../domain/pool/match-key.js';
 import {
@@ -175,6 +176,7 @@ function historyItem(history: KeyHistory): Item {
       shadowHistogram:
         history.shadowHistogram === undefined ? undefined : JSON.stringify(history.shadowHistogram),
       lastArrivalAt: history.lastArrivalAt,
+      chain: history.chain === undefined ? undefined : JSON.stringify(history.chain),
       version: history.version,
     }),
   };
@@ -190,6 +192,10 @@ function historyFrom(item: Item): KeyHistory {
   if (shadowHistogram !== undefined && !isGapHistogram(shadowHistogram)) {
     throw new ItemProblem('shadowHistogram is not a gap histogram');
   }
+  const chain = o.chain === undefined ? undefined : parsed(o, 'chain');
+  if (chain !== undefined && !isChainHistory(chain)) {
+    throw new ItemProblem('chain is not a chain history');
+  }
   return dropUndefined({
     matchKey: text(o, 'matchKey'),
     histogram,
@@ -200,6 +206,7 @@ function historyFrom(item: Item): KeyHistory {
         : listOf(parsed(o, 'openEnds'), 'openEnds', endFrom).slice(-OPEN_ENDS_KEPT),
     shadowHistogram,
     lastArrivalAt: optional(o, 'lastArrivalAt', number),
+    chain,
     version: version(o),
   });
 }

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { WardenError } from '../../domain/errors.js';
+import { type ChainHistory, isChainHistory } from '../../domain/policy/chain-history.js';
 import { type GapHistogram, isGapHistogram } from '../../domain/policy/gap-history.js';
 import { poolId } from '../../domain/pool/pool-record.js';
 import type { Clock } from '../../domain/ports/clock.js';
@@ -81,6 +82,7 @@ const keyHistory = z.looseObject({
   ),
   shadowHistogram: z.optional(z.custom<GapHistogram>(isGapHistogram, 'is not a gap histogram')),
   lastArrivalAt: z.optional(finite),
+  chain: z.optional(z.custom<ChainHistory>(isChainHistory, 'is not a chain history')),
   version: z.int().check(z.gte(1)),
 });
 

@@ -212,6 +212,16 @@ interface KeepAliveOptions {
    * decision, whatever the choice; 0 by default.
    */
   readonly shortestKeepMs?: number;
+  /**
+   * Pseudo-observations of a next job that never comes, as a share of the history's own
+   * (decayed) weight: for a history of only some of the ways the next job may come.
+   */
+  readonly neverShare?: number;
+  /**
+   * Reweight the history by what its gaps that began at this hour looked like (default true).
+   * A chain's gaps follow from its jobs, not from the clock.
+   */
+  readonly byHourOfDay?: boolean;
 }
 
 function chooseKeepAlive(
@@ -222,7 +232,13 @@ function chooseKeepAlive(
   costs: KeepAliveCosts,
   options: KeepAliveOptions = {}
 ): KeepAliveChoice {
-  const { broader, breakEvenWeight = 0, shortestKeepMs = 0 } = options;
+  const {
+    broader,
+    breakEvenWeight = 0,
+    shortestKeepMs = 0,
+    neverShare = 0,
+    byHourOfDay = true,
+  } = options;
   const idle = Math.max(0, idleMs) / 1000;
   const max = Math.max(idle, maxMs / 1000);
   // The margin lifts a keep only as far as the maximum, so the maximum is always on offer.
@@ -234,7 +250,14 @@ function chooseKeepAlive(
   // One decay factor per histogram and decision: it is a power, and the sums below use it often.
   const decay = decayFactor(history.updatedAt, now);
   const evidence = new Evidence(idle);
-  evidence.add(history, decay, undefined, hourScaling(history, decay, now - Math.max(0, idleMs)));
+  const byHour = byHourOfDay ? hourScaling(history, decay, now - Math.max(0, idleMs)) : undefined;
+  evidence.add(history, decay, undefined, byHour);
+  if (neverShare > 0) {
+    let own = 0;
+    for (const w of history.weights) own += w * decay;
+    // Beyond every edge, so never caught: it pays the keep and the cold start alike.
+    if (own > 0) evidence.addPoint(NBINS - 1, own * neverShare, LOWER[NBINS - 1] as number);
+  }
   if (broader !== undefined) {
     evidence.add(broader, decayFactor(broader.updatedAt, now), PRIOR_WEIGHT);
   }

@@ -8,7 +8,9 @@ import {
   type KeepAliveChoice,
   type KeepAliveCosts,
 } from './adaptive-keep-alive.js';
+import type { ChainOutlook } from './chain-history.js';
 import type { Decision, DecisionContext } from './decision.js';
+import type { GapHistogram } from './gap-history.js';
 import type { OutsideWindow, Policy, PoolRule, StewardSettings } from './policy.js';
 import { isWindowOpen, windowClosesAt } from './working-window.js';
 
@@ -147,16 +149,30 @@ function ruleWish(
   const broader = shadow === undefined ? context.globalHistory : context.history;
   // Short of a release, no decision ends a pool sooner than the margin (finalize).
   const { safetyMarginMs: shortestKeepMs } = settings;
+  const maxMs = Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs);
   const choice = chooseKeepAlive(
     shadow ?? own,
     now,
     now - pool.endTime,
-    Math.min(rule.keepAlive.maxMs, settings.maxKeepAliveMs),
+    maxMs,
     costs,
     broader === undefined
       ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs }
       : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs, broader }
   );
+  if (context.chain !== undefined && shadow === undefined) {
+    const chained = chainWish(
+      choice,
+      context.chain,
+      pool,
+      context.history,
+      costs,
+      maxMs,
+      settings,
+      now
+    );
+    if (chained !== undefined) return chained;
+  }
   const until = pool.endTime + choice.keepAliveMs;
   const basis = adaptiveBasis(
     choice,
@@ -167,6 +183,51 @@ function ruleWish(
     shortestKeepMs
   );
   return { until, reason: `adaptive: ${basis}` };
+}
+
+/**
+ * The keep a chain outlook asks for, when it is longer than the one the key's gaps ask for
+ * (a chain only ever adds a reason to keep): decided as any other on the outlook's gaps, with
+ * the key's own gaps as the prior and a miss priced at the cold starts it costs down the chain.
+ */
+function chainWish(
+  choice: KeepAliveChoice,
+  chain: ChainOutlook,
+  pool: PoolView,
+  history: GapHistogram,
+  costs: KeepAliveCosts,
+  maxMs: number,
+  settings: StewardSettings,
+  now: number
+): Wish | undefined {
+  // The outlook's gaps run from the end the job would have had warm, `shift` before its end.
+  const shift = chain.endShiftMs;
+  const chained = chooseKeepAlive(
+    chain.gaps,
+    now,
+    now - pool.endTime + shift,
+    maxMs + shift,
+    { ratePerSecond: costs.ratePerSecond, penaltyUsd: costs.penaltyUsd * chain.coldStartsSaved },
+    {
+      broader: history,
+      breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT,
+      shortestKeepMs: settings.safetyMarginMs,
+      neverShare: chain.neverShare,
+      byHourOfDay: false,
+    }
+  );
+  const keepMs = chained.keepAliveMs - shift;
+  if (chained.basis !== 'history' || keepMs <= choice.keepAliveMs) return undefined;
+  const caught = Math.round(chained.catchShare * 100);
+  const linked = Math.round(chain.linkedShare * 100);
+  const keeping = `keeping it ${formatDuration(keepMs)} after the job ended catches ${caught}%`;
+  return {
+    until: pool.endTime + keepMs,
+    reason:
+      chain.kind === 'rescue'
+        ? `adaptive: this key's jobs run in chains (${linked}% follow the one before closer than a cold start) and its running job started cold, so its next job can start warm only on an older pool; ${keeping} of such jobs at the lowest expected cost, each saving ${chain.coldStartsSaved.toFixed(1)} cold starts down the chain`
+        : `adaptive: this key's jobs run in chains (${linked}% follow the one before closer than a cold start); ${keeping} of the jobs that followed such a job at the lowest expected cost`,
+  };
 }
 
 /** The one sentence behind an adaptive choice, for the audit and the owner's notice. */

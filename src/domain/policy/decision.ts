@@ -1,4 +1,5 @@
 import type { PoolAction } from '../pool/pool-record.js';
+import type { ChainOutlook } from './chain-history.js';
 import type { GapHistogram } from './gap-history.js';
 
 /**
@@ -37,6 +38,11 @@ interface DecisionContext {
   readonly usdPerHour?: number;
   /** The team's retained warm-pool spend today (in the rule's budget day). */
   readonly spendToday?: { readonly usd: number; readonly instanceHours: number };
+  /**
+   * Set when the key's jobs follow each other closer than a cold start and this pool's next
+   * taker is foreseeable from that (`chain-history.ts`): it is weighed as such too.
+   */
+  readonly chain?: ChainOutlook;
   /** A matching job was created after this pool freed up and may be taking it now. */
   readonly pendingArrivalAt?: number;
 }

@@ -1,3 +1,4 @@
+import type { ChainHistory } from '../policy/chain-history.js';
 import type { GapHistogram } from '../policy/gap-history.js';
 import type { MatchKey } from '../pool/match-key.js';
 import type { PoolAction, PoolRecord } from '../pool/pool-record.js';
@@ -63,6 +64,8 @@ interface KeyHistory {
   readonly shadowHistogram?: GapHistogram;
   /** Creation time of the newest arrival counted, so a job's repeated events count once. */
   readonly lastArrivalAt?: number;
+  /** How the key's jobs chain (`chain-history.ts`); absent until a job's start-up is known. */
+  readonly chain?: ChainHistory;
   readonly version: number;
 }
 

@@ -1,5 +1,6 @@
 import { formatDuration } from '../duration.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
+import { chainOutlook } from '../policy/chain-history.js';
 import { decide, ruleMatches } from '../policy/decide.js';
 import { confirmsKeep, type Decision } from '../policy/decision.js';
 import { emptyHistogram, type GapHistogram } from '../policy/gap-history.js';
@@ -91,6 +92,7 @@ async function evaluatePool(
   // matches it while the job starts): never release the pool under it.
   const pendingArrivalAt = pendingArrival(keyHistory, refreshed.endTime, now);
   const shadow = await shadowIfBehindNewerPool(keyHistory, refreshed, deps, now);
+  const chain = chainOutlook(keyHistory?.chain, refreshed.endTime);
   const budgetRule = deps.policy.rules.find((r) => ruleMatches(r, refreshed));
   const spendToday =
     refreshed.team === undefined || budgetRule?.budget === undefined
@@ -105,6 +107,7 @@ async function evaluatePool(
       ...(spendToday === undefined ? {} : { spendToday }),
       ...(pendingArrivalAt === undefined ? {} : { pendingArrivalAt }),
       ...(shadow === undefined ? {} : { shadowHistory: shadow }),
+      ...(chain === undefined ? {} : { chain }),
     },
     deps.policy,
     now

@@ -1,4 +1,11 @@
 import {
+  chainArrive,
+  chainEnd,
+  copyChainHistory,
+  type LiveChainHistory,
+  newChainHistory,
+} from '../policy/chain-history.js';
+import {
   addGap,
   copyHistogram,
   emptyHistogram,
@@ -51,6 +58,21 @@ interface LiveKeyHistory extends KeyHistory {
   openEnds: OpenEnd[];
   shadowHistogram?: LiveGapHistogram;
   lastArrivalAt?: number;
+  chain?: LiveChainHistory;
+}
+
+/**
+ * What a job's start-up says about chains (`chain-history.ts`): given at an arrival, whether
+ * it found no free pool of its key; at an end, when it was created and how long it took to
+ * start, against the cold − warm start-up Δ.
+ */
+interface ArrivalFacts {
+  readonly cold: boolean;
+}
+interface EndFacts {
+  readonly createdAt: number;
+  readonly startupMs: number;
+  readonly coldStartWaitMs: number;
 }
 
 function newLiveKeyHistory(matchKey: MatchKey): LiveKeyHistory {
@@ -73,10 +95,26 @@ function arriveInPlace(
   history: LiveKeyHistory,
   at: number,
   owner: string | undefined,
-  recentKept: number = RECENT_GAPS_KEPT
+  recentKept: number = RECENT_GAPS_KEPT,
+  facts?: ArrivalFacts
 ): GapEvent | undefined {
   if (!isNewArrival(history, at)) return undefined;
   history.lastArrivalAt = at;
+  const gap = closeGap(history, at, owner, recentKept);
+  if (facts !== undefined) {
+    history.chain ??= newChainHistory();
+    chainArrive(history.chain, at, facts.cold, gap?.gapMs);
+  }
+  return gap;
+}
+
+/** The gap an arrival at `at` closes, in place: the newest end before it. */
+function closeGap(
+  history: LiveKeyHistory,
+  at: number,
+  owner: string | undefined,
+  recentKept: number
+): GapEvent | undefined {
   const ends = history.openEnds;
   // The newest end before the arrival; ends after it belong to jobs that were still running.
   let index = ends.length - 1;
@@ -110,13 +148,18 @@ function arriveInPlace(
  * nothing changed. Only the open ends change, so a copy of them alone is enough to stay pure.
  */
 function endInPlace(
-  history: Pick<LiveKeyHistory, 'openEnds'>,
+  history: Pick<LiveKeyHistory, 'openEnds' | 'chain'>,
   at: number,
-  owner: string | undefined
+  owner: string | undefined,
+  facts?: EndFacts
 ): boolean {
   const ends = history.openEnds;
   // A time that is no time would sort after every real end and never close.
   if (!Number.isFinite(at) || ends.some((end) => end.at === at)) return false;
+  if (facts !== undefined) {
+    history.chain ??= newChainHistory();
+    chainEnd(history.chain, at, facts.createdAt, facts.startupMs, facts.coldStartWaitMs);
+  }
   // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
   const full = ends.length >= OPEN_ENDS_KEPT;
   const oldest = full ? 1 : 0;
@@ -146,7 +189,7 @@ function openEnd(at: number, owner: string | undefined, shadowed: boolean): Open
 
 /** A copy of `history` that the in-place functions may change without touching the original. */
 function liveCopy(history: KeyHistory): LiveKeyHistory {
-  const { shadowHistogram, ...rest } = history;
+  const { shadowHistogram, chain, ...rest } = history;
   const copy: LiveKeyHistory = {
     ...rest,
     histogram: copyHistogram(history.histogram),
@@ -154,6 +197,7 @@ function liveCopy(history: KeyHistory): LiveKeyHistory {
     openEnds: (history.openEnds ?? []).slice(),
   };
   if (shadowHistogram !== undefined) copy.shadowHistogram = copyHistogram(shadowHistogram);
+  if (chain !== undefined) copy.chain = copyChainHistory(chain);
   return copy;
 }
 
@@ -162,20 +206,51 @@ function recordArrival(
   history: KeyHistory,
   at: number,
   owner: string | undefined,
-  recentKept: number = RECENT_GAPS_KEPT
+  recentKept: number = RECENT_GAPS_KEPT,
+  facts?: ArrivalFacts
 ): KeyHistory {
   if (!isNewArrival(history, at)) return history;
   const next = liveCopy(history);
+  const gap = arriveInPlace(next, at, owner, recentKept, facts);
+  if (gap !== undefined) return next;
   // No gap closed: the histogram stays the very same value (`closedGap` tells them apart so).
-  return arriveInPlace(next, at, owner, recentKept) === undefined
+  return next.chain === undefined
     ? { ...history, lastArrivalAt: at }
-    : next;
+    : { ...history, lastArrivalAt: at, chain: next.chain };
+}
+
+/**
+ * The end facts of a job SageMaker describes (TrainingStartTime − CreationTime is its start-up);
+ * undefined when it never started.
+ */
+function endFacts(
+  job: { readonly creationTime?: number; readonly startTime?: number },
+  settings: { readonly coldStartWaitSeconds: number }
+): EndFacts | undefined {
+  const { creationTime, startTime } = job;
+  if (creationTime === undefined || startTime === undefined) return undefined;
+  return {
+    createdAt: creationTime,
+    startupMs: startTime - creationTime,
+    coldStartWaitMs: settings.coldStartWaitSeconds * 1000,
+  };
 }
 
 /** {@link endInPlace} on a copy. */
-function recordEnd(history: KeyHistory, at: number, owner: string | undefined): KeyHistory {
-  const openEnds = (history.openEnds ?? []).slice();
-  return endInPlace({ openEnds }, at, owner) ? { ...history, openEnds } : history;
+function recordEnd(
+  history: KeyHistory,
+  at: number,
+  owner: string | undefined,
+  facts?: EndFacts
+): KeyHistory {
+  const live: Pick<LiveKeyHistory, 'openEnds' | 'chain'> = {
+    openEnds: (history.openEnds ?? []).slice(),
+  };
+  if (history.chain !== undefined) live.chain = copyChainHistory(history.chain);
+  if (!endInPlace(live, at, owner, facts)) return history;
+  return live.chain === undefined
+    ? { ...history, openEnds: live.openEnds }
+    : { ...history, openEnds: live.openEnds, chain: live.chain };
 }
 
 /**
@@ -253,11 +328,12 @@ function withGap(all: KeyHistory, gap: GapEvent): KeyHistory {
   return { ...all, histogram: observeGap(all.histogram, gap.gapMs, gap.at) };
 }
 
-export type { LiveKeyHistory };
+export type { ArrivalFacts, EndFacts, LiveKeyHistory };
 export {
   ALL_KEYS,
   arriveInPlace,
   closedGap,
+  endFacts,
   endInPlace,
   isBehindNewerPool,
   newKeyHistory,

@@ -3,7 +3,7 @@ import { ownerOfJob } from '../owner/owner-of-job.js';
 import { locationOfArn, poolId } from '../pool/pool-record.js';
 import type { TrainingJobSummary } from '../ports/sagemaker-gateway.js';
 import { auditEntry } from './audit-entry.js';
-import { recordEnd } from './key-history.js';
+import { endFacts, recordEnd } from './key-history.js';
 import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
 import { updateHistory } from './track-pool-event.js';
@@ -115,7 +115,8 @@ async function adopt(
   // stream), which must decide on the key's history with this end in it.
   if (job.endTime !== undefined) {
     const end = job.endTime;
-    await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id), deps);
+    const facts = endFacts(job, deps.policy.settings);
+    await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id, facts), deps);
   }
   if ((await deps.store.putPool(pool)) === 'conflict') return undefined;
   await deps.store.audit(

@@ -7,12 +7,13 @@ import { ownerOfJob } from '../owner/owner-of-job.js';
 import { resolveOwner } from '../owner/resolve-owner.js';
 import { type MatchKey, matchKeyOf } from '../pool/match-key.js';
 import { poolId } from '../pool/pool-record.js';
-import type { GapEvent, KeyHistory } from '../ports/pool-store.js';
+import { type GapEvent, type KeyHistory, RECENT_GAPS_KEPT } from '../ports/pool-store.js';
 import { auditEntry } from './audit-entry.js';
 import { recordGone, refresh } from './evaluate-pool.js';
 import {
   ALL_KEYS,
   closedGap,
+  endFacts,
   newKeyHistory,
   recordArrival,
   recordEnd,
@@ -90,7 +91,8 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
   const key = matchKeyOf(snapshot);
   if (snapshot.endTime !== undefined) {
     const endTime = snapshot.endTime;
-    await updateHistory(key, (h) => recordEnd(h, endTime, owner.id), deps);
+    const facts = endFacts(snapshot, deps.policy.settings);
+    await updateHistory(key, (h) => recordEnd(h, endTime, owner.id, facts), deps);
   }
   const now = deps.clock.now();
   const made = poolFromJob(
@@ -144,13 +146,20 @@ async function arrival(
   if (known?.lastArrivalAt !== undefined && at <= known.lastArrivalAt) {
     return { kind: 'ignored', job: job.name, reason: 'a later event of a job already counted' };
   }
-  const gap = await updateHistory(key, (h) => recordArrival(h, at, owner.id), deps, known);
+  const free = (await deps.store.poolsOfKey(key)).filter(
+    (p) => p.state === 'Available' && p.endTime <= at && p.jobArn !== job.arn
+  );
+  // A job that no free pool of its key awaits starts cold (what chains learn from).
+  const cold = !free.some((p) => p.expiresAt > at);
+  const gap = await updateHistory(
+    key,
+    (h) => recordArrival(h, at, owner.id, RECENT_GAPS_KEPT, { cold }),
+    deps,
+    known
+  );
   if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
 
-  const candidates = (await deps.store.poolsOfKey(key))
-    .filter((p) => p.state === 'Available' && p.endTime <= at && p.jobArn !== job.arn)
-    .sort((a, b) => b.endTime - a.endTime)
-    .slice(0, REUSE_CHECKS);
+  const candidates = free.sort((a, b) => b.endTime - a.endTime).slice(0, REUSE_CHECKS);
   let gone = 0;
   const now = deps.clock.now();
   for (const pool of candidates) {

@@ -1,3 +1,4 @@
+import { chainOutlook } from '../../domain/policy/chain-history.js';
 import { decide, type PoolView } from '../../domain/policy/decide.js';
 import { confirmsKeep, type Decision, type DecisionContext } from '../../domain/policy/decision.js';
 import { addGap } from '../../domain/policy/gap-history.js';
@@ -163,6 +164,8 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       globalHistory: allKeys.histogram,
       usdPerHour: pool.usdPerHour,
     };
+    const chain = chainOutlook(keyHistory.chain, pool.endTime);
+    if (chain !== undefined) context.chain = chain;
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
     if (pendingArrivalAt !== undefined) context.pendingArrivalAt = pendingArrivalAt;
     const shadow = shadowCandidate(keyHistory, pool.endTime, now);
@@ -196,11 +199,18 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     name: 'adaptive',
     keepAliveAtSubmit: () => settings.maxKeepAliveMs,
     observeArrival(job) {
-      const gap = arriveInPlace(history(job.key), job.submitTime, job.owner, 1);
+      // As the steward sees it: a job no free pool of its key awaits starts cold.
+      const free = freePools.get(job.key);
+      const cold = free === undefined || free.size === 0;
+      const gap = arriveInPlace(history(job.key), job.submitTime, job.owner, 1, { cold });
       if (gap !== undefined) addGap(allKeys.histogram, gap.gapMs, gap.at);
     },
     observeEnd(job, now) {
-      endInPlace(history(job.key), now, job.owner);
+      endInPlace(history(job.key), now, job.owner, {
+        createdAt: job.submitTime,
+        startupMs: now - job.submitTime - job.durationMs,
+        coldStartWaitMs: policyFor(job).settings.coldStartWaitSeconds * 1000,
+      });
     },
     onAvailable(pool, now) {
       if (ownerOf !== undefined) owners.set(pool.id, ownerOf(pool.job));

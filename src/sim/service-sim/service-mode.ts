@@ -266,13 +266,13 @@ async function runServiceMode(
       tags,
     });
     const created = sageMaker.describeRaw(name) ?? {};
-    const start = sageMaker.start(name, job.submitTime);
+    // Training starts (TrainingStartTime) once the start-up, warm or cold, is over.
+    const startupMs = (start: 'warm' | 'cold') =>
+      Math.round(startLatencySeconds(settings.latency, job, index, start === 'cold') * 1000);
+    const start = sageMaker.start(name, job.submitTime, startupMs);
     starts[index] = start;
     await deliver(stateChangeEvent(created, tags, job.submitTime, REGION));
-    const latencyMs = Math.round(
-      startLatencySeconds(settings.latency, job, index, start === 'cold') * 1000
-    );
-    return job.submitTime + latencyMs + job.durationMs;
+    return job.submitTime + startupMs(start) + job.durationMs;
   };
 
   const end = async (job: TraceJob, index: number, at: number): Promise<void> => {

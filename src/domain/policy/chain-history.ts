@@ -1,0 +1,314 @@
+import {
+  addGap,
+  copyHistogram,
+  decayFactor,
+  emptyHistogram,
+  type GapHistogram,
+  isGapHistogram,
+  type LiveGapHistogram,
+} from './gap-history.js';
+
+/**
+ * Chains: a key whose jobs follow each other closer than a cold start (README "Chains").
+ *
+ * A job that starts cold ends Δ (cold − warm start-up) later than it would have warm. The next
+ * job of a pipeline that submits it soon after the last one ended then arrives while that job
+ * still runs: it misses that job's pool and starts cold too, and so on down the chain. Only an
+ * older pool, kept about one job's length, can catch such a job (a *rescue*); the chain then
+ * runs warm again. The key's ordinary gaps say none of this: in a cold chain they are whole jobs
+ * long, and a single gap's cost-benefit never pays for keeping a pool that long.
+ *
+ * So, per key, from its arrivals, ends and start-ups only (never from what a policy did with the
+ * pools, so a policy that lets chains go cold cannot teach itself that they do not exist):
+ * - `linked` / `arrivals`: how often a job arrives within Δ of the end its predecessor would
+ *   have had warm (p);
+ * - `warmGaps`: each job's gap from that warm end, the key's gaps as a warm chain has them;
+ * - `rescues`: the gaps from an older end to a linked job that arrived while its predecessor
+ *   still ran cold;
+ * - which of the key's jobs run now, and whether each found no free pool (started cold).
+ *
+ * Only serial work counts: an arrival while two or more of the key's jobs run belongs to a
+ * parallel sweep, where a cold start does not hold up the next job (another job's pool serves
+ * it).
+ */
+interface ChainHistory {
+  /** Decayed count of the key's serial arrivals (as of `updatedAt`). */
+  readonly arrivals: number;
+  /** Decayed count of those linked to the job before them. */
+  readonly linked: number;
+  readonly updatedAt: number;
+  /** The latest cold end of the key's ended jobs: a serial arrival before it is linked. */
+  readonly linkUntil?: number;
+  /** Δ of the job that set `linkUntil`, ms. */
+  readonly deltaMs?: number;
+  /** The end of the key's latest job, and whether it started cold. */
+  readonly lastEnd?: { readonly at: number; readonly cold: boolean };
+  /** The key's newest serial arrivals, so a job's end can link those in its Δ. */
+  readonly recent: readonly RecentArrival[];
+  /** The key's running jobs, oldest first. */
+  readonly running: readonly RunningJob[];
+  readonly warmGaps: GapHistogram;
+  readonly rescues: GapHistogram;
+}
+
+interface RecentArrival {
+  readonly at: number;
+  readonly linked: boolean;
+  /** The gap the arrival closed, until its predecessor's end tells whether it was a rescue. */
+  readonly gapMs?: number;
+}
+
+interface RunningJob {
+  /** Creation time: the job's end names it by this. */
+  readonly at: number;
+  /** No pool of the key was free when it arrived. */
+  readonly cold: boolean;
+}
+
+/** The backtest's in-place form (the store's is the readonly one). */
+interface LiveChainHistory {
+  arrivals: number;
+  linked: number;
+  updatedAt: number;
+  linkUntil?: number;
+  deltaMs?: number;
+  lastEnd?: { readonly at: number; readonly cold: boolean };
+  recent: RecentArrival[];
+  running: RunningJob[];
+  warmGaps: LiveGapHistogram;
+  rescues: LiveGapHistogram;
+}
+
+/**
+ * Arrivals and running jobs kept. A serial key has one job running and rarely more than a few
+ * arriving within one Δ; a parallel one needs only to be seen as parallel. A job whose end never
+ * comes (a lost event) drops out as newer ones arrive.
+ */
+const CHAIN_KEPT = 8;
+/** Gaps an outlook needs before it speaks (as MIN_EVIDENCE for a key's own gaps). */
+const MIN_CHAIN_GAPS = 3;
+
+function newChainHistory(): LiveChainHistory {
+  return {
+    arrivals: 0,
+    linked: 0,
+    updatedAt: 0,
+    recent: [],
+    running: [],
+    warmGaps: copyHistogram(emptyHistogram()),
+    rescues: copyHistogram(emptyHistogram()),
+  };
+}
+
+/** A copy the in-place functions may change without touching the original. */
+function copyChainHistory(history: ChainHistory): LiveChainHistory {
+  return {
+    ...history,
+    recent: history.recent.slice(),
+    running: history.running.slice(),
+    warmGaps: copyHistogram(history.warmGaps),
+    rescues: copyHistogram(history.rescues),
+  };
+}
+
+function decayTo(history: LiveChainHistory, at: number): void {
+  const factor = decayFactor(history.updatedAt, at);
+  history.arrivals *= factor;
+  history.linked *= factor;
+  history.updatedAt = Math.max(history.updatedAt, at);
+}
+
+/**
+ * A job of the key was created at `at`, in place: `cold` when no pool of the key was free for
+ * it, `gapMs` the gap it closed if it closed one. Repeated events are the caller's to drop.
+ */
+function chainArrive(
+  history: LiveChainHistory,
+  at: number,
+  cold: boolean,
+  gapMs: number | undefined
+): void {
+  if (!Number.isFinite(at)) return;
+  const running = history.running;
+  if (running.length <= 1) {
+    decayTo(history, at);
+    history.arrivals += 1;
+    const { linkUntil, deltaMs } = history;
+    const linked = linkUntil !== undefined && at < linkUntil;
+    if (linked) history.linked += 1;
+    // Nothing of the key runs: the gap from the end its last job would have had warm.
+    if (running.length === 0 && linkUntil !== undefined && deltaMs !== undefined) {
+      addGap(history.warmGaps, at - (linkUntil - deltaMs), at);
+    }
+    const recent = history.recent;
+    if (recent.length >= CHAIN_KEPT) recent.shift();
+    recent.push(gapMs === undefined ? { at, linked } : { at, linked, gapMs });
+  }
+  if (running.length >= CHAIN_KEPT) running.shift();
+  running.push({ at, cold });
+}
+
+/**
+ * The key's job created at `createdAt` ended at `at`, in place, having taken `startupMs` from
+ * creation to its start; `deltaMs` is the cold − warm start-up. A start-up of at least Δ is taken
+ * for a cold start: a warm one is well under it (19–70 s against Δ of 106–122 s in the AWS
+ * benchmark), a cold one at least Δ by definition.
+ */
+function chainEnd(
+  history: LiveChainHistory,
+  at: number,
+  createdAt: number,
+  startupMs: number,
+  deltaMs: number
+): void {
+  const running = history.running;
+  const index = running.findIndex((job) => job.at === createdAt);
+  if (index >= 0) running.splice(index, 1);
+  if (!(deltaMs > 0) || !Number.isFinite(at) || !Number.isFinite(startupMs)) return;
+  const cold = startupMs >= deltaMs;
+  const coldEnd = cold ? at : at + deltaMs;
+  if (history.linkUntil === undefined || coldEnd > history.linkUntil) {
+    history.linkUntil = coldEnd;
+    history.deltaMs = deltaMs;
+  }
+  history.lastEnd = { at, cold };
+  if (!cold) return;
+  // Jobs that arrived during this one's extra Δ would have found its pool had it been warm.
+  const warmEnd = at - deltaMs;
+  const recent = history.recent;
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const arrival = recent[i] as RecentArrival;
+    if (arrival.at >= at) continue;
+    if (arrival.at < warmEnd) break;
+    // Each arrival links and rescues once, whichever cold job it fell behind.
+    if (arrival.linked && arrival.gapMs === undefined) continue;
+    if (arrival.gapMs !== undefined) addGap(history.rescues, arrival.gapMs, arrival.at);
+    if (!arrival.linked) {
+      history.linked += decayFactor(arrival.at, history.updatedAt);
+      addGap(history.warmGaps, arrival.at - warmEnd, arrival.at);
+    }
+    recent[i] = { at: arrival.at, linked: true };
+  }
+}
+
+/** p: the share of serial arrivals linked, one unlinked pseudo-arrival added. */
+function linkedShare(history: Pick<ChainHistory, 'arrivals' | 'linked'>): number {
+  return Math.min(history.linked, history.arrivals) / (history.arrivals + 1);
+}
+
+/** What a pool freed now may be worth on a key that works in chains. */
+interface ChainOutlook {
+  readonly kind: 'rescue' | 'chain';
+  /** When the pool's next taker may come. */
+  readonly gaps: GapHistogram;
+  /** Pseudo-observations that never come, as a share of `gaps`' own weight. */
+  readonly neverShare: number;
+  /**
+   * The gaps run from the end the pool's job would have had warm: for a job that started cold,
+   * Δ before its real end.
+   */
+  readonly endShiftMs: number;
+  /** Cold starts catching that taker saves. */
+  readonly coldStartsSaved: number;
+  /** p, for the reason. */
+  readonly linkedShare: number;
+}
+
+/**
+ * The outlook of the pool whose job ended at `poolEndTime`, on a key where a cold start holds up
+ * the next job; undefined where chains say nothing (the pool is decided as any other):
+ * - `chain`: nothing of the key runs and the pool is its latest job's. The next job comes as the
+ *   key's jobs came after their predecessors' warm ends (`warmGaps`).
+ * - `rescue`: the key's one running job started cold. The next job is a rescue when it is linked
+ *   (p; else the running job's own pool serves it), and catching it saves the chain behind it:
+ *   1 / (1 − p) cold starts.
+ */
+function chainOutlook(
+  history: ChainHistory | undefined,
+  poolEndTime: number
+): ChainOutlook | undefined {
+  if (history === undefined) return undefined;
+  const p = linkedShare(history);
+  if (!(p > 0)) return undefined;
+  const running = history.running;
+  if (running.length === 1 && running[0]?.cold === true) {
+    if (history.rescues.count < MIN_CHAIN_GAPS) return undefined;
+    return {
+      kind: 'rescue',
+      gaps: history.rescues,
+      neverShare: (1 - p) / p,
+      endShiftMs: 0,
+      coldStartsSaved: 1 / (1 - p),
+      linkedShare: p,
+    };
+  }
+  const last = history.lastEnd;
+  if (running.length !== 0 || last === undefined || last.at !== poolEndTime) return undefined;
+  if (history.warmGaps.count < MIN_CHAIN_GAPS) return undefined;
+  return {
+    kind: 'chain',
+    gaps: history.warmGaps,
+    neverShare: 0,
+    endShiftMs: last.cold ? (history.deltaMs ?? 0) : 0,
+    coldStartsSaved: 1,
+    linkedShare: p,
+  };
+}
+
+/** The largest count a stored chain history may hold (as the gap histogram's bound). */
+const MAX_STORED = 1e15;
+
+function isCount(n: unknown): n is number {
+  return typeof n === 'number' && n >= 0 && n <= MAX_STORED;
+}
+
+function isTime(n: unknown): n is number {
+  return typeof n === 'number' && Number.isFinite(n);
+}
+
+function isOptional(value: unknown, test: (v: unknown) => boolean): boolean {
+  return value === undefined || test(value);
+}
+
+/** Is `value` a well-formed chain history (the store is untrusted)? */
+function isChainHistory(value: unknown): value is ChainHistory {
+  if (typeof value !== 'object' || value === null) return false;
+  const h = value as Record<string, unknown>;
+  const list = (v: unknown, item: (e: Record<string, unknown>) => boolean) =>
+    Array.isArray(v) &&
+    v.length <= CHAIN_KEPT &&
+    v.every((e) => typeof e === 'object' && e !== null && item(e as Record<string, unknown>));
+  const lastEnd = h.lastEnd as Record<string, unknown> | undefined;
+  return (
+    isCount(h.arrivals) &&
+    isCount(h.linked) &&
+    isTime(h.updatedAt) &&
+    isOptional(h.linkUntil, isTime) &&
+    isOptional(h.deltaMs, isCount) &&
+    (lastEnd === undefined ||
+      (typeof lastEnd === 'object' &&
+        lastEnd !== null &&
+        isTime(lastEnd.at) &&
+        typeof lastEnd.cold === 'boolean')) &&
+    list(
+      h.recent,
+      (e) => isTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isCount)
+    ) &&
+    list(h.running, (e) => isTime(e.at) && typeof e.cold === 'boolean') &&
+    isGapHistogram(h.warmGaps) &&
+    isGapHistogram(h.rescues)
+  );
+}
+
+export type { ChainHistory, ChainOutlook, LiveChainHistory };
+export {
+  CHAIN_KEPT,
+  chainArrive,
+  chainEnd,
+  chainOutlook,
+  copyChainHistory,
+  isChainHistory,
+  linkedShare,
+  MIN_CHAIN_GAPS,
+  newChainHistory,
+};
