@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { chainArrive, chainEnd, newChainHistory } from '../../src/domain/policy/chain-history.js';
 import { emptyHistogram, observeGap } from '../../src/domain/policy/gap-history.js';
 import type { MatchKey } from '../../src/domain/pool/match-key.js';
 import {
@@ -540,6 +541,21 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
         expect(read?.recent).toStrictEqual(recent.slice(-RECENT_GAPS_KEPT));
         expect(read?.openEnds).toStrictEqual(openEnds.slice(-OPEN_ENDS_KEPT));
         expect(read?.shadowHistogram).toStrictEqual(shadowHistogram);
+      });
+
+      it("reads back how the key's jobs chain", async () => {
+        // Prepare: a job that started cold, one arriving 30 s after its end, a third running
+        const chain = newChainHistory();
+        chainArrive(chain, T0, true, undefined);
+        chainEnd(chain, T0 + HOUR_MS, T0, 150_000, 117_000);
+        chainArrive(chain, T0 + HOUR_MS + 30_000, false, 30_000);
+        const written = history(VISION_KEY, { chain });
+
+        // Act
+        await store.putHistory(written);
+
+        // Assess
+        expect(await store.getHistory(VISION_KEY)).toStrictEqual(written);
       });
 
       it('reads back shadowed open ends and the shadow histogram', async () => {

@@ -42,7 +42,8 @@ interface ChainHistory {
   /** Δ of the job that set `linkUntil`, ms. */
   readonly deltaMs?: number;
   /** The end of the key's latest job, and whether it started cold. */
-  readonly lastEnd?: { readonly at: number; readonly cold: boolean };
+  readonly lastEndAt?: number;
+  readonly lastEndCold?: boolean;
   /** The key's newest serial arrivals, so a job's end can link those in its Δ. */
   readonly recent: readonly RecentArrival[];
   /** The key's running jobs, oldest first. */
@@ -72,7 +73,8 @@ interface LiveChainHistory {
   updatedAt: number;
   linkUntil?: number;
   deltaMs?: number;
-  lastEnd?: { readonly at: number; readonly cold: boolean };
+  lastEndAt?: number;
+  lastEndCold?: boolean;
   recent: RecentArrival[];
   running: RunningJob[];
   warmGaps: LiveGapHistogram;
@@ -138,7 +140,7 @@ function chainArrive(
     if (linked) history.linked += 1;
     // Nothing of the key runs: the gap from the end its last job would have had warm.
     if (running.length === 0 && linkUntil !== undefined && deltaMs !== undefined) {
-      addGap(history.warmGaps, at - (linkUntil - deltaMs), at);
+      addGap(history.warmGaps, at - (linkUntil - deltaMs), at, false);
     }
     const recent = history.recent;
     if (recent.length >= CHAIN_KEPT) recent.shift();
@@ -162,8 +164,12 @@ function chainEnd(
   deltaMs: number
 ): void {
   const running = history.running;
-  const index = running.findIndex((job) => job.at === createdAt);
-  if (index >= 0) running.splice(index, 1);
+  for (let i = 0; i < running.length; i++) {
+    if ((running[i] as RunningJob).at === createdAt) {
+      running.splice(i, 1);
+      break;
+    }
+  }
   if (!(deltaMs > 0) || !Number.isFinite(at) || !Number.isFinite(startupMs)) return;
   const cold = startupMs >= deltaMs;
   const coldEnd = cold ? at : at + deltaMs;
@@ -171,7 +177,8 @@ function chainEnd(
     history.linkUntil = coldEnd;
     history.deltaMs = deltaMs;
   }
-  history.lastEnd = { at, cold };
+  history.lastEndAt = at;
+  history.lastEndCold = cold;
   if (!cold) return;
   // Jobs that arrived during this one's extra Δ would have found its pool had it been warm.
   const warmEnd = at - deltaMs;
@@ -182,10 +189,10 @@ function chainEnd(
     if (arrival.at < warmEnd) break;
     // Each arrival links and rescues once, whichever cold job it fell behind.
     if (arrival.linked && arrival.gapMs === undefined) continue;
-    if (arrival.gapMs !== undefined) addGap(history.rescues, arrival.gapMs, arrival.at);
+    if (arrival.gapMs !== undefined) addGap(history.rescues, arrival.gapMs, arrival.at, false);
     if (!arrival.linked) {
       history.linked += decayFactor(arrival.at, history.updatedAt);
-      addGap(history.warmGaps, arrival.at - warmEnd, arrival.at);
+      addGap(history.warmGaps, arrival.at - warmEnd, arrival.at, false);
     }
     recent[i] = { at: arrival.at, linked: true };
   }
@@ -242,14 +249,13 @@ function chainOutlook(
       linkedShare: p,
     };
   }
-  const last = history.lastEnd;
-  if (running.length !== 0 || last === undefined || last.at !== poolEndTime) return undefined;
+  if (running.length !== 0 || history.lastEndAt !== poolEndTime) return undefined;
   if (history.warmGaps.count < MIN_CHAIN_GAPS) return undefined;
   return {
     kind: 'chain',
     gaps: history.warmGaps,
     neverShare: 0,
-    endShiftMs: last.cold ? (history.deltaMs ?? 0) : 0,
+    endShiftMs: history.lastEndCold === true ? (history.deltaMs ?? 0) : 0,
     coldStartsSaved: 1,
     linkedShare: p,
   };
@@ -278,18 +284,14 @@ function isChainHistory(value: unknown): value is ChainHistory {
     Array.isArray(v) &&
     v.length <= CHAIN_KEPT &&
     v.every((e) => typeof e === 'object' && e !== null && item(e as Record<string, unknown>));
-  const lastEnd = h.lastEnd as Record<string, unknown> | undefined;
   return (
     isCount(h.arrivals) &&
     isCount(h.linked) &&
     isTime(h.updatedAt) &&
     isOptional(h.linkUntil, isTime) &&
     isOptional(h.deltaMs, isCount) &&
-    (lastEnd === undefined ||
-      (typeof lastEnd === 'object' &&
-        lastEnd !== null &&
-        isTime(lastEnd.at) &&
-        typeof lastEnd.cold === 'boolean')) &&
+    isOptional(h.lastEndAt, isTime) &&
+    isOptional(h.lastEndCold, (v) => typeof v === 'boolean') &&
     list(
       h.recent,
       (e) => isTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isCount)

@@ -160,7 +160,8 @@ function ruleWish(
       ? { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs }
       : { breakEvenWeight: BREAK_EVEN_PRIOR_WEIGHT, shortestKeepMs, broader }
   );
-  if (context.chain !== undefined && shadow === undefined) {
+  // A chain only ever lengthens a keep: nothing to weigh when the key's gaps keep to the maximum.
+  if (context.chain !== undefined && shadow === undefined && choice.keepAliveMs < maxMs) {
     const chained = chainWish(
       choice,
       context.chain,

@@ -93,8 +93,9 @@ function scaleInPlace(values: number[], factor: number): void {
  * One more gap observed at `at` (epoch ms), in place: decays what is there to `at`, then counts
  * the gap. A million-job backtest adds gaps this way, without a copy per gap; `observeGap` is
  * the same arithmetic on a copy. Returns false (and changes nothing) for a gap that is no gap.
+ * `byHour` false keeps no hour-of-day counts (a histogram read without them saves their upkeep).
  */
-function addGap(history: LiveGapHistogram, gapMs: number, at: number): boolean {
+function addGap(history: LiveGapHistogram, gapMs: number, at: number, byHour = true): boolean {
   if (!Number.isFinite(gapMs) || gapMs < 0) return false;
   const factor = decayFactor(history.updatedAt, at);
   scaleInPlace(history.weights, factor);
@@ -105,9 +106,11 @@ function addGap(history: LiveGapHistogram, gapMs: number, at: number): boolean {
   history.sums[bin] = (history.sums[bin] ?? 0) + gap;
   let hourly = history.hourly;
   if (hourly?.length === 24 * CLASSES) scaleInPlace(hourly, factor);
-  else hourly = history.hourly = new Array<number>(24 * CLASSES).fill(0);
-  const slot = hourOf(at - gapMs) * CLASSES + classOf(gap);
-  hourly[slot] = (hourly[slot] ?? 0) + 1;
+  else if (byHour) hourly = history.hourly = new Array<number>(24 * CLASSES).fill(0);
+  if (hourly !== undefined) {
+    const slot = hourOf(at - gapMs) * CLASSES + classOf(gap);
+    hourly[slot] = (hourly[slot] ?? 0) + 1;
+  }
   history.updatedAt = Math.max(at, history.updatedAt);
   history.count += 1;
   return true;

@@ -309,6 +309,7 @@ describe('dynamo-pool-store', () => {
     it.each([
       ['shadowHistogram', { S: '{"weights":[]}' }, 'shadowHistogram is not a gap histogram'],
       ['openEnds', { S: '[{"at":1,"shadowed":"yes"}]' }, 'openEnds[0].shadowed is not true'],
+      ['chain', { S: '{"arrivals":-1}' }, 'chain is not a chain history'],
     ])(
       'reads a history whose %s is unreadable as empty at its version, naming the field',
       async (field, value, problem) => {

@@ -155,7 +155,7 @@ describe('saveState and loadState', () => {
     expect(error.message).toBe(`${file}: pools[1].expiresAt: expected number`);
   });
 
-  it('names the field of a hand-edited shadow flag or shadow histogram', async () => {
+  it('names the field of a hand-edited shadow flag, shadow histogram or chain history', async () => {
     // Prepare
     await replayExamples(dir, { inputs: 6 });
     const original = await readFile(file, 'utf8');
@@ -172,10 +172,14 @@ describe('saveState and loadState', () => {
     const histogram = await load((h) => {
       h.shadowHistogram = { weights: [] };
     });
+    const chain = await load((h) => {
+      h.chain = { arrivals: 1, linked: 2e400 };
+    });
 
     // Assess
     expect(flag).toMatch(/histories\[0\]\.openEnds\[0\]\.shadowed: /);
     expect(histogram).toBe(`${file}: histories[0].shadowHistogram: is not a gap histogram`);
+    expect(chain).toBe(`${file}: histories[0].chain: is not a chain history`);
   });
 
   it('keeps only the newest open ends of a hand-edited history, as the table would', async () => {

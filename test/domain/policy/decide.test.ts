@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../../src/domain/config/compile-policy.js';
 import { parseConfig } from '../../../src/domain/config/parse-config.js';
+import type { ChainOutlook } from '../../../src/domain/policy/chain-history.js';
 import { decide, OPT_OUT_TAG } from '../../../src/domain/policy/decide.js';
 import type { DecisionContext } from '../../../src/domain/policy/decision.js';
 import { type GapHistogram, observeGap } from '../../../src/domain/policy/gap-history.js';
@@ -901,6 +902,14 @@ const arbContext = (now: number): fc.Arbitrary<DecisionContext> =>
       history: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
       ownerHistory: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
       shadowHistory: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
+      chain: fc.record({
+        kind: fc.constantFrom('rescue' as const, 'chain' as const),
+        gaps: arbGaps.map((gaps) => historyOf(gaps, now - HOUR)),
+        neverShare: fc.double({ min: 0, max: 20, noNaN: true }),
+        endShiftMs: fc.constantFrom(0, 117_000),
+        coldStartsSaved: fc.double({ min: 1, max: 1000, noNaN: true }),
+        linkedShare: fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+      }),
       usdPerHour: fc.double({ min: 0.05, max: 50, noNaN: true }),
       spendToday: fc.record({
         usd: fc.double({ min: 0, max: 600, noNaN: true }),
@@ -967,6 +976,95 @@ const arbCase = arbNow.chain((now) =>
     policy: arbPolicy,
   })
 );
+
+describe('decide: chains (a job following the one before closer than a cold start)', () => {
+  // 2 × ml.p4d.24xlarge: break-even is 3m 36s; the key's jobs take an older pool 562 s after it
+  // freed, which never pays for one cold start.
+  const pool = availablePool({
+    instanceType: 'ml.p4d.24xlarge',
+    instanceCount: 2,
+    endTime: NOW,
+    keepAliveSeconds: 3600,
+  });
+  const policy = policyOf([adaptiveRule()]);
+  const base = { usdPerHour: 37.69, history: historyOf(repeat(562_000, 20)) };
+  const rescue = (overrides: Partial<ChainOutlook> = {}): ChainOutlook => ({
+    kind: 'rescue',
+    gaps: historyOf(repeat(562_000, 10)),
+    neverShare: 0.2,
+    endShiftMs: 0,
+    coldStartsSaved: 10,
+    linkedShare: 0.9,
+    ...overrides,
+  });
+
+  it('keeps a pool to rescue a cold chain that a single gap would let go', () => {
+    expect(decide(pool, contextOf(base), policy, NOW).action).toBe('release');
+    const decision = decide(pool, contextOf({ ...base, chain: rescue() }), policy, NOW);
+    expect(decision).toMatchObject({ action: 'shrink', until: NOW + 10 * MINUTE });
+    expect(decision.reason).toBe(
+      "adaptive: this key's jobs run in chains (90% follow the one before closer than a cold start) and its running job started cold, so its next job can start warm only on an older pool; keeping it 10m after the job ended catches 86% of such jobs at the lowest expected cost, each saving 10.0 cold starts down the chain"
+    );
+  });
+
+  it('lets the pool go when the chain behind the rescue is too short to pay for it', () => {
+    const decision = decide(
+      pool,
+      contextOf({
+        ...base,
+        chain: rescue({ coldStartsSaved: 1.2, linkedShare: 0.2, neverShare: 4 }),
+      }),
+      policy,
+      NOW
+    );
+    expect(decision.action).toBe('release');
+    expect(decision.reason).not.toContain('chains');
+  });
+
+  it("keeps the latest job's pool for the next job of a warm chain, measured from its warm end", () => {
+    const chain = rescue({
+      kind: 'chain',
+      gaps: historyOf(repeat(150_000, 40)),
+      neverShare: 0,
+      coldStartsSaved: 1,
+      linkedShare: 0.6,
+    });
+    const warm = decide(pool, contextOf({ ...base, chain }), policy, NOW);
+    expect(warm).toMatchObject({ action: 'shrink', until: NOW + 3 * MINUTE });
+    expect(warm.reason).toMatch(
+      /^adaptive: this key's jobs run in chains \(60% follow the one before closer than a cold start\); keeping it 3m after the job ended catches 82% of the jobs that followed such a job at the lowest expected cost$/
+    );
+    // After a cold start the job ended Δ late: the same next job is Δ nearer. Keeps shorter than
+    // the margin are not on offer, so the keep is the 4m edge, counted from the warm end.
+    const cold = decide(
+      pool,
+      contextOf({ ...base, chain: { ...chain, endShiftMs: 117_000 } }),
+      policy,
+      NOW
+    );
+    expect(cold).toMatchObject({ action: 'shrink', until: NOW + 4 * MINUTE - 117_000 });
+  });
+
+  it("only ever lengthens a keep: a longer keep of the key's own gaps stands", () => {
+    const history = historyOf(repeat(40 * MINUTE, 20));
+    const own = decide(pool, contextOf({ usdPerHour: 1.5, history }), policy, NOW);
+    const chained = decide(
+      pool,
+      contextOf({ usdPerHour: 1.5, history, chain: rescue() }),
+      policy,
+      NOW
+    );
+    expect(chained).toEqual(own);
+  });
+
+  it('leaves a pool behind a newer free one to the shadow history', () => {
+    const shadowHistory = historyOf(repeat(3 * HOUR, 20));
+    const shadowed = decide(pool, contextOf({ ...base, shadowHistory }), policy, NOW);
+    expect(
+      decide(pool, contextOf({ ...base, shadowHistory, chain: rescue() }), policy, NOW)
+    ).toEqual(shadowed);
+  });
+});
 
 describe('decide, for any pool, policy, history and time', () => {
   it('never throws and always gives a well-formed decision', () => {

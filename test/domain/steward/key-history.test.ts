@@ -235,6 +235,10 @@ describe('recordArrival', () => {
         kind: fc.constantFrom('end' as const, 'arrival' as const),
         at: fc.integer({ min: 0, max: 48 * 3_600_000 }),
         owner: fc.constantFrom(undefined, 'ana', 'bob'),
+        // What the steward knows of chains, when it knows it: cold arrival, start-up.
+        cold: fc.option(fc.boolean(), { nil: undefined }),
+        startupMs: fc.option(fc.integer({ min: 0, max: 300_000 }), { nil: undefined }),
+        createdBefore: fc.integer({ min: 0, max: 3_600_000 }),
       }),
       { maxLength: 200 }
     );
@@ -242,16 +246,24 @@ describe('recordArrival', () => {
       fc.property(events, fc.integer({ min: 1, max: 5 }), (stream, kept) => {
         let pure = newKeyHistory(KEY);
         const live = newLiveKeyHistory(KEY);
-        for (const { kind, at, owner } of stream) {
+        for (const { kind, at, owner, cold, startupMs, createdBefore } of stream) {
           if (kind === 'end') {
-            pure = recordEnd(pure, NOW + at, owner);
-            endInPlace(live, NOW + at, owner);
+            const facts =
+              startupMs === undefined
+                ? undefined
+                : { createdAt: NOW + at - createdBefore, startupMs, coldStartWaitMs: 117_000 };
+            pure = recordEnd(pure, NOW + at, owner, facts);
+            endInPlace(live, NOW + at, owner, facts);
           } else {
             const before = pure;
-            pure = recordArrival(pure, NOW + at, owner, kept);
-            expect(arriveInPlace(live, NOW + at, owner, kept)).toEqual(closedGap(before, pure));
+            const facts = cold === undefined ? undefined : { cold };
+            pure = recordArrival(pure, NOW + at, owner, kept, facts);
+            expect(arriveInPlace(live, NOW + at, owner, kept, facts)).toEqual(
+              closedGap(before, pure)
+            );
           }
         }
+        expect(live.chain).toEqual(pure.chain);
         expect(live.histogram).toEqual(pure.histogram);
         expect(live.recent).toEqual(pure.recent);
         expect(live.recent.length).toBeLessThanOrEqual(kept);

@@ -228,6 +228,37 @@ describe('trackPoolEvent', () => {
     });
   });
 
+  describe('what chains learn from', () => {
+    it("notes whether an arriving job found a free pool, and a job's start-up at its end", async () => {
+      // Prepare: a starts cold (nothing of its key is free); its training starts 150 s later
+      const world = stewardWorld();
+      world.submit('a', { keepAliveSeconds: 600 });
+      const created = world.clock.now();
+      world.sim.start('a', created, () => 150_000);
+      await trackPoolEvent(world.jobEvent('a'), world.deps);
+      const key = await keyOf(world, 'a');
+      expect((await world.store.getHistory(key))?.chain?.running).toEqual([
+        { at: created, cold: true },
+      ]);
+
+      // Act: a ends; b arrives 30 s later and finds a's pool free
+      world.clock.advanceTo(created + HOUR);
+      world.sim.end('a', 'Completed');
+      await trackPoolEvent(world.jobEvent('a'), world.deps);
+      const end = world.clock.now();
+      world.clock.advanceTo(end + 30_000);
+      world.submit('b', { keepAliveSeconds: 600 });
+      await trackPoolEvent(world.jobEvent('b'), world.deps);
+
+      // Assess: a was cold (150 s ≥ the 140 s cold-start wait); b found a pool
+      const chain = (await world.store.getHistory(key))?.chain;
+      expect(chain).toMatchObject({ lastEndAt: end, lastEndCold: true });
+      expect(chain?.running).toEqual([{ at: end + 30_000, cold: false }]);
+      // b came after a's cold end: not held up by a's cold start
+      expect(chain?.linked).toBe(0);
+    });
+  });
+
   describe('other events', () => {
     it('parks and rejects an event it cannot read', async () => {
       // Prepare

@@ -222,3 +222,62 @@ describe('the adaptive policy on pools that break even sooner than the safety ma
     expect(adaptive.totalCostUsd).toBeLessThan(1.05 * none.totalCostUsd);
   });
 });
+
+describe('the adaptive policy on chains (jobs following each other closer than a cold start)', () => {
+  // Three pipelines of 20 steps of 600 s on 2 × ml.p4d.24xlarge (fsx), each step submitted 30 s
+  // after the previous one would have ended warm (649 s apart), a day apart. Started cold, the
+  // next step arrives while the last one still runs its cold start, and every pool's next taker
+  // is the step after next, 562 s later: dearer than one cold start (break-even: 3m 5s).
+  const p4d = { instanceType: 'ml.p4d.24xlarge', instanceCount: 2, inputMode: 'fsx' as const };
+  const jobs: TraceJob[] = [];
+  for (let day = 0; day < 3; day++) {
+    for (let i = 0; i < 20; i++) jobs.push(job(day * 86_400 + i * 649, 600, p4d));
+  }
+  const t = trace(...jobs);
+  const settings = {
+    ...SETTINGS,
+    valueOfTimeUsdPerHour: 100,
+    prices: { 'ml.p4d.24xlarge': 37.69 },
+  };
+  const prices = new Map([['ml.p4d.24xlarge', 37.69]]);
+
+  it('rescues the chain, costing about what the keep-alive that catches it by accident costs', () => {
+    // Act
+    const reasons: string[] = [];
+    const adaptive = runPolicy(
+      t,
+      createAdaptivePolicy(settings, { onDecision: (_, d) => reasons.push(d.reason) }),
+      settings,
+      { prices }
+    );
+    const none = runPolicy(t, fixedPolicy('none', 0), settings, { prices });
+    const tenMinutes = runPolicy(t, fixedPolicy('fixed:10m', 600 * S), settings, { prices });
+
+    // Assess: before chains were seen, adaptive let every pool go (60 cold starts) and cost
+    // more than none; fixed:10m catches the step after next by accident.
+    expect(tenMinutes.coldStarts).toBeLessThanOrEqual(6);
+    expect(adaptive.coldStarts).toBeLessThan(20);
+    expect(adaptive.totalCostUsd).toBeLessThan(0.8 * none.totalCostUsd);
+    expect(adaptive.totalCostUsd).toBeLessThan(1.15 * tenMinutes.totalCostUsd);
+    expect(reasons.some((r) => r.includes('its running job started cold'))).toBe(true);
+  });
+
+  it('does not hold pools for a parallel sweep, where a cold start holds up no one', () => {
+    // Prepare: the same steps, four at a time: each arrives while three others run
+    const parallel = trace(
+      ...jobs.map((j, i) => ({ ...j, submitTime: j.submitTime - (i % 4) * 640 * S }))
+    );
+
+    // Act
+    const reasons: string[] = [];
+    runPolicy(
+      parallel,
+      createAdaptivePolicy(settings, { onDecision: (_, d) => reasons.push(d.reason) }),
+      settings,
+      { prices }
+    );
+
+    // Assess
+    expect(reasons.filter((r) => r.includes('run in chains'))).toEqual([]);
+  });
+});

@@ -1,0 +1,302 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CHAIN_KEPT,
+  type ChainHistory,
+  chainArrive,
+  chainEnd,
+  chainOutlook,
+  copyChainHistory,
+  isChainHistory,
+  type LiveChainHistory,
+  linkedShare,
+  MIN_CHAIN_GAPS,
+  newChainHistory,
+} from '../../../src/domain/policy/chain-history.js';
+import { binOf } from '../../../src/domain/policy/gap-history.js';
+
+const T0 = Date.UTC(2026, 10, 26, 9);
+const S = 1000;
+/** Cold − warm start-up (FSx in the AWS benchmark: 136 − 19 s). */
+const DELTA = 117 * S;
+const WARM = 19 * S;
+const COLD = 136 * S;
+
+/** One job of the key: created at `at`, started warm or cold, trained `durationMs`. */
+interface Job {
+  readonly at: number;
+  readonly cold: boolean;
+  readonly durationMs: number;
+}
+
+/**
+ * Replays jobs as the steward sees them: arrivals and ends in time order. An arrival is cold
+ * when `cold` says so (what the caller's pools did), its gap the time since the newest end.
+ */
+function replay(jobs: readonly Job[], history: LiveChainHistory = newChainHistory()) {
+  const events: { at: number; kind: 'arrive' | 'end'; job: Job }[] = [];
+  for (const job of jobs) {
+    events.push({ at: job.at, kind: 'arrive', job });
+    const end = job.at + (job.cold ? COLD : WARM) + job.durationMs;
+    events.push({ at: end, kind: 'end', job });
+  }
+  events.sort((a, b) => a.at - b.at || (a.kind === 'end' ? -1 : 1));
+  const openEnds: number[] = [];
+  for (const { at, kind, job } of events) {
+    if (kind === 'end') {
+      chainEnd(history, at, job.at, job.cold ? COLD : WARM, DELTA);
+      openEnds.push(at);
+    } else {
+      const newest = openEnds.pop();
+      chainArrive(history, at, job.cold, newest === undefined ? undefined : at - newest);
+    }
+  }
+  return history;
+}
+
+/**
+ * A pipeline: each job submitted `gapMs` after the end the one before would have had warm,
+ * every job `durationMs` long, started as `cold` says.
+ */
+function pipeline(
+  count: number,
+  gapMs: number,
+  cold: (i: number) => boolean,
+  durationMs = 600 * S
+) {
+  const jobs: Job[] = [];
+  let at = T0;
+  for (let i = 0; i < count; i++) {
+    jobs.push({ at, cold: cold(i), durationMs });
+    at += WARM + durationMs + gapMs;
+  }
+  return jobs;
+}
+
+describe('chainArrive / chainEnd: which jobs are linked', () => {
+  it('links a job that arrives while its predecessor runs its extra cold start', () => {
+    // 30 s after the warm end, 87 s before the cold end: it would have found a warm job's pool.
+    const h = replay(pipeline(2, 30 * S, () => true));
+    expect(h.arrivals).toBeCloseTo(2, 2);
+    expect(h.linked).toBeCloseTo(1, 2);
+    expect(h.warmGaps.count).toBe(1);
+    expect(h.warmGaps.weights[binOf(30)]).toBeCloseTo(1, 2);
+  });
+
+  it('links a job that comes within Δ of a warm end, and not one that comes later', () => {
+    const near = replay(pipeline(2, 100 * S, () => false));
+    expect(near.linked).toBeCloseTo(1, 2);
+    const far = replay(pipeline(2, DELTA + S, () => false));
+    expect(far.linked).toBe(0);
+    // Its gap from the warm end counts all the same: the key's gaps as a warm chain has them.
+    expect(far.warmGaps.weights[binOf(118)]).toBeCloseTo(1, 2);
+  });
+
+  it('does not link a job that arrives before even a warm start would have ended', () => {
+    // A script that submits the next job 5 s after the last one ends: cold or warm, it misses.
+    const h = replay(pipeline(2, -14 * S, () => true));
+    expect(h.linked).toBe(0);
+    expect(h.warmGaps.count).toBe(0);
+  });
+
+  it('does not link a job after a cold end (it finds the pool whether the job was cold or not)', () => {
+    const h = replay(pipeline(2, DELTA + 10 * S, () => true));
+    expect(h.linked).toBe(0);
+    expect(h.warmGaps.weights[binOf(127)]).toBeCloseTo(1, 2);
+  });
+
+  it('records a rescue: a linked job that took an older pool while its predecessor ran cold', () => {
+    // 20 jobs 600 s long, each submitted 649 s after the last: a cold chain whose jobs each
+    // take the pool of the job two before, 562 s after it freed.
+    const jobs = Array.from({ length: 4 }, (_, i) => ({
+      at: T0 + i * 649 * S,
+      cold: true,
+      durationMs: 600 * S,
+    }));
+    const h = replay(jobs);
+    expect(h.linked).toBeCloseTo(3, 2);
+    expect(h.rescues.count).toBe(2);
+    expect(h.rescues.weights[binOf(562)]).toBeCloseTo(2, 2);
+  });
+
+  it('ignores parallel work: an arrival while two jobs of the key run is neither counted nor linked', () => {
+    const h = newChainHistory();
+    chainArrive(h, T0, true, undefined);
+    chainArrive(h, T0 + S, true, undefined);
+    chainArrive(h, T0 + 2 * S, true, undefined);
+    expect(h.arrivals).toBeCloseTo(2, 2);
+    expect(h.running).toHaveLength(3);
+    chainEnd(h, T0 + 2 * S + COLD + 10 * S, T0 + 2 * S, COLD, DELTA);
+    expect(h.linked).toBe(0);
+    expect(h.running.map((j) => j.at)).toEqual([T0, T0 + S]);
+  });
+
+  it('counts an arrival behind two cold jobs once', () => {
+    const h = newChainHistory();
+    chainArrive(h, T0, true, undefined);
+    chainArrive(h, T0 + 200 * S, false, 50 * S);
+    chainEnd(h, T0 + 250 * S, T0, COLD, DELTA);
+    chainEnd(h, T0 + 260 * S, T0 + 9 * S, COLD, DELTA);
+    expect(h.linked).toBeCloseTo(1, 2);
+    expect(h.rescues.count).toBe(1);
+  });
+
+  it('bounds what it keeps, whatever comes', () => {
+    const h = newChainHistory();
+    for (let i = 0; i < 100; i++) chainArrive(h, T0 + i * S, true, undefined);
+    expect(h.running).toHaveLength(CHAIN_KEPT);
+    for (let i = 0; i < 100; i++) chainEnd(h, T0 + (200 + i) * S, T0 + i * S, COLD, DELTA);
+    expect(h.running).toHaveLength(0);
+    expect(h.recent.length).toBeLessThanOrEqual(CHAIN_KEPT);
+  });
+
+  it('learns nothing from an end without a usable start-up or Δ', () => {
+    const h = replay(pipeline(1, 0, () => true));
+    const before = JSON.stringify(h);
+    chainEnd(h, Number.NaN, T0, COLD, DELTA);
+    chainEnd(h, T0 + HOUR_MS, T0, Number.NaN, DELTA);
+    chainEnd(h, T0 + HOUR_MS, T0, COLD, 0);
+    expect(JSON.stringify(h)).toBe(before);
+  });
+});
+
+const HOUR_MS = 3_600_000;
+
+describe('linkedShare', () => {
+  it('is the share of linked arrivals with one unlinked pseudo-arrival: never 1', () => {
+    expect(linkedShare({ arrivals: 0, linked: 0 })).toBe(0);
+    expect(linkedShare({ arrivals: 3, linked: 3 })).toBeCloseTo(0.75, 9);
+    expect(linkedShare({ arrivals: 9, linked: 12 })).toBeCloseTo(0.9, 9);
+  });
+});
+
+describe('chainOutlook', () => {
+  /** A warm chain: each job 30 s after the last one's end, every gap linked. */
+  const warmChain = () => replay(pipeline(6, 30 * S, () => false));
+
+  it('sees nothing on a key without chains', () => {
+    expect(chainOutlook(undefined, T0)).toBeUndefined();
+    const spaced = replay(pipeline(6, HOUR_MS, () => false));
+    expect(chainOutlook(spaced, spaced.lastEndAt ?? 0)).toBeUndefined();
+  });
+
+  it("weighs the latest job's pool on the gaps from warm ends, at one cold start per miss", () => {
+    const h = warmChain();
+    const last = h.lastEndAt as number;
+    const outlook = chainOutlook(h, last);
+    expect(outlook).toMatchObject({
+      kind: 'chain',
+      endShiftMs: 0,
+      coldStartsSaved: 1,
+      neverShare: 0,
+    });
+    expect(outlook?.gaps).toBe(h.warmGaps);
+    expect(outlook?.linkedShare).toBeCloseTo(5 / 7, 3);
+    // Not an older pool, and not while a job of the key runs.
+    expect(chainOutlook(h, last - 1)).toBeUndefined();
+    chainArrive(h, last + 5 * S, false, 5 * S);
+    expect(chainOutlook(h, last)).toBeUndefined();
+  });
+
+  it('measures from the warm end: a cold end is Δ late', () => {
+    const h = warmChain();
+    const last = T0 + 10 * HOUR_MS;
+    chainArrive(h, last - COLD - 600 * S, true, undefined);
+    chainEnd(h, last, last - COLD - 600 * S, COLD, DELTA);
+    expect(chainOutlook(h, last)).toMatchObject({ kind: 'chain', endShiftMs: DELTA });
+  });
+
+  it('weighs a pool as a rescue while the one running job started cold, a miss costing the chain', () => {
+    const jobs = Array.from({ length: 6 }, (_, i) => ({
+      at: T0 + i * 649 * S,
+      cold: true,
+      durationMs: 600 * S,
+    }));
+    const h = replay(jobs.slice(0, 5));
+    chainArrive(h, jobs[5]?.at as number, true, undefined);
+    // Jobs 0–4 ended; 5 runs cold (job 4's end came after it arrived, so it is not counted yet).
+    const p = linkedShare(h);
+    expect(h.rescues.count).toBeGreaterThanOrEqual(MIN_CHAIN_GAPS);
+    const outlook = chainOutlook(h, h.lastEndAt as number);
+    expect(outlook).toMatchObject({ kind: 'rescue', gaps: h.rescues, endShiftMs: 0 });
+    expect(outlook?.coldStartsSaved).toBeCloseTo(1 / (1 - p), 9);
+    expect(outlook?.neverShare).toBeCloseTo((1 - p) / p, 9);
+  });
+
+  it('wants a few gaps before it speaks, and no rescue while the running job started warm', () => {
+    const short = replay(pipeline(MIN_CHAIN_GAPS, 30 * S, () => false));
+    expect(short.warmGaps.count).toBe(MIN_CHAIN_GAPS - 1);
+    expect(chainOutlook(short, short.lastEndAt as number)).toBeUndefined();
+    const h = warmChain();
+    chainArrive(h, T0 + 20 * HOUR_MS, false, undefined);
+    expect(chainOutlook(h, h.lastEndAt as number)).toBeUndefined();
+  });
+});
+
+describe('isChainHistory (the store is untrusted)', () => {
+  const real = (): ChainHistory =>
+    JSON.parse(JSON.stringify(replay(pipeline(5, 30 * S, (i) => i % 2 === 0)))) as ChainHistory;
+
+  it('accepts what the steward stores, and a copy stays apart from its original', () => {
+    const h = real();
+    expect(isChainHistory(h)).toBe(true);
+    const copy = copyChainHistory(h);
+    chainArrive(copy, T0 + 40 * HOUR_MS, true, 5 * S);
+    expect(real()).toEqual(h);
+  });
+
+  it.each([
+    ['a negative count', (h: Record<string, unknown>) => ({ ...h, arrivals: -1 })],
+    [
+      'an infinite count (1e400 in JSON)',
+      (h: Record<string, unknown>) => ({ ...h, linked: Infinity }),
+    ],
+    ['a time that is no time', (h: Record<string, unknown>) => ({ ...h, updatedAt: 'soon' })],
+    [
+      'too many running jobs',
+      (h: Record<string, unknown>) => ({
+        ...h,
+        running: new Array(CHAIN_KEPT + 1).fill({ at: T0, cold: true }),
+      }),
+    ],
+    [
+      'a running job without its start',
+      (h: Record<string, unknown>) => ({ ...h, running: [{ at: T0 }] }),
+    ],
+    [
+      'a recent arrival with a negative gap',
+      (h: Record<string, unknown>) => ({
+        ...h,
+        recent: [{ at: T0, linked: false, gapMs: -5 }],
+      }),
+    ],
+    ['a last end that is not one', (h: Record<string, unknown>) => ({ ...h, lastEndCold: 'yes' })],
+    [
+      'a histogram that is not one',
+      (h: Record<string, unknown>) => ({ ...h, rescues: { weights: [] } }),
+    ],
+    ['null', () => null],
+  ])('rejects %s', (_, spoil) => {
+    expect(isChainHistory(spoil(real() as unknown as Record<string, unknown>))).toBe(false);
+  });
+
+  it('accepts whatever any sequence of arrivals and ends leaves behind', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            at: fc.integer({ min: 0, max: 48 * HOUR_MS }),
+            cold: fc.boolean(),
+            durationMs: fc.integer({ min: 0, max: 4 * HOUR_MS }),
+          }),
+          { maxLength: 60 }
+        ),
+        (jobs) => {
+          const h = replay(jobs.map((j) => ({ ...j, at: T0 + j.at })));
+          expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
+          expect(h.linked).toBeLessThanOrEqual(h.arrivals + 1e-9);
+        }
+      )
+    );
+  });
+});
