@@ -1,5 +1,7 @@
 import {
   addGap,
+  BIN_EDGES_S,
+  BINS,
   copyHistogram,
   decayFactor,
   emptyHistogram,
@@ -89,6 +91,13 @@ interface LiveChainHistory {
 const CHAIN_KEPT = 8;
 /** Gaps an outlook needs before it speaks (as MIN_EVIDENCE for a key's own gaps). */
 const MIN_CHAIN_GAPS = 3;
+/** SageMaker's longest training job (28 days): a job still "running" after it lost its end. */
+const MAX_RUNTIME_MS = 28 * 24 * 3_600_000;
+/**
+ * The most cold starts one rescue is taken to save: a chain this long is valued by its end, not
+ * its length, and an endless serial key (p near 1) would otherwise price a miss without bound.
+ */
+const MAX_COLD_STARTS_SAVED = 100;
 
 function newChainHistory(): LiveChainHistory {
   return {
@@ -132,11 +141,20 @@ function chainArrive(
 ): void {
   if (!Number.isFinite(at)) return;
   const running = history.running;
+  while (running.length > 0 && (running[0] as RunningJob).at < at - MAX_RUNTIME_MS) {
+    running.shift();
+  }
   if (running.length <= 1) {
     decayTo(history, at);
     history.arrivals += 1;
     const { linkUntil, deltaMs } = history;
-    const linked = linkUntil !== undefined && at < linkUntil;
+    // After the key's last end only; one that comes while a job runs is judged at that job's end.
+    const linked =
+      running.length === 0 &&
+      linkUntil !== undefined &&
+      deltaMs !== undefined &&
+      at < linkUntil &&
+      at >= linkUntil - deltaMs;
     if (linked) history.linked += 1;
     // Nothing of the key runs: the gap from the end its last job would have had warm.
     if (running.length === 0 && linkUntil !== undefined && deltaMs !== undefined) {
@@ -152,33 +170,43 @@ function chainArrive(
 
 /**
  * The key's job created at `createdAt` ended at `at`, in place, having taken `startupMs` from
- * creation to its start; `deltaMs` is the cold − warm start-up. A start-up of at least Δ is taken
- * for a cold start: a warm one is well under it (19–70 s against Δ of 106–122 s in the AWS
- * benchmark), a cold one at least Δ by definition.
+ * creation to its start (undefined when it never started); `deltaMs` is the cold − warm
+ * start-up. Whether it started cold is what was seen when it arrived (no free pool); for a job
+ * not seen arriving, a start-up of at least Δ / 2: a warm start takes seconds, a cold one
+ * minutes (TrainingStartTime comes before the download, so even a cold one may take less than Δ).
  */
 function chainEnd(
   history: LiveChainHistory,
   at: number,
   createdAt: number,
-  startupMs: number,
+  startupMs: number | undefined,
   deltaMs: number
 ): void {
   const running = history.running;
+  let arrivedCold: boolean | undefined;
   for (let i = 0; i < running.length; i++) {
-    if ((running[i] as RunningJob).at === createdAt) {
+    const job = running[i] as RunningJob;
+    if (job.at === createdAt) {
+      arrivedCold = job.cold;
       running.splice(i, 1);
       break;
     }
   }
-  if (!(deltaMs > 0) || !Number.isFinite(at) || !Number.isFinite(startupMs)) return;
-  const cold = startupMs >= deltaMs;
+  if (!(deltaMs > 0) || !Number.isFinite(at)) return;
+  const cold =
+    arrivedCold ??
+    (startupMs !== undefined && Number.isFinite(startupMs) ? startupMs >= deltaMs / 2 : undefined);
+  if (cold === undefined) return;
   const coldEnd = cold ? at : at + deltaMs;
   if (history.linkUntil === undefined || coldEnd > history.linkUntil) {
     history.linkUntil = coldEnd;
     history.deltaMs = deltaMs;
   }
-  history.lastEndAt = at;
-  history.lastEndCold = cold;
+  // A late end does not stand for the key's latest.
+  if (history.lastEndAt === undefined || at >= history.lastEndAt) {
+    history.lastEndAt = at;
+    history.lastEndCold = cold;
+  }
   if (!cold) return;
   // Jobs that arrived during this one's extra Δ would have found its pool had it been warm.
   const warmEnd = at - deltaMs;
@@ -245,7 +273,7 @@ function chainOutlook(
       gaps: history.rescues,
       neverShare: (1 - p) / p,
       endShiftMs: 0,
-      coldStartsSaved: 1 / (1 - p),
+      coldStartsSaved: Math.min(MAX_COLD_STARTS_SAVED, 1 / (1 - p)),
       linkedShare: p,
     };
   }
@@ -259,6 +287,22 @@ function chainOutlook(
     coldStartsSaved: 1,
     linkedShare: p,
   };
+}
+
+/**
+ * The share of `gaps` (decayed alike, so as recorded) no longer than `keepMs`, for a reason: of
+ * the jobs that came so, how many a keep that long would have caught.
+ */
+function shareWithin(gaps: GapHistogram, keepMs: number): number {
+  let caught = 0;
+  let all = 0;
+  const keep = keepMs / 1000;
+  for (let b = 0; b < BINS; b++) {
+    const w = gaps.weights[b] ?? 0;
+    all += w;
+    if (b < BIN_EDGES_S.length && (BIN_EDGES_S[b] as number) <= keep) caught += w;
+  }
+  return all > 0 ? caught / all : 0;
 }
 
 /** The largest count a stored chain history may hold (as the gap histogram's bound). */
@@ -311,6 +355,9 @@ export {
   copyChainHistory,
   isChainHistory,
   linkedShare,
+  MAX_COLD_STARTS_SAVED,
+  MAX_RUNTIME_MS,
   MIN_CHAIN_GAPS,
   newChainHistory,
+  shareWithin,
 };

@@ -8,7 +8,7 @@ import {
   type KeepAliveChoice,
   type KeepAliveCosts,
 } from './adaptive-keep-alive.js';
-import type { ChainOutlook } from './chain-history.js';
+import { type ChainOutlook, shareWithin } from './chain-history.js';
 import type { Decision, DecisionContext } from './decision.js';
 import type { GapHistogram } from './gap-history.js';
 import type { OutsideWindow, Policy, PoolRule, StewardSettings } from './policy.js';
@@ -219,15 +219,15 @@ function chainWish(
   );
   const keepMs = chained.keepAliveMs - shift;
   if (chained.basis !== 'history' || keepMs <= choice.keepAliveMs) return undefined;
-  const caught = Math.round(chained.catchShare * 100);
+  const caught = Math.round(shareWithin(chain.gaps, chained.keepAliveMs) * 100);
   const linked = Math.round(chain.linkedShare * 100);
-  const keeping = `keeping it ${formatDuration(keepMs)} after the job ended catches ${caught}%`;
+  const keeping = `keeping it ${formatDuration(keepMs)} after the job ended is the lowest expected cost`;
   return {
     until: pool.endTime + keepMs,
     reason:
       chain.kind === 'rescue'
-        ? `adaptive: this key's jobs run in chains (${linked}% follow the one before closer than a cold start) and its running job started cold, so its next job can start warm only on an older pool; ${keeping} of such jobs at the lowest expected cost, each saving ${chain.coldStartsSaved.toFixed(1)} cold starts down the chain`
-        : `adaptive: this key's jobs run in chains (${linked}% follow the one before closer than a cold start); ${keeping} of the jobs that followed such a job at the lowest expected cost`,
+        ? `adaptive: this key's jobs run in chains (${linked}% follow the one before closer than a cold start) and its running job started cold, so its next job can start warm only on an older pool; ${keeping}: it would have caught ${caught}% of the jobs that took such pools, each saving ${chain.coldStartsSaved.toFixed(1)} cold starts down the chain`
+        : `adaptive: this key's jobs run in chains (${linked}% follow the one before closer than a cold start); ${keeping}: it would have caught ${caught}% of the jobs that followed such a job`,
   };
 }
 

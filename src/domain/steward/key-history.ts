@@ -71,7 +71,8 @@ interface ArrivalFacts {
 }
 interface EndFacts {
   readonly createdAt: number;
-  readonly startupMs: number;
+  /** Undefined for a job that never started (it failed or was stopped while starting). */
+  readonly startupMs?: number;
   readonly coldStartWaitMs: number;
 }
 
@@ -145,7 +146,8 @@ function closeGap(
 
 /**
  * A job of the key ended at `at` (its pool, if any, became Available), in place; false if
- * nothing changed. Only the open ends change, so a copy of them alone is enough to stay pure.
+ * nothing changed. Only the open ends and the chain change, so a copy of them alone is enough to
+ * stay pure.
  */
 function endInPlace(
   history: Pick<LiveKeyHistory, 'openEnds' | 'chain'>,
@@ -153,19 +155,22 @@ function endInPlace(
   owner: string | undefined,
   facts?: EndFacts
 ): boolean {
-  const ends = history.openEnds;
-  // A time that is no time would sort after every real end and never close.
-  if (!Number.isFinite(at) || ends.some((end) => end.at === at)) return false;
-  if (facts !== undefined) {
+  // The chain learns from every end, a repeated one included (it is idempotent there), so a
+  // job is never left running in it.
+  const learnt = facts !== undefined && Number.isFinite(at);
+  if (learnt) {
     history.chain ??= newChainHistory();
     chainEnd(history.chain, at, facts.createdAt, facts.startupMs, facts.coldStartWaitMs);
   }
+  const ends = history.openEnds;
+  // A time that is no time would sort after every real end and never close.
+  if (!Number.isFinite(at) || ends.some((end) => end.at === at)) return learnt;
   // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
   const full = ends.length >= OPEN_ENDS_KEPT;
   const oldest = full ? 1 : 0;
   let i = ends.length;
   while (i > oldest && (ends[i - 1] as { at: number }).at > at) i--;
-  if (full && i === oldest && (ends[0] as { at: number }).at > at) return false;
+  if (full && i === oldest && (ends[0] as { at: number }).at > at) return learnt;
   // Every older end still open now has a newer one in front of it, and so has this one if a
   // newer end is open already (events may come late). Entries are replaced, not changed: the
   // pure recordEnd shares them with the history it copied.
@@ -220,20 +225,19 @@ function recordArrival(
 }
 
 /**
- * The end facts of a job SageMaker describes (TrainingStartTime − CreationTime is its start-up);
- * undefined when it never started.
+ * The end facts of a job SageMaker describes (TrainingStartTime − CreationTime is its start-up,
+ * absent when it never started); undefined without a creation time.
  */
 function endFacts(
   job: { readonly creationTime?: number; readonly startTime?: number },
   settings: { readonly coldStartWaitSeconds: number }
 ): EndFacts | undefined {
   const { creationTime, startTime } = job;
-  if (creationTime === undefined || startTime === undefined) return undefined;
-  return {
-    createdAt: creationTime,
-    startupMs: startTime - creationTime,
-    coldStartWaitMs: settings.coldStartWaitSeconds * 1000,
-  };
+  if (creationTime === undefined) return undefined;
+  const coldStartWaitMs = settings.coldStartWaitSeconds * 1000;
+  return startTime === undefined
+    ? { createdAt: creationTime, coldStartWaitMs }
+    : { createdAt: creationTime, startupMs: startTime - creationTime, coldStartWaitMs };
 }
 
 /** {@link endInPlace} on a copy. */

@@ -149,8 +149,9 @@ async function arrival(
   const free = (await deps.store.poolsOfKey(key)).filter(
     (p) => p.state === 'Available' && p.endTime <= at && p.jobArn !== job.arn
   );
-  // A job that no free pool of its key awaits starts cold (what chains learn from).
-  const cold = !free.some((p) => p.expiresAt > at);
+  // A job that no free pool of its key awaits starts cold (what chains learn from); so does a
+  // managed spot job, which SageMaker never puts on a warm pool.
+  const cold = job.managedSpot === true || !free.some((p) => p.expiresAt > at);
   const gap = await updateHistory(
     key,
     (h) => recordArrival(h, at, owner.id, RECENT_GAPS_KEPT, { cold }),

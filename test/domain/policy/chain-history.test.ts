@@ -10,6 +10,8 @@ import {
   isChainHistory,
   type LiveChainHistory,
   linkedShare,
+  MAX_COLD_STARTS_SAVED,
+  MAX_RUNTIME_MS,
   MIN_CHAIN_GAPS,
   newChainHistory,
 } from '../../../src/domain/policy/chain-history.js';
@@ -161,6 +163,70 @@ describe('chainArrive / chainEnd: which jobs are linked', () => {
 });
 
 const HOUR_MS = 3_600_000;
+
+describe('chainArrive / chainEnd: what the review found', () => {
+  it("judges a job that arrives while another runs at that job's end, not by an older end", () => {
+    // J1 ends warm; J2 arrives 5 s later; J3 arrives 25 s after J2, long before J2 ends.
+    const h = newChainHistory();
+    chainArrive(h, T0, false, undefined);
+    chainEnd(h, T0 + WARM + 600 * S, T0, WARM, DELTA);
+    const end1 = T0 + WARM + 600 * S;
+    chainArrive(h, end1 + 5 * S, false, 5 * S);
+    chainArrive(h, end1 + 30 * S, true, undefined);
+    expect(h.linked).toBeCloseTo(1, 2);
+    // J2 ends warm two hours later: J3 came long before even its warm end, so is no near miss.
+    chainEnd(h, end1 + 2 * HOUR_MS, end1 + 5 * S, WARM, DELTA);
+    expect(h.linked).toBeCloseTo(1, 2);
+  });
+
+  it('takes a job for cold when it found no free pool, however quick its start-up', () => {
+    // Seeded start-ups: a cold start may take less than Δ (P90s differ by Δ, draws do not).
+    const h = newChainHistory();
+    chainArrive(h, T0, true, undefined);
+    chainArrive(h, T0 + 650 * S, true, undefined);
+    chainEnd(h, T0 + 80 * S + 600 * S, T0, 80 * S, DELTA);
+    expect(h).toMatchObject({ lastEndCold: true });
+    expect(h.linked).toBeCloseTo(1, 2);
+  });
+
+  it('for a job it did not see arrive, takes a start-up of Δ / 2 or more for cold', () => {
+    const quick = newChainHistory();
+    chainEnd(quick, T0 + HOUR_MS, T0, DELTA / 2 - 1, DELTA);
+    const slow = newChainHistory();
+    chainEnd(slow, T0 + HOUR_MS, T0, DELTA / 2, DELTA);
+    expect([quick.lastEndCold, slow.lastEndCold]).toEqual([false, true]);
+    const never = newChainHistory();
+    chainEnd(never, T0 + HOUR_MS, T0, undefined, DELTA);
+    expect(never.lastEndAt).toBeUndefined();
+  });
+
+  it('forgets a job whose end never came once no training job could still run', () => {
+    const h = newChainHistory();
+    chainArrive(h, T0, true, undefined);
+    chainArrive(h, T0 + MAX_RUNTIME_MS + 1, false, undefined);
+    expect(h.running.map((j) => j.at)).toEqual([T0 + MAX_RUNTIME_MS + 1]);
+  });
+
+  it('keeps the latest end when an older one is heard late', () => {
+    const h = newChainHistory();
+    chainEnd(h, T0 + HOUR_MS, T0, WARM, DELTA);
+    chainEnd(h, T0 + HOUR_MS - 60 * S, T0 - S, COLD, DELTA);
+    expect(h).toMatchObject({ lastEndAt: T0 + HOUR_MS, lastEndCold: false });
+  });
+
+  it('prices a rescue at no more than MAX_COLD_STARTS_SAVED cold starts, however endless the chain', () => {
+    const h = replay(
+      Array.from({ length: 400 }, (_, i) => ({
+        at: T0 + i * 649 * S,
+        cold: true,
+        durationMs: 600 * S,
+      }))
+    );
+    chainArrive(h, T0 + 400 * 649 * S, true, undefined);
+    expect(1 / (1 - linkedShare(h))).toBeGreaterThan(MAX_COLD_STARTS_SAVED);
+    expect(chainOutlook(h, h.lastEndAt as number)?.coldStartsSaved).toBe(MAX_COLD_STARTS_SAVED);
+  });
+});
 
 describe('linkedShare', () => {
   it('is the share of linked arrivals with one unlinked pseudo-arrival: never 1', () => {

@@ -1003,7 +1003,7 @@ describe('decide: chains (a job following the one before closer than a cold star
     const decision = decide(pool, contextOf({ ...base, chain: rescue() }), policy, NOW);
     expect(decision).toMatchObject({ action: 'shrink', until: NOW + 10 * MINUTE });
     expect(decision.reason).toBe(
-      "adaptive: this key's jobs run in chains (90% follow the one before closer than a cold start) and its running job started cold, so its next job can start warm only on an older pool; keeping it 10m after the job ended catches 86% of such jobs at the lowest expected cost, each saving 10.0 cold starts down the chain"
+      "adaptive: this key's jobs run in chains (90% follow the one before closer than a cold start) and its running job started cold, so its next job can start warm only on an older pool; keeping it 10m after the job ended is the lowest expected cost: it would have caught 100% of the jobs that took such pools, each saving 10.0 cold starts down the chain"
     );
   });
 
@@ -1032,7 +1032,7 @@ describe('decide: chains (a job following the one before closer than a cold star
     const warm = decide(pool, contextOf({ ...base, chain }), policy, NOW);
     expect(warm).toMatchObject({ action: 'shrink', until: NOW + 3 * MINUTE });
     expect(warm.reason).toMatch(
-      /^adaptive: this key's jobs run in chains \(60% follow the one before closer than a cold start\); keeping it 3m after the job ended catches 82% of the jobs that followed such a job at the lowest expected cost$/
+      /^adaptive: this key's jobs run in chains \(60% follow the one before closer than a cold start\); keeping it 3m after the job ended is the lowest expected cost: it would have caught 100% of the jobs that followed such a job$/
     );
     // After a cold start the job ended Δ late: the same next job is Δ nearer. Keeps shorter than
     // the margin are not on offer, so the keep is the 4m edge, counted from the warm end.

@@ -274,6 +274,40 @@ describe('recordArrival', () => {
     );
   });
 
+  it('never leaves a job running in the chain: an end without a start, at a time taken, or late', () => {
+    const facts = (createdAt: number, startupMs?: number) =>
+      startupMs === undefined
+        ? { createdAt, coldStartWaitMs: 117_000 }
+        : { createdAt, startupMs, coldStartWaitMs: 117_000 };
+    // Prepare: the key's open ends are full, all newer than the late end below
+    let pure = newKeyHistory(KEY);
+    const live = newLiveKeyHistory(KEY);
+    for (let i = 0; i < OPEN_ENDS_KEPT; i++) {
+      pure = recordEnd(pure, NOW + HOUR + i * MINUTE, undefined);
+      endInPlace(live, NOW + HOUR + i * MINUTE, undefined);
+    }
+    const jobs = [NOW - 3 * HOUR, NOW - 2 * HOUR, NOW - HOUR];
+    for (const at of jobs) {
+      pure = recordArrival(pure, at, undefined, RECENT_GAPS_KEPT, { cold: true });
+      arriveInPlace(live, at, undefined, RECENT_GAPS_KEPT, { cold: true });
+    }
+
+    // Act: one never started; one ends in the millisecond an end is already open; one ends late
+    const ends: [number, ReturnType<typeof facts>][] = [
+      [NOW, facts(jobs[0] as number)],
+      [NOW + HOUR, facts(jobs[1] as number, 150_000)],
+      [NOW - 30 * MINUTE, facts(jobs[2] as number, 150_000)],
+    ];
+    for (const [at, f] of ends) {
+      pure = recordEnd(pure, at, undefined, f);
+      endInPlace(live, at, undefined, f);
+    }
+
+    // Assess
+    expect(pure.chain?.running).toEqual([]);
+    expect(live.chain).toEqual(pure.chain);
+  });
+
   it('ignores an arrival or an end at a time that is no time, instead of blocking later ones', () => {
     // Prepare
     const history = withEnds(NOW);

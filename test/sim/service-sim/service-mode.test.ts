@@ -11,7 +11,7 @@ import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import { runServiceMode } from '../../../src/sim/service-sim/service-mode.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
-import type { Trace } from '../../../src/sim/trace/trace.js';
+import { makeTrace, type Trace } from '../../../src/sim/trace/trace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MIXED_CONFIG = join(ROOT, 'examples', 'mixed-team.config.yaml');
@@ -114,6 +114,61 @@ describe('service mode', () => {
       );
       expect(serviceDecisions.length).toBeGreaterThan(20);
       expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
+    }
+  );
+
+  it.each([
+    ['P90 start-ups', { kind: 'p90' as const }],
+    ['seeded start-ups', { kind: 'seeded' as const, seed: 7 }],
+  ])(
+    'takes the decisions policy mode takes on chains of jobs closer than a cold start, %s',
+    async (_, latency) => {
+      // Prepare: three days of a 20-step pipeline on 2 × ml.p4d.24xlarge, each step submitted
+      // 30 s after the last would have ended warm; the steward learns start-ups from
+      // TrainingStartTime − CreationTime and cold starts from the pools it tracks
+      const jobs = [];
+      for (let day = 0; day < 3; day++) {
+        for (let i = 0; i < 20; i++) {
+          jobs.push({
+            submitTime: Date.UTC(2026, 2, 2, 9) + (day * 86_400 + i * 649) * 1000,
+            durationMs: 600_000,
+            key: 'pipeline',
+            instanceType: 'ml.p4d.24xlarge',
+            instanceCount: 2,
+            inputMode: 'fsx' as const,
+          });
+        }
+      }
+      const trace = makeTrace(jobs, 'chain', []);
+      const config = await loadConfigFile(MIXED_CONFIG);
+      const settings = { ...settingsFor(config), latency };
+      const prices = tracePrices(trace, settings.prices);
+      const index = new Map(trace.jobs.map((job, i) => [job, i]));
+      const policyDecisions: string[] = [];
+
+      // Act
+      const service = await runServiceMode(trace, { settings, prices, config });
+      const policyMode = runPolicy(
+        trace,
+        createAdaptivePolicy(settings, {
+          asService: true,
+          onDecision: (pool, d, now) =>
+            policyDecisions.push(
+              `${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`
+            ),
+        }),
+        settings,
+        { prices }
+      );
+
+      // Assess: rescues among the decisions, and the same decisions and starts in both modes
+      const serviceDecisions = service.decisions.map(
+        (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
+      );
+      expect(serviceDecisions.some((d) => d.includes('its running job started cold'))).toBe(true);
+      expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
+      expect(service.result.coldStarts).toBe(policyMode.coldStarts);
+      expect(policyMode.coldStarts).toBeLessThan(30);
     }
   );
 
