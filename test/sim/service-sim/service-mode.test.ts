@@ -40,37 +40,54 @@ async function mixedDay(): Promise<{ trace: Trace; config: WardenConfig }> {
   };
 }
 
+/**
+ * The trace through service mode and through policy mode deciding as the service does, with
+ * each mode's decisions as `index at action until reason` lines, sorted.
+ */
+async function bothModes(trace: Trace, settings: SimRunSettings, config: WardenConfig) {
+  const prices = tracePrices(trace, settings.prices);
+  const index = new Map(trace.jobs.map((job, i) => [job, i]));
+  const policyDecisions: string[] = [];
+  const service = await runServiceMode(trace, { settings, prices, config });
+  const policyMode = runPolicy(
+    trace,
+    createAdaptivePolicy(settings, {
+      asService: true,
+      onDecision: (pool, d, now) =>
+        policyDecisions.push(`${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`),
+    }),
+    settings,
+    { prices }
+  );
+  const serviceDecisions = service.decisions.map(
+    (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
+  );
+  return {
+    service,
+    policyMode,
+    serviceDecisions: serviceDecisions.sort(),
+    policyDecisions: policyDecisions.sort(),
+  };
+}
+
 describe('service mode', () => {
   it('takes the decisions policy mode takes, pool by pool, and starts every job alike', async () => {
     // Prepare
     const { trace, config } = await mixedDay();
-    const settings = settingsFor(config);
-    const prices = tracePrices(trace, settings.prices);
-    const index = new Map(trace.jobs.map((job, i) => [job, i]));
-    const policyDecisions: string[] = [];
 
     // Act
-    const service = await runServiceMode(trace, { settings, prices, config });
-    const policyMode = runPolicy(
+    const { service, policyMode, serviceDecisions, policyDecisions } = await bothModes(
       trace,
-      createAdaptivePolicy(settings, {
-        asService: true,
-        onDecision: (pool, d, now) =>
-          policyDecisions.push(`${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`),
-      }),
-      settings,
-      { prices }
+      settingsFor(config),
+      config
     );
 
     // Assess
-    const serviceDecisions = service.decisions.map(
-      (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
-    );
     expect(serviceDecisions.length).toBeGreaterThan(100);
     expect(new Set(serviceDecisions.map((d) => d.split(' ')[2]))).toContain('shrink');
     // Pools behind a newer free pool of their key are among them, decided alike
     expect(serviceDecisions.some((d) => d.includes('a newer free pool of this key'))).toBe(true);
-    expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
+    expect(serviceDecisions).toEqual(policyDecisions);
     expect(service.result.coldStarts).toBe(policyMode.coldStarts);
     expect(service.result.warmStarts).toBe(policyMode.warmStarts);
     expect(service.result.idleInstanceSeconds).toBeCloseTo(policyMode.idleInstanceSeconds, 3);
@@ -88,32 +105,17 @@ describe('service mode', () => {
       // Prepare: other kinds of work and seeds, where pools wait on jobs that take newer ones
       const trace = generateScenario(scenario, { seed, days });
       const config = await loadConfigFile(MIXED_CONFIG);
-      const settings = settingsFor(config);
-      const prices = tracePrices(trace, settings.prices);
-      const index = new Map(trace.jobs.map((job, i) => [job, i]));
-      const policyDecisions: string[] = [];
 
       // Act
-      const service = await runServiceMode(trace, { settings, prices, config });
-      runPolicy(
+      const { serviceDecisions, policyDecisions } = await bothModes(
         trace,
-        createAdaptivePolicy(settings, {
-          asService: true,
-          onDecision: (pool, d, now) =>
-            policyDecisions.push(
-              `${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`
-            ),
-        }),
-        settings,
-        { prices }
+        settingsFor(config),
+        config
       );
 
       // Assess
-      const serviceDecisions = service.decisions.map(
-        (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
-      );
       expect(serviceDecisions.length).toBeGreaterThan(20);
-      expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
+      expect(serviceDecisions).toEqual(policyDecisions);
     }
   );
 
@@ -141,32 +143,17 @@ describe('service mode', () => {
       }
       const trace = makeTrace(jobs, 'chain', []);
       const config = await loadConfigFile(MIXED_CONFIG);
-      const settings = { ...settingsFor(config), latency };
-      const prices = tracePrices(trace, settings.prices);
-      const index = new Map(trace.jobs.map((job, i) => [job, i]));
-      const policyDecisions: string[] = [];
 
       // Act
-      const service = await runServiceMode(trace, { settings, prices, config });
-      const policyMode = runPolicy(
+      const { service, policyMode, serviceDecisions, policyDecisions } = await bothModes(
         trace,
-        createAdaptivePolicy(settings, {
-          asService: true,
-          onDecision: (pool, d, now) =>
-            policyDecisions.push(
-              `${index.get(pool.job)} ${now} ${d.action} ${d.until} ${d.reason}`
-            ),
-        }),
-        settings,
-        { prices }
+        { ...settingsFor(config), latency },
+        config
       );
 
       // Assess: rescues among the decisions, and the same decisions and starts in both modes
-      const serviceDecisions = service.decisions.map(
-        (d) => `${d.index} ${d.at} ${d.action} ${d.until} ${d.reason}`
-      );
       expect(serviceDecisions.some((d) => d.includes('its running job started cold'))).toBe(true);
-      expect([...serviceDecisions].sort()).toEqual([...policyDecisions].sort());
+      expect(serviceDecisions).toEqual(policyDecisions);
       expect(service.result.coldStarts).toBe(policyMode.coldStarts);
       expect(policyMode.coldStarts).toBeLessThan(30);
     }
