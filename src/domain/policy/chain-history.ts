@@ -20,9 +20,10 @@ import {
  * runs warm again. The key's ordinary gaps say none of this: in a cold chain they are whole jobs
  * long, and a single gap's cost-benefit never pays for keeping a pool that long.
  *
- * So, per key, from its arrivals, ends and whether each job started cold. A link is measured
- * from the end the predecessor would have had warm, so it is there whether the chain ran warm or
- * cold: a policy that lets chains go cold cannot teach itself that they do not exist.
+ * So this module learns, per key, from its arrivals, ends and whether each job started cold (a
+ * link is measured from the end the predecessor would have had warm, so it is there whether the
+ * chain ran warm or cold: a policy that lets chains go cold cannot teach itself that they do not
+ * exist):
  * - `linked` / `arrivals`: how often a job arrives within Δ of the end its predecessor would
  *   have had warm (p);
  * - `warmGaps`: each job's gap from that warm end, the key's gaps as a warm chain has them;
