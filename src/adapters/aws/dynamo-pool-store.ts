@@ -167,6 +167,15 @@ class DynamoPoolStore implements PoolStore {
     if (item === undefined || (stored !== undefined && stored !== matchKey)) return undefined;
     const history = decode(item, historyFrom);
     if ('value' in history) return history.value;
+    // A bad chain history only ever lengthened keeps: drop it, keep the key's gaps.
+    if (item.chain !== undefined) {
+      const { chain: _, ...rest } = item;
+      const withoutChain = decode(rest, historyFrom);
+      if ('value' in withoutChain) {
+        this.warnUnreadable(item, history.problem, 'chain history dropped');
+        return withoutChain.value;
+      }
+    }
     // Only a bad body is repaired by the next write; a bad version stops here.
     const version = decode(item, versionOf);
     if ('problem' in version) throw unreadable(item, version.problem);

@@ -309,7 +309,6 @@ describe('dynamo-pool-store', () => {
     it.each([
       ['shadowHistogram', { S: '{"weights":[]}' }, 'shadowHistogram is not a gap histogram'],
       ['openEnds', { S: '[{"at":1,"shadowed":"yes"}]' }, 'openEnds[0].shadowed is not true'],
-      ['chain', { S: '{"arrivals":-1}' }, 'chain is not a chain history'],
     ])(
       'reads a history whose %s is unreadable as empty at its version, naming the field',
       async (field, value, problem) => {
@@ -336,6 +335,29 @@ describe('dynamo-pool-store', () => {
         });
       }
     );
+
+    it("drops only an unreadable chain history, keeping the key's gaps", async () => {
+      // Prepare: a key of its own, its chain history spoilt by hand
+      const matchKey = `${VISION_KEY}|unreadable-chain`;
+      const written = history(matchKey, { version: 1 });
+      expect(await store.putHistory(written)).toBe('ok');
+      const key = `KEY#${matchKeyId(matchKey)}`;
+      await put({ ...(await dynamo.item(table, key, 'HISTORY')), chain: { S: '{"arrivals":-1}' } });
+
+      // Act
+      const read = await store.getHistory(matchKey);
+
+      // Assess
+      expect(read).toStrictEqual(written);
+      expect(log.lines).toContainEqual({
+        level: 'warn',
+        message: 'unreadable item in the Warden table',
+        extra: expect.objectContaining({
+          consequence: 'chain history dropped',
+          problem: 'chain is not a chain history',
+        }),
+      });
+    });
 
     it('throws when a history version cannot be read', async () => {
       // Prepare
