@@ -93,6 +93,12 @@ interface LiveChainHistory {
 const CHAIN_KEPT = 8;
 /** Gaps an outlook needs before it speaks (as MIN_EVIDENCE for a key's own gaps). */
 const MIN_CHAIN_GAPS = 3;
+/**
+ * The share of linked jobs from which the warm-end gaps weigh a pool too: below it a cold start
+ * rarely holds up the next job, and a second opinion that may only lengthen a keep would merely
+ * bias it long. (0.1 and 0.4 were tried as well; see the closing note of this change.)
+ */
+const MIN_LINKED_SHARE = 0.2;
 /** SageMaker's longest training job (28 days): a job still "running" after it lost its end. */
 const MAX_RUNTIME_MS = 28 * 24 * 3_600_000;
 /**
@@ -279,7 +285,7 @@ function chainOutlook(
       linkedShare: p,
     };
   }
-  if (running.length !== 0 || history.lastEndAt !== poolEndTime) return undefined;
+  if (running.length !== 0 || history.lastEndAt !== poolEndTime || p < MIN_LINKED_SHARE) return undefined;
   if (history.warmGaps.count < MIN_CHAIN_GAPS) return undefined;
   return {
     kind: 'chain',
