@@ -285,7 +285,8 @@ function chainOutlook(
       linkedShare: p,
     };
   }
-  if (running.length !== 0 || history.lastEndAt !== poolEndTime || p < MIN_LINKED_SHARE) return undefined;
+  if (running.length !== 0 || history.lastEndAt !== poolEndTime || p < MIN_LINKED_SHARE)
+    return undefined;
   if (history.warmGaps.count < MIN_CHAIN_GAPS) return undefined;
   return {
     kind: 'chain',

@@ -38,25 +38,32 @@ const RUNS = 300;
 const SEED = process.env.FC_SEED === undefined ? {} : { seed: Number(process.env.FC_SEED) };
 
 /** Text from every corner: plain names, hostile strings, any code unit, long runs. */
+/** What a number the notice does not have looks like once rendered. */
+const FALSE_NUMBER = /∞|NaN|Infinity|undefined|\$-/;
+
 function anyText(maxLength: number): fc.Arbitrary<string> {
-  return fc.oneof(
-    { weight: 3, arbitrary: fc.stringMatching(/^[a-zA-Z0-9](-?[a-zA-Z0-9]){0,30}$/) },
-    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_TEXT) },
-    { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength }) },
-    {
-      weight: 2,
-      arbitrary: fc.string({
-        unit: fc.constantFrom('<', '>', '&', '!', '@', '|', '`', '*', '\n', '\r', '\u001b', 'a'),
-        maxLength,
-      }),
-    },
-    {
-      weight: 1,
-      arbitrary: fc
-        .tuple(fc.constantFrom(...HOSTILE_TEXT), fc.integer({ min: 100, max: 3000 }))
-        .map(([t, n]) => t.repeat(n)),
-    }
-  );
+  // Text that itself spells a false number would be echoed, rightly: the properties below ask
+  // that the renderer never makes one up (seed 390234320 drew a failure reason of "∞").
+  return fc
+    .oneof(
+      { weight: 3, arbitrary: fc.stringMatching(/^[a-zA-Z0-9](-?[a-zA-Z0-9]){0,30}$/) },
+      { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_TEXT) },
+      { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength }) },
+      {
+        weight: 2,
+        arbitrary: fc.string({
+          unit: fc.constantFrom('<', '>', '&', '!', '@', '|', '`', '*', '\n', '\r', '\u001b', 'a'),
+          maxLength,
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...HOSTILE_TEXT), fc.integer({ min: 100, max: 3000 }))
+          .map(([t, n]) => t.repeat(n)),
+      }
+    )
+    .filter((text) => !FALSE_NUMBER.test(text));
 }
 
 /** An integer field as SageMaker sends it, or as a hostile or broken event might. */
@@ -346,7 +353,7 @@ function expectNoFalseNumbers(
   const tokens = (actions ?? []).map((a) => a.token).filter((t) => t !== '');
   for (const text of texts) {
     const readable = tokens.reduce((rest, token) => rest.split(token).join(''), text);
-    expect(readable).not.toMatch(/∞|NaN|Infinity|undefined|\$-/);
+    expect(readable).not.toMatch(FALSE_NUMBER);
   }
 }
 
