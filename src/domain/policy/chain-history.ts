@@ -7,6 +7,7 @@ import {
   emptyHistogram,
   type GapHistogram,
   isGapHistogram,
+  isStoredNumber,
   type LiveGapHistogram,
 } from './gap-history.js';
 
@@ -314,13 +315,6 @@ function shareWithin(gaps: GapHistogram, keepMs: number): number {
   return all > 0 ? caught / all : 0;
 }
 
-/** The largest count a stored chain history may hold (as the gap histogram's bound). */
-const MAX_STORED = 1e15;
-
-function isCount(n: unknown): n is number {
-  return typeof n === 'number' && n >= 0 && n <= MAX_STORED;
-}
-
 function isTime(n: unknown): n is number {
   return typeof n === 'number' && Number.isFinite(n);
 }
@@ -338,16 +332,16 @@ function isChainHistory(value: unknown): value is ChainHistory {
     v.length <= CHAIN_KEPT &&
     v.every((e) => typeof e === 'object' && e !== null && item(e as Record<string, unknown>));
   return (
-    isCount(h.arrivals) &&
-    isCount(h.linked) &&
+    isStoredNumber(h.arrivals) &&
+    isStoredNumber(h.linked) &&
     isTime(h.updatedAt) &&
     isOptional(h.linkUntil, isTime) &&
-    isOptional(h.deltaMs, isCount) &&
+    isOptional(h.deltaMs, isStoredNumber) &&
     isOptional(h.lastEndAt, isTime) &&
     isOptional(h.lastEndCold, (v) => typeof v === 'boolean') &&
     list(
       h.recent,
-      (e) => isTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isCount)
+      (e) => isTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isStoredNumber)
     ) &&
     list(h.running, (e) => isTime(e.at) && typeof e.cold === 'boolean') &&
     isGapHistogram(h.warmGaps) &&

@@ -172,6 +172,7 @@ export {
   HALF_LIFE_MS,
   hourOf,
   isGapHistogram,
+  isStoredNumber,
   observeGap,
   totalWeight,
 };
