@@ -98,15 +98,18 @@ function scaleInPlace(values: number[], factor: number): void {
 function addGap(history: LiveGapHistogram, gapMs: number, at: number, byHour = true): boolean {
   if (!Number.isFinite(gapMs) || gapMs < 0) return false;
   const factor = decayFactor(history.updatedAt, at);
-  scaleInPlace(history.weights, factor);
-  scaleInPlace(history.sums, factor);
+  if (factor !== 1) {
+    scaleInPlace(history.weights, factor);
+    scaleInPlace(history.sums, factor);
+  }
   const gap = gapMs / 1000;
   const bin = binOf(gap);
   history.weights[bin] = (history.weights[bin] ?? 0) + 1;
   history.sums[bin] = (history.sums[bin] ?? 0) + gap;
   let hourly = history.hourly;
-  if (hourly?.length === 24 * CLASSES) scaleInPlace(hourly, factor);
-  else if (byHour) hourly = history.hourly = new Array<number>(24 * CLASSES).fill(0);
+  if (hourly?.length === 24 * CLASSES) {
+    if (factor !== 1) scaleInPlace(hourly, factor);
+  } else if (byHour) hourly = history.hourly = new Array<number>(24 * CLASSES).fill(0);
   if (hourly !== undefined) {
     const slot = hourOf(at - gapMs) * CLASSES + classOf(gap);
     hourly[slot] = (hourly[slot] ?? 0) + 1;
@@ -117,9 +120,9 @@ function addGap(history: LiveGapHistogram, gapMs: number, at: number, byHour = t
 }
 
 /** The histogram after one more gap observed at `at` (epoch ms). Pure: returns a new value. */
-function observeGap(history: GapHistogram, gapMs: number, at: number): GapHistogram {
+function observeGap(history: GapHistogram, gapMs: number, at: number, byHour = true): GapHistogram {
   const next = copyHistogram(history);
-  return addGap(next, gapMs, at) ? next : history;
+  return addGap(next, gapMs, at, byHour) ? next : history;
 }
 
 /** Decayed weight of all observations. */

@@ -327,9 +327,12 @@ function closedGap(before: KeyHistory, after: KeyHistory): GapEvent | undefined 
   return after.recent[after.recent.length - 1];
 }
 
-/** The all-keys history after a gap closed on some key (its histogram only: who came is per key). */
+/**
+ * The all-keys history after a gap closed on some key: its histogram only (who came is per key),
+ * without hour-of-day counts, since every key's gaps together are only ever a prior.
+ */
 function withGap(all: KeyHistory, gap: GapEvent): KeyHistory {
-  return { ...all, histogram: observeGap(all.histogram, gap.gapMs, gap.at) };
+  return { ...all, histogram: observeGap(all.histogram, gap.gapMs, gap.at, false) };
 }
 
 export type { ArrivalFacts, EndFacts, LiveKeyHistory };

@@ -203,7 +203,8 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       const free = freePools.get(job.key);
       const cold = free === undefined || free.size === 0;
       const gap = arriveInPlace(history(job.key), job.submitTime, job.owner, 1, { cold });
-      if (gap !== undefined) addGap(allKeys.histogram, gap.gapMs, gap.at);
+      // As withGap: every key's gaps together are only a prior, read without their hours.
+      if (gap !== undefined) addGap(allKeys.histogram, gap.gapMs, gap.at, false);
     },
     observeEnd(job, now) {
       endInPlace(history(job.key), now, job.owner, {
