@@ -8,6 +8,7 @@ import {
   type GapHistogram,
   isGapHistogram,
   isStoredNumber,
+  isStoredTime,
   type LiveGapHistogram,
 } from './gap-history.js';
 
@@ -315,10 +316,6 @@ function shareWithin(gaps: GapHistogram, keepMs: number): number {
   return all > 0 ? caught / all : 0;
 }
 
-function isTime(n: unknown): n is number {
-  return typeof n === 'number' && Number.isFinite(n);
-}
-
 function isOptional(value: unknown, test: (v: unknown) => boolean): boolean {
   return value === undefined || test(value);
 }
@@ -334,16 +331,17 @@ function isChainHistory(value: unknown): value is ChainHistory {
   return (
     isStoredNumber(h.arrivals) &&
     isStoredNumber(h.linked) &&
-    isTime(h.updatedAt) &&
-    isOptional(h.linkUntil, isTime) &&
+    isStoredTime(h.updatedAt) &&
+    isOptional(h.linkUntil, isStoredTime) &&
     isOptional(h.deltaMs, isStoredNumber) &&
-    isOptional(h.lastEndAt, isTime) &&
+    isOptional(h.lastEndAt, isStoredTime) &&
     isOptional(h.lastEndCold, (v) => typeof v === 'boolean') &&
     list(
       h.recent,
-      (e) => isTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isStoredNumber)
+      (e) =>
+        isStoredTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isStoredNumber)
     ) &&
-    list(h.running, (e) => isTime(e.at) && typeof e.cold === 'boolean') &&
+    list(h.running, (e) => isStoredTime(e.at) && typeof e.cold === 'boolean') &&
     isGapHistogram(h.warmGaps) &&
     isGapHistogram(h.rescues)
   );

@@ -144,6 +144,16 @@ function isStoredNumber(n: unknown): boolean {
   return typeof n === 'number' && n >= 0 && n <= MAX_STORED_VALUE;
 }
 
+/**
+ * The latest time a Date can hold, ms: a stored time beyond it (JSON keeps `1e300`) is no time,
+ * and as a histogram's `updatedAt` it would keep the histogram from ever decaying.
+ */
+const MAX_TIME_MS = 8.64e15;
+
+function isStoredTime(n: unknown): n is number {
+  return typeof n === 'number' && n >= -MAX_TIME_MS && n <= MAX_TIME_MS;
+}
+
 /** Is `value` a well-formed histogram (store and trace input are untrusted)? */
 function isGapHistogram(value: unknown): value is GapHistogram {
   if (typeof value !== 'object' || value === null) return false;
@@ -154,8 +164,7 @@ function isGapHistogram(value: unknown): value is GapHistogram {
     numbers(h.weights, BINS) &&
     numbers(h.sums, BINS) &&
     (h.hourly === undefined || numbers(h.hourly, 24 * CLASSES)) &&
-    typeof h.updatedAt === 'number' &&
-    Number.isFinite(h.updatedAt) &&
+    isStoredTime(h.updatedAt) &&
     isStoredNumber(h.count)
   );
 }
@@ -176,6 +185,7 @@ export {
   hourOf,
   isGapHistogram,
   isStoredNumber,
+  isStoredTime,
   observeGap,
   totalWeight,
 };

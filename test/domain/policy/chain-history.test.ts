@@ -318,6 +318,11 @@ describe('isChainHistory (the store is untrusted)', () => {
       (h: Record<string, unknown>) => ({ ...h, linked: Infinity }),
     ],
     ['a time that is no time', (h: Record<string, unknown>) => ({ ...h, updatedAt: 'soon' })],
+    ['a time past any date', (h: Record<string, unknown>) => ({ ...h, updatedAt: 1e300 })],
+    [
+      'a running job started past any date',
+      (h: Record<string, unknown>) => ({ ...h, running: [{ at: 9e15, cold: true }] }),
+    ],
     [
       'too many running jobs',
       (h: Record<string, unknown>) => ({

@@ -164,6 +164,8 @@ describe('isGapHistogram', () => {
       { ...emptyHistogram(), sums: [1e300, ...new Array(BINS - 1).fill(0)] },
     ],
     ['a time that is no time', { ...emptyHistogram(), updatedAt: Number.NaN }],
+    // A time past any Date's would keep the histogram from ever decaying
+    ['a time past any date', { ...emptyHistogram(), updatedAt: 1e300 }],
     ['a negative count', { ...emptyHistogram(), count: -1 }],
   ])('refuses %s from an untrusted store', (_name, value) => {
     expect(isGapHistogram(value)).toBe(false);
