@@ -70,6 +70,8 @@ interface RunningJob {
   readonly at: number;
   /** No pool of the key was free when it arrived. */
   readonly cold: boolean;
+  /** Its name, when known: a pool that names it as the job that reused it settles `cold`. */
+  readonly job?: string;
 }
 
 /** The backtest's in-place form (the store's is the readonly one). */
@@ -108,6 +110,8 @@ const MAX_RUNTIME_MS = 28 * 24 * 3_600_000;
  * its length, and an endless serial key (p near 1) would otherwise price a miss without bound.
  */
 const MAX_COLD_STARTS_SAVED = 100;
+/** SageMaker's longest training job name. */
+const MAX_JOB_NAME = 63;
 
 function newChainHistory(): LiveChainHistory {
   return {
@@ -141,13 +145,15 @@ function decayTo(history: LiveChainHistory, at: number): void {
 
 /**
  * A job of the key was created at `at`, in place: `cold` when no pool of the key was free for
- * it, `gapMs` the gap it closed if it closed one. Repeated events are the caller's to drop.
+ * it, `gapMs` the gap it closed if it closed one, `job` its name if known. Repeated events are
+ * the caller's to drop.
  */
 function chainArrive(
   history: LiveChainHistory,
   at: number,
   cold: boolean,
-  gapMs: number | undefined
+  gapMs: number | undefined,
+  job?: string
 ): void {
   if (!Number.isFinite(at)) return;
   const running = history.running;
@@ -175,7 +181,25 @@ function chainArrive(
     recent.push(gapMs === undefined ? { at, linked } : { at, linked, gapMs });
   }
   if (running.length >= CHAIN_KEPT) running.shift();
-  running.push({ at, cold });
+  running.push(job === undefined ? { at, cold } : { at, cold, job });
+}
+
+/**
+ * The running job named `job` took a warm pool (SageMaker named it as the job that reused one),
+ * in place; false if nothing changed. Whether a job found a free pool is judged when its
+ * arrival is processed, and a predecessor's end processed after it (events are not ordered) had
+ * no pool there yet: this settles it.
+ */
+function chainWarmStart(history: LiveChainHistory, job: string): boolean {
+  const running = history.running;
+  for (let i = 0; i < running.length; i++) {
+    const entry = running[i] as RunningJob;
+    if (entry.job !== job) continue;
+    if (!entry.cold) return false;
+    running[i] = { at: entry.at, cold: false, job };
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -217,6 +241,7 @@ function chainEnd(
     history.lastEndAt = at;
     history.lastEndCold = cold;
   }
+  if (arrivedCold !== undefined) judgeLateArrival(history, at);
   if (!cold) return;
   // Jobs that arrived during this one's extra Δ would have found its pool had it been warm.
   const warmEnd = at - deltaMs;
@@ -234,6 +259,28 @@ function chainEnd(
     }
     recent[i] = { at: arrival.at, linked: true };
   }
+}
+
+/**
+ * The end of a job seen running came after the key's next arrival was processed (events are not
+ * ordered): that arrival saw the job still running and was not judged. Had the end come first,
+ * nothing would have run then (an arrival with two jobs running is not kept in `recent`), so it
+ * is judged now as `chainArrive` would have judged it. Only the first arrival after the end:
+ * later ones found that arrival running.
+ */
+function judgeLateArrival(history: LiveChainHistory, endAt: number): void {
+  const { linkUntil, deltaMs, recent } = history;
+  if (linkUntil === undefined || deltaMs === undefined) return;
+  let first: number | undefined;
+  for (let i = recent.length - 1; i >= 0 && (recent[i] as RecentArrival).at > endAt; i--) first = i;
+  if (first === undefined) return;
+  const arrival = recent[first] as RecentArrival;
+  if (arrival.linked) return;
+  const warmEnd = linkUntil - deltaMs;
+  addGap(history.warmGaps, arrival.at - warmEnd, arrival.at, false);
+  if (arrival.at >= linkUntil || arrival.at < warmEnd) return;
+  history.linked += decayFactor(arrival.at, history.updatedAt);
+  recent[first] = { at: arrival.at, linked: true };
 }
 
 /** p: the share of serial arrivals linked, one unlinked pseudo-arrival added. */
@@ -341,7 +388,13 @@ function isChainHistory(value: unknown): value is ChainHistory {
       (e) =>
         isStoredTime(e.at) && typeof e.linked === 'boolean' && isOptional(e.gapMs, isStoredNumber)
     ) &&
-    list(h.running, (e) => isStoredTime(e.at) && typeof e.cold === 'boolean') &&
+    list(
+      h.running,
+      (e) =>
+        isStoredTime(e.at) &&
+        typeof e.cold === 'boolean' &&
+        isOptional(e.job, (v) => typeof v === 'string' && v.length <= MAX_JOB_NAME)
+    ) &&
     isGapHistogram(h.warmGaps) &&
     isGapHistogram(h.rescues)
   );
@@ -353,6 +406,7 @@ export {
   chainArrive,
   chainEnd,
   chainOutlook,
+  chainWarmStart,
   copyChainHistory,
   isChainHistory,
   linkedShare,

@@ -18,12 +18,19 @@ import { decisionEvents } from '../pool/warden-events.js';
 import type { KeyHistory } from '../ports/pool-store.js';
 import { hourlyPrice } from '../pricing/price-table.js';
 import { auditEntry } from './audit-entry.js';
-import { ALL_KEYS, isBehindNewerPool, pendingArrival, shadowCandidate } from './key-history.js';
+import {
+  ALL_KEYS,
+  isBehindNewerPool,
+  pendingArrival,
+  recordWarmStart,
+  shadowCandidate,
+} from './key-history.js';
 import { notifyPoolChange } from './pool-notices.js';
 import { nextDecisionTime } from './pool-schedule.js';
 import type { StewardDeps } from './steward-deps.js';
 import { countDecision } from './steward-metrics.js';
 import { budgetDay, committedSpend, type Spend } from './team-spend.js';
+import { updateHistory } from './update-history.js';
 
 /**
  * One evaluation run's shared state: the circuit breaker's count, and what every pool of the
@@ -352,7 +359,7 @@ function refresh(
 async function recordGone(
   tracked: PoolRecord,
   gone: PoolRecord,
-  deps: Pick<StewardDeps, 'store' | 'config' | 'policy' | 'metrics'>,
+  deps: Pick<StewardDeps, 'store' | 'config' | 'policy' | 'metrics' | 'log'>,
   now: number
 ): Promise<PoolEvaluation> {
   const pool = withoutSchedule({ ...gone, version: tracked.version + 1 });
@@ -372,6 +379,11 @@ async function recordGone(
     deps.policy.settings.auditRetentionDays
   );
   deps.metrics.count('PoolEnded', 1, { state: pool.state });
+  // The job that took the pool started warm, whatever its arrival saw (chains learn from it).
+  const taker = pool.state === 'Reused' ? pool.reusedByJob : undefined;
+  if (taker !== undefined) {
+    await updateHistory(pool.matchKey, (h) => recordWarmStart(h, taker), deps);
+  }
   return { kind: 'gone', pool, state: pool.state };
 }
 

@@ -1,6 +1,8 @@
+import type { TrainingJobSnapshot } from '../job/training-job.js';
 import {
   chainArrive,
   chainEnd,
+  chainWarmStart,
   copyChainHistory,
   type LiveChainHistory,
   newChainHistory,
@@ -68,12 +70,16 @@ interface LiveKeyHistory extends KeyHistory {
  */
 interface ArrivalFacts {
   readonly cold: boolean;
+  /** The job's name, so a pool that names it as its taker can settle `cold` (the steward's). */
+  readonly job?: string;
 }
 interface EndFacts {
   readonly createdAt: number;
   /** Undefined for a job that never started (it failed or was stopped while starting). */
   readonly startupMs?: number;
   readonly coldStartWaitMs: number;
+  /** The job that took this one's warm pool (`ReusedByJob`), if one did: it started warm. */
+  readonly reusedBy?: string;
 }
 
 function newLiveKeyHistory(matchKey: MatchKey): LiveKeyHistory {
@@ -104,7 +110,7 @@ function arriveInPlace(
   const gap = closeGap(history, at, owner, recentKept);
   if (facts !== undefined) {
     history.chain ??= newChainHistory();
-    chainArrive(history.chain, at, facts.cold, gap?.gapMs);
+    chainArrive(history.chain, at, facts.cold, gap?.gapMs, facts.job);
   }
   return gap;
 }
@@ -146,14 +152,16 @@ function closeGap(
 
 /**
  * A job of the key ended at `at` (its pool, if any, became Available), in place; false if
- * nothing changed. Only the open ends and the chain change, so a copy of them alone is enough to
- * stay pure.
+ * nothing changed. The end stays open for the next arrival, unless it comes late: an arrival
+ * after it closed no gap, and closes it now (`recentKept` bounds the recent gaps then, as for
+ * `arriveInPlace`). `facts.reusedBy` names the job that took its pool, which started warm.
  */
 function endInPlace(
-  history: Pick<LiveKeyHistory, 'openEnds' | 'chain'>,
+  history: LiveKeyHistory,
   at: number,
   owner: string | undefined,
-  facts?: EndFacts
+  facts?: EndFacts,
+  recentKept: number = RECENT_GAPS_KEPT
 ): boolean {
   // The chain learns from every end, a repeated one included (it is idempotent there), so a
   // job is never left running in it.
@@ -161,10 +169,14 @@ function endInPlace(
   if (learnt) {
     history.chain ??= newChainHistory();
     chainEnd(history.chain, at, facts.createdAt, facts.startupMs, facts.coldStartWaitMs);
+    if (facts.reusedBy !== undefined) chainWarmStart(history.chain, facts.reusedBy);
   }
   const ends = history.openEnds;
-  // A time that is no time would sort after every real end and never close.
-  if (!Number.isFinite(at) || ends.some((end) => end.at === at)) return learnt;
+  // A time that is no time would sort after every real end and never close; an end whose gap
+  // was closed already (a repeated event) would stay open for good.
+  if (!Number.isFinite(at) || ends.some((end) => end.at === at) || wasClosed(history, at)) {
+    return learnt;
+  }
   // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
   const full = ends.length >= OPEN_ENDS_KEPT;
   const oldest = full ? 1 : 0;
@@ -172,15 +184,40 @@ function endInPlace(
   while (i > oldest && (ends[i - 1] as { at: number }).at > at) i--;
   if (full && i === oldest && (ends[0] as { at: number }).at > at) return learnt;
   // Every older end still open now has a newer one in front of it, and so has this one if a
-  // newer end is open already (events may come late). Entries are replaced, not changed: the
-  // pure recordEnd shares them with the history it copied.
+  // newer end is open already, or was until a job took it (events may come late). Entries are
+  // replaced, not changed: the pure recordEnd shares them with the history it copied.
   for (let j = 0; j < i; j++) {
     const older = ends[j] as OpenEnd;
     if (older.shadowed !== true) ends[j] = openEnd(older.at, older.owner, true);
   }
-  ends.splice(i, 0, openEnd(at, owner, i < ends.length));
+  ends.splice(i, 0, openEnd(at, owner, i < ends.length || tookNewerEnd(history, at)));
   if (full) ends.shift();
+  closeLate(history, at, recentKept);
   return true;
+}
+
+function wasClosed(history: Pick<KeyHistory, 'recent'>, endAt: number): boolean {
+  for (const gap of history.recent) if (gap.at - gap.gapMs === endAt) return true;
+  return false;
+}
+
+/** Did a job take a newer end than `endAt`, after `endAt`? */
+function tookNewerEnd(history: Pick<KeyHistory, 'recent'>, endAt: number): boolean {
+  for (const gap of history.recent) if (gap.at - gap.gapMs > endAt) return true;
+  return false;
+}
+
+/**
+ * An end processed after the key's latest arrival, which closed no gap (events are not
+ * ordered): had the end come first, that arrival would have closed it, so it closes it now.
+ * Not when another open end lies between them: the arrival would have taken that one.
+ */
+function closeLate(history: LiveKeyHistory, endAt: number, recentKept: number): void {
+  const arrival = history.lastArrivalAt;
+  if (arrival === undefined || arrival <= endAt) return;
+  if (history.recent[history.recent.length - 1]?.at === arrival) return;
+  for (const end of history.openEnds) if (end.at > endAt && end.at <= arrival) return;
+  closeGap(history, arrival, undefined, recentKept);
 }
 
 /**
@@ -226,18 +263,22 @@ function recordArrival(
 
 /**
  * The end facts of a job SageMaker describes (TrainingStartTime − CreationTime is its start-up,
- * absent when it never started); undefined without a creation time.
+ * absent when it never started; `ReusedByJob` the job its pool went to); undefined without a
+ * creation time.
  */
 function endFacts(
-  job: { readonly creationTime?: number; readonly startTime?: number },
+  job: Pick<TrainingJobSnapshot, 'creationTime' | 'startTime' | 'warmPool'>,
   settings: { readonly coldStartWaitSeconds: number }
 ): EndFacts | undefined {
   const { creationTime, startTime } = job;
   if (creationTime === undefined) return undefined;
-  const coldStartWaitMs = settings.coldStartWaitSeconds * 1000;
-  return startTime === undefined
-    ? { createdAt: creationTime, coldStartWaitMs }
-    : { createdAt: creationTime, startupMs: startTime - creationTime, coldStartWaitMs };
+  const base: EndFacts = {
+    createdAt: creationTime,
+    coldStartWaitMs: settings.coldStartWaitSeconds * 1000,
+  };
+  const facts = startTime === undefined ? base : { ...base, startupMs: startTime - creationTime };
+  const reusedBy = job.warmPool?.reusedByJob;
+  return reusedBy === undefined ? facts : { ...facts, reusedBy };
 }
 
 /** {@link endInPlace} on a copy. */
@@ -245,16 +286,30 @@ function recordEnd(
   history: KeyHistory,
   at: number,
   owner: string | undefined,
-  facts?: EndFacts
+  facts?: EndFacts,
+  recentKept: number = RECENT_GAPS_KEPT
 ): KeyHistory {
-  const live: Pick<LiveKeyHistory, 'openEnds' | 'chain'> = {
-    openEnds: (history.openEnds ?? []).slice(),
-  };
-  if (history.chain !== undefined) live.chain = copyChainHistory(history.chain);
-  if (!endInPlace(live, at, owner, facts)) return history;
+  const live = liveCopy(history);
+  if (!endInPlace(live, at, owner, facts, recentKept)) return history;
+  // A late end closed a gap: the histogram changed (`closedGap` tells so by its identity).
+  if (live.recent[live.recent.length - 1] !== history.recent[history.recent.length - 1]) {
+    return live;
+  }
   return live.chain === undefined
     ? { ...history, openEnds: live.openEnds }
     : { ...history, openEnds: live.openEnds, chain: live.chain };
+}
+
+/**
+ * The key's running job named `job` took a warm pool (a pool names it as `ReusedByJob`): it
+ * started warm, whatever its arrival saw. The same history if that changes nothing.
+ */
+function recordWarmStart(history: KeyHistory, job: string): KeyHistory {
+  const chain = history.chain;
+  if (chain === undefined || !chain.running.some((r) => r.job === job && r.cold)) return history;
+  const next = copyChainHistory(chain);
+  chainWarmStart(next, job);
+  return { ...history, chain: next };
 }
 
 /**
@@ -349,6 +404,7 @@ export {
   pendingArrival,
   recordArrival,
   recordEnd,
+  recordWarmStart,
   shadowCandidate,
   withGap,
 };

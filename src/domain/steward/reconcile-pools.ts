@@ -3,10 +3,10 @@ import { ownerOfJob } from '../owner/owner-of-job.js';
 import { locationOfArn, poolId } from '../pool/pool-record.js';
 import type { TrainingJobSummary } from '../ports/sagemaker-gateway.js';
 import { auditEntry } from './audit-entry.js';
-import { endFacts, recordEnd } from './key-history.js';
+import { ALL_KEYS, endFacts, recordEnd, withGap } from './key-history.js';
 import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
-import { updateHistory } from './track-pool-event.js';
+import { updateHistory } from './update-history.js';
 
 /** No pool chain outlives 28 days (reference §3.2), so 29 days back covers every live pool. */
 const LOOKBACK_MS = 29 * 86_400_000;
@@ -116,7 +116,8 @@ async function adopt(
   if (job.endTime !== undefined) {
     const end = job.endTime;
     const facts = endFacts(job, deps.policy.settings);
-    await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id, facts), deps);
+    const gap = await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id, facts), deps);
+    if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
   }
   if ((await deps.store.putPool(pool)) === 'conflict') return undefined;
   await deps.store.audit(

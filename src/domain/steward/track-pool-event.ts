@@ -5,22 +5,15 @@ import { isTerminalStatus } from '../job/job-status.js';
 import type { TrainingJobSnapshot } from '../job/training-job.js';
 import { ownerOfJob } from '../owner/owner-of-job.js';
 import { resolveOwner } from '../owner/resolve-owner.js';
-import { type MatchKey, matchKeyOf } from '../pool/match-key.js';
+import { matchKeyOf } from '../pool/match-key.js';
 import { poolId } from '../pool/pool-record.js';
-import { type GapEvent, type KeyHistory, RECENT_GAPS_KEPT } from '../ports/pool-store.js';
+import { RECENT_GAPS_KEPT } from '../ports/pool-store.js';
 import { auditEntry } from './audit-entry.js';
 import { recordGone, refresh } from './evaluate-pool.js';
-import {
-  ALL_KEYS,
-  closedGap,
-  endFacts,
-  newKeyHistory,
-  recordArrival,
-  recordEnd,
-  withGap,
-} from './key-history.js';
+import { ALL_KEYS, endFacts, recordArrival, recordEnd, withGap } from './key-history.js';
 import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
+import { updateHistory } from './update-history.js';
 
 type IntakeOutcome =
   | { readonly kind: 'rejected'; readonly reason: string }
@@ -39,7 +32,6 @@ type IntakeOutcome =
 
 /** How many of a key's pools an arrival re-describes, newest first (bounds the API calls). */
 const REUSE_CHECKS = 3;
-const HISTORY_WRITE_ATTEMPTS = 3;
 
 /**
  * The pool intake: every training-job status change, on its own rule and function so pool
@@ -92,7 +84,9 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
   if (snapshot.endTime !== undefined) {
     const endTime = snapshot.endTime;
     const facts = endFacts(snapshot, deps.policy.settings);
-    await updateHistory(key, (h) => recordEnd(h, endTime, owner.id, facts), deps);
+    const gap = await updateHistory(key, (h) => recordEnd(h, endTime, owner.id, facts), deps);
+    // An end processed after the arrival that took its pool closes that arrival's gap now.
+    if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
   }
   const now = deps.clock.now();
   const made = poolFromJob(
@@ -154,7 +148,7 @@ async function arrival(
   const cold = job.managedSpot === true || !free.some((p) => p.expiresAt > at);
   const gap = await updateHistory(
     key,
-    (h) => recordArrival(h, at, owner.id, RECENT_GAPS_KEPT, { cold }),
+    (h) => recordArrival(h, at, owner.id, RECENT_GAPS_KEPT, { cold, job: job.name }),
     deps,
     known
   );
@@ -174,31 +168,5 @@ async function arrival(
   return { kind: 'arrival', job: job.name, checked: candidates.length, gone };
 }
 
-/**
- * Read-modify-write of a key's history under optimistic concurrency; returns the gap the change
- * closed, if any.
- */
-async function updateHistory(
-  key: MatchKey,
-  change: (history: KeyHistory) => KeyHistory,
-  deps: Pick<IntakeDeps, 'store' | 'log'>,
-  /** The history as the caller just read it, so the first attempt needs no second read. */
-  alreadyRead?: KeyHistory
-): Promise<GapEvent | undefined> {
-  for (let attempt = 1; attempt <= HISTORY_WRITE_ATTEMPTS; attempt++) {
-    const read =
-      attempt === 1 && alreadyRead !== undefined ? alreadyRead : await deps.store.getHistory(key);
-    const current = read ?? newKeyHistory(key);
-    const next = change(current);
-    if (next === current) return undefined;
-    if ((await deps.store.putHistory({ ...next, version: current.version + 1 })) === 'ok') {
-      return closedGap(current, next);
-    }
-  }
-  // Losing one gap to a write race costs a little accuracy, never a decision.
-  deps.log.warn('gap history not updated after concurrent writes', { key });
-  return undefined;
-}
-
 export type { IntakeOutcome };
-export { trackPoolEvent, updateHistory };
+export { trackPoolEvent };

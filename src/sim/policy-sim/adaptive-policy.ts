@@ -207,11 +207,17 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
       if (gap !== undefined) addGap(allKeys.histogram, gap.gapMs, gap.at, false);
     },
     observeEnd(job, now) {
-      endInPlace(history(job.key), now, job.owner, {
-        createdAt: job.submitTime,
-        startupMs: now - job.submitTime - job.durationMs,
-        coldStartWaitMs: policyFor(job).settings.coldStartWaitSeconds * 1000,
-      });
+      endInPlace(
+        history(job.key),
+        now,
+        job.owner,
+        {
+          createdAt: job.submitTime,
+          startupMs: now - job.submitTime - job.durationMs,
+          coldStartWaitMs: policyFor(job).settings.coldStartWaitSeconds * 1000,
+        },
+        1
+      );
     },
     onAvailable(pool, now) {
       if (ownerOf !== undefined) owners.set(pool.id, ownerOf(pool.job));

@@ -6,6 +6,7 @@ import {
   chainArrive,
   chainEnd,
   chainOutlook,
+  chainWarmStart,
   copyChainHistory,
   isChainHistory,
   type LiveChainHistory,
@@ -228,6 +229,65 @@ describe('chainArrive / chainEnd: what the review found', () => {
   });
 });
 
+describe('chainEnd / chainWarmStart: events out of order', () => {
+  /**
+   * A serial pair: p (created at T0, cold or warm) ends after `durationMs`; x arrives `gapMs`
+   * after p's real end. With `late`, p's end is processed after x's arrival.
+   */
+  function pair(pCold: boolean, durationMs: number, gapMs: number, xCold: boolean, late: boolean) {
+    const h = newChainHistory();
+    // An older job of the key, so the history has an end and a Δ before p
+    chainArrive(h, T0 - HOUR_MS, true, undefined);
+    chainEnd(h, T0 - HOUR_MS + COLD + 60 * S, T0 - HOUR_MS, COLD, DELTA);
+    chainArrive(h, T0, pCold, undefined);
+    const pEnd = T0 + (pCold ? COLD : WARM) + durationMs;
+    const endP = () => chainEnd(h, pEnd, T0, pCold ? COLD : WARM, DELTA);
+    if (!late) endP();
+    chainArrive(h, pEnd + gapMs, xCold, undefined);
+    if (late) endP();
+    return h;
+  }
+
+  it('judges the arrival an end came after as it would have been judged in order', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.integer({ min: 60, max: 3_600 }),
+        fc.integer({ min: 1, max: 2 * 117 }),
+        fc.boolean(),
+        (pCold, durationS, gapS, xCold) => {
+          const inOrder = pair(pCold, durationS * S, gapS * S, xCold, false);
+          const late = pair(pCold, durationS * S, gapS * S, xCold, true);
+          expect(late).toEqual(inOrder);
+        }
+      )
+    );
+  });
+
+  it('links a job that came within Δ of a warm end processed after it', () => {
+    const late = pair(false, 600 * S, 30 * S, false, true);
+    expect(late.linked).toBeCloseTo(1, 9);
+    expect(late.recent.at(-1)).toEqual({ at: T0 + WARM + 630 * S, linked: true });
+    // p's gap from the older end, and x's
+    expect(late.warmGaps.count).toBe(2);
+    // A cold end: the next job found its pool, whatever came late; it is not linked
+    expect(pair(true, 600 * S, 30 * S, false, true).linked).toBe(0);
+  });
+
+  it('settles a running job as warm once a pool names it as its taker, and nothing else', () => {
+    const h = newChainHistory();
+    chainArrive(h, T0, true, undefined, 'x');
+    chainArrive(h, T0 + S, true, undefined, 'y');
+    expect(chainWarmStart(h, 'x')).toBe(true);
+    expect(chainWarmStart(h, 'x')).toBe(false);
+    expect(chainWarmStart(h, 'nobody')).toBe(false);
+    expect(h.running).toEqual([
+      { at: T0, cold: false, job: 'x' },
+      { at: T0 + S, cold: true, job: 'y' },
+    ]);
+  });
+});
+
 describe('linkedShare', () => {
   it('is the share of linked arrivals with one unlinked pseudo-arrival: never 1', () => {
     expect(linkedShare({ arrivals: 0, linked: 0 })).toBe(0);
@@ -319,6 +379,13 @@ describe('isChainHistory (the store is untrusted)', () => {
     ],
     ['a time that is no time', (h: Record<string, unknown>) => ({ ...h, updatedAt: 'soon' })],
     ['a time past any date', (h: Record<string, unknown>) => ({ ...h, updatedAt: 1e300 })],
+    [
+      'a running job whose name is no training job name',
+      (h: Record<string, unknown>) => ({
+        ...h,
+        running: [{ at: T0, cold: true, job: 'x'.repeat(64) }],
+      }),
+    ],
     [
       'a running job started past any date',
       (h: Record<string, unknown>) => ({ ...h, running: [{ at: 9e15, cold: true }] }),

@@ -252,8 +252,8 @@ describe('recordArrival', () => {
               startupMs === undefined
                 ? undefined
                 : { createdAt: NOW + at - createdBefore, startupMs, coldStartWaitMs: 117_000 };
-            pure = recordEnd(pure, NOW + at, owner, facts);
-            endInPlace(live, NOW + at, owner, facts);
+            pure = recordEnd(pure, NOW + at, owner, facts, kept);
+            endInPlace(live, NOW + at, owner, facts, kept);
           } else {
             const before = pure;
             const facts = cold === undefined ? undefined : { cold };
@@ -354,6 +354,45 @@ describe('shadowed ends', () => {
       { at: NOW + MINUTE, shadowed: true },
       { at: NOW + 2 * MINUTE },
     ]);
+  });
+
+  it('closes a late end with the arrival after it that closed no gap, as in order', () => {
+    // Prepare: the arrival at +5 min is processed before the end at +2 min
+    const inOrder = recordArrival(withEnds(NOW + 2 * MINUTE), NOW + 5 * MINUTE, 'bob');
+    const arrivedFirst = recordArrival(newKeyHistory(KEY), NOW + 5 * MINUTE, 'bob');
+
+    // Act
+    const late = recordEnd(arrivedFirst, NOW + 2 * MINUTE, undefined);
+
+    // Assess: the same gap and histogram; only who came is not known any more
+    expect(late.histogram).toEqual(inOrder.histogram);
+    expect(late.recent).toEqual([{ at: NOW + 5 * MINUTE, gapMs: 3 * MINUTE }]);
+    expect(late.openEnds).toEqual([]);
+    expect(closedGap(arrivedFirst, late)).toEqual(late.recent[0]);
+  });
+
+  it('leaves a late end open when the arrival closed a gap, or another end lies between', () => {
+    // The arrival took the end at +3 min: a late end at +1 min stays open (shadowed)
+    const took = recordArrival(withEnds(NOW + 3 * MINUTE), NOW + 5 * MINUTE, 'bob');
+    const afterTook = recordEnd(took, NOW + MINUTE, undefined);
+    expect(afterTook.histogram).toBe(took.histogram);
+    // The end at +3 min stood in front of it while it was free
+    expect(afterTook.openEnds).toEqual([{ at: NOW + MINUTE, shadowed: true }]);
+    // An end at +3 min, also heard after the arrival, would have been the one it took
+    const arrived = recordArrival(newKeyHistory(KEY), NOW + 5 * MINUTE, 'bob');
+    const both = recordEnd(
+      recordEnd(arrived, NOW + 3 * MINUTE, undefined),
+      NOW + MINUTE,
+      undefined
+    );
+    expect(both.recent).toEqual([{ at: NOW + 5 * MINUTE, gapMs: 2 * MINUTE }]);
+    expect(both.openEnds).toEqual([{ at: NOW + MINUTE, shadowed: true }]);
+  });
+
+  it('does not reopen an end whose gap was closed when its event comes again', () => {
+    const closed = recordArrival(withEnds(NOW), NOW + MINUTE, 'bob');
+    const again = recordEnd(closed, NOW, 'ana');
+    expect(again).toBe(closed);
   });
 
   it('leaves an end unshadowed when the newer one came after an arrival closed it', () => {

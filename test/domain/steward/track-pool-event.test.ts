@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchKeyOf } from '../../../src/domain/pool/match-key.js';
+import { evaluateDuePools } from '../../../src/domain/steward/evaluate-due-pools.js';
+import { ALL_KEYS } from '../../../src/domain/steward/key-history.js';
 import { trackPoolEvent } from '../../../src/domain/steward/track-pool-event.js';
 import { stateChangeEvent } from '../../helpers/factories.js';
 import { HOUR, MINUTE, stewardWorld } from '../../helpers/steward-world.js';
@@ -238,7 +240,7 @@ describe('trackPoolEvent', () => {
       await trackPoolEvent(world.jobEvent('a'), world.deps);
       const key = await keyOf(world, 'a');
       expect((await world.store.getHistory(key))?.chain?.running).toEqual([
-        { at: created, cold: true },
+        { at: created, cold: true, job: 'a' },
       ]);
 
       // Act: a ends; b arrives 30 s later and finds a's pool free
@@ -253,9 +255,92 @@ describe('trackPoolEvent', () => {
       // Assess: a was cold (150 s ≥ the 140 s cold-start wait); b found a pool
       const chain = (await world.store.getHistory(key))?.chain;
       expect(chain).toMatchObject({ lastEndAt: end, lastEndCold: true });
-      expect(chain?.running).toEqual([{ at: end + 30_000, cold: false }]);
+      expect(chain?.running).toEqual([{ at: end + 30_000, cold: false, job: 'b' }]);
       // b came after a's cold end: not held up by a's cold start
       expect(chain?.linked).toBe(0);
+    });
+    /**
+     * A serial pipeline: o runs (cold) and its pool is tracked; p takes it 30 s after o ended and
+     * runs 50 minutes; x is created 30 s after p ended and takes p's pool. With `lateEnd`, p's
+     * end is processed after x's arrival (events are not ordered).
+     */
+    async function pipeline(lateEnd: boolean) {
+      const world = stewardWorld();
+      world.submit('o', { keepAliveSeconds: 600 });
+      world.sim.start('o', world.clock.now(), () => 150_000);
+      await trackPoolEvent(world.jobEvent('o'), world.deps);
+      world.clock.advanceTo(world.clock.now() + HOUR);
+      world.sim.end('o', 'Completed');
+      await trackPoolEvent(world.jobEvent('o'), world.deps);
+      world.clock.advanceTo(world.clock.now() + 30_000);
+      world.submit('p', { keepAliveSeconds: 600 });
+      expect(world.sim.start('p', world.clock.now(), () => 5_000)).toBe('warm');
+      await trackPoolEvent(world.jobEvent('p'), world.deps);
+      world.clock.advanceTo(world.clock.now() + 50 * MINUTE);
+      world.sim.end('p', 'Completed');
+      const pEnded = world.jobEvent('p');
+      if (!lateEnd) await trackPoolEvent(pEnded, world.deps);
+      world.clock.advanceTo(world.clock.now() + 30_000);
+      world.submit('x', { keepAliveSeconds: 600 });
+      expect(world.sim.start('x', world.clock.now(), () => 5_000)).toBe('warm');
+      await trackPoolEvent(world.jobEvent('x'), world.deps);
+      if (lateEnd) await trackPoolEvent(pEnded, world.deps);
+      const key = await keyOf(world, 'x');
+      return {
+        history: await world.store.getHistory(key),
+        all: await world.store.getHistory(ALL_KEYS),
+      };
+    }
+
+    it("learns as in order when a job's end is processed after the arrival that took its pool", async () => {
+      // Act
+      const inOrder = await pipeline(false);
+      const late = await pipeline(true);
+
+      // Assess: x took p's pool 30 s after p's warm end: a warm start, linked, a 30 s gap
+      expect(late.history?.chain?.running).toEqual([
+        expect.objectContaining({ job: 'x', cold: false }),
+      ]);
+      expect(late.history?.chain?.linked).toBeGreaterThan(0);
+      // (the gap an arrival closed waits in `recent` only to tell a rescue; x's came after p's end)
+      const judged = (h: typeof late.history) => ({
+        ...h?.chain,
+        recent: h?.chain?.recent.map(({ at, linked }) => ({ at, linked })),
+      });
+      expect(judged(late.history)).toEqual(judged(inOrder.history));
+      expect(late.history?.histogram).toEqual(inOrder.history?.histogram);
+      expect(late.history?.recent.map((g) => [g.at, g.gapMs])).toEqual(
+        inOrder.history?.recent.map((g) => [g.at, g.gapMs])
+      );
+      expect(late.history?.recent.at(-1)?.gapMs).toBe(30_000);
+      expect(late.history?.openEnds).toEqual(inOrder.history?.openEnds);
+      // Every key's gaps learn the late gap too
+      expect(late.all?.histogram).toEqual(inOrder.all?.histogram);
+    });
+
+    it('settles a job as warm when the evaluator finds the pool it took Reused by it', async () => {
+      // Prepare: b's arrival is processed before a's end, so it saw no free pool and is taken
+      // for cold; a's pool is tracked next, and only then does b take it
+      const world = stewardWorld();
+      const a = world.runJob('a', { keepAliveSeconds: 600 });
+      world.clock.advanceTo(a.end + 30_000);
+      world.submit('b', { keepAliveSeconds: 600 });
+      await trackPoolEvent(world.jobEvent('b'), world.deps);
+      await trackPoolEvent(a.terminal, world.deps);
+      expect(world.sim.start('b')).toBe('warm');
+      const key = await keyOf(world, 'b');
+      expect((await world.store.getHistory(key))?.chain?.running).toEqual([
+        expect.objectContaining({ job: 'b', cold: true }),
+      ]);
+
+      // Act: the evaluator looks at a's pool and finds it taken by b
+      await evaluateDuePools(world.deps);
+
+      // Assess
+      expect((await world.auditOf('a')).map((e) => e.kind)).toContain('reused');
+      expect((await world.store.getHistory(key))?.chain?.running).toEqual([
+        expect.objectContaining({ job: 'b', cold: false }),
+      ]);
     });
   });
 
