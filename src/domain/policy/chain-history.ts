@@ -181,14 +181,17 @@ function chainArrive(
     recent.push(gapMs === undefined ? { at, linked } : { at, linked, gapMs });
   }
   if (running.length >= CHAIN_KEPT) running.shift();
-  running.push(job === undefined ? { at, cold } : { at, cold, job });
+  // A name longer than SageMaker allows is none (and would make the stored history unreadable).
+  running.push(job === undefined || job.length > MAX_JOB_NAME ? { at, cold } : { at, cold, job });
 }
 
 /**
  * The running job named `job` took a warm pool (SageMaker named it as the job that reused one),
  * in place; false if nothing changed. Whether a job found a free pool is judged when its
  * arrival is processed, and a predecessor's end processed after it (events are not ordered) had
- * no pool there yet: this settles it.
+ * no pool there yet: this settles it. `ReusedByJob` is a name only, unique per account and
+ * region: two running jobs of one key with the same name in two regions cannot be told apart,
+ * and the older is settled.
  */
 function chainWarmStart(history: LiveChainHistory, job: string): boolean {
   const running = history.running;
@@ -208,6 +211,7 @@ function chainWarmStart(history: LiveChainHistory, job: string): boolean {
  * start-up. Whether it started cold is what was seen when it arrived (no free pool); for a job
  * not seen arriving, a start-up of at least Δ / 2: a warm start takes seconds, a cold one
  * minutes (TrainingStartTime comes before the download, so even a cold one may take less than Δ).
+ * An end processed after the key's next arrival judges that arrival (`judgeLateArrival`).
  */
 function chainEnd(
   history: LiveChainHistory,
@@ -241,7 +245,7 @@ function chainEnd(
     history.lastEndAt = at;
     history.lastEndCold = cold;
   }
-  if (arrivedCold !== undefined) judgeLateArrival(history, at);
+  if (arrivedCold !== undefined) judgeLateArrival(history, at, coldEnd, deltaMs);
   if (!cold) return;
   // Jobs that arrived during this one's extra Δ would have found its pool had it been warm.
   const warmEnd = at - deltaMs;
@@ -265,16 +269,26 @@ function chainEnd(
  * The end of a job seen running came after the key's next arrival was processed (events are not
  * ordered): that arrival saw the job still running and was not judged. Had the end come first,
  * nothing would have run then (an arrival with two jobs running is not kept in `recent`), so it
- * is judged now as `chainArrive` would have judged it. Only the first arrival after the end:
- * later ones found that arrival running.
+ * is judged now against this end, `linkUntil` being its cold end, as `chainArrive` would have
+ * judged it (the key's own `linkUntil` may already stand for later ends, the arrival's own
+ * among them). Only the first arrival after the end, and not when older arrivals may have left
+ * `recent`: a later one saw the first running. An arrival after that first one that saw only
+ * the late job running stays unjudged (it is counted, not linked), a small undercount of p.
  */
-function judgeLateArrival(history: LiveChainHistory, endAt: number): void {
-  const { linkUntil, deltaMs, recent } = history;
-  if (linkUntil === undefined || deltaMs === undefined) return;
+function judgeLateArrival(
+  history: LiveChainHistory,
+  endAt: number,
+  linkUntil: number,
+  deltaMs: number
+): void {
+  const recent = history.recent;
   let first: number | undefined;
-  for (let i = recent.length - 1; i >= 0 && (recent[i] as RecentArrival).at > endAt; i--) first = i;
-  if (first === undefined) return;
+  for (let i = recent.length - 1; i >= 0 && (recent[i] as RecentArrival).at >= endAt; i--) {
+    first = i;
+  }
+  if (first === undefined || (first === 0 && recent.length >= CHAIN_KEPT)) return;
   const arrival = recent[first] as RecentArrival;
+  // Linked already (a cold end before this one linked it): each arrival links once.
   if (arrival.linked) return;
   const warmEnd = linkUntil - deltaMs;
   addGap(history.warmGaps, arrival.at - warmEnd, arrival.at, false);

@@ -21,6 +21,7 @@ import { auditEntry } from './audit-entry.js';
 import {
   ALL_KEYS,
   isBehindNewerPool,
+  isTakenForCold,
   pendingArrival,
   recordWarmStart,
   shadowCandidate,
@@ -92,7 +93,9 @@ async function evaluatePool(
   const allKeys = await run.allKeys;
   const described = await deps.sageMaker.describeTrainingJob(tracked.jobName, tracked.jobArn);
   const refreshed = refresh(tracked, described, settings.keepAliveAnchor, now);
-  if (isGone(refreshed.state)) return recordGone(tracked, refreshed, deps, now);
+  if (isGone(refreshed.state)) {
+    return recordGone(tracked, refreshed, deps, now, { history: keyHistory });
+  }
 
   const price = hourlyPrice(refreshed.instanceType, deps.config.prices);
   // A matching job created after this pool freed up may be taking it right now (SageMaker
@@ -154,7 +157,9 @@ async function evaluatePool(
           // Reused or terminated between our describe and the update: learn which, calmly.
           const again = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
           const after = refresh(pool, again, settings.keepAliveAnchor);
-          if (isGone(after.state)) return recordGone(tracked, after, deps, now);
+          if (isGone(after.state)) {
+            return recordGone(tracked, after, deps, now, { history: keyHistory });
+          }
           outcome = 'failed';
           reason += `; UpdateTrainingJob refused: ${result.reason}`;
         } else {
@@ -356,11 +361,19 @@ function refresh(
   return { ...next, expiresAt: expiryOf(next, anchor) };
 }
 
+/**
+ * How `recordGone` learns that a Reused pool's taker started warm: `read` reads the key's
+ * history; `skip` when the caller knows the taker was judged warm; or the history as the
+ * caller read it (the taker is settled only if it shows the taker taken for cold).
+ */
+type TakerCheck = 'read' | 'skip' | { readonly history: KeyHistory | undefined };
+
 async function recordGone(
   tracked: PoolRecord,
   gone: PoolRecord,
   deps: Pick<StewardDeps, 'store' | 'config' | 'policy' | 'metrics' | 'log'>,
-  now: number
+  now: number,
+  takerCheck: TakerCheck = 'read'
 ): Promise<PoolEvaluation> {
   const pool = withoutSchedule({ ...gone, version: tracked.version + 1 });
   if ((await deps.store.putPool(pool)) === 'conflict') return { kind: 'conflict', pool: tracked };
@@ -379,12 +392,33 @@ async function recordGone(
     deps.policy.settings.auditRetentionDays
   );
   deps.metrics.count('PoolEnded', 1, { state: pool.state });
-  // The job that took the pool started warm, whatever its arrival saw (chains learn from it).
-  const taker = pool.state === 'Reused' ? pool.reusedByJob : undefined;
-  if (taker !== undefined) {
-    await updateHistory(pool.matchKey, (h) => recordWarmStart(h, taker), deps);
-  }
+  await learnWarmStart(pool, deps, takerCheck);
   return { kind: 'gone', pool, state: pool.state };
+}
+
+/**
+ * The job that took the pool started warm, whatever its arrival saw (chains learn from it).
+ * Learning is best-effort: the pool is already recorded as gone, so a store that fails here is
+ * logged, not retried.
+ */
+async function learnWarmStart(
+  pool: PoolRecord,
+  deps: Pick<StewardDeps, 'store' | 'log'>,
+  check: TakerCheck
+): Promise<void> {
+  const taker = pool.state === 'Reused' ? pool.reusedByJob : undefined;
+  if (taker === undefined || check === 'skip') return;
+  if (check !== 'read' && !isTakenForCold(check.history, taker)) return;
+  try {
+    const known = check === 'read' ? undefined : check.history;
+    await updateHistory(pool.matchKey, (h) => recordWarmStart(h, taker), deps, known);
+  } catch (error) {
+    deps.log.warn('warm start not learnt', {
+      key: pool.matchKey,
+      job: taker,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }
 
 /**

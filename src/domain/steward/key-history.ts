@@ -192,32 +192,62 @@ function endInPlace(
   }
   ends.splice(i, 0, openEnd(at, owner, i < ends.length || tookNewerEnd(history, at)));
   if (full) ends.shift();
-  closeLate(history, at, recentKept);
+  closeLate(history, at, recentKept, facts?.reusedBy);
   return true;
 }
 
+/** A repeated end event: an arrival already closed the gap from this end. */
 function wasClosed(history: Pick<KeyHistory, 'recent'>, endAt: number): boolean {
   for (const gap of history.recent) if (gap.at - gap.gapMs === endAt) return true;
   return false;
 }
 
-/** Did a job take a newer end than `endAt`, after `endAt`? */
+/**
+ * A late end is shadowed if an arrival took a newer end: that end's pool stood in front of this
+ * one while both were free, as an end still open would.
+ */
 function tookNewerEnd(history: Pick<KeyHistory, 'recent'>, endAt: number): boolean {
   for (const gap of history.recent) if (gap.at - gap.gapMs > endAt) return true;
   return false;
 }
 
 /**
- * An end processed after the key's latest arrival, which closed no gap (events are not
- * ordered): had the end come first, that arrival would have closed it, so it closes it now.
- * Not when another open end lies between them: the arrival would have taken that one.
+ * An end processed after arrivals that came after it (events are not ordered): the first of
+ * them that closed no gap would have closed this end had it come first, so it closes it now.
+ * Arrivals are known from `lastArrivalAt` and, with chain facts, the key's running jobs and
+ * recent serial arrivals; `taker`, the job that took this end's pool, is the surest of them.
+ * An arrival that closed an older end in the meantime is left as it is (a gap is never taken
+ * back out of the histogram).
  */
-function closeLate(history: LiveKeyHistory, endAt: number, recentKept: number): void {
-  const arrival = history.lastArrivalAt;
-  if (arrival === undefined || arrival <= endAt) return;
-  if (history.recent[history.recent.length - 1]?.at === arrival) return;
-  for (const end of history.openEnds) if (end.at > endAt && end.at <= arrival) return;
-  closeGap(history, arrival, undefined, recentKept);
+function closeLate(
+  history: LiveKeyHistory,
+  endAt: number,
+  recentKept: number,
+  taker: string | undefined
+): void {
+  const arrival = firstUnclosedArrival(history, endAt, taker);
+  if (arrival !== undefined) closeGap(history, arrival, undefined, recentKept);
+}
+
+function firstUnclosedArrival(
+  history: LiveKeyHistory,
+  endAt: number,
+  taker: string | undefined
+): number | undefined {
+  const closedAt = (at: number) => history.recent.some((gap) => gap.at === at);
+  const chain = history.chain;
+  const took = taker === undefined ? undefined : chain?.running.find((r) => r.job === taker);
+  if (took !== undefined) return took.at >= endAt && !closedAt(took.at) ? took.at : undefined;
+  let first: number | undefined;
+  const consider = (at: number | undefined) => {
+    if (at !== undefined && at >= endAt && (first === undefined || at < first) && !closedAt(at)) {
+      first = at;
+    }
+  };
+  consider(history.lastArrivalAt);
+  for (const job of chain?.running ?? []) consider(job.at);
+  for (const arrival of chain?.recent ?? []) consider(arrival.at);
+  return first;
 }
 
 /**
@@ -300,13 +330,18 @@ function recordEnd(
     : { ...history, openEnds: live.openEnds, chain: live.chain };
 }
 
+/** Is the key's running job named `job` taken for a cold start? */
+function isTakenForCold(history: KeyHistory | undefined, job: string): boolean {
+  return history?.chain?.running.some((r) => r.job === job && r.cold) === true;
+}
+
 /**
  * The key's running job named `job` took a warm pool (a pool names it as `ReusedByJob`): it
  * started warm, whatever its arrival saw. The same history if that changes nothing.
  */
 function recordWarmStart(history: KeyHistory, job: string): KeyHistory {
   const chain = history.chain;
-  if (chain === undefined || !chain.running.some((r) => r.job === job && r.cold)) return history;
+  if (chain === undefined || !isTakenForCold(history, job)) return history;
   const next = copyChainHistory(chain);
   chainWarmStart(next, job);
   return { ...history, chain: next };
@@ -398,6 +433,7 @@ export {
   endFacts,
   endInPlace,
   isBehindNewerPool,
+  isTakenForCold,
   newKeyHistory,
   newLiveKeyHistory,
   PENDING_ARRIVAL_MS,

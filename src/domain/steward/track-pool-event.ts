@@ -85,7 +85,7 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
     const endTime = snapshot.endTime;
     const facts = endFacts(snapshot, deps.policy.settings);
     const gap = await updateHistory(key, (h) => recordEnd(h, endTime, owner.id, facts), deps);
-    // An end processed after the arrival that took its pool closes that arrival's gap now.
+    // An end processed after arrivals that followed it closes the gap one of them left open.
     if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
   }
   const now = deps.clock.now();
@@ -161,7 +161,9 @@ async function arrival(
     const described = await deps.sageMaker.describeTrainingJob(pool.jobName, pool.jobArn);
     const refreshed = refresh(pool, described, deps.policy.settings.keepAliveAnchor);
     if (refreshed.state === 'Reused' || refreshed.state === 'Terminated') {
-      await recordGone(pool, refreshed, deps, now);
+      // The arriving job, if it took the pool, was judged warm just now (the pool was free).
+      const judgedWarm = refreshed.reusedByJob === job.name && !cold;
+      await recordGone(pool, refreshed, deps, now, judgedWarm ? 'skip' : 'read');
       gone += 1;
     }
   }

@@ -274,6 +274,36 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
     expect(pair(true, 600 * S, 30 * S, false, true).linked).toBe(0);
   });
 
+  it("judges against the late job's own window, not one a later end of the key set", () => {
+    // p warm ends; x arrives 30 s later, runs 10 min warm and ends; p's end comes last
+    const build = (late: boolean) => {
+      const h = newChainHistory();
+      chainArrive(h, T0, false, undefined);
+      const pEnd = T0 + WARM + 600 * S;
+      const x = pEnd + 30 * S;
+      if (!late) chainEnd(h, pEnd, T0, WARM, DELTA);
+      chainArrive(h, x, false, undefined);
+      chainEnd(h, x + WARM + 600 * S, x, WARM, DELTA);
+      if (late) chainEnd(h, pEnd, T0, WARM, DELTA);
+      return h;
+    };
+    expect(build(true).linked).toBeCloseTo(1, 9);
+    expect(build(true).warmGaps).toEqual(build(false).warmGaps);
+  });
+
+  it('links an arrival once, even if a stored history already has it linked', () => {
+    const h = newChainHistory();
+    chainArrive(h, T0, false, undefined);
+    const pEnd = T0 + WARM + 600 * S;
+    chainArrive(h, pEnd + 30 * S, false, undefined);
+    // As an older version or another path left it: linked, counted
+    h.recent[1] = { at: pEnd + 30 * S, linked: true };
+    h.linked = 1;
+    chainEnd(h, pEnd, T0, WARM, DELTA);
+    expect(h.linked).toBe(1);
+    expect(h.warmGaps.count).toBe(0);
+  });
+
   it('settles a running job as warm once a pool names it as its taker, and nothing else', () => {
     const h = newChainHistory();
     chainArrive(h, T0, true, undefined, 'x');

@@ -239,6 +239,9 @@ describe('recordArrival', () => {
         cold: fc.option(fc.boolean(), { nil: undefined }),
         startupMs: fc.option(fc.integer({ min: 0, max: 300_000 }), { nil: undefined }),
         createdBefore: fc.integer({ min: 0, max: 3_600_000 }),
+        // Which earlier arrival an end is of, and which one took its pool (events out of order)
+        of: fc.nat(),
+        takenBy: fc.option(fc.nat(), { nil: undefined }),
       }),
       { maxLength: 200 }
     );
@@ -246,17 +249,28 @@ describe('recordArrival', () => {
       fc.property(events, fc.integer({ min: 1, max: 5 }), (stream, kept) => {
         let pure = newKeyHistory(KEY);
         const live = newLiveKeyHistory(KEY);
-        for (const { kind, at, owner, cold, startupMs, createdBefore } of stream) {
+        const arrivals: number[] = [];
+        for (const { kind, at, owner, cold, startupMs, createdBefore, of, takenBy } of stream) {
           if (kind === 'end') {
+            // Half the ends are of a job seen arriving, so the chain finds it running
+            const createdAt =
+              arrivals.length > 0 && of % 2 === 0
+                ? (arrivals[of % arrivals.length] as number)
+                : NOW + at - createdBefore;
+            const taker =
+              takenBy === undefined || arrivals.length === 0
+                ? {}
+                : { reusedBy: `job-${takenBy % arrivals.length}` };
             const facts =
               startupMs === undefined
                 ? undefined
-                : { createdAt: NOW + at - createdBefore, startupMs, coldStartWaitMs: 117_000 };
+                : { createdAt, startupMs, coldStartWaitMs: 117_000, ...taker };
             pure = recordEnd(pure, NOW + at, owner, facts, kept);
             endInPlace(live, NOW + at, owner, facts, kept);
           } else {
             const before = pure;
-            const facts = cold === undefined ? undefined : { cold };
+            const facts = cold === undefined ? undefined : { cold, job: `job-${arrivals.length}` };
+            arrivals.push(NOW + at);
             pure = recordArrival(pure, NOW + at, owner, kept, facts);
             expect(arriveInPlace(live, NOW + at, owner, kept, facts)).toEqual(
               closedGap(before, pure)
@@ -371,7 +385,41 @@ describe('shadowed ends', () => {
     expect(closedGap(arrivedFirst, late)).toEqual(late.recent[0]);
   });
 
-  it('leaves a late end open when the arrival closed a gap, or another end lies between', () => {
+  it('closes a late end with the first arrival after it that closed none, or with its taker', () => {
+    // Prepare: b (+5 min) and c (+7 min) are processed before the end at +2 min
+    const cold = { cold: true };
+    const arrive = (h: KeyHistory, at: number, job: string) =>
+      recordArrival(h, at, job, RECENT_GAPS_KEPT, { ...cold, job });
+    const inOrder = arrive(
+      arrive(withEnds(NOW + 2 * MINUTE), NOW + 5 * MINUTE, 'b'),
+      NOW + 7 * MINUTE,
+      'c'
+    );
+    const both = arrive(arrive(newKeyHistory(KEY), NOW + 5 * MINUTE, 'b'), NOW + 7 * MINUTE, 'c');
+    const facts = (reusedBy?: string) => ({
+      createdAt: NOW - HOUR,
+      coldStartWaitMs: 117_000,
+      ...(reusedBy === undefined ? {} : { reusedBy }),
+    });
+
+    // Act
+    const late = recordEnd(both, NOW + 2 * MINUTE, undefined, facts());
+    const takenByC = recordEnd(both, NOW + 2 * MINUTE, undefined, facts('c'));
+
+    // Assess: b would have closed it; c, when SageMaker says c took the pool
+    expect(late.recent.map((g) => [g.at, g.gapMs])).toEqual([[NOW + 5 * MINUTE, 3 * MINUTE]]);
+    expect(late.histogram).toEqual(inOrder.histogram);
+    expect(takenByC.recent.map((g) => [g.at, g.gapMs])).toEqual([[NOW + 7 * MINUTE, 5 * MINUTE]]);
+  });
+
+  it('closes a late end with an arrival in its own millisecond, as in order (a 0 s gap)', () => {
+    const inOrder = recordArrival(withEnds(NOW), NOW, 'bob');
+    const late = recordEnd(recordArrival(newKeyHistory(KEY), NOW, 'bob'), NOW, undefined);
+    expect(late.histogram).toEqual(inOrder.histogram);
+    expect(late.recent).toEqual([{ at: NOW, gapMs: 0 }]);
+  });
+
+  it('leaves a late end open when the arrivals after it closed gaps already', () => {
     // The arrival took the end at +3 min: a late end at +1 min stays open (shadowed)
     const took = recordArrival(withEnds(NOW + 3 * MINUTE), NOW + 5 * MINUTE, 'bob');
     const afterTook = recordEnd(took, NOW + MINUTE, undefined);

@@ -262,9 +262,10 @@ describe('trackPoolEvent', () => {
     /**
      * A serial pipeline: o runs (cold) and its pool is tracked; p takes it 30 s after o ended and
      * runs 50 minutes; x is created 30 s after p ended and takes p's pool. With `lateEnd`, p's
-     * end is processed after x's arrival (events are not ordered).
+     * end is processed after x's arrival (events are not ordered), and with `xEndsFirst` after
+     * x's 20-minute run and end too.
      */
-    async function pipeline(lateEnd: boolean) {
+    async function pipeline(lateEnd: boolean, xEndsFirst = false) {
       const world = stewardWorld();
       world.submit('o', { keepAliveSeconds: 600 });
       world.sim.start('o', world.clock.now(), () => 150_000);
@@ -284,6 +285,11 @@ describe('trackPoolEvent', () => {
       world.submit('x', { keepAliveSeconds: 600 });
       expect(world.sim.start('x', world.clock.now(), () => 5_000)).toBe('warm');
       await trackPoolEvent(world.jobEvent('x'), world.deps);
+      if (xEndsFirst) {
+        world.clock.advanceTo(world.clock.now() + 20 * MINUTE);
+        world.sim.end('x', 'Completed');
+        await trackPoolEvent(world.jobEvent('x'), world.deps);
+      }
       if (lateEnd) await trackPoolEvent(pEnded, world.deps);
       const key = await keyOf(world, 'x');
       return {
@@ -316,6 +322,63 @@ describe('trackPoolEvent', () => {
       expect(late.history?.openEnds).toEqual(inOrder.history?.openEnds);
       // Every key's gaps learn the late gap too
       expect(late.all?.histogram).toEqual(inOrder.all?.histogram);
+    });
+
+    it("links the next job against its predecessor's window even when that job's own end came first", async () => {
+      // Act
+      const inOrder = await pipeline(false, true);
+      const late = await pipeline(true, true);
+
+      // Assess
+      expect(inOrder.history?.chain?.linked).toBeGreaterThan(0);
+      expect(late.history?.chain?.linked).toBeCloseTo(inOrder.history?.chain?.linked ?? -1, 9);
+      expect(late.history?.chain?.warmGaps).toEqual(inOrder.history?.chain?.warmGaps);
+      expect(late.history?.histogram).toEqual(inOrder.history?.histogram);
+    });
+
+    it('reads no history again for a pool that the arriving job, judged warm, took', async () => {
+      // Prepare: a's pool is tracked; b takes it 30 s after a ended
+      const world = stewardWorld();
+      const a = world.runJob('a', { keepAliveSeconds: 600 });
+      await trackPoolEvent(a.terminal, world.deps);
+      world.clock.advanceTo(a.end + 30_000);
+      world.submit('b', { keepAliveSeconds: 600 });
+      expect(world.sim.start('b')).toBe('warm');
+      const store = world.deps.store;
+      const watched = Object.create(store) as typeof store;
+      let reads = 0;
+      watched.getHistory = (key) => {
+        reads += 1;
+        return store.getHistory(key);
+      };
+
+      // Act
+      await trackPoolEvent(world.jobEvent('b'), { ...world.deps, store: watched });
+
+      // Assess: the key's history and every key's, each once; a's pool recorded as Reused
+      expect(reads).toBe(2);
+      expect((await world.auditOf('a')).map((e) => e.kind)).toEqual(['tracked', 'reused']);
+    });
+
+    it('records a pool as gone though learning its taker fails, and logs it', async () => {
+      // Prepare: as below, b is taken for cold; the history store then fails
+      const world = stewardWorld();
+      const a = world.runJob('a', { keepAliveSeconds: 600 });
+      world.clock.advanceTo(a.end + 30_000);
+      world.submit('b', { keepAliveSeconds: 600 });
+      await trackPoolEvent(world.jobEvent('b'), world.deps);
+      await trackPoolEvent(a.terminal, world.deps);
+      world.sim.start('b');
+      const store = world.deps.store;
+      const failing = Object.create(store) as typeof store;
+      failing.putHistory = () => Promise.reject(new Error('ProvisionedThroughputExceeded'));
+
+      // Act
+      await evaluateDuePools({ ...world.deps, store: failing });
+
+      // Assess
+      expect((await world.auditOf('a')).map((e) => e.kind)).toContain('reused');
+      expect(world.log.lines.some((l) => l.message === 'warm start not learnt')).toBe(true);
     });
 
     it('settles a job as warm when the evaluator finds the pool it took Reused by it', async () => {
