@@ -236,6 +236,7 @@ function chainEnd(
     (startupMs !== undefined && Number.isFinite(startupMs) ? startupMs >= deltaMs / 2 : undefined);
   if (cold === undefined) return;
   const coldEnd = cold ? at : at + deltaMs;
+  const endBefore = history.lastEndAt;
   if (history.linkUntil === undefined || coldEnd > history.linkUntil) {
     history.linkUntil = coldEnd;
     history.deltaMs = deltaMs;
@@ -245,7 +246,7 @@ function chainEnd(
     history.lastEndAt = at;
     history.lastEndCold = cold;
   }
-  if (arrivedCold !== undefined) judgeLateArrival(history, at, coldEnd, deltaMs);
+  if (arrivedCold !== undefined) judgeLateArrival(history, at, coldEnd, deltaMs, endBefore);
   if (!cold) return;
   // Jobs that arrived during this one's extra Δ would have found its pool had it been warm.
   const warmEnd = at - deltaMs;
@@ -279,7 +280,9 @@ function judgeLateArrival(
   history: LiveChainHistory,
   endAt: number,
   linkUntil: number,
-  deltaMs: number
+  deltaMs: number,
+  /** The key's latest end before this one was heard. */
+  endBefore: number | undefined
 ): void {
   const recent = history.recent;
   let first: number | undefined;
@@ -288,6 +291,9 @@ function judgeLateArrival(
   }
   if (first === undefined || (first === 0 && recent.length >= CHAIN_KEPT)) return;
   const arrival = recent[first] as RecentArrival;
+  // Another end came between this one and the arrival (a parallel job's): in order the arrival
+  // was judged against that one, which is not kept, so it stays unjudged.
+  if (endBefore !== undefined && endBefore >= endAt && endBefore <= arrival.at) return;
   // Linked already (a cold end before this one linked it): each arrival links once.
   if (arrival.linked) return;
   const warmEnd = linkUntil - deltaMs;

@@ -152,9 +152,10 @@ function closeGap(
 
 /**
  * A job of the key ended at `at` (its pool, if any, became Available), in place; false if
- * nothing changed. The end stays open for the next arrival, unless it comes late: an arrival
- * after it closed no gap, and closes it now (`recentKept` bounds the recent gaps then, as for
- * `arriveInPlace`). `facts.reusedBy` names the job that took its pool, which started warm.
+ * nothing changed. The end stays open for the next arrival, unless it comes late: the job that
+ * took its pool (`facts.reusedBy`, which started warm) arrived already and closed no gap, and
+ * closes it now. `recentKept` bounds the recent gaps, as for `arriveInPlace`; they also tell a
+ * repeated end, so out of order the backtest's one kept gap learns less than the service's 50.
  */
 function endInPlace(
   history: LiveKeyHistory,
@@ -174,7 +175,11 @@ function endInPlace(
   const ends = history.openEnds;
   // A time that is no time would sort after every real end and never close; an end whose gap
   // was closed already (a repeated event) would stay open for good.
-  if (!Number.isFinite(at) || ends.some((end) => end.at === at) || wasClosed(history, at)) {
+  if (
+    !Number.isFinite(at) ||
+    ends.some((end) => end.at === at) ||
+    wasClosed(history, at, recentKept)
+  ) {
     return learnt;
   }
   // Ends arrive nearly in order: insert from the back, keeping the newest OPEN_ENDS_KEPT.
@@ -190,64 +195,52 @@ function endInPlace(
     const older = ends[j] as OpenEnd;
     if (older.shadowed !== true) ends[j] = openEnd(older.at, older.owner, true);
   }
-  ends.splice(i, 0, openEnd(at, owner, i < ends.length || tookNewerEnd(history, at)));
+  const closer = takerArrival(history, at, facts?.reusedBy);
+  const shadowed = i < ends.length || tookNewerEnd(history, at, closer ?? Number.POSITIVE_INFINITY);
+  ends.splice(i, 0, openEnd(at, owner, shadowed));
   if (full) ends.shift();
-  closeLate(history, at, recentKept, facts?.reusedBy);
+  if (closer !== undefined) closeGap(history, closer, undefined, recentKept);
   return true;
 }
 
-/** A repeated end event: an arrival already closed the gap from this end. */
-function wasClosed(history: Pick<KeyHistory, 'recent'>, endAt: number): boolean {
-  for (const gap of history.recent) if (gap.at - gap.gapMs === endAt) return true;
+/**
+ * A repeated end event: an arrival already closed the gap from this end. Beyond the recent gaps
+ * kept, an end older than all of them cannot be told from a repeat, and is not taken.
+ */
+function wasClosed(history: Pick<KeyHistory, 'recent'>, endAt: number, kept: number): boolean {
+  const recent = history.recent;
+  for (const gap of recent) if (gap.at - gap.gapMs === endAt) return true;
+  return recent.length >= kept && endAt < (recent[0]?.at ?? Number.NEGATIVE_INFINITY);
+}
+
+/**
+ * A late end is shadowed if an arrival took a newer end before `before` (when this end's own
+ * taker came): that end's pool stood in front of this one while both were free.
+ */
+function tookNewerEnd(history: Pick<KeyHistory, 'recent'>, endAt: number, before: number): boolean {
+  for (const gap of history.recent) {
+    const end = gap.at - gap.gapMs;
+    if (end > endAt && end <= before) return true;
+  }
   return false;
 }
 
 /**
- * A late end is shadowed if an arrival took a newer end: that end's pool stood in front of this
- * one while both were free, as an end still open would.
+ * An end processed after the job that took its pool arrived (events are not ordered): that
+ * job's arrival, if it closed no gap, closes this end now. Only SageMaker's word (`ReusedByJob`)
+ * names the arrival: without it, which later arrival would have closed the end in order cannot
+ * be told from what is kept (parallel arrivals that ended are not), so the end stays open. The
+ * taker's gap is the true one, which pairing newest-first in order may not have been.
  */
-function tookNewerEnd(history: Pick<KeyHistory, 'recent'>, endAt: number): boolean {
-  for (const gap of history.recent) if (gap.at - gap.gapMs > endAt) return true;
-  return false;
-}
-
-/**
- * An end processed after arrivals that came after it (events are not ordered): the first of
- * them that closed no gap would have closed this end had it come first, so it closes it now.
- * Arrivals are known from `lastArrivalAt` and, with chain facts, the key's running jobs and
- * recent serial arrivals; `taker`, the job that took this end's pool, is the surest of them.
- * An arrival that closed an older end in the meantime is left as it is (a gap is never taken
- * back out of the histogram).
- */
-function closeLate(
-  history: LiveKeyHistory,
-  endAt: number,
-  recentKept: number,
-  taker: string | undefined
-): void {
-  const arrival = firstUnclosedArrival(history, endAt, taker);
-  if (arrival !== undefined) closeGap(history, arrival, undefined, recentKept);
-}
-
-function firstUnclosedArrival(
+function takerArrival(
   history: LiveKeyHistory,
   endAt: number,
   taker: string | undefined
 ): number | undefined {
-  const closedAt = (at: number) => history.recent.some((gap) => gap.at === at);
-  const chain = history.chain;
-  const took = taker === undefined ? undefined : chain?.running.find((r) => r.job === taker);
-  if (took !== undefined) return took.at >= endAt && !closedAt(took.at) ? took.at : undefined;
-  let first: number | undefined;
-  const consider = (at: number | undefined) => {
-    if (at !== undefined && at >= endAt && (first === undefined || at < first) && !closedAt(at)) {
-      first = at;
-    }
-  };
-  consider(history.lastArrivalAt);
-  for (const job of chain?.running ?? []) consider(job.at);
-  for (const arrival of chain?.recent ?? []) consider(arrival.at);
-  return first;
+  if (taker === undefined) return undefined;
+  const took = history.chain?.running.find((r) => r.job === taker);
+  if (took === undefined || took.at < endAt) return undefined;
+  return history.recent.some((gap) => gap.at === took.at) ? undefined : took.at;
 }
 
 /**

@@ -291,6 +291,21 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
     expect(build(true).warmGaps).toEqual(build(false).warmGaps);
   });
 
+  it("leaves an arrival unjudged when a parallel job's end came between (it was judged on that one)", () => {
+    // a (warm) runs; b arrives beside it (not serial), ends warm; d arrives 30 s after b's end,
+    // with only a seen running; a's end at +10 min comes last
+    const h = newChainHistory();
+    chainArrive(h, T0, false, undefined);
+    chainArrive(h, T0 + 60 * S, false, undefined);
+    chainArrive(h, T0 + 120 * S, false, undefined);
+    chainEnd(h, T0 + 1_200 * S, T0 + 120 * S, WARM, DELTA);
+    chainEnd(h, T0 + 1_260 * S, T0 + 60 * S, WARM, DELTA);
+    chainArrive(h, T0 + 1_290 * S, false, undefined);
+    const before = { linked: h.linked, gaps: h.warmGaps.count };
+    chainEnd(h, T0 + 600 * S, T0, WARM, DELTA);
+    expect({ linked: h.linked, gaps: h.warmGaps.count }).toEqual(before);
+  });
+
   it('links an arrival once, even if a stored history already has it linked', () => {
     const h = newChainHistory();
     chainArrive(h, T0, false, undefined);

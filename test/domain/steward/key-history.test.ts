@@ -370,13 +370,22 @@ describe('shadowed ends', () => {
     ]);
   });
 
-  it('closes a late end with the arrival after it that closed no gap, as in order', () => {
-    // Prepare: the arrival at +5 min is processed before the end at +2 min
-    const inOrder = recordArrival(withEnds(NOW + 2 * MINUTE), NOW + 5 * MINUTE, 'bob');
-    const arrivedFirst = recordArrival(newKeyHistory(KEY), NOW + 5 * MINUTE, 'bob');
+  /** Arrivals with chain facts, as the steward records them (cold: no pool was seen free). */
+  const arrive = (h: KeyHistory, at: number, job: string) =>
+    recordArrival(h, at, job, RECENT_GAPS_KEPT, { cold: true, job });
+  const endFacts = (reusedBy?: string) => ({
+    createdAt: NOW - HOUR,
+    coldStartWaitMs: 117_000,
+    ...(reusedBy === undefined ? {} : { reusedBy }),
+  });
+
+  it("closes a late end with its pool's taker, if the taker closed no gap, as in order", () => {
+    // Prepare: b (+5 min) is processed before the end at +2 min whose pool it took
+    const inOrder = arrive(withEnds(NOW + 2 * MINUTE), NOW + 5 * MINUTE, 'b');
+    const arrivedFirst = arrive(newKeyHistory(KEY), NOW + 5 * MINUTE, 'b');
 
     // Act
-    const late = recordEnd(arrivedFirst, NOW + 2 * MINUTE, undefined);
+    const late = recordEnd(arrivedFirst, NOW + 2 * MINUTE, undefined, endFacts('b'));
 
     // Assess: the same gap and histogram; only who came is not known any more
     expect(late.histogram).toEqual(inOrder.histogram);
@@ -385,56 +394,52 @@ describe('shadowed ends', () => {
     expect(closedGap(arrivedFirst, late)).toEqual(late.recent[0]);
   });
 
-  it('closes a late end with the first arrival after it that closed none, or with its taker', () => {
-    // Prepare: b (+5 min) and c (+7 min) are processed before the end at +2 min
-    const cold = { cold: true };
-    const arrive = (h: KeyHistory, at: number, job: string) =>
-      recordArrival(h, at, job, RECENT_GAPS_KEPT, { ...cold, job });
-    const inOrder = arrive(
-      arrive(withEnds(NOW + 2 * MINUTE), NOW + 5 * MINUTE, 'b'),
-      NOW + 7 * MINUTE,
-      'c'
-    );
+  it('closes with the taker, not the first arrival after the end (the true gap)', () => {
     const both = arrive(arrive(newKeyHistory(KEY), NOW + 5 * MINUTE, 'b'), NOW + 7 * MINUTE, 'c');
-    const facts = (reusedBy?: string) => ({
-      createdAt: NOW - HOUR,
-      coldStartWaitMs: 117_000,
-      ...(reusedBy === undefined ? {} : { reusedBy }),
-    });
-
-    // Act
-    const late = recordEnd(both, NOW + 2 * MINUTE, undefined, facts());
-    const takenByC = recordEnd(both, NOW + 2 * MINUTE, undefined, facts('c'));
-
-    // Assess: b would have closed it; c, when SageMaker says c took the pool
-    expect(late.recent.map((g) => [g.at, g.gapMs])).toEqual([[NOW + 5 * MINUTE, 3 * MINUTE]]);
-    expect(late.histogram).toEqual(inOrder.histogram);
+    const takenByC = recordEnd(both, NOW + 2 * MINUTE, undefined, endFacts('c'));
     expect(takenByC.recent.map((g) => [g.at, g.gapMs])).toEqual([[NOW + 7 * MINUTE, 5 * MINUTE]]);
   });
 
-  it('closes a late end with an arrival in its own millisecond, as in order (a 0 s gap)', () => {
-    const inOrder = recordArrival(withEnds(NOW), NOW, 'bob');
-    const late = recordEnd(recordArrival(newKeyHistory(KEY), NOW, 'bob'), NOW, undefined);
-    expect(late.histogram).toEqual(inOrder.histogram);
+  it('closes a late end with a taker in its own millisecond (a 0 s gap)', () => {
+    const late = recordEnd(arrive(newKeyHistory(KEY), NOW, 'b'), NOW, undefined, endFacts('b'));
     expect(late.recent).toEqual([{ at: NOW, gapMs: 0 }]);
   });
 
-  it('leaves a late end open when the arrivals after it closed gaps already', () => {
-    // The arrival took the end at +3 min: a late end at +1 min stays open (shadowed)
-    const took = recordArrival(withEnds(NOW + 3 * MINUTE), NOW + 5 * MINUTE, 'bob');
-    const afterTook = recordEnd(took, NOW + MINUTE, undefined);
+  it('leaves a late end open without a taker, or when its taker closed a gap already', () => {
+    // No taker named: which later arrival it was for cannot be told
+    const arrived = arrive(newKeyHistory(KEY), NOW + 5 * MINUTE, 'b');
+    const unnamed = recordEnd(arrived, NOW + 2 * MINUTE, undefined, endFacts());
+    expect(unnamed.histogram).toBe(arrived.histogram);
+    expect(unnamed.openEnds).toEqual([{ at: NOW + 2 * MINUTE }]);
+    // b took the end at +3 min (in order): the late end at +1 min stays open, shadowed, since
+    // the end at +3 min stood in front of it while it was free
+    const took = arrive(withEnds(NOW + 3 * MINUTE), NOW + 5 * MINUTE, 'b');
+    const afterTook = recordEnd(took, NOW + MINUTE, undefined, endFacts('b'));
     expect(afterTook.histogram).toBe(took.histogram);
-    // The end at +3 min stood in front of it while it was free
     expect(afterTook.openEnds).toEqual([{ at: NOW + MINUTE, shadowed: true }]);
-    // An end at +3 min, also heard after the arrival, would have been the one it took
-    const arrived = recordArrival(newKeyHistory(KEY), NOW + 5 * MINUTE, 'bob');
-    const both = recordEnd(
-      recordEnd(arrived, NOW + 3 * MINUTE, undefined),
-      NOW + MINUTE,
-      undefined
+  });
+
+  it('shadows a late end only for a newer end taken before its own taker came', () => {
+    // Prepare: b arrives at +1 min (takes the late end's pool); f ends at +2, c takes f at +3
+    const h = arrive(
+      recordEnd(arrive(newKeyHistory(KEY), NOW + MINUTE, 'b'), NOW + 2 * MINUTE, undefined),
+      NOW + 3 * MINUTE,
+      'c'
     );
-    expect(both.recent).toEqual([{ at: NOW + 5 * MINUTE, gapMs: 2 * MINUTE }]);
-    expect(both.openEnds).toEqual([{ at: NOW + MINUTE, shadowed: true }]);
+
+    // Act: the end at +30 s, whose pool b took, comes last
+    const late = recordEnd(h, NOW + 30_000, undefined, endFacts('b'));
+
+    // Assess: f's pool came after b had taken this one: not shadowed
+    expect(late.recent.map((g) => g.gapMs)).toEqual([MINUTE, 30_000]);
+    expect(late.shadowHistogram).toBeUndefined();
+  });
+
+  it('does not take an end older than every gap kept, since it cannot be told from a repeat', () => {
+    let h = withEnds(NOW);
+    for (let i = 1; i <= 3; i++)
+      h = recordArrival(recordEnd(h, NOW + i * HOUR, undefined), NOW + i * HOUR + MINUTE, 'b', 2);
+    expect(recordEnd(h, NOW + 30 * MINUTE, undefined, undefined, 2)).toBe(h);
   });
 
   it('does not reopen an end whose gap was closed when its event comes again', () => {

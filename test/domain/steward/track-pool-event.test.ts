@@ -333,7 +333,9 @@ describe('trackPoolEvent', () => {
       expect(inOrder.history?.chain?.linked).toBeGreaterThan(0);
       expect(late.history?.chain?.linked).toBeCloseTo(inOrder.history?.chain?.linked ?? -1, 9);
       expect(late.history?.chain?.warmGaps).toEqual(inOrder.history?.chain?.warmGaps);
-      expect(late.history?.histogram).toEqual(inOrder.history?.histogram);
+      // x, p's pool's taker, no longer runs: which arrival p's end was for is not known, so
+      // its gap is not learnt (one gap fewer, rather than a wrong one)
+      expect(late.history?.histogram.count).toBe((inOrder.history?.histogram.count ?? 0) - 1);
     });
 
     it('reads no history again for a pool that the arriving job, judged warm, took', async () => {
