@@ -362,15 +362,24 @@ describe('trackPoolEvent', () => {
       expect((await world.auditOf('a')).map((e) => e.kind)).toEqual(['tracked', 'reused']);
     });
 
-    it('records a pool as gone though learning its taker fails, and logs it', async () => {
-      // Prepare: as below, b is taken for cold; the history store then fails
+    /**
+     * b's arrival is processed before a's end, so it saw no free pool and is taken for cold;
+     * a's pool is tracked next, and only then does b take it.
+     */
+    async function takenForColdThenReused() {
       const world = stewardWorld();
       const a = world.runJob('a', { keepAliveSeconds: 600 });
       world.clock.advanceTo(a.end + 30_000);
       world.submit('b', { keepAliveSeconds: 600 });
       await trackPoolEvent(world.jobEvent('b'), world.deps);
       await trackPoolEvent(a.terminal, world.deps);
-      world.sim.start('b');
+      expect(world.sim.start('b')).toBe('warm');
+      return world;
+    }
+
+    it('records a pool as gone though learning its taker fails, and logs it', async () => {
+      // Prepare: b is taken for cold; the history store then fails
+      const world = await takenForColdThenReused();
       const store = world.deps.store;
       const failing = Object.create(store) as typeof store;
       failing.putHistory = () => Promise.reject(new Error('ProvisionedThroughputExceeded'));
@@ -384,15 +393,8 @@ describe('trackPoolEvent', () => {
     });
 
     it('settles a job as warm when the evaluator finds the pool it took Reused by it', async () => {
-      // Prepare: b's arrival is processed before a's end, so it saw no free pool and is taken
-      // for cold; a's pool is tracked next, and only then does b take it
-      const world = stewardWorld();
-      const a = world.runJob('a', { keepAliveSeconds: 600 });
-      world.clock.advanceTo(a.end + 30_000);
-      world.submit('b', { keepAliveSeconds: 600 });
-      await trackPoolEvent(world.jobEvent('b'), world.deps);
-      await trackPoolEvent(a.terminal, world.deps);
-      expect(world.sim.start('b')).toBe('warm');
+      // Prepare
+      const world = await takenForColdThenReused();
       const key = await keyOf(world, 'b');
       expect((await world.store.getHistory(key))?.chain?.running).toEqual([
         expect.objectContaining({ job: 'b', cold: true }),
