@@ -3,7 +3,7 @@ import { ownerOfJob } from '../owner/owner-of-job.js';
 import { locationOfArn, poolId } from '../pool/pool-record.js';
 import type { TrainingJobSummary } from '../ports/sagemaker-gateway.js';
 import { auditEntry } from './audit-entry.js';
-import { ALL_KEYS, endFacts, recordEnd, withGap } from './key-history.js';
+import { endFacts, recordEnd } from './key-history.js';
 import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
 import { updateHistory } from './update-history.js';
@@ -116,8 +116,7 @@ async function adopt(
   if (job.endTime !== undefined) {
     const end = job.endTime;
     const facts = endFacts(job, deps.policy.settings);
-    const gap = await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id, facts), deps);
-    if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
+    await updateHistory(pool.matchKey, (h) => recordEnd(h, end, owner.id, facts), deps);
   }
   if ((await deps.store.putPool(pool)) === 'conflict') return undefined;
   await deps.store.audit(

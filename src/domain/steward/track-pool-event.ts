@@ -10,7 +10,7 @@ import { poolId } from '../pool/pool-record.js';
 import { RECENT_GAPS_KEPT } from '../ports/pool-store.js';
 import { auditEntry } from './audit-entry.js';
 import { recordGone, refresh } from './evaluate-pool.js';
-import { ALL_KEYS, endFacts, recordArrival, recordEnd, withGap } from './key-history.js';
+import { endFacts, recordArrival, recordEnd } from './key-history.js';
 import { poolFromJob } from './pool-from-job.js';
 import type { IntakeDeps } from './steward-deps.js';
 import { updateHistory } from './update-history.js';
@@ -84,9 +84,7 @@ async function trackPoolEvent(input: unknown, deps: IntakeDeps): Promise<IntakeO
   if (snapshot.endTime !== undefined) {
     const endTime = snapshot.endTime;
     const facts = endFacts(snapshot, deps.policy.settings);
-    const gap = await updateHistory(key, (h) => recordEnd(h, endTime, owner.id, facts), deps);
-    // An end processed after arrivals that followed it closes the gap one of them left open.
-    if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
+    await updateHistory(key, (h) => recordEnd(h, endTime, owner.id, facts), deps);
   }
   const now = deps.clock.now();
   const made = poolFromJob(
@@ -146,13 +144,12 @@ async function arrival(
   // A job that no free pool of its key awaits starts cold (what chains learn from); so does a
   // managed spot job, which SageMaker never puts on a warm pool.
   const cold = job.managedSpot === true || !free.some((p) => p.expiresAt > at);
-  const gap = await updateHistory(
+  await updateHistory(
     key,
     (h) => recordArrival(h, at, owner.id, RECENT_GAPS_KEPT, { cold, job: job.name }),
     deps,
     known
   );
-  if (gap !== undefined) await updateHistory(ALL_KEYS, (h) => withGap(h, gap), deps);
 
   const candidates = free.sort((a, b) => b.endTime - a.endTime).slice(0, REUSE_CHECKS);
   let gone = 0;
