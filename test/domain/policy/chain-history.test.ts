@@ -319,6 +319,13 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
     expect(h.warmGaps.count).toBe(0);
   });
 
+  it('keeps no name longer than SageMaker allows (the stored history would be refused)', () => {
+    const h = newChainHistory();
+    chainArrive(h, T0, true, undefined, 'x'.repeat(10_000));
+    expect(h.running).toEqual([{ at: T0, cold: true }]);
+    expect(isChainHistory(h)).toBe(true);
+  });
+
   it('settles a running job as warm once a pool names it as its taker, and nothing else', () => {
     const h = newChainHistory();
     chainArrive(h, T0, true, undefined, 'x');
