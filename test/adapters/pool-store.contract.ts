@@ -1,5 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { chainArrive, chainEnd, newChainHistory } from '../../src/domain/policy/chain-history.js';
+import {
+  chainArrive,
+  chainEnd,
+  chainWarmStart,
+  newChainHistory,
+} from '../../src/domain/policy/chain-history.js';
 import { emptyHistogram, observeGap } from '../../src/domain/policy/gap-history.js';
 import type { MatchKey } from '../../src/domain/pool/match-key.js';
 import {
@@ -544,11 +549,13 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
       });
 
       it("reads back how the key's jobs chain", async () => {
-        // Prepare: a job that started cold, one arriving 30 s after its end, a third running
+        // Prepare: a job that started cold, one arriving 30 s after its end, and a job that a
+        // pool named as its taker before its arrival was heard
         const chain = newChainHistory();
         chainArrive(chain, T0, true, undefined);
         chainEnd(chain, T0 + HOUR_MS, T0, 150_000, 117_000);
-        chainArrive(chain, T0 + HOUR_MS + 30_000, false, 30_000);
+        chainArrive(chain, T0 + HOUR_MS + 30_000, false, 30_000, 'vision-2');
+        chainWarmStart(chain, 'vision-3');
         const written = history(VISION_KEY, { chain });
 
         // Act

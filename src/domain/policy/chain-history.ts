@@ -54,6 +54,11 @@ interface ChainHistory {
   readonly recent: readonly RecentArrival[];
   /** The key's running jobs, oldest first. */
   readonly running: readonly RunningJob[];
+  /**
+   * Jobs a pool named as its taker before their arrival was heard (events are not ordered),
+   * oldest first: each started warm, whatever its arrival will see.
+   */
+  readonly warmTakers?: readonly string[];
   readonly warmGaps: GapHistogram;
   readonly rescues: GapHistogram;
 }
@@ -85,6 +90,7 @@ interface LiveChainHistory {
   lastEndCold?: boolean;
   recent: RecentArrival[];
   running: RunningJob[];
+  warmTakers?: string[];
   warmGaps: LiveGapHistogram;
   rescues: LiveGapHistogram;
 }
@@ -127,13 +133,16 @@ function newChainHistory(): LiveChainHistory {
 
 /** A copy the in-place functions may change without touching the original. */
 function copyChainHistory(history: ChainHistory): LiveChainHistory {
-  return {
-    ...history,
+  const { warmTakers, ...rest } = history;
+  const copy: LiveChainHistory = {
+    ...rest,
     recent: history.recent.slice(),
     running: history.running.slice(),
     warmGaps: copyHistogram(history.warmGaps),
     rescues: copyHistogram(history.rescues),
   };
+  if (warmTakers !== undefined) copy.warmTakers = warmTakers.slice();
+  return copy;
 }
 
 function decayTo(history: LiveChainHistory, at: number): void {
@@ -145,17 +154,21 @@ function decayTo(history: LiveChainHistory, at: number): void {
 
 /**
  * A job of the key was created at `at`, in place: `cold` when no pool of the key was free for
- * it, `gapMs` the gap it closed if it closed one, `job` its name if known. Repeated events are
- * the caller's to drop.
+ * it, `gapMs` the gap it closed if it closed one, `job` its name if known. A job a pool already
+ * named as its taker started warm, whatever its arrival saw. Repeated events are the caller's
+ * to drop.
  */
 function chainArrive(
   history: LiveChainHistory,
   at: number,
-  cold: boolean,
+  arrivedCold: boolean,
   gapMs: number | undefined,
   job?: string
 ): void {
   if (!Number.isFinite(at)) return;
+  // Taken from the list even when the arrival saw a free pool, so the list keeps only the unheard.
+  const namedWarm = job !== undefined && takeWarmTaker(history, job);
+  const cold = arrivedCold && !namedWarm;
   const running = history.running;
   while (running.length > 0 && (running[0] as RunningJob).at < at - MAX_RUNTIME_MS) {
     running.shift();
@@ -185,15 +198,29 @@ function chainArrive(
   running.push(job === undefined || job.length > MAX_JOB_NAME ? { at, cold } : { at, cold, job });
 }
 
+/** Removes `job` from the warm takers heard before it arrived; true if it was one. */
+function takeWarmTaker(history: LiveChainHistory, job: string): boolean {
+  const takers = history.warmTakers;
+  const i = takers?.indexOf(job) ?? -1;
+  if (takers === undefined || i < 0) return false;
+  takers.splice(i, 1);
+  if (takers.length === 0) delete history.warmTakers;
+  return true;
+}
+
 /**
- * The running job named `job` took a warm pool (SageMaker named it as the job that reused one),
- * in place; false if nothing changed. Whether a job found a free pool is judged when its
- * arrival is processed, and a predecessor's end processed after it (events are not ordered) had
- * no pool there yet: this settles it. `ReusedByJob` is a name only, unique per account and
- * region: two running jobs of one key with the same name in two regions cannot be told apart,
- * and the older is settled.
+ * The job named `job` took a warm pool (SageMaker named it as the job that reused one), in
+ * place; false if nothing changed. Whether a job found a free pool is judged when its arrival is
+ * processed, and events are not ordered: a predecessor's end processed after the arrival had no
+ * pool there yet, and a pool found Reused before the arrival was heard is no longer free. So a
+ * running job is settled here, and one not seen running is remembered (the newest `CHAIN_KEPT`)
+ * for its arrival to settle. A job that arrived and ended already is remembered too, in vain:
+ * ended jobs are not kept, and a name never arrives twice. `ReusedByJob` is a name only, unique
+ * per account and region: two running jobs of one key with the same name in two regions cannot
+ * be told apart, and the older is settled.
  */
 function chainWarmStart(history: LiveChainHistory, job: string): boolean {
+  if (job.length > MAX_JOB_NAME) return false;
   const running = history.running;
   for (let i = 0; i < running.length; i++) {
     const entry = running[i] as RunningJob;
@@ -202,7 +229,20 @@ function chainWarmStart(history: LiveChainHistory, job: string): boolean {
     running[i] = { at: entry.at, cold: false, job };
     return true;
   }
-  return false;
+  const takers = history.warmTakers ?? [];
+  if (takers.includes(job)) return false;
+  if (takers.length >= CHAIN_KEPT) takers.shift();
+  takers.push(job);
+  history.warmTakers = takers;
+  return true;
+}
+
+/** Would {@link chainWarmStart} change `history`? */
+function isWarmStartNews(history: ChainHistory, job: string): boolean {
+  if (job.length > MAX_JOB_NAME) return false;
+  const running = history.running.find((r) => r.job === job);
+  if (running !== undefined) return running.cold;
+  return history.warmTakers?.includes(job) !== true;
 }
 
 /**
@@ -383,6 +423,10 @@ function shareWithin(gaps: GapHistogram, keepMs: number): number {
   return all > 0 ? caught / all : 0;
 }
 
+function isJobName(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= MAX_JOB_NAME;
+}
+
 function isOptional(value: unknown, test: (v: unknown) => boolean): boolean {
   return value === undefined || test(value);
 }
@@ -410,10 +454,11 @@ function isChainHistory(value: unknown): value is ChainHistory {
     ) &&
     list(
       h.running,
-      (e) =>
-        isStoredTime(e.at) &&
-        typeof e.cold === 'boolean' &&
-        isOptional(e.job, (v) => typeof v === 'string' && v.length <= MAX_JOB_NAME)
+      (e) => isStoredTime(e.at) && typeof e.cold === 'boolean' && isOptional(e.job, isJobName)
+    ) &&
+    isOptional(
+      h.warmTakers,
+      (v) => Array.isArray(v) && v.length <= CHAIN_KEPT && v.every(isJobName)
     ) &&
     isGapHistogram(h.warmGaps) &&
     isGapHistogram(h.rescues)
@@ -429,6 +474,7 @@ export {
   chainWarmStart,
   copyChainHistory,
   isChainHistory,
+  isWarmStartNews,
   linkedShare,
   MAX_COLD_STARTS_SAVED,
   MAX_RUNTIME_MS,

@@ -21,7 +21,7 @@ import { auditEntry } from './audit-entry.js';
 import {
   ALL_KEYS,
   isBehindNewerPool,
-  isTakenForCold,
+  isWarmStartNews,
   pendingArrival,
   recordWarmStart,
   shadowCandidate,
@@ -408,7 +408,7 @@ async function learnWarmStart(
 ): Promise<void> {
   const taker = pool.state === 'Reused' ? pool.reusedByJob : undefined;
   if (taker === undefined || check === 'skip') return;
-  if (check !== 'read' && !isTakenForCold(check.history, taker)) return;
+  if (check !== 'read' && !isWarmStartNews(check.history, taker)) return;
   try {
     const known = check === 'read' ? undefined : check.history;
     await updateHistory(pool.matchKey, (h) => recordWarmStart(h, taker), deps, known);

@@ -4,6 +4,7 @@ import {
   chainEnd,
   chainWarmStart,
   copyChainHistory,
+  isWarmStartNews as isChainWarmStartNews,
   type LiveChainHistory,
   newChainHistory,
 } from '../policy/chain-history.js';
@@ -323,19 +324,19 @@ function recordEnd(
     : { ...history, openEnds: live.openEnds, chain: live.chain };
 }
 
-/** Is the key's running job named `job` taken for a cold start? */
-function isTakenForCold(history: KeyHistory | undefined, job: string): boolean {
-  return history?.chain?.running.some((r) => r.job === job && r.cold) === true;
+/** Does the key's history not know yet that the job named `job` started warm? */
+function isWarmStartNews(history: KeyHistory | undefined, job: string): boolean {
+  return history?.chain === undefined ? true : isChainWarmStartNews(history.chain, job);
 }
 
 /**
- * The key's running job named `job` took a warm pool (a pool names it as `ReusedByJob`): it
- * started warm, whatever its arrival saw. The same history if that changes nothing.
+ * The key's job named `job` took a warm pool (a pool names it as `ReusedByJob`): it started
+ * warm, whatever its arrival saw or will see (`chainWarmStart`). The same history if that
+ * changes nothing.
  */
 function recordWarmStart(history: KeyHistory, job: string): KeyHistory {
-  const chain = history.chain;
-  if (chain === undefined || !isTakenForCold(history, job)) return history;
-  const next = copyChainHistory(chain);
+  if (!isWarmStartNews(history, job)) return history;
+  const next = history.chain === undefined ? newChainHistory() : copyChainHistory(history.chain);
   chainWarmStart(next, job);
   return { ...history, chain: next };
 }
@@ -426,7 +427,7 @@ export {
   endFacts,
   endInPlace,
   isBehindNewerPool,
-  isTakenForCold,
+  isWarmStartNews,
   newKeyHistory,
   newLiveKeyHistory,
   PENDING_ARRIVAL_MS,

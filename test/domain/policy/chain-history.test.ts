@@ -9,6 +9,7 @@ import {
   chainWarmStart,
   copyChainHistory,
   isChainHistory,
+  isWarmStartNews,
   type LiveChainHistory,
   linkedShare,
   MAX_COLD_STARTS_SAVED,
@@ -332,11 +333,46 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
     chainArrive(h, T0 + S, true, undefined, 'y');
     expect(chainWarmStart(h, 'x')).toBe(true);
     expect(chainWarmStart(h, 'x')).toBe(false);
-    expect(chainWarmStart(h, 'nobody')).toBe(false);
     expect(h.running).toEqual([
       { at: T0, cold: false, job: 'x' },
       { at: T0 + S, cold: true, job: 'y' },
     ]);
+    expect(h.warmTakers).toBeUndefined();
+  });
+
+  it('remembers a taker not heard arriving, and its arrival starts warm whatever it saw', () => {
+    const h = newChainHistory();
+    expect(isWarmStartNews(h, 'z')).toBe(true);
+    expect(chainWarmStart(h, 'z')).toBe(true);
+    expect(isWarmStartNews(h, 'z')).toBe(false);
+    expect(chainWarmStart(h, 'z')).toBe(false);
+    expect(h.warmTakers).toEqual(['z']);
+    // Another job's arrival leaves it; its own takes it, though it found no free pool
+    chainArrive(h, T0, true, undefined, 'w');
+    chainArrive(h, T0 + S, true, undefined, 'z');
+    expect(h.running).toEqual([
+      { at: T0, cold: true, job: 'w' },
+      { at: T0 + S, cold: false, job: 'z' },
+    ]);
+    expect(h.warmTakers).toBeUndefined();
+    expect(isWarmStartNews(h, 'z')).toBe(false);
+  });
+
+  it('keeps the newest takers not heard arriving, once each, and none longer than a job name', () => {
+    const h = newChainHistory();
+    for (let i = 0; i < CHAIN_KEPT + 3; i++) chainWarmStart(h, `t${i}`);
+    expect(h.warmTakers).toHaveLength(CHAIN_KEPT);
+    expect(h.warmTakers?.[0]).toBe('t3');
+    expect(chainWarmStart(h, 'x'.repeat(64))).toBe(false);
+    expect(h.warmTakers).not.toContain('x'.repeat(64));
+    expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
+  });
+
+  it('lets a taker that arrived warm anyway leave the list (only the unheard stay)', () => {
+    const h = newChainHistory();
+    chainWarmStart(h, 'z');
+    chainArrive(h, T0, false, undefined, 'z');
+    expect(h.warmTakers).toBeUndefined();
   });
 });
 
@@ -439,6 +475,21 @@ describe('isChainHistory (the store is untrusted)', () => {
       }),
     ],
     [
+      'a remembered taker whose name is no training job name',
+      (h: Record<string, unknown>) => ({ ...h, warmTakers: ['x'.repeat(64)] }),
+    ],
+    [
+      'too many remembered takers',
+      (h: Record<string, unknown>) => ({
+        ...h,
+        warmTakers: Array.from({ length: CHAIN_KEPT + 1 }, (_, i) => `t${i}`),
+      }),
+    ],
+    [
+      'remembered takers that are no list',
+      (h: Record<string, unknown>) => ({ ...h, warmTakers: 'z' }),
+    ],
+    [
       'a running job started past any date',
       (h: Record<string, unknown>) => ({ ...h, running: [{ at: 9e15, cold: true }] }),
     ],
@@ -485,6 +536,29 @@ describe('isChainHistory (the store is untrusted)', () => {
           const h = replay(jobs.map((j) => ({ ...j, at: T0 + j.at })));
           expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
           expect(h.linked).toBeLessThanOrEqual(h.arrivals + 1e-9);
+        }
+      )
+    );
+  });
+
+  it('accepts whatever named arrivals and warm starts in any order leave behind', () => {
+    const name = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j');
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ arrive: fc.boolean(), job: name, cold: fc.boolean() }), {
+          maxLength: 40,
+        }),
+        (steps) => {
+          const h = newChainHistory();
+          steps.forEach((step, i) => {
+            if (step.arrive) chainArrive(h, T0 + i * S, step.cold, undefined, step.job);
+            else chainWarmStart(h, step.job);
+          });
+          expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
+          const takers = h.warmTakers ?? [];
+          expect(new Set(takers).size).toBe(takers.length);
+          // A name remembered is news no more, and settled once heard
+          for (const job of takers) expect(isWarmStartNews(h, job)).toBe(false);
         }
       )
     );

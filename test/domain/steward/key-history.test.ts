@@ -16,6 +16,7 @@ import {
   pendingArrival,
   recordArrival,
   recordEnd,
+  recordWarmStart,
   shadowCandidate,
 } from '../../../src/domain/steward/key-history.js';
 import { HOUR, MINUTE, NOW } from '../../helpers/steward-builders.js';
@@ -468,6 +469,32 @@ describe('shadowed ends', () => {
     expect(second.histogram.count).toBe(2);
     expect(second.shadowHistogram?.count).toBe(1);
     expect(second.shadowHistogram?.weights[binOf(600)]).toBe(1);
+  });
+});
+
+describe('recordWarmStart', () => {
+  it('is the same history when it teaches nothing, so the store is not written', () => {
+    const arrived = recordArrival(newKeyHistory(KEY), NOW, 'bob', RECENT_GAPS_KEPT, {
+      cold: false,
+      job: 'b',
+    });
+    expect(recordWarmStart(arrived, 'b')).toBe(arrived);
+    const remembered = recordWarmStart(newKeyHistory(KEY), 'c');
+    expect(remembered.chain?.warmTakers).toEqual(['c']);
+    expect(recordWarmStart(remembered, 'c')).toBe(remembered);
+    expect(recordWarmStart(remembered, 'd').chain?.warmTakers).toEqual(['c', 'd']);
+    expect(remembered.chain?.warmTakers).toEqual(['c']);
+  });
+
+  it('settles a job taken for cold without touching the history it copied', () => {
+    const arrived = recordArrival(newKeyHistory(KEY), NOW, 'bob', RECENT_GAPS_KEPT, {
+      cold: true,
+      job: 'b',
+    });
+    const settled = recordWarmStart(arrived, 'b');
+    expect(settled.chain?.running).toEqual([{ at: NOW, cold: false, job: 'b' }]);
+    expect(arrived.chain?.running).toEqual([{ at: NOW, cold: true, job: 'b' }]);
+    expect(settled.histogram).toBe(arrived.histogram);
   });
 });
 

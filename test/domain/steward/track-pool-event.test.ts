@@ -409,6 +409,58 @@ describe('trackPoolEvent', () => {
         expect.objectContaining({ job: 'b', cold: false }),
       ]);
     });
+    /**
+     * a's pool is tracked and b takes it; b's arrival is processed only after `before` has run
+     * (events are not ordered), or first when `before` is undefined.
+     */
+    async function takerHeardLate(
+      before?: (world: ReturnType<typeof stewardWorld>) => Promise<void>
+    ) {
+      const world = stewardWorld();
+      const a = world.runJob('a', { keepAliveSeconds: 600 });
+      await trackPoolEvent(a.terminal, world.deps);
+      world.clock.advanceTo(a.end + 30_000);
+      world.submit('b', { keepAliveSeconds: 600 });
+      expect(world.sim.start('b')).toBe('warm');
+      if (before === undefined) await trackPoolEvent(world.jobEvent('b'), world.deps);
+      await evaluateDuePools(world.deps);
+      if (before !== undefined) {
+        await before(world);
+        await trackPoolEvent(world.jobEvent('b'), world.deps);
+      }
+      return (await world.store.getHistory(await keyOf(world, 'b')))?.chain;
+    }
+
+    it('settles a job as warm when the pool it took was found Reused before its arrival was heard', async () => {
+      // Act: the evaluator finds a's pool Reused by b, whose arrival comes after
+      const inOrder = await takerHeardLate();
+      const late = await takerHeardLate(async () => undefined);
+
+      // Assess: b found no free pool when heard, yet is known to have started warm
+      expect(late?.running).toEqual([expect.objectContaining({ job: 'b', cold: false })]);
+      expect(late?.warmTakers).toBeUndefined();
+      expect(late).toEqual(inOrder);
+    });
+
+    it("settles a job as warm when its predecessor's end, naming it, came before its arrival", async () => {
+      // Prepare: a's end is processed only after b took its pool, and before b's arrival
+      const world = stewardWorld();
+      const a = world.runJob('a', { keepAliveSeconds: 600 });
+      world.clock.advanceTo(a.end + 30_000);
+      world.submit('b', { keepAliveSeconds: 600 });
+      expect(world.sim.start('b')).toBe('warm');
+      await trackPoolEvent(a.terminal, world.deps);
+      const key = await keyOf(world, 'b');
+      expect((await world.store.getHistory(key))?.chain?.warmTakers).toEqual(['b']);
+
+      // Act
+      await trackPoolEvent(world.jobEvent('b'), world.deps);
+
+      // Assess
+      const chain = (await world.store.getHistory(key))?.chain;
+      expect(chain?.running).toEqual([expect.objectContaining({ job: 'b', cold: false })]);
+      expect(chain?.warmTakers).toBeUndefined();
+    });
   });
 
   describe('other events', () => {
