@@ -472,6 +472,104 @@ describe('shadowed ends', () => {
   });
 });
 
+describe('a serial key, its events out of order', () => {
+  const WARM = 3_000;
+  const DELTA = 117_000;
+  const KEEP = 20 * MINUTE;
+  type Step =
+    | { kind: 'arrive'; at: number; job: string; cold: boolean }
+    | { kind: 'end'; at: number; createdAt: number; startupMs: number; reusedBy?: string }
+    | { kind: 'reused'; job: string };
+
+  /**
+   * One job after another (each created `gapMs` after the last ended), each kept `KEEP`: a job
+   * that comes within it takes the last job's pool and starts warm. In order, every event is
+   * heard at its time. Out of order, the end of each job in `lateEnds` whose pool was taken is
+   * heard just after its taker's arrival, and SageMaker's describe then names the taker; for
+   * each in `reusedFirst` the evaluator finds the pool Reused before the taker's arrival is
+   * heard. Either way the taker, heard arriving, finds no free pool.
+   */
+  function stream(
+    jobs: readonly { gapMs: number; durationMs: number; late: boolean; reusedFirst: boolean }[],
+    reorder: boolean
+  ): Step[] {
+    const steps: Step[] = [];
+    let created = NOW;
+    let cold = true;
+    let pendingEnd: Step | undefined;
+    jobs.forEach((job, i) => {
+      const name = `job-${i}`;
+      const taker = i > 0 && !cold;
+      const late = reorder && taker && pendingEnd !== undefined;
+      if (!late && pendingEnd !== undefined) steps.push(pendingEnd);
+      const reusedFirst = reorder && taker && !late && job.reusedFirst;
+      if (reusedFirst) steps.push({ kind: 'reused', job: name });
+      steps.push({ kind: 'arrive', at: created, job: name, cold: cold || late || reusedFirst });
+      if (late && pendingEnd?.kind === 'end') steps.push({ ...pendingEnd, reusedBy: name });
+      const startupMs = cold ? DELTA + WARM : WARM;
+      const end = created + startupMs + job.durationMs;
+      pendingEnd = { kind: 'end', at: end, createdAt: created, startupMs };
+      // The next job takes this one's pool if it comes within the keep-alive; its end is heard
+      // late only if that job takes the pool and this one is drawn late
+      const next = jobs[i + 1];
+      cold = next === undefined || next.gapMs > KEEP;
+      if (!(next?.late ?? false)) {
+        steps.push(pendingEnd);
+        pendingEnd = undefined;
+      }
+      created = end + (next?.gapMs ?? 0);
+    });
+    if (pendingEnd !== undefined) steps.push(pendingEnd);
+    return steps;
+  }
+
+  function learn(steps: readonly Step[]): KeyHistory {
+    let h = newKeyHistory(KEY);
+    for (const step of steps) {
+      if (step.kind === 'arrive') {
+        h = recordArrival(h, step.at, undefined, RECENT_GAPS_KEPT, step);
+      } else if (step.kind === 'reused') {
+        h = recordWarmStart(h, step.job);
+      } else {
+        const { at, ...facts } = step;
+        h = recordEnd(h, at, undefined, { ...facts, coldStartWaitMs: DELTA });
+      }
+    }
+    return h;
+  }
+
+  it('learns what it learns in order when ends come after their takers or pools are found Reused first', () => {
+    const gap = fc.oneof(
+      fc.integer({ min: 1_000, max: 2 * DELTA }),
+      fc.integer({ min: 1_000, max: KEEP }),
+      fc.integer({ min: 1_000, max: 3 * HOUR })
+    );
+    const job = fc.record({
+      gapMs: gap,
+      durationMs: fc.integer({ min: 1_000, max: 2 * HOUR }),
+      late: fc.boolean(),
+      reusedFirst: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(job, { minLength: 1, maxLength: 30 }), (jobs) => {
+        const inOrder = learn(stream(jobs, false));
+        const reordered = learn(stream(jobs, true));
+        expect(reordered.histogram).toEqual(inOrder.histogram);
+        expect(reordered.recent.map((g) => [g.at, g.gapMs])).toEqual(
+          inOrder.recent.map((g) => [g.at, g.gapMs])
+        );
+        expect(reordered.openEnds).toEqual(inOrder.openEnds);
+        // The gap an arrival closed waits in the chain's `recent` only to tell a rescue
+        const judged = (h: KeyHistory) => ({
+          ...h.chain,
+          recent: h.chain?.recent.map(({ at, linked }) => ({ at, linked })),
+        });
+        expect(judged(reordered)).toEqual(judged(inOrder));
+      })
+    );
+  });
+});
+
 describe('recordWarmStart', () => {
   it('is the same history when it teaches nothing, so the store is not written', () => {
     const arrived = recordArrival(newKeyHistory(KEY), NOW, 'bob', RECENT_GAPS_KEPT, {
