@@ -155,6 +155,61 @@ const noEventStreams = {
   },
 };
 
+/**
+ * An SDK client's shape schemas are array literals, one `export var` each; a REST client's
+ * operation schemas carry their HTTP binding under a computed key (`{ [_h]: [...] }`), which
+ * esbuild must assume may have side effects, so every operation of the service is kept: 56 KB
+ * of SES v2's 141 operations for the one Pool Warden sends. Marking each literal pure (an
+ * immediately called arrow, evaluated in the same order) lets the unused ones go.
+ */
+const pureSchemas = {
+  name: 'pure-sdk-schemas',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => ({
+      contents: pureSchemaLiterals(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Wraps each `export var X = [...]` literal spanning lines up to a lone `];` in a pure call. */
+function pureSchemaLiterals(text) {
+  const lines = text.split('\n');
+  const out = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const start = /^export var [\w$]+ = \[/.exec(line);
+    if (start === null) {
+      out.push(line);
+      continue;
+    }
+    const open = line.indexOf('= [') + 2;
+    let end = i;
+    if (!line.endsWith('];')) {
+      while (end < lines.length && lines[end] !== '];') end++;
+      if (end === lines.length) return text;
+    }
+    const body = [line.slice(open), ...lines.slice(i + 1, end + 1)].join('\n');
+    out.push(`${line.slice(0, open)}/* @__PURE__ */ (() => ${body.slice(0, -1)})();`);
+    i = end;
+  }
+  return out.join('\n');
+}
+
+/**
+ * Each SDK client imports its whole package.json (scripts, dependencies: about 2.3 KB) for the
+ * one field it reads, `version`, which goes into the user agent.
+ */
+const slimSdkPackageJson = {
+  name: 'slim-sdk-package-json',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/][^\\/]+[\\/]package\.json$/ }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
 export { stageOf, wardenConfigPlugin };
 export default [
   wardenConfigPlugin({
@@ -163,4 +218,6 @@ export default [
   }),
   lambdaCredentials,
   noEventStreams,
+  pureSchemas,
+  slimSdkPackageJson,
 ];

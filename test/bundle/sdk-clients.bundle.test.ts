@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildLambdaBundle, handlerEntries } from '../../scripts/lambda-bundles.js';
+import { loopbackClientConfig } from '../helpers/loopback-http.js';
+import { LoopbackSesV2, sesError } from '../helpers/loopback-sesv2.js';
+import { LoopbackSts } from '../helpers/loopback-sts.js';
+
+const BUNDLE_LIMIT_BYTES = 400 * 1024;
+const ROLE = 'arn:aws:iam::444455556666:role/pool-warden-member-us-east-1';
+
+/**
+ * The bundling plugins (`scripts/esbuild-plugins.mjs`) rewrite the SDK as it is bundled: each
+ * client's package.json down to its version, and its shape schemas marked pure so that unused
+ * operations drop out. These run the bundled clients Pool Warden needs only for some configs
+ * (SES v2 and STS, which no handler bundle test covers) against their protocols on loopback,
+ * sends, modelled errors and all.
+ */
+describe('SDK clients as bundled', () => {
+  let dir: string;
+  let ses: LoopbackSesV2;
+  let sts: LoopbackSts;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'warden-sdk-bundle-'));
+    ses = await LoopbackSesV2.start();
+    ses.verify('example.com');
+    sts = await LoopbackSts.start(
+      { [ROLE]: { externalId: 'ext-research', accessKeyId: 'ASIARESEARCH' } },
+      { now: () => Date.now() }
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all([ses.stop(), sts.stop()]);
+  });
+
+  /** Bundles `contents` as a handler is bundled and runs it; what it printed, as JSON. */
+  async function runBundled(name: string, contents: string): Promise<unknown> {
+    const file = join(dir, `${name}.mjs`);
+    await buildLambdaBundle({ contents, name: `${name}.ts` }, file);
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 30_000 });
+    return JSON.parse(stdout);
+  }
+
+  it('sends an email through SES v2, and reads its modelled refusals', async () => {
+    // Prepare
+    ses.fail(sesError(400, 'MailFromDomainNotVerifiedException', 'refused'));
+    const config = JSON.stringify({ ...loopbackClientConfig(ses.endpoint), maxAttempts: 1 });
+
+    // Act
+    const result = await runBundled(
+      'ses',
+      `import { SESv2Client } from '@aws-sdk/client-sesv2';
+      import { SesEmailSender } from './src/adapters/aws/ses-email-sender.js';
+      const client = new SESv2Client(${config});
+      const message = { to: 'alice@example.org', subject: 'Completed', text: 'done' };
+      const ref = { jobName: 'resnet-017', status: 'Completed' };
+      const send = (from) => new SesEmailSender(client, { from }).send(message, ref)
+        .then(() => 'sent', (error) => error.message);
+      const failed = await send('pool-warden@example.com');
+      const sent = await send('pool-warden@example.com');
+      const rejected = await send('warden@unverified.example');
+      console.log(JSON.stringify({ failed, sent, rejected }));`
+    );
+
+    // Assess
+    expect(result).toEqual({
+      failed: expect.stringContaining('SES SendEmail failed: MailFromDomainNotVerifiedException ('),
+      sent: 'sent',
+      rejected: expect.stringContaining('SES SendEmail failed: MessageRejected ('),
+    });
+    expect(ses.calls.at(-2)?.input).toMatchObject({
+      FromEmailAddress: 'pool-warden@example.com',
+      Destination: { ToAddresses: ['alice@example.org'] },
+    });
+  });
+
+  it('assumes a member role through STS, and reads its refusal', async () => {
+    // Prepare
+    const config = JSON.stringify({ ...loopbackClientConfig(sts.endpoint), maxAttempts: 1 });
+
+    // Act
+    const result = await runBundled(
+      'sts',
+      `import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+      const client = new STSClient(${config});
+      const assume = (ExternalId) => client
+        .send(new AssumeRoleCommand({ RoleArn: '${ROLE}', RoleSessionName: 'bundle', ExternalId }))
+        .then((out) => out.Credentials?.AccessKeyId, (error) => error.name);
+      console.log(JSON.stringify({ granted: await assume('ext-research'), denied: await assume('wrong') }));`
+    );
+
+    // Assess
+    expect(result).toEqual({ granted: 'ASIARESEARCH', denied: 'AccessDenied' });
+  });
+});
+
+describe('handler bundles', () => {
+  it('each stay within the 400 KB budget with the default config', async () => {
+    // Prepare: the config in the service folder, as `npx serverless package` inlines it
+    const dir = await mkdtemp(join(tmpdir(), 'warden-bundles-'));
+    const previous = process.env.WARDEN_CONFIG_FILE;
+    delete process.env.WARDEN_CONFIG_FILE;
+    try {
+      // Act
+      const sizes: Record<string, number> = {};
+      for (const [name, entry] of Object.entries(await handlerEntries())) {
+        sizes[name] = await buildLambdaBundle(entry, join(dir, `${name}.mjs`));
+      }
+
+      // Assess
+      expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(6);
+      const over = Object.entries(sizes).filter(([, bytes]) => bytes > BUNDLE_LIMIT_BYTES);
+      expect(over).toEqual([]);
+    } finally {
+      if (previous !== undefined) process.env.WARDEN_CONFIG_FILE = previous;
+    }
+  });
+});
