@@ -338,14 +338,20 @@ describe('trackPoolEvent', () => {
       expect(late.history?.histogram.count).toBe((inOrder.history?.histogram.count ?? 0) - 1);
     });
 
-    it('reads no history again for a pool that the arriving job, judged warm, took', async () => {
-      // Prepare: a's pool is tracked; b takes it 30 s after a ended
+    /** a's pool is tracked; b takes it 30 s after a ended (b's arrival is not yet processed). */
+    async function poolTakenByB() {
       const world = stewardWorld();
       const a = world.runJob('a', { keepAliveSeconds: 600 });
       await trackPoolEvent(a.terminal, world.deps);
       world.clock.advanceTo(a.end + 30_000);
       world.submit('b', { keepAliveSeconds: 600 });
       expect(world.sim.start('b')).toBe('warm');
+      return world;
+    }
+
+    it('reads no history again for a pool that the arriving job, judged warm, took', async () => {
+      // Prepare
+      const world = await poolTakenByB();
       const store = world.deps.store;
       const watched = Object.create(store) as typeof store;
       let reads = 0;
@@ -409,32 +415,19 @@ describe('trackPoolEvent', () => {
         expect.objectContaining({ job: 'b', cold: false }),
       ]);
     });
-    /**
-     * a's pool is tracked and b takes it; b's arrival is processed only after `before` has run
-     * (events are not ordered), or first when `before` is undefined.
-     */
-    async function takerHeardLate(
-      before?: (world: ReturnType<typeof stewardWorld>) => Promise<void>
-    ) {
-      const world = stewardWorld();
-      const a = world.runJob('a', { keepAliveSeconds: 600 });
-      await trackPoolEvent(a.terminal, world.deps);
-      world.clock.advanceTo(a.end + 30_000);
-      world.submit('b', { keepAliveSeconds: 600 });
-      expect(world.sim.start('b')).toBe('warm');
-      if (before === undefined) await trackPoolEvent(world.jobEvent('b'), world.deps);
+    /** The key's chain after the evaluator checks a's pool, b's arrival heard before or after. */
+    async function chainWhenArrivalHeard(late: boolean) {
+      const world = await poolTakenByB();
+      if (!late) await trackPoolEvent(world.jobEvent('b'), world.deps);
       await evaluateDuePools(world.deps);
-      if (before !== undefined) {
-        await before(world);
-        await trackPoolEvent(world.jobEvent('b'), world.deps);
-      }
+      if (late) await trackPoolEvent(world.jobEvent('b'), world.deps);
       return (await world.store.getHistory(await keyOf(world, 'b')))?.chain;
     }
 
     it('settles a job as warm when the pool it took was found Reused before its arrival was heard', async () => {
       // Act: the evaluator finds a's pool Reused by b, whose arrival comes after
-      const inOrder = await takerHeardLate();
-      const late = await takerHeardLate(async () => undefined);
+      const inOrder = await chainWhenArrivalHeard(false);
+      const late = await chainWhenArrivalHeard(true);
 
       // Assess: b found no free pool when heard, yet is known to have started warm
       expect(late?.running).toEqual([expect.objectContaining({ job: 'b', cold: false })]);
