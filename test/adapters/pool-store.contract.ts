@@ -555,7 +555,7 @@ function poolStoreContract(makeStore: (clock: Clock) => Promise<PoolStore>): voi
         chainArrive(chain, T0, true, undefined);
         chainEnd(chain, T0 + HOUR_MS, T0, 150_000, 117_000);
         chainArrive(chain, T0 + HOUR_MS + 30_000, false, 30_000, 'vision-2');
-        chainWarmStart(chain, 'vision-3');
+        chainWarmStart(chain, 'vision-3', T0 + 2 * HOUR_MS, T0 + HOUR_MS + 30_000);
         const written = history(VISION_KEY, { chain });
 
         // Act

@@ -58,7 +58,7 @@ interface ChainHistory {
    * Jobs a pool named as its taker before their arrival was heard (events are not ordered),
    * oldest first: each started warm, whatever its arrival will see.
    */
-  readonly warmTakers?: readonly string[];
+  readonly warmTakers?: readonly WarmTaker[];
   readonly warmGaps: GapHistogram;
   readonly rescues: GapHistogram;
 }
@@ -68,6 +68,12 @@ interface RecentArrival {
   readonly linked: boolean;
   /** The gap the arrival closed, until its predecessor's end tells whether it was a rescue. */
   readonly gapMs?: number;
+}
+
+interface WarmTaker {
+  readonly job: string;
+  /** When the pool it took became free: its arrival came after. */
+  readonly freedAt: number;
 }
 
 interface RunningJob {
@@ -90,7 +96,7 @@ interface LiveChainHistory {
   lastEndCold?: boolean;
   recent: RecentArrival[];
   running: RunningJob[];
-  warmTakers?: string[];
+  warmTakers?: WarmTaker[];
   warmGaps: LiveGapHistogram;
   rescues: LiveGapHistogram;
 }
@@ -167,7 +173,7 @@ function chainArrive(
 ): void {
   if (!Number.isFinite(at)) return;
   // Taken from the list even when the arrival saw a free pool, so the list keeps only the unheard.
-  const namedWarm = job !== undefined && takeWarmTaker(history, job);
+  const namedWarm = job !== undefined && takeWarmTaker(history, job, at);
   const cold = arrivedCold && !namedWarm;
   const running = history.running;
   while (running.length > 0 && (running[0] as RunningJob).at < at - MAX_RUNTIME_MS) {
@@ -198,10 +204,13 @@ function chainArrive(
   running.push(job === undefined || job.length > MAX_JOB_NAME ? { at, cold } : { at, cold, job });
 }
 
-/** Removes `job` from the warm takers heard before it arrived; true if it was one. */
-function takeWarmTaker(history: LiveChainHistory, job: string): boolean {
+/**
+ * Removes `job`, created at `at`, from the warm takers named before it arrived; true if it was
+ * one. A job created before the pool was free is another job of the same name.
+ */
+function takeWarmTaker(history: LiveChainHistory, job: string, at: number): boolean {
   const takers = history.warmTakers;
-  const i = takers?.indexOf(job) ?? -1;
+  const i = takers?.findIndex((t) => t.job === job && t.freedAt <= at) ?? -1;
   if (takers === undefined || i < 0) return false;
   takers.splice(i, 1);
   if (takers.length === 0) delete history.warmTakers;
@@ -209,40 +218,49 @@ function takeWarmTaker(history: LiveChainHistory, job: string): boolean {
 }
 
 /**
- * The job named `job` took a warm pool (SageMaker named it as the job that reused one), in
- * place; false if nothing changed. Whether a job found a free pool is judged when its arrival is
- * processed, and events are not ordered: a predecessor's end processed after the arrival had no
- * pool there yet, and a pool found Reused before the arrival was heard is no longer free. So a
- * running job is settled here, and one not seen running is remembered (the newest `CHAIN_KEPT`)
- * for its arrival to settle. A job that arrived and ended already is remembered too, in vain:
- * ended jobs are not kept, and a name never arrives twice. `ReusedByJob` is a name only, unique
- * per account and region: two running jobs of one key with the same name in two regions cannot
- * be told apart, and the older is settled.
+ * The job named `job` took a warm pool freed at `freedAt` (SageMaker named it as the job that
+ * reused it), in place; false if nothing changed. `lastArrivalAt` is the key's latest arrival
+ * heard. Whether a job found a free pool is judged when its arrival is processed, and events are
+ * not ordered: a predecessor's end processed after the arrival had no pool there yet, and a pool
+ * found Reused before the arrival was heard is no longer free. So a running job is settled
+ * here; and if no arrival of the key was heard since the pool was freed, the taker's cannot
+ * have been, so its name is remembered (the newest `CHAIN_KEPT`) for its arrival to settle.
+ * Otherwise the taker may have arrived, and even ended (ended jobs are not kept): it is left
+ * as judged. `ReusedByJob` is a name only, unique per account and region: two jobs of one key
+ * with the same name in two regions cannot be told apart, and the older is settled.
  */
-function chainWarmStart(history: LiveChainHistory, job: string): boolean {
-  if (job.length > MAX_JOB_NAME) return false;
+function chainWarmStart(
+  history: LiveChainHistory,
+  job: string,
+  freedAt: number,
+  lastArrivalAt: number | undefined
+): boolean {
+  if (!isWarmStartNews(history, job, freedAt, lastArrivalAt)) return false;
   const running = history.running;
-  for (let i = 0; i < running.length; i++) {
-    const entry = running[i] as RunningJob;
-    if (entry.job !== job) continue;
-    if (!entry.cold) return false;
-    running[i] = { at: entry.at, cold: false, job };
+  const i = running.findIndex((r) => r.job === job);
+  if (i >= 0) {
+    running[i] = { at: (running[i] as RunningJob).at, cold: false, job };
     return true;
   }
   const takers = history.warmTakers ?? [];
-  if (takers.includes(job)) return false;
   if (takers.length >= CHAIN_KEPT) takers.shift();
-  takers.push(job);
+  takers.push({ job, freedAt });
   history.warmTakers = takers;
   return true;
 }
 
 /** Would {@link chainWarmStart} change `history`? */
-function isWarmStartNews(history: ChainHistory, job: string): boolean {
-  if (job.length > MAX_JOB_NAME) return false;
+function isWarmStartNews(
+  history: ChainHistory,
+  job: string,
+  freedAt: number,
+  lastArrivalAt: number | undefined
+): boolean {
+  if (job.length > MAX_JOB_NAME || !Number.isFinite(freedAt)) return false;
   const running = history.running.find((r) => r.job === job);
   if (running !== undefined) return running.cold;
-  return history.warmTakers?.includes(job) !== true;
+  if (lastArrivalAt !== undefined && lastArrivalAt >= freedAt) return false;
+  return history.warmTakers?.some((t) => t.job === job) !== true;
 }
 
 /**
@@ -456,10 +474,7 @@ function isChainHistory(value: unknown): value is ChainHistory {
       h.running,
       (e) => isStoredTime(e.at) && typeof e.cold === 'boolean' && isOptional(e.job, isJobName)
     ) &&
-    isOptional(
-      h.warmTakers,
-      (v) => Array.isArray(v) && v.length <= CHAIN_KEPT && v.every(isJobName)
-    ) &&
+    list(h.warmTakers ?? [], (e) => isJobName(e.job) && isStoredTime(e.freedAt)) &&
     isGapHistogram(h.warmGaps) &&
     isGapHistogram(h.rescues)
   );

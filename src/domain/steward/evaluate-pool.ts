@@ -364,7 +364,7 @@ function refresh(
 /**
  * How `recordGone` learns that a Reused pool's taker started warm: `read` reads the key's
  * history; `skip` when the caller knows the taker was judged warm; or the history as the
- * caller read it (the taker is settled only if it shows the taker taken for cold).
+ * caller read it (written only if the taker's warm start is news to it: `isWarmStartNews`).
  */
 type TakerCheck = 'read' | 'skip' | { readonly history: KeyHistory | undefined };
 
@@ -408,10 +408,10 @@ async function learnWarmStart(
 ): Promise<void> {
   const taker = pool.state === 'Reused' ? pool.reusedByJob : undefined;
   if (taker === undefined || check === 'skip') return;
-  if (check !== 'read' && !isWarmStartNews(check.history, taker)) return;
+  if (check !== 'read' && !isWarmStartNews(check.history, taker, pool.endTime)) return;
   try {
     const known = check === 'read' ? undefined : check.history;
-    await updateHistory(pool.matchKey, (h) => recordWarmStart(h, taker), deps, known);
+    await updateHistory(pool.matchKey, (h) => recordWarmStart(h, taker, pool.endTime), deps, known);
   } catch (error) {
     deps.log.warn('warm start not learnt', {
       key: pool.matchKey,

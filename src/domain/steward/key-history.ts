@@ -171,7 +171,9 @@ function endInPlace(
   if (learnt) {
     history.chain ??= newChainHistory();
     chainEnd(history.chain, at, facts.createdAt, facts.startupMs, facts.coldStartWaitMs);
-    if (facts.reusedBy !== undefined) chainWarmStart(history.chain, facts.reusedBy);
+    if (facts.reusedBy !== undefined) {
+      chainWarmStart(history.chain, facts.reusedBy, at, history.lastArrivalAt);
+    }
   }
   const ends = history.openEnds;
   // A time that is no time would sort after every real end and never close; an end whose gap
@@ -324,20 +326,28 @@ function recordEnd(
     : { ...history, openEnds: live.openEnds, chain: live.chain };
 }
 
-/** Does the key's history not know yet that the job named `job` started warm? */
-function isWarmStartNews(history: KeyHistory | undefined, job: string): boolean {
-  return history?.chain === undefined ? true : isChainWarmStartNews(history.chain, job);
+/**
+ * Would the key's history learn from hearing that the job named `job` took its pool freed at
+ * `freedAt` (`chainWarmStart`)? Without a history, no arrival was heard: the taker's is to come.
+ */
+function isWarmStartNews(history: KeyHistory | undefined, job: string, freedAt: number): boolean {
+  return isChainWarmStartNews(
+    history?.chain ?? newChainHistory(),
+    job,
+    freedAt,
+    history?.lastArrivalAt
+  );
 }
 
 /**
- * The key's job named `job` took a warm pool (a pool names it as `ReusedByJob`): it started
- * warm, whatever its arrival saw or will see (`chainWarmStart`). The same history if that
- * changes nothing.
+ * The key's job named `job` took a warm pool freed at `freedAt` (the pool names it as
+ * `ReusedByJob`): it started warm, whatever its arrival saw or will see (`chainWarmStart`).
+ * The same history if that changes nothing.
  */
-function recordWarmStart(history: KeyHistory, job: string): KeyHistory {
-  if (!isWarmStartNews(history, job)) return history;
+function recordWarmStart(history: KeyHistory, job: string, freedAt: number): KeyHistory {
+  if (!isWarmStartNews(history, job, freedAt)) return history;
   const next = history.chain === undefined ? newChainHistory() : copyChainHistory(history.chain);
-  chainWarmStart(next, job);
+  chainWarmStart(next, job, freedAt, history.lastArrivalAt);
   return { ...history, chain: next };
 }
 

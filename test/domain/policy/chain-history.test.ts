@@ -327,12 +327,15 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
     expect(isChainHistory(h)).toBe(true);
   });
 
+  // The pools below were freed at T0 − 1 min, before any arrival of the key was heard
+  const FREED = T0 - 60 * S;
+
   it('settles a running job as warm once a pool names it as its taker, and nothing else', () => {
     const h = newChainHistory();
     chainArrive(h, T0, true, undefined, 'x');
     chainArrive(h, T0 + S, true, undefined, 'y');
-    expect(chainWarmStart(h, 'x')).toBe(true);
-    expect(chainWarmStart(h, 'x')).toBe(false);
+    expect(chainWarmStart(h, 'x', FREED, T0 + S)).toBe(true);
+    expect(chainWarmStart(h, 'x', FREED, T0 + S)).toBe(false);
     expect(h.running).toEqual([
       { at: T0, cold: false, job: 'x' },
       { at: T0 + S, cold: true, job: 'y' },
@@ -342,35 +345,54 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
 
   it('remembers a taker not heard arriving, and its arrival starts warm whatever it saw', () => {
     const h = newChainHistory();
-    expect(isWarmStartNews(h, 'z')).toBe(true);
-    expect(chainWarmStart(h, 'z')).toBe(true);
-    expect(isWarmStartNews(h, 'z')).toBe(false);
-    expect(chainWarmStart(h, 'z')).toBe(false);
-    expect(h.warmTakers).toEqual(['z']);
-    // Another job's arrival leaves it; its own takes it, though it found no free pool
+    expect(isWarmStartNews(h, 'z', FREED, undefined)).toBe(true);
+    expect(chainWarmStart(h, 'z', FREED, undefined)).toBe(true);
+    expect(isWarmStartNews(h, 'z', FREED, undefined)).toBe(false);
+    expect(chainWarmStart(h, 'z', FREED, undefined)).toBe(false);
+    expect(h.warmTakers).toEqual([{ job: 'z', freedAt: FREED }]);
+    // Another job's arrival leaves it, as does one of its name created before the pool was
+    // free; its own takes it, though it found no free pool
     chainArrive(h, T0, true, undefined, 'w');
+    chainArrive(h, FREED - S, true, undefined, 'z');
+    expect(h.warmTakers).toHaveLength(1);
     chainArrive(h, T0 + S, true, undefined, 'z');
     expect(h.running).toEqual([
       { at: T0, cold: true, job: 'w' },
+      { at: FREED - S, cold: true, job: 'z' },
       { at: T0 + S, cold: false, job: 'z' },
     ]);
     expect(h.warmTakers).toBeUndefined();
-    expect(isWarmStartNews(h, 'z')).toBe(false);
+  });
+
+  it('remembers no taker that may have arrived already: an arrival was heard since its pool was freed', () => {
+    // The taker arrived, ran and ended before its pool was found Reused
+    const h = newChainHistory();
+    chainArrive(h, T0, false, undefined, 'z');
+    chainEnd(h, T0 + 600 * S, T0, WARM, DELTA);
+    expect(isWarmStartNews(h, 'z', FREED, T0)).toBe(false);
+    expect(chainWarmStart(h, 'z', FREED, T0)).toBe(false);
+    expect(h.warmTakers).toBeUndefined();
+    // A later job of that name (another region's) is judged as it arrives
+    chainArrive(h, T0 + HOUR_MS, true, undefined, 'z');
+    expect(h.running).toEqual([{ at: T0 + HOUR_MS, cold: true, job: 'z' }]);
   });
 
   it('keeps the newest takers not heard arriving, once each, and none longer than a job name', () => {
     const h = newChainHistory();
-    for (let i = 0; i < CHAIN_KEPT + 3; i++) chainWarmStart(h, `t${i}`);
+    for (let i = 0; i < CHAIN_KEPT + 3; i++) chainWarmStart(h, `t${i}`, FREED, undefined);
     expect(h.warmTakers).toHaveLength(CHAIN_KEPT);
-    expect(h.warmTakers?.[0]).toBe('t3');
-    expect(chainWarmStart(h, 'x'.repeat(64))).toBe(false);
-    expect(h.warmTakers).not.toContain('x'.repeat(64));
+    expect(h.warmTakers?.[0]?.job).toBe('t3');
+    expect(chainWarmStart(h, 'x'.repeat(64), FREED, undefined)).toBe(false);
+    expect(chainWarmStart(h, 'y', Number.NaN, undefined)).toBe(false);
+    expect(h.warmTakers?.map((t) => t.job)).toEqual(
+      Array.from({ length: CHAIN_KEPT }, (_, i) => `t${i + 3}`)
+    );
     expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
   });
 
   it('lets a taker that arrived warm anyway leave the list (only the unheard stay)', () => {
     const h = newChainHistory();
-    chainWarmStart(h, 'z');
+    chainWarmStart(h, 'z', FREED, undefined);
     chainArrive(h, T0, false, undefined, 'z');
     expect(h.warmTakers).toBeUndefined();
   });
@@ -476,13 +498,23 @@ describe('isChainHistory (the store is untrusted)', () => {
     ],
     [
       'a remembered taker whose name is no training job name',
-      (h: Record<string, unknown>) => ({ ...h, warmTakers: ['x'.repeat(64)] }),
+      (h: Record<string, unknown>) => ({
+        ...h,
+        warmTakers: [{ job: 'x'.repeat(64), freedAt: T0 }],
+      }),
+    ],
+    [
+      'a remembered taker freed at no time',
+      (h: Record<string, unknown>) => ({ ...h, warmTakers: [{ job: 'z', freedAt: 9e15 }] }),
     ],
     [
       'too many remembered takers',
       (h: Record<string, unknown>) => ({
         ...h,
-        warmTakers: Array.from({ length: CHAIN_KEPT + 1 }, (_, i) => `t${i}`),
+        warmTakers: Array.from({ length: CHAIN_KEPT + 1 }, (_, i) => ({
+          job: `t${i}`,
+          freedAt: T0,
+        })),
       }),
     ],
     [
@@ -552,13 +584,13 @@ describe('isChainHistory (the store is untrusted)', () => {
           const h = newChainHistory();
           steps.forEach((step, i) => {
             if (step.arrive) chainArrive(h, T0 + i * S, step.cold, undefined, step.job);
-            else chainWarmStart(h, step.job);
+            else chainWarmStart(h, step.job, T0 - S, undefined);
           });
           expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
           const takers = h.warmTakers ?? [];
-          expect(new Set(takers).size).toBe(takers.length);
+          expect(new Set(takers.map((t) => t.job)).size).toBe(takers.length);
           // A name remembered is news no more, and settled once heard
-          for (const job of takers) expect(isWarmStartNews(h, job)).toBe(false);
+          for (const { job } of takers) expect(isWarmStartNews(h, job, T0, undefined)).toBe(false);
         }
       )
     );

@@ -479,7 +479,15 @@ describe('a serial key, its events out of order', () => {
   type Step =
     | { kind: 'arrive'; at: number; job: string; cold: boolean }
     | { kind: 'end'; at: number; createdAt: number; startupMs: number; reusedBy?: string }
-    | { kind: 'reused'; job: string };
+    | { kind: 'reused'; job: string; freedAt: number };
+  interface Job {
+    readonly gapMs: number;
+    readonly durationMs: number;
+    readonly late: boolean;
+    readonly reusedFirst: boolean;
+    /** When else the pool a job took is found Reused (the evaluator may come late). */
+    readonly sighting: 'none' | 'after-arrival' | 'after-end';
+  }
 
   /**
    * One job after another (each created `gapMs` after the last ended), each kept `KEEP`: a job
@@ -487,39 +495,52 @@ describe('a serial key, its events out of order', () => {
    * heard at its time. Out of order, the end of each job in `lateEnds` whose pool was taken is
    * heard just after its taker's arrival, and SageMaker's describe then names the taker; for
    * each in `reusedFirst` the evaluator finds the pool Reused before the taker's arrival is
-   * heard. Either way the taker, heard arriving, finds no free pool.
+   * heard. Either way the taker, heard arriving, finds no free pool. In both orders a pool may
+   * also be found Reused after its taker's arrival or end, which teaches nothing.
    */
-  function stream(
-    jobs: readonly { gapMs: number; durationMs: number; late: boolean; reusedFirst: boolean }[],
-    reorder: boolean
-  ): Step[] {
+  function stream(jobs: readonly Job[], reorder: boolean): Step[] {
     const steps: Step[] = [];
     let created = NOW;
     let cold = true;
-    let pendingEnd: Step | undefined;
+    let freedAt = NOW;
+    let pending: { end: Step; sightedAfter?: Step } | undefined;
+    const flush = () => {
+      if (pending === undefined) return;
+      steps.push(pending.end);
+      if (pending.sightedAfter !== undefined) steps.push(pending.sightedAfter);
+      pending = undefined;
+    };
     jobs.forEach((job, i) => {
       const name = `job-${i}`;
       const taker = i > 0 && !cold;
-      const late = reorder && taker && pendingEnd !== undefined;
-      if (!late && pendingEnd !== undefined) steps.push(pendingEnd);
+      const late = reorder && taker && pending !== undefined;
+      const predecessor = pending;
+      if (!late) flush();
       const reusedFirst = reorder && taker && !late && job.reusedFirst;
-      if (reusedFirst) steps.push({ kind: 'reused', job: name });
+      const sighting: Step = { kind: 'reused', job: name, freedAt };
+      if (reusedFirst) steps.push(sighting);
       steps.push({ kind: 'arrive', at: created, job: name, cold: cold || late || reusedFirst });
-      if (late && pendingEnd?.kind === 'end') steps.push({ ...pendingEnd, reusedBy: name });
+      if (late && predecessor?.end.kind === 'end') {
+        steps.push({ ...predecessor.end, reusedBy: name });
+        if (predecessor.sightedAfter !== undefined) steps.push(predecessor.sightedAfter);
+        pending = undefined;
+      }
+      if (taker && job.sighting === 'after-arrival') steps.push(sighting);
       const startupMs = cold ? DELTA + WARM : WARM;
       const end = created + startupMs + job.durationMs;
-      pendingEnd = { kind: 'end', at: end, createdAt: created, startupMs };
+      pending = {
+        end: { kind: 'end', at: end, createdAt: created, startupMs },
+        ...(taker && job.sighting === 'after-end' ? { sightedAfter: sighting } : {}),
+      };
       // The next job takes this one's pool if it comes within the keep-alive; its end is heard
       // late only if that job takes the pool and this one is drawn late
       const next = jobs[i + 1];
       cold = next === undefined || next.gapMs > KEEP;
-      if (!(next?.late ?? false)) {
-        steps.push(pendingEnd);
-        pendingEnd = undefined;
-      }
+      if (!(next?.late ?? false)) flush();
+      freedAt = end;
       created = end + (next?.gapMs ?? 0);
     });
-    if (pendingEnd !== undefined) steps.push(pendingEnd);
+    flush();
     return steps;
   }
 
@@ -529,7 +550,7 @@ describe('a serial key, its events out of order', () => {
       if (step.kind === 'arrive') {
         h = recordArrival(h, step.at, undefined, RECENT_GAPS_KEPT, step);
       } else if (step.kind === 'reused') {
-        h = recordWarmStart(h, step.job);
+        h = recordWarmStart(h, step.job, step.freedAt);
       } else {
         const { at, ...facts } = step;
         h = recordEnd(h, at, undefined, { ...facts, coldStartWaitMs: DELTA });
@@ -549,6 +570,7 @@ describe('a serial key, its events out of order', () => {
       durationMs: fc.integer({ min: 1_000, max: 2 * HOUR }),
       late: fc.boolean(),
       reusedFirst: fc.boolean(),
+      sighting: fc.constantFrom('none' as const, 'after-arrival' as const, 'after-end' as const),
     });
     fc.assert(
       fc.property(fc.array(job, { minLength: 1, maxLength: 30 }), (jobs) => {
@@ -565,6 +587,8 @@ describe('a serial key, its events out of order', () => {
           recent: h.chain?.recent.map(({ at, linked }) => ({ at, linked })),
         });
         expect(judged(reordered)).toEqual(judged(inOrder));
+        // Every arrival was heard: no name waits for one
+        expect(inOrder.chain?.warmTakers).toBeUndefined();
       })
     );
   });
@@ -576,12 +600,15 @@ describe('recordWarmStart', () => {
       cold: false,
       job: 'b',
     });
-    expect(recordWarmStart(arrived, 'b')).toBe(arrived);
-    const remembered = recordWarmStart(newKeyHistory(KEY), 'c');
-    expect(remembered.chain?.warmTakers).toEqual(['c']);
-    expect(recordWarmStart(remembered, 'c')).toBe(remembered);
-    expect(recordWarmStart(remembered, 'd').chain?.warmTakers).toEqual(['c', 'd']);
-    expect(remembered.chain?.warmTakers).toEqual(['c']);
+    expect(recordWarmStart(arrived, 'b', NOW - MINUTE)).toBe(arrived);
+    // A taker not running after an arrival was heard: it may have come and gone
+    expect(recordWarmStart(arrived, 'gone', NOW - MINUTE)).toBe(arrived);
+    const remembered = recordWarmStart(newKeyHistory(KEY), 'c', NOW);
+    expect(remembered.chain?.warmTakers).toEqual([{ job: 'c', freedAt: NOW }]);
+    expect(recordWarmStart(remembered, 'c', NOW)).toBe(remembered);
+    const more = recordWarmStart(remembered, 'd', NOW);
+    expect(more.chain?.warmTakers?.map((t) => t.job)).toEqual(['c', 'd']);
+    expect(remembered.chain?.warmTakers).toEqual([{ job: 'c', freedAt: NOW }]);
   });
 
   it('settles a job taken for cold without touching the history it copied', () => {
@@ -589,7 +616,7 @@ describe('recordWarmStart', () => {
       cold: true,
       job: 'b',
     });
-    const settled = recordWarmStart(arrived, 'b');
+    const settled = recordWarmStart(arrived, 'b', NOW - MINUTE);
     expect(settled.chain?.running).toEqual([{ at: NOW, cold: false, job: 'b' }]);
     expect(arrived.chain?.running).toEqual([{ at: NOW, cold: true, job: 'b' }]);
     expect(settled.histogram).toBe(arrived.histogram);

@@ -444,7 +444,9 @@ describe('trackPoolEvent', () => {
       expect(world.sim.start('b')).toBe('warm');
       await trackPoolEvent(a.terminal, world.deps);
       const key = await keyOf(world, 'b');
-      expect((await world.store.getHistory(key))?.chain?.warmTakers).toEqual(['b']);
+      expect((await world.store.getHistory(key))?.chain?.warmTakers?.map((t) => t.job)).toEqual([
+        'b',
+      ]);
 
       // Act
       await trackPoolEvent(world.jobEvent('b'), world.deps);
