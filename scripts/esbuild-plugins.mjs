@@ -165,21 +165,34 @@ const noEventStreams = {
 const pureSchemas = {
   name: 'pure-sdk-schemas',
   setup(build) {
-    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, async (args) => ({
-      contents: pureSchemaLiterals(await readFile(args.path, 'utf8')),
-      loader: 'js',
-    }));
+    build.onLoad(
+      { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
+      async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const { contents, wrapped } = pureSchemaLiterals(text);
+        const literals = text.match(/^export var /gm)?.length ?? 0;
+        // A shape this does not know leaves the file as it was: bigger, never wrong.
+        const warnings =
+          wrapped === literals
+            ? []
+            : [{ text: `${args.path}: ${literals - wrapped} schema literals not marked pure` }];
+        return { contents, loader: 'js', warnings };
+      }
+    );
   },
 };
 
-/** Wraps each `export var X = [...]` literal spanning lines up to a lone `];` in a pure call. */
+/**
+ * Wraps each `export var X = [...]` literal spanning lines up to a lone `];` in a pure call;
+ * the text as it was if one is not closed so.
+ */
 function pureSchemaLiterals(text) {
   const lines = text.split('\n');
   const out = [];
+  let wrapped = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    const start = /^export var [\w$]+ = \[/.exec(line);
-    if (start === null) {
+    if (!/^export var [\w$]+ = \[/.test(line)) {
       out.push(line);
       continue;
     }
@@ -187,13 +200,14 @@ function pureSchemaLiterals(text) {
     let end = i;
     if (!line.endsWith('];')) {
       while (end < lines.length && lines[end] !== '];') end++;
-      if (end === lines.length) return text;
+      if (end === lines.length) return { contents: text, wrapped: 0 };
     }
     const body = [line.slice(open), ...lines.slice(i + 1, end + 1)].join('\n');
     out.push(`${line.slice(0, open)}/* @__PURE__ */ (() => ${body.slice(0, -1)})();`);
+    wrapped += 1;
     i = end;
   }
-  return out.join('\n');
+  return { contents: out.join('\n'), wrapped };
 }
 
 /**

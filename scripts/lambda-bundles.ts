@@ -54,16 +54,34 @@ interface LambdaBundle {
   readonly inputs: readonly BundleInput[];
 }
 
-async function bundlePlugins(settings: ServerlessEsbuildSettings): Promise<Plugin[]> {
-  return settings.plugins
-    ? ((await import(resolve(root, settings.plugins))) as { default: Plugin[] }).default
-    : [];
+interface PluginModule {
+  default: Plugin[];
+  wardenConfigPlugin?: (options: { file: string; stage: string }) => Plugin;
 }
 
-/** Bundles `entry` (relative to the repo, or a source string) into `outfile`, as Lambda gets it. */
+/**
+ * The plugins serverless.yml names. They inline the config `WARDEN_CONFIG_FILE` named when they
+ * were first imported; `configFile` inlines that one instead, whatever the environment says.
+ */
+async function bundlePlugins(
+  settings: ServerlessEsbuildSettings,
+  configFile?: string
+): Promise<Plugin[]> {
+  if (!settings.plugins) return [];
+  const module = (await import(resolve(root, settings.plugins))) as PluginModule;
+  if (configFile === undefined || module.wardenConfigPlugin === undefined) return module.default;
+  const inlined = module.wardenConfigPlugin({ file: configFile, stage: 'dev' });
+  return module.default.map((plugin) => (plugin.name === inlined.name ? inlined : plugin));
+}
+
+/**
+ * Bundles `entry` (relative to the repo, or a source string) into `outfile`, as Lambda gets it;
+ * `configFile` is the config to inline (else as `npx serverless package` would choose).
+ */
 async function bundleLambda(
   entry: string | { contents: string; name: string },
-  outfile: string
+  outfile: string,
+  configFile?: string
 ): Promise<LambdaBundle> {
   const settings = (await serverlessSettings()).custom.esbuild;
   const options: BuildOptions = {
@@ -74,7 +92,7 @@ async function bundleLambda(
     format: settings.format ?? 'esm',
     mainFields: settings.mainFields ?? ['module', 'main'],
     banner: settings.banner ?? {},
-    plugins: await bundlePlugins(settings),
+    plugins: await bundlePlugins(settings, configFile),
     outfile,
     absWorkingDir: root,
     logLevel: 'silent',
@@ -104,9 +122,10 @@ async function bundleLambda(
 /** Bundles `entry` (relative to the repo, or a source string) into `outfile`; returns its size. */
 async function buildLambdaBundle(
   entry: string | { contents: string; name: string },
-  outfile: string
+  outfile: string,
+  configFile?: string
 ): Promise<number> {
-  return (await bundleLambda(entry, outfile)).bytes;
+  return (await bundleLambda(entry, outfile, configFile)).bytes;
 }
 
 /**
