@@ -134,6 +134,16 @@ const lambdaCredentials = {
   },
 };
 
+/** Swaps mnemonist's LRU cache for the few lines the SDK uses of it (see endpoint-lru-cache.ts). */
+const endpointLruCache = {
+  name: 'endpoint-lru-cache',
+  setup(build) {
+    build.onResolve({ filter: /^mnemonist\/lru-cache(?:\.js)?$/ }, () => ({
+      path: resolve(root, 'src/adapters/aws/endpoint-lru-cache.ts'),
+    }));
+  },
+};
+
 /**
  * None of the services Pool Warden calls streams events, yet the SDK's HTTP protocol imports
  * the event-stream codec (about 9 KB) dynamically, and a bundle inlines dynamic imports. Only an
@@ -231,6 +241,7 @@ export default [
     stage: stageOf(process.argv),
   }),
   lambdaCredentials,
+  endpointLruCache,
   noEventStreams,
   pureSchemas,
   slimSdkPackageJson,

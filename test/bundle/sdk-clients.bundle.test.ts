@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -100,14 +100,30 @@ describe('SDK clients as bundled', () => {
 });
 
 describe('handler bundles', () => {
-  it('each stay within the 400 KB budget with the default config', async () => {
-    // Prepare: the config in the service folder, whatever WARDEN_CONFIG_FILE says
+  /** The service folder's config, with member accounts: STS is bundled too. */
+  const MEMBER_ACCOUNTS = `
+accounts:
+  hub: '111122223333'
+  members:
+    - id: '444455556666'
+      name: research
+      externalId: pool-warden-research-7f3a
+      regions: [eu-west-1, us-east-1]
+`;
+
+  it.each([
+    ['the default config', ''],
+    ['member accounts', MEMBER_ACCOUNTS],
+  ])('each stay within the 400 KB budget with %s', async (_, extra) => {
+    // Prepare: whatever WARDEN_CONFIG_FILE says
     const dir = await mkdtemp(join(tmpdir(), 'warden-bundles-'));
+    const config = join(dir, 'warden.config.yaml');
+    await writeFile(config, (await readFile('warden.config.yaml', 'utf8')) + extra);
 
     // Act
     const sizes: Record<string, number> = {};
     for (const [name, entry] of Object.entries(await handlerEntries())) {
-      sizes[name] = await buildLambdaBundle(entry, join(dir, `${name}.mjs`), 'warden.config.yaml');
+      sizes[name] = await buildLambdaBundle(entry, join(dir, `${name}.mjs`), config);
     }
 
     // Assess
