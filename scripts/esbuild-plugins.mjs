@@ -138,9 +138,14 @@ const lambdaCredentials = {
 const endpointLruCache = {
   name: 'endpoint-lru-cache',
   setup(build) {
-    build.onResolve({ filter: /^mnemonist\/lru-cache(?:\.js)?$/ }, () => ({
-      path: resolve(root, 'src/adapters/aws/endpoint-lru-cache.ts'),
-    }));
+    // Only for the SDK's ESM import: another importer may use more of mnemonist's cache, and a
+    // require() would get an ES module's namespace, not the class.
+    build.onResolve({ filter: /^mnemonist\/lru-cache(?:\.js)?$/ }, (args) =>
+      args.kind === 'import-statement' &&
+      /@aws-sdk[\\/]endpoint-cache[\\/]dist-es[\\/]/.test(args.importer)
+        ? { path: resolve(root, 'src/adapters/aws/endpoint-lru-cache.ts') }
+        : undefined
+    );
   },
 };
 

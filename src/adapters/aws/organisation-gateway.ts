@@ -50,11 +50,12 @@ function organisationSageMaker(
   const clock = options.clock ?? systemClock;
   return new AccountRoutingGateway(config, hub, {
     open: (location, credentials) => new SdkSageMakerGateway(client(location, credentials)),
-    // The STS client is made on the first member call. It is imported statically all the
-    // same: imported lazily, its bundle kept every STS operation (15 KB more per function).
+    // The STS client is made on the first member call. Its module is imported statically
+    // (it loads at cold start in a function whose config lists accounts): imported lazily, its
+    // bundle kept every STS operation, 15 KB more per function.
     assume: (member) =>
-      lazily(
-        async () =>
+      onFirstCall(
+        () =>
           new StsRoleCredentials(
             options.stsClient ?? stsClientFor(options.region),
             {
@@ -71,14 +72,11 @@ function organisationSageMaker(
 }
 
 /** A provider built on its first call, then reused. */
-function lazily(make: () => Promise<CredentialProvider>): CredentialProvider {
-  let made: Promise<CredentialProvider> | undefined;
-  return async (): Promise<RoleCredentials> => {
+function onFirstCall(make: () => CredentialProvider): CredentialProvider {
+  let made: CredentialProvider | undefined;
+  return (): Promise<RoleCredentials> => {
     made ??= make();
-    made.catch(() => {
-      made = undefined;
-    });
-    return (await made)();
+    return made();
   };
 }
 

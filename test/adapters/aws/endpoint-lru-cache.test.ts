@@ -1,19 +1,22 @@
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import mnemonistLruCache from 'mnemonist/lru-cache.js';
+import type MnemonistLru from 'mnemonist/lru-cache.js';
 import { describe, expect, it } from 'vitest';
 import LruCache from '../../../src/adapters/aws/endpoint-lru-cache.js';
 
-// A CommonJS module: its default import is `module.exports`, the class itself.
-const MnemonistLruCache = mnemonistLruCache as unknown as typeof mnemonistLruCache.default;
+// The cache the SDK's endpoint cache itself resolves (mnemonist is its dependency, not ours).
+const sdkRequire = createRequire(createRequire(import.meta.url).resolve('@aws-sdk/endpoint-cache'));
+const MnemonistLruCache = sdkRequire('mnemonist/lru-cache') as typeof MnemonistLru.default;
 
 type Op =
-  | { op: 'set'; key: number; value: number }
-  | { op: 'get' | 'peek' | 'has'; key: number }
+  | { op: 'set'; key: string; value: number }
+  | { op: 'get' | 'peek' | 'has'; key: string }
   | { op: 'clear' };
 
 describe('endpoint-lru-cache (mnemonist/lru-cache in bundles)', () => {
   it('answers as mnemonist does to any sequence of the calls the endpoint cache makes', () => {
-    const key = fc.integer({ min: 0, max: 6 });
+    // The SDK's keys are JSON text
+    const key = fc.integer({ min: 0, max: 6 }).map((n) => `{"k":${n}}`);
     // Clearing is rare, so that sequences fill the cache past its capacity
     const op: fc.Arbitrary<Op> = fc.oneof(
       {
@@ -34,8 +37,8 @@ describe('endpoint-lru-cache (mnemonist/lru-cache in bundles)', () => {
         fc.integer({ min: 1, max: 4 }),
         fc.array(op, { maxLength: 80 }),
         (capacity, ops) => {
-          const ours = new LruCache<number, number>(capacity);
-          const theirs = new MnemonistLruCache<number, number>(capacity);
+          const ours = new LruCache<string, number>(capacity);
+          const theirs = new MnemonistLruCache<string, number>(capacity);
           for (const step of ops) {
             if (step.op === 'set') {
               ours.set(step.key, step.value);
@@ -47,7 +50,9 @@ describe('endpoint-lru-cache (mnemonist/lru-cache in bundles)', () => {
               expect(ours[step.op](step.key)).toEqual(theirs[step.op](step.key));
             }
           }
-          for (let k = 0; k <= 6; k++) expect(ours.peek(k)).toEqual(theirs.peek(k));
+          for (let k = 0; k <= 6; k++) {
+            expect(ours.peek(`{"k":${k}}`)).toEqual(theirs.peek(`{"k":${k}}`));
+          }
         }
       ),
       // Cheap, and an eviction after a use is a narrow sequence: many runs find it surely
