@@ -173,7 +173,7 @@ const noEventStreams = {
 /**
  * An SDK client's shape schemas are array literals, one `export var` each; a REST client's
  * operation schemas carry their HTTP binding under a computed key (`{ [_h]: [...] }`), which
- * esbuild must assume may have side effects, so every operation of the service is kept: 56 KB
+ * esbuild must assume may have side effects, so every operation of the service is kept: 45 KB
  * of SES v2's 141 operations for the one Pool Warden sends. Marking each literal pure (an
  * immediately called arrow, evaluated in the same order) lets the unused ones go.
  */

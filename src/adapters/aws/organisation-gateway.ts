@@ -74,7 +74,8 @@ function organisationSageMaker(
 /** A provider built on its first call, then reused. */
 function onFirstCall(make: () => CredentialProvider): CredentialProvider {
   let made: CredentialProvider | undefined;
-  return (): Promise<RoleCredentials> => {
+  // Async, so that a provider that cannot be made fails as a rejected call, as the SDK expects
+  return async (): Promise<RoleCredentials> => {
     made ??= make();
     return made();
   };
