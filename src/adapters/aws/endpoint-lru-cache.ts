@@ -32,10 +32,9 @@ class LruCache<K, V> {
   set(key: K, value: V): this {
     this.entries.delete(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
+    // Over capacity means at least two entries: the first is the oldest
+    if (this.entries.size > this.capacity)
+      this.entries.delete(this.entries.keys().next().value as K);
     return this;
   }
 

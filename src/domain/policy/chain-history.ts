@@ -173,7 +173,7 @@ function chainArrive(
 ): void {
   if (!Number.isFinite(at)) return;
   // Taken from the list even when the arrival saw a free pool, so the list keeps only the unheard.
-  const namedWarm = job !== undefined && takeWarmTaker(history, job, at);
+  const namedWarm = takeWarmTaker(history, job, at);
   const cold = arrivedCold && !namedWarm;
   const running = history.running;
   while (running.length > 0 && (running[0] as RunningJob).at < at - MAX_RUNTIME_MS) {
@@ -208,10 +208,11 @@ function chainArrive(
  * Removes `job`, created at `at`, from the warm takers named before it arrived; true if it was
  * one. A job created before the pool was free is another job of the same name.
  */
-function takeWarmTaker(history: LiveChainHistory, job: string, at: number): boolean {
+function takeWarmTaker(history: LiveChainHistory, job: string | undefined, at: number): boolean {
   const takers = history.warmTakers;
-  const i = takers?.findIndex((t) => t.job === job && t.freedAt <= at) ?? -1;
-  if (takers === undefined || i < 0) return false;
+  if (takers === undefined) return false;
+  const i = takers.findIndex((t) => t.job === job && t.freedAt <= at);
+  if (i < 0) return false;
   takers.splice(i, 1);
   if (takers.length === 0) delete history.warmTakers;
   return true;
@@ -259,7 +260,7 @@ function isWarmStartNews(
   if (job.length > MAX_JOB_NAME || !Number.isFinite(freedAt)) return false;
   const running = history.running.find((r) => r.job === job);
   if (running !== undefined) return running.cold;
-  if (lastArrivalAt !== undefined && lastArrivalAt >= freedAt) return false;
+  if ((lastArrivalAt ?? Number.NEGATIVE_INFINITY) >= freedAt) return false;
   return history.warmTakers?.some((t) => t.job === job) !== true;
 }
 

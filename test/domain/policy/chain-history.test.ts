@@ -390,6 +390,29 @@ describe('chainEnd / chainWarmStart: events out of order', () => {
     expect(isChainHistory(JSON.parse(JSON.stringify(h)))).toBe(true);
   });
 
+  it('takes a remembered taker out alone, and at the very millisecond its pool was freed', () => {
+    const h = newChainHistory();
+    chainWarmStart(h, 'y', FREED, undefined);
+    chainWarmStart(h, 'z', FREED, undefined);
+    chainArrive(h, FREED, true, undefined, 'z');
+    expect(h.running).toEqual([{ at: FREED, cold: false, job: 'z' }]);
+    expect(h.warmTakers).toEqual([{ job: 'y', freedAt: FREED }]);
+  });
+
+  it('remembers no taker once an arrival was heard in the very millisecond its pool was freed', () => {
+    const h = newChainHistory();
+    expect(chainWarmStart(h, 'z', FREED, FREED)).toBe(false);
+    expect(chainWarmStart(h, 'z', FREED, FREED - 1)).toBe(true);
+  });
+
+  it("takes a name of SageMaker's full 63 characters, as a runner and as a taker", () => {
+    const name = 'n'.repeat(63);
+    const h = newChainHistory();
+    expect(chainWarmStart(h, name, FREED, undefined)).toBe(true);
+    chainArrive(h, T0, true, undefined, name);
+    expect(h.running).toEqual([{ at: T0, cold: false, job: name }]);
+  });
+
   it('lets a taker that arrived warm anyway leave the list (only the unheard stay)', () => {
     const h = newChainHistory();
     chainWarmStart(h, 'z', FREED, undefined);

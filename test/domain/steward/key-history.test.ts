@@ -11,6 +11,7 @@ import {
   closedGap,
   endInPlace,
   isBehindNewerPool,
+  isWarmStartNews,
   newKeyHistory,
   newLiveKeyHistory,
   pendingArrival,
@@ -609,6 +610,15 @@ describe('recordWarmStart', () => {
     const more = recordWarmStart(remembered, 'd', NOW);
     expect(more.chain?.warmTakers?.map((t) => t.job)).toEqual(['c', 'd']);
     expect(remembered.chain?.warmTakers).toEqual([{ job: 'c', freedAt: NOW }]);
+  });
+
+  it('counts a taker as news on a key with no history, but not once an arrival came after its pool freed', () => {
+    expect(isWarmStartNews(undefined, 'b', NOW)).toBe(true);
+    // A history without chains (arrivals heard without facts): its arrivals still count
+    const unchained = recordArrival(newKeyHistory(KEY), NOW, 'bob');
+    expect(unchained.chain).toBeUndefined();
+    expect(isWarmStartNews(unchained, 'b', NOW - MINUTE)).toBe(false);
+    expect(isWarmStartNews(unchained, 'b', NOW + MINUTE)).toBe(true);
   });
 
   it('settles a job taken for cold without touching the history it copied', () => {
