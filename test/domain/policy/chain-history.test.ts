@@ -207,6 +207,33 @@ describe('chainArrive / chainEnd: what the review found', () => {
     chainArrive(h, T0, true, undefined);
     chainArrive(h, T0 + MAX_RUNTIME_MS + 1, false, undefined);
     expect(h.running.map((j) => j.at)).toEqual([T0 + MAX_RUNTIME_MS + 1]);
+    // ...and not a moment before
+    const still = newChainHistory();
+    chainArrive(still, T0, true, undefined);
+    chainArrive(still, T0 + MAX_RUNTIME_MS, false, undefined);
+    expect(still.running).toHaveLength(2);
+  });
+
+  it('ignores an arrival at no time (it would stop the counts decaying)', () => {
+    const h = replay(pipeline(3, 30 * S, () => true));
+    const before = copyChainHistory(h);
+    chainArrive(h, Number.NaN, true, undefined, 'x');
+    expect(h).toEqual(before);
+  });
+
+  it("links an arrival from its predecessor's warm end up to, not at, its cold end", () => {
+    // A warm job ends at E: had it started cold it would have ended at E + Δ
+    const at = (offsetMs: number) => {
+      const h = newChainHistory();
+      chainArrive(h, T0, false, undefined);
+      const end = T0 + WARM + 600 * S;
+      chainEnd(h, end, T0, WARM, DELTA);
+      chainArrive(h, end + offsetMs, false, undefined);
+      return h.recent.at(-1)?.linked;
+    };
+    expect(at(0)).toBe(true);
+    expect(at(DELTA - 1)).toBe(true);
+    expect(at(DELTA)).toBe(false);
   });
 
   it('keeps the latest end when an older one is heard late', () => {
