@@ -9,7 +9,9 @@ class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(private readonly capacity: number) {
-    if (!(capacity > 0)) throw new Error('LruCache: capacity must be a positive number');
+    if (typeof capacity !== 'number' || !(capacity > 0)) {
+      throw new Error('LruCache: capacity must be a positive number');
+    }
   }
 
   has(key: K): boolean {

@@ -61,7 +61,9 @@ describe('endpoint-lru-cache (mnemonist/lru-cache in bundles)', () => {
   });
 
   it('refuses a capacity that is no positive number, as mnemonist does', () => {
-    expect(() => new LruCache(0)).toThrow(/capacity/);
-    expect(() => new MnemonistLruCache(0)).toThrow();
+    for (const capacity of [0, -1, Number.NaN, '5' as unknown as number]) {
+      expect(() => new LruCache(capacity)).toThrow(/capacity/);
+      expect(() => new MnemonistLruCache(capacity)).toThrow();
+    }
   });
 });
