@@ -19,10 +19,11 @@ const ROLE = 'arn:aws:iam::444455556666:role/pool-warden-member-us-east-1';
 
 /**
  * The bundling plugins (`scripts/esbuild-plugins.mjs`) rewrite the SDK as it is bundled: each
- * client's package.json down to its version, and its shape schemas marked pure so that unused
- * operations drop out. These run the bundled clients Pool Warden needs only for some configs
- * (SES v2 and STS, which no handler bundle test covers) against their protocols on loopback,
- * sends, modelled errors and all.
+ * client's package.json down to its version, its shape schemas marked pure so that unused
+ * operations drop out, and DynamoDB's endpoint cache on a small LRU of ours. These run the
+ * bundled clients Pool Warden needs only for some configs (SES v2 and STS, which no handler
+ * bundle test covers) against their protocols on loopback, sends, modelled errors and all; the
+ * handler bundles are run against DynamoDB in job-state-change.bundle.test.ts.
  */
 describe('SDK clients as bundled', () => {
   let dir: string;
