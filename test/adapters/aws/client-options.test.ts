@@ -1,13 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsClientOptions } from '../../../src/adapters/aws/client-options.js';
 import { DynamoPoolStore } from '../../../src/adapters/aws/dynamo-pool-store.js';
 import { SdkSageMakerGateway } from '../../../src/adapters/aws/sagemaker-gateway.js';
+import { StsRoleCredentials } from '../../../src/adapters/aws/sts-credentials.js';
 import { DependencyError } from '../../../src/domain/errors.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
 import {
+  closedPortUrl,
   closeServer,
   listenOnLoopback,
   loopbackClientConfig,
@@ -49,6 +52,40 @@ describe('AWS client options', () => {
     expect((failure as Error).message).toMatch(/timeout/i);
     client.destroy();
   });
+
+  it.each([
+    ['never answers', async () => endpoint],
+    ['cannot be reached', closedPortUrl],
+  ])(
+    'fails a member role whose STS %s, as a retryable error naming the account, and asks again next time',
+    async (_what, stsEndpoint) => {
+      // Prepare
+      const client = new STSClient({ ...loopbackClientConfig(await stsEndpoint()), ...options });
+      const role = new StsRoleCredentials(
+        client,
+        {
+          roleArn: 'arn:aws:iam::444455556666:role/pool-warden-member-eu-west-1',
+          externalId: 'ext-research',
+          sessionName: 'pool-warden',
+          account: 'research (444455556666)',
+        },
+        new VirtualClock(0)
+      );
+
+      // Act
+      const first = await role.provide().catch((e: unknown) => e);
+      const second = await role.provide().catch((e: unknown) => e);
+
+      // Assess
+      for (const failure of [first, second]) {
+        expect(failure).toBeInstanceOf(DependencyError);
+        expect(failure).toMatchObject({ dependency: 'STS', retryable: true });
+        expect((failure as Error).message).toContain('research (444455556666)');
+      }
+      expect(second).not.toBe(first);
+      client.destroy();
+    }
+  );
 
   it.each([
     ['reading the control', (store: DynamoPoolStore) => store.getControl()],
