@@ -10,6 +10,7 @@ import {
   handlerEntries,
   type LambdaBundle,
 } from '../../scripts/lambda-bundles.js';
+import { MEMBER_ACCOUNTS_YAML } from '../helpers/factories.js';
 import { loopbackClientConfig } from '../helpers/loopback-http.js';
 import { LoopbackSesV2, sesError } from '../helpers/loopback-sesv2.js';
 import { LoopbackSts } from '../helpers/loopback-sts.js';
@@ -106,25 +107,15 @@ describe('SDK clients as bundled', () => {
 });
 
 describe('handler bundles', () => {
-  /** The service folder's config, with member accounts: STS is bundled too. */
-  const MEMBER_ACCOUNTS = `
-accounts:
-  hub: '111122223333'
-  members:
-    - id: '444455556666'
-      name: research
-      externalId: pool-warden-research-7f3a
-      regions: [eu-west-1, us-east-1]
-`;
-
   it.each([
     ['the default config', '', false],
-    ['member accounts', MEMBER_ACCOUNTS, true],
+    // With member accounts, STS is bundled too
+    ['member accounts', MEMBER_ACCOUNTS_YAML, true],
   ])('each stay within the 400 KB budget with %s', async (_, extra, stsBundled) => {
     // Prepare: whatever WARDEN_CONFIG_FILE says
     const dir = await mkdtemp(join(tmpdir(), 'warden-bundles-'));
     const config = join(dir, 'warden.config.yaml');
-    await writeFile(config, (await readFile('warden.config.yaml', 'utf8')) + extra);
+    await writeFile(config, `${await readFile('warden.config.yaml', 'utf8')}\n${extra}`);
 
     // Act
     const bundles: Record<string, LambdaBundle> = {};

@@ -115,6 +115,16 @@ function configFrom(yaml: string): WardenConfig {
 }
 
 /** A team setup used across tests: alice (email + Slack DM), bob (email only), team vision. */
+/** An `accounts:` section to append to a config: the hub and one member, `research`. */
+const MEMBER_ACCOUNTS_YAML = `accounts:
+  hub: '111122223333'
+  members:
+    - id: '444455556666'
+      name: research
+      externalId: pool-warden-research-7f3a
+      regions: [eu-west-1, us-west-2]
+`;
+
 const TEAM_CONFIG_YAML = `version: 1
 defaults:
   timeZone: UTC
@@ -280,6 +290,7 @@ export {
   describeAnswer,
   fixture,
   lambdaContext,
+  MEMBER_ACCOUNTS_YAML,
   recordingActionLinks,
   recordingLog,
   recordingMetrics,

@@ -250,18 +250,18 @@ function chainWarmStart(
   return true;
 }
 
-/** Would {@link chainWarmStart} change `history`? */
+/** Would {@link chainWarmStart} change `history` (none yet: a new one)? */
 function isWarmStartNews(
-  history: ChainHistory,
+  history: Pick<ChainHistory, 'running' | 'warmTakers'> | undefined,
   job: string,
   freedAt: number,
   lastArrivalAt: number | undefined
 ): boolean {
   if (job.length > MAX_JOB_NAME || !Number.isFinite(freedAt)) return false;
-  const running = history.running.find((r) => r.job === job);
+  const running = history?.running.find((r) => r.job === job);
   if (running !== undefined) return running.cold;
   if ((lastArrivalAt ?? Number.NEGATIVE_INFINITY) >= freedAt) return false;
-  return history.warmTakers?.some((t) => t.job === job) !== true;
+  return history?.warmTakers?.some((t) => t.job === job) !== true;
 }
 
 /**

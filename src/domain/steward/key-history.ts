@@ -331,12 +331,7 @@ function recordEnd(
  * `freedAt` (`chainWarmStart`)? Without a history, no arrival was heard: the taker's is to come.
  */
 function isWarmStartNews(history: KeyHistory | undefined, job: string, freedAt: number): boolean {
-  return isChainWarmStartNews(
-    history?.chain ?? newChainHistory(),
-    job,
-    freedAt,
-    history?.lastArrivalAt
-  );
+  return isChainWarmStartNews(history?.chain, job, freedAt, history?.lastArrivalAt);
 }
 
 /**

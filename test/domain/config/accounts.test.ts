@@ -9,19 +9,10 @@ import { compilePolicy } from '../../../src/domain/config/compile-policy.js';
 import { parseConfig } from '../../../src/domain/config/parse-config.js';
 import { ruleMatches } from '../../../src/domain/policy/decide.js';
 import { explainRules } from '../../../src/domain/policy/explain.js';
-import { configFrom, TEAM_CONFIG_YAML } from '../../helpers/factories.js';
+import { configFrom, MEMBER_ACCOUNTS_YAML, TEAM_CONFIG_YAML } from '../../helpers/factories.js';
 
 const HUB = '111122223333';
 const MEMBER = '444455556666';
-
-const ACCOUNTS = `accounts:
-  hub: '${HUB}'
-  members:
-    - id: '${MEMBER}'
-      name: research
-      externalId: pool-warden-research-7f3a
-      regions: [eu-west-1, us-west-2]
-`;
 
 function problems(accounts: string): string[] {
   const result = parseConfig(`${TEAM_CONFIG_YAML}${accounts}`, 'warden.config.yaml');
@@ -31,7 +22,7 @@ function problems(accounts: string): string[] {
 describe('accounts: in the config', () => {
   it('reads the hub and its members, with the default role name', () => {
     // Act
-    const config = configFrom(`${TEAM_CONFIG_YAML}${ACCOUNTS}`);
+    const config = configFrom(`${TEAM_CONFIG_YAML}${MEMBER_ACCOUNTS_YAML}`);
 
     // Assess
     expect(config.accounts).toEqual({
@@ -76,7 +67,7 @@ describe('accounts: in the config', () => {
 });
 
 describe('accountRefusal', () => {
-  const config = configFrom(`${TEAM_CONFIG_YAML}${ACCOUNTS}`);
+  const config = configFrom(`${TEAM_CONFIG_YAML}${MEMBER_ACCOUNTS_YAML}`);
 
   it('serves everything when no accounts are configured (the bus admits only its own)', () => {
     expect(accountRefusal(configFrom(TEAM_CONFIG_YAML), '999988887777', 'us-east-1')).toBe(

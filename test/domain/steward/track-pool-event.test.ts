@@ -338,13 +338,18 @@ describe('trackPoolEvent', () => {
       expect(late.history?.histogram.count).toBe((inOrder.history?.histogram.count ?? 0) - 1);
     });
 
-    /** a's pool is tracked; b takes it 30 s after a ended (b's arrival is not yet processed). */
-    async function poolTakenByB() {
+    /**
+     * a ends, its pool is tracked, and b, created 30 s after a ended, takes it. With
+     * `arrivalFirst`, b's arrival is processed before a's end, so it saw no free pool and is
+     * taken for cold; otherwise it is not processed yet.
+     */
+    async function poolTakenByB(arrivalFirst = false) {
       const world = stewardWorld();
       const a = world.runJob('a', { keepAliveSeconds: 600 });
-      await trackPoolEvent(a.terminal, world.deps);
       world.clock.advanceTo(a.end + 30_000);
       world.submit('b', { keepAliveSeconds: 600 });
+      if (arrivalFirst) await trackPoolEvent(world.jobEvent('b'), world.deps);
+      await trackPoolEvent(a.terminal, world.deps);
       expect(world.sim.start('b')).toBe('warm');
       return world;
     }
@@ -368,24 +373,9 @@ describe('trackPoolEvent', () => {
       expect((await world.auditOf('a')).map((e) => e.kind)).toEqual(['tracked', 'reused']);
     });
 
-    /**
-     * b's arrival is processed before a's end, so it saw no free pool and is taken for cold;
-     * a's pool is tracked next, and only then does b take it.
-     */
-    async function takenForColdThenReused() {
-      const world = stewardWorld();
-      const a = world.runJob('a', { keepAliveSeconds: 600 });
-      world.clock.advanceTo(a.end + 30_000);
-      world.submit('b', { keepAliveSeconds: 600 });
-      await trackPoolEvent(world.jobEvent('b'), world.deps);
-      await trackPoolEvent(a.terminal, world.deps);
-      expect(world.sim.start('b')).toBe('warm');
-      return world;
-    }
-
     it('records a pool as gone though learning its taker fails, and logs it', async () => {
       // Prepare: b is taken for cold; the history store then fails
-      const world = await takenForColdThenReused();
+      const world = await poolTakenByB(true);
       const store = world.deps.store;
       const failing = Object.create(store) as typeof store;
       failing.putHistory = () => Promise.reject(new Error('ProvisionedThroughputExceeded'));
@@ -400,7 +390,7 @@ describe('trackPoolEvent', () => {
 
     it('settles a job as warm when the evaluator finds the pool it took Reused by it', async () => {
       // Prepare
-      const world = await takenForColdThenReused();
+      const world = await poolTakenByB(true);
       const key = await keyOf(world, 'b');
       expect((await world.store.getHistory(key))?.chain?.running).toEqual([
         expect.objectContaining({ job: 'b', cold: true }),
