@@ -1,15 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeHandOff } from '../adapters/actions/eventbridge-hand-off.js';
 import { createResponseUrlReplier } from '../adapters/actions/slack-response-url.js';
-import { checkEmailSubscriptions } from '../adapters/actions/sns-subscription-check.js';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoNonceStore } from '../adapters/aws/dynamo-nonce-store.js';
 import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
 import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
 import type { ActionsHttpDeps } from './actions-http.js';
 import { poolFunctionParts, slackSecretsOf } from './pool-function-deps.js';
+import { snsSubscriptionCheck } from './sns-transport.js';
 
 /** Wires the actions function: SageMaker, the table (pools, audit, nonces), the secret, the bus. */
 async function actionsDeps(): Promise<ActionsHttpDeps> {
@@ -29,18 +28,9 @@ async function actionsDeps(): Promise<ActionsHttpDeps> {
     // Links by email reach people through the SNS topic only with a filter per address.
     ...((config.notices.email?.transport ?? 'sns') === 'sns' && config.actions?.baseUrl
       ? {
-          checkSubscriptions: subscriptionCheck(env.emailTopicArn),
+          checkSubscriptions: snsSubscriptionCheck(env.emailTopicArn),
         }
       : {}),
-  };
-}
-
-/** The hourly subscription check, on one SNS client made at the first check, not at each. */
-function subscriptionCheck(topicArn: string): NonNullable<ActionsHttpDeps['checkSubscriptions']> {
-  let sns: SNSClient | undefined;
-  return () => {
-    sns ??= new SNSClient(AWS_CLIENT_OPTIONS);
-    return checkEmailSubscriptions(sns, topicArn);
   };
 }
 

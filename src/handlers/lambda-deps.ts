@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActionSecrets } from '../adapters/actions/action-secrets.js';
 import { createSignedActionLinks } from '../adapters/actions/signed-action-links.js';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
@@ -8,8 +7,6 @@ import { DynamoNoticeLedger } from '../adapters/aws/dynamo-notice-ledger.js';
 import { DynamoParkedEvents } from '../adapters/aws/dynamo-parked-events.js';
 import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
 import { deployedSageMaker } from '../adapters/aws/organisation-gateway.js';
-import { SnsEmailReach } from '../adapters/aws/sns-email-reach.js';
-import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
@@ -23,6 +20,7 @@ import type { EmailReach, EmailSender } from '../domain/ports/senders.js';
 import { loadBundledConfig } from './bundled-config.js';
 import { slackSecretsOf } from './pool-function-deps.js';
 import { sesTransport } from './ses-transport.js';
+import { snsEmailSender, snsTransport } from './sns-transport.js';
 
 /** Wires the deployed adapters for the finish notice, from the function's environment. */
 async function finishNoticeDeps(): Promise<FinishNoticeDeps> {
@@ -73,11 +71,7 @@ function emailTransport(
   topicArn: string
 ): { email: EmailSender; emailReach: EmailReach } {
   if (config.notices.email?.transport === 'ses') return sesTransport(config);
-  const sns = new SNSClient(AWS_CLIENT_OPTIONS);
-  return {
-    email: new SnsEmailSender(sns, topicArn),
-    emailReach: new SnsEmailReach(sns, topicArn, systemClock),
-  };
+  return snsTransport(topicArn);
 }
 
 /**
@@ -87,7 +81,7 @@ function emailTransport(
  */
 function emailSenderOf(config: WardenConfig, topicArn: string): EmailSender {
   if (config.notices.email?.transport === 'ses') return sesTransport(config).email;
-  return new SnsEmailSender(new SNSClient(AWS_CLIENT_OPTIONS), topicArn);
+  return snsEmailSender(topicArn);
 }
 
 /** Wires the caller registry for the CloudTrail intake. */

@@ -26,6 +26,13 @@ const ROLE = 'arn:aws:iam::444455556666:role/pool-warden-member-us-east-1';
  * bundle test covers) against their protocols on loopback, sends, modelled errors and all; the
  * handler bundles are run against DynamoDB in job-state-change.bundle.test.ts.
  */
+/** Chooses SES for email; the placeholder From is fine for the `dev` stage the test packages. */
+const SES_YAML = `notices:
+  emailFrom: Pool Warden <pool-warden@example.com>
+  email:
+    transport: ses
+`;
+
 describe('SDK clients as bundled', () => {
   let dir: string;
   let ses: LoopbackSesV2;
@@ -46,10 +53,17 @@ describe('SDK clients as bundled', () => {
   });
 
   /** Bundles `contents` as a handler is bundled and runs it; what it printed, as JSON. */
-  async function runBundled(name: string, contents: string): Promise<unknown> {
+  async function runBundled(
+    name: string,
+    contents: string,
+    options: { configFile?: string; env?: Record<string, string> } = {}
+  ): Promise<unknown> {
     const file = join(dir, `${name}.mjs`);
-    await buildLambdaBundle({ contents, name: `${name}.ts` }, file);
-    const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 30_000 });
+    await buildLambdaBundle({ contents, name: `${name}.ts` }, file, options.configFile);
+    const { stdout } = await promisify(execFile)(process.execPath, [file], {
+      timeout: 30_000,
+      env: { ...process.env, ...options.env },
+    });
     return JSON.parse(stdout);
   }
 
@@ -86,6 +100,50 @@ describe('SDK clients as bundled', () => {
     });
   });
 
+  it('sends both notices through SES, and bundles no SNS, when the config chose SES', async () => {
+    // Prepare
+    const config = join(dir, 'ses.warden.config.yaml');
+    await writeFile(config, `${await readFile('warden.config.yaml', 'utf8')}\n${SES_YAML}`);
+    const before = ses.calls.length;
+
+    // Act: the finish notice's transport and the steward's sender, as the handlers wire them
+    const result = await runBundled(
+      'ses-wiring',
+      `import { loadBundledConfig } from './src/handlers/bundled-config.js';
+      import { emailSenderOf, emailTransport } from './src/handlers/lambda-deps.js';
+      import { snsTransport } from './src/handlers/sns-transport.js';
+      const config = await loadBundledConfig();
+      const topic = 'arn:aws:sns:us-east-1:111122223333:pool-warden-notices';
+      const message = { to: 'alice@example.org', subject: 'Completed', text: 'done' };
+      const ref = { jobName: 'resnet-017', status: 'Completed' };
+      const { email, emailReach } = emailTransport(config, topic);
+      await email.send(message, ref);
+      await emailSenderOf(config, topic).send({ ...message, subject: 'Pool kept' }, ref);
+      let sns;
+      try { snsTransport(topic); } catch (error) { sns = error.message; }
+      console.log(JSON.stringify({ reach: await emailReach.canReach('bob@example.org'), sns }));`,
+      {
+        configFile: config,
+        env: {
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+        },
+      }
+    );
+
+    // Assess
+    expect(ses.calls.slice(before).map((call) => call.input)).toMatchObject([
+      { Content: { Simple: { Subject: { Data: 'Completed' } } } },
+      { Content: { Simple: { Subject: { Data: 'Pool kept' } } } },
+    ]);
+    expect(result).toEqual({
+      reach: true,
+      sns: 'SNS was not bundled: the config chose SES when this was packaged',
+    });
+  });
+
   it('assumes a member role through STS, and reads its refusal', async () => {
     // Prepare
     const config = JSON.stringify({ ...loopbackClientConfig(sts.endpoint), maxAttempts: 1 });
@@ -108,10 +166,12 @@ describe('SDK clients as bundled', () => {
 
 describe('handler bundles', () => {
   it.each([
-    ['the default config', '', false],
+    ['the default config', '', { sns: true, ses: false, sts: false }],
     // With member accounts, STS is bundled too
-    ['member accounts', MEMBER_ACCOUNTS_YAML, true],
-  ])('each stay within the 400 KB budget with %s', async (_, extra, stsBundled) => {
+    ['member accounts', MEMBER_ACCOUNTS_YAML, { sns: true, ses: false, sts: true }],
+    // With SES for email, SNS is left out: the evaluator had no room for both
+    ['SES for email', SES_YAML, { sns: false, ses: true, sts: false }],
+  ])('each stay within the 400 KB budget with %s', async (_, extra, clients) => {
     // Prepare: whatever WARDEN_CONFIG_FILE says
     const dir = await mkdtemp(join(tmpdir(), 'warden-bundles-'));
     const config = join(dir, 'warden.config.yaml');
@@ -132,6 +192,10 @@ describe('handler bundles', () => {
       b.inputs.some((i) => i.bytesInOutput > 0 && i.path.includes(`node_modules/${pkg}/`));
     const all = Object.values(bundles);
     expect(all.some((b) => kept(b, 'mnemonist'))).toBe(false);
-    expect(all.some((b) => kept(b, '@aws-sdk/client-sts'))).toBe(stsBundled);
+    expect({
+      sns: all.some((b) => kept(b, '@aws-sdk/client-sns')),
+      ses: all.some((b) => kept(b, '@aws-sdk/client-sesv2')),
+      sts: all.some((b) => kept(b, '@aws-sdk/client-sts')),
+    }).toEqual(clients);
   });
 });
