@@ -7,13 +7,14 @@ import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = `usage: warden policy validate [FILE]
+const USAGE = `usage: warden policy validate [FILE | --config FILE]
        warden policy explain --job DESCRIBE.json [--config FILE] [--at TIME] [--gaps LIST]
 
 Checks the warm-pool policy (settings: and rules:) and the rest of a Pool Warden config,
 without touching AWS. Every problem is printed as FILE:LINE: FIELD: MESSAGE, sorted by line.
 
-  FILE   the config file (default: ./warden.config.yaml)
+  FILE   the config file (default: $WARDEN_CONFIG_FILE, else ./warden.config.yaml: the file
+         \`serverless package\` inlines)
 
 explain shows which rule matches one job's pool and what the steward would decide
 (warden policy explain --help).
@@ -64,14 +65,17 @@ function parseValidateArgs(argv: readonly string[]): string | 'help' {
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { help: { type: 'boolean', short: 'h' } },
+      options: { help: { type: 'boolean', short: 'h' }, config: { type: 'string' } },
     })
   );
   if (parsed.values.help) return 'help';
-  if (parsed.positionals.length > 1) {
+  const { config } = parsed.values;
+  const named = [...parsed.positionals, ...(config === undefined ? [] : [config])];
+  if (named.length > 1) {
     throw new UsageError(`policy validate takes one FILE\n\n${USAGE}`);
   }
-  return parsed.positionals[0] ?? DEFAULT_CONFIG_FILE;
+  // What packaging inlines, so that a deploy never meets a problem validate did not show.
+  return named[0] ?? (process.env.WARDEN_CONFIG_FILE || DEFAULT_CONFIG_FILE);
 }
 
 /** Issues in line order; ones without a line (an empty file) come first, order kept on ties. */

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -103,8 +103,29 @@ describe('warden policy validate', () => {
     ]);
   });
 
+  it('reads the file WARDEN_CONFIG_FILE names, as packaging does, or the one --config names', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'warden-policy-'));
+    const deployed = join(dir, 'prod.yaml');
+    await writeFile(deployed, 'version: 1\nowners:\n  fallback: a@example.com\n');
+    vi.stubEnv('WARDEN_CONFIG_FILE', deployed);
+
+    // Act
+    const fromEnv = await run(['policy', 'validate']).finally(() => vi.unstubAllEnvs());
+    const fromFlag = await run(['policy', 'validate', '--config', BROKEN]);
+
+    // Assess
+    expect(fromEnv).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^.*prod\.yaml: valid/),
+    });
+    expect(fromFlag.code).toBe(1);
+    expect(fromFlag.stderr).toContain('broken-policy.yaml: invalid');
+  });
+
   it.each([
     [['policy'], 'policy needs a subcommand'],
+    [['policy', 'validate', 'a.yaml', '--config', 'b.yaml'], 'policy validate takes one FILE'],
     [['policy', 'lint'], 'unknown policy subcommand "lint"'],
     [['policy', 'validate', 'a.yaml', 'b.yaml'], 'policy validate takes one FILE'],
     [['policy', 'validate', '--strict'], 'unknown flag --strict'],
@@ -120,6 +141,6 @@ describe('warden policy validate', () => {
     const { code, stdout } = await run(['policy', 'validate', '--help']);
 
     expect(code).toBe(0);
-    expect(stdout).toContain('usage: warden policy validate [FILE]');
+    expect(stdout).toContain('usage: warden policy validate [FILE | --config FILE]');
   });
 });
