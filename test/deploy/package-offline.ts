@@ -17,21 +17,28 @@ const NOT_LINKED = new Set(['.esbuild', '.serverless', '.git', 'serverless.yml']
  * file, someone's `npm run package`). serverless.yml is copied, since osls does not follow a
  * link to it.
  */
-async function packageOffline(args: readonly string[] = []): Promise<Template> {
+async function packageOffline(
+  args: readonly string[] = [],
+  options: { configFile?: string } = {}
+): Promise<Template> {
   const service = await mkdtemp(join(tmpdir(), 'warden-template-'));
   for (const entry of await readdir(ROOT)) {
     if (!NOT_LINKED.has(entry)) await symlink(join(ROOT, entry), join(service, entry));
   }
   await copyFile(join(ROOT, 'serverless.yml'), join(service, 'serverless.yml'));
   try {
-    return await packageIn(service, args);
+    return await packageIn(service, args, options.configFile);
   } finally {
     // Links are removed, never followed: the repository stays as it is.
     await rm(service, { recursive: true, force: true });
   }
 }
 
-async function packageIn(service: string, args: readonly string[]): Promise<Template> {
+async function packageIn(
+  service: string,
+  args: readonly string[],
+  configFile: string | undefined
+): Promise<Template> {
   const out = join(service, 'package');
   const {
     AWS_ACCESS_KEY_ID: _id,
@@ -51,6 +58,7 @@ async function packageIn(service: string, args: readonly string[]): Promise<Temp
         // No credentials anywhere: packaging must not need an AWS account.
         AWS_CONFIG_FILE: join(service, 'no-aws-config'),
         AWS_SHARED_CREDENTIALS_FILE: join(service, 'no-aws-credentials'),
+        ...(configFile === undefined ? {} : { WARDEN_CONFIG_FILE: configFile }),
       },
       timeout: 150_000,
       maxBuffer: 16 * 1024 * 1024,

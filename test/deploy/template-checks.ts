@@ -11,6 +11,7 @@ interface CfnResource {
 /** The packaged stack: `.serverless/cloudformation-template-update-stack.json`. */
 interface Template {
   readonly Resources: Record<string, CfnResource>;
+  readonly Conditions?: Record<string, unknown>;
 }
 
 /** An IAM statement and where it sits, for messages that name the resource. */
@@ -85,6 +86,44 @@ function functionIds(template: Template): string[] {
   return resourcesOf(template, 'AWS::Lambda::Function').map(([id]) => id);
 }
 
+/**
+ * Whether a condition of the template holds. Packaging fills in what serverless.yml reads from
+ * the config and the command line, so conditions compare literals; one this cannot evaluate
+ * (a parameter, a region) counts as holding, so that checks see everything it might create.
+ */
+function conditionHolds(template: Template, name: string): boolean {
+  const evaluate = (expression: unknown): boolean | string | undefined => {
+    if (typeof expression === 'string') return expression;
+    if (!isRecord(expression)) return undefined;
+    const [[fn, args] = []] = Object.entries(expression);
+    const values = asList(args).map(evaluate);
+    if (values.includes(undefined)) return undefined;
+    switch (fn) {
+      case 'Fn::Equals':
+        return values[0] === values[1];
+      case 'Fn::Not':
+        return values[0] === undefined ? undefined : !values[0];
+      case 'Fn::And':
+        return values.every(Boolean);
+      case 'Fn::Or':
+        return values.some(Boolean);
+      case 'Condition':
+        return typeof args === 'string' ? conditionHolds(template, args) : undefined;
+      default:
+        return undefined;
+    }
+  };
+  return evaluate(template.Conditions?.[name]) !== false;
+}
+
+/** The resources of a type the stack creates: those whose condition holds, as [id, props]. */
+function createdResourcesOf(template: Template, type: string): [string, Record<string, unknown>][] {
+  return resourcesOf(template, type).filter(([id]) => {
+    const condition = template.Resources[id]?.Condition;
+    return condition === undefined || conditionHolds(template, condition);
+  });
+}
+
 /** Every identity-policy statement of a role: inline, or attached by a policy resource. */
 function roleStatements(template: Template, role: string): Located[] {
   const found: Located[] = [];
@@ -94,7 +133,7 @@ function roleStatements(template: Template, role: string): Located[] {
     for (const statement of statementsOf(policy.PolicyDocument)) found.push({ where, statement });
   }
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
-    for (const [id, props] of resourcesOf(template, type)) {
+    for (const [id, props] of createdResourcesOf(template, type)) {
       if (!asList(props.Roles).some((r) => refTarget(r) === role)) continue;
       for (const statement of statementsOf(props.PolicyDocument)) {
         found.push({ where: `${id} (attached to ${role})`, statement });
@@ -106,6 +145,19 @@ function roleStatements(template: Template, role: string): Located[] {
 
 function allRoleStatements(template: Template): Located[] {
   return resourcesOf(template, 'AWS::IAM::Role').flatMap(([id]) => roleStatements(template, id));
+}
+
+/** Every action some role of the stack is allowed, with the resources it is allowed on (once each). */
+function grantedActions(template: Template): Map<string, string[]> {
+  const granted = new Map<string, string[]>();
+  for (const { statement } of allRoleStatements(template)) {
+    if (statement.Effect !== 'Allow') continue;
+    const resources = asList(statement.Resource).map(textOf);
+    for (const action of actionsOf(statement)) {
+      granted.set(action, [...new Set([...(granted.get(action) ?? []), ...resources])]);
+    }
+  }
+  return granted;
 }
 
 function actionsOf(statement: Record<string, unknown>): string[] {
@@ -200,6 +252,35 @@ function checkFunctionActions(
       if (statement.Effect !== 'Allow') continue;
       const extra = actionsOf(statement).filter((a) => !permitted.includes(a));
       if (extra.length > 0) problems.push(`${where}: ${id} makes no ${extra.join(', ')} call`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * A function's role allows at least the calls its code makes with the config it was packaged
+ * with (`needed`, by the function's logical id), on resources whose text contains `on` when
+ * given: a call a role lacks fails only in production, as AccessDenied.
+ */
+function checkFunctionNeeds(
+  template: Template,
+  needed: Readonly<Record<string, readonly { action: string; on?: string }[]>>
+): string[] {
+  const problems: string[] = [];
+  for (const [id, calls] of Object.entries(needed)) {
+    const role = refTarget(template.Resources[id]?.Properties?.Role);
+    const statements = role === undefined ? [] : roleStatements(template, role);
+    for (const { action, on } of calls) {
+      const granted = statements.some(
+        ({ statement }) =>
+          statement.Effect === 'Allow' &&
+          actionsOf(statement).includes(action) &&
+          (on === undefined ||
+            asList(statement.Resource)
+              .map(textOf)
+              .some((r) => r.includes(on)))
+      );
+      if (!granted) problems.push(`${id}: may not call ${action}${on ? ` on ${on}` : ''}`);
     }
   }
   return problems;
@@ -464,14 +545,18 @@ export {
   checkAlarmActions,
   checkDashboard,
   checkFunctionActions,
+  checkFunctionNeeds,
   checkFunctionRoles,
   checkLogRetention,
   checkNoWildcards,
   checkRequiredAlarms,
   checkSecretArns,
   checkServicePrincipals,
+  conditionHolds,
+  createdResourcesOf,
   deadLetterQueues,
   functionIds,
+  grantedActions,
   refTarget,
   resourcesOf,
   textOf,

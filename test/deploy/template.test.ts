@@ -22,13 +22,16 @@ import {
   checkAlarmActions,
   checkDashboard,
   checkFunctionActions,
+  checkFunctionNeeds,
   checkFunctionRoles,
   checkLogRetention,
   checkNoWildcards,
   checkRequiredAlarms,
   checkSecretArns,
   checkServicePrincipals,
+  conditionHolds,
   functionIds,
+  grantedActions,
   refTarget,
   resourcesOf,
   type Template,
@@ -102,6 +105,51 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
     'sns:ListSubscriptionsByTopic',
     'sns:GetSubscriptionAttributes',
     ...MEMBER,
+  ],
+};
+
+/**
+ * The least each function's role must allow with the config in this folder (email through the
+ * SNS topic, no member accounts): a call missing here fails only in production, as AccessDenied.
+ */
+const NEEDED: Readonly<Record<string, readonly { action: string; on?: string }[]>> = {
+  JobStateChangeLambdaFunction: [
+    { action: 'sagemaker:DescribeTrainingJob', on: ':training-job/' },
+    { action: 'sagemaker:ListTags', on: ':training-job/' },
+    { action: 'dynamodb:GetItem', on: 'WardenTable' },
+    { action: 'dynamodb:PutItem', on: 'WardenTable' },
+    { action: 'dynamodb:UpdateItem', on: 'WardenTable' },
+    { action: 'sns:Publish', on: 'NoticeEmailTopic' },
+    { action: 'sns:ListSubscriptionsByTopic', on: 'NoticeEmailTopic' },
+    { action: 'sns:GetSubscriptionAttributes' },
+    { action: 'secretsmanager:GetSecretValue', on: ':secret:pool-warden/' },
+    { action: 'sqs:ReceiveMessage', on: 'NoticeQueue' },
+  ],
+  RecordJobCallerLambdaFunction: [{ action: 'dynamodb:PutItem', on: 'WardenTable' }],
+  PoolIntakeLambdaFunction: [
+    { action: 'sagemaker:DescribeTrainingJob', on: ':training-job/' },
+    { action: 'dynamodb:Query', on: '/index/' },
+    { action: 'sqs:ReceiveMessage', on: 'IntakeQueue' },
+  ],
+  EvaluatePoolsLambdaFunction: [
+    { action: 'sagemaker:DescribeTrainingJob', on: ':training-job/' },
+    { action: 'sagemaker:UpdateTrainingJob', on: ':training-job/' },
+    { action: 'dynamodb:Query', on: '/index/' },
+    { action: 'dynamodb:GetRecords', on: 'WardenTable' },
+    { action: 'sns:Publish', on: 'NoticeEmailTopic' },
+    { action: 'secretsmanager:GetSecretValue', on: ':secret:pool-warden/' },
+    { action: 'events:PutEvents', on: 'event-bus/default' },
+  ],
+  ReconcilePoolsLambdaFunction: [
+    { action: 'sagemaker:ListTrainingJobs' },
+    { action: 'dynamodb:Query', on: '/index/' },
+  ],
+  ActionsLambdaFunction: [
+    { action: 'sagemaker:UpdateTrainingJob', on: ':training-job/' },
+    { action: 'dynamodb:DeleteItem', on: 'WardenTable' },
+    { action: 'events:PutEvents', on: 'event-bus/default' },
+    { action: 'sns:ListSubscriptionsByTopic', on: 'NoticeEmailTopic' },
+    { action: 'sns:GetSubscriptionAttributes' },
   ],
 };
 
@@ -237,6 +285,18 @@ describe('the packaged CloudFormation template', () => {
 
     it('allows each function only the calls its code makes', () => {
       expect(checkFunctionActions(template, ALLOWED)).toEqual([]);
+    });
+
+    it('allows each function at least the calls its code makes with this config', () => {
+      expect(checkFunctionNeeds(template, NEEDED)).toEqual([]);
+    });
+
+    it('grants no SES sending and no member role when the config names neither', () => {
+      const granted = grantedActions(template);
+      expect(granted.get('ses:SendEmail')).toBeUndefined();
+      expect(granted.get('sts:AssumeRole')).toBeUndefined();
+      expect(template.Resources.MemberEventsPolicy?.Condition).toBe('HasMemberAccounts');
+      expect(conditionHolds(template, 'HasMemberAccounts')).toBe(false);
     });
 
     it('names secrets by ARNs ending in -??????', () => {
@@ -390,6 +450,25 @@ describe('the packaged CloudFormation template', () => {
       // Assess
       expect(problems).toEqual([
         expect.stringMatching(/^RecordJobCallerRole .*secretsmanager:GetSecretValue/),
+      ]);
+    });
+
+    it('a function lacks a call its code makes, as when the SNS policies are not created', () => {
+      // Prepare: the conditions as a config choosing SES would leave them, with SNS's code
+      const broken = copyOf(template) as Template & { Conditions: Record<string, unknown> };
+      broken.Conditions.EmailBySns = { 'Fn::Equals': ['ses', 'sns'] };
+
+      // Act
+      const problems = checkFunctionNeeds(broken, NEEDED);
+
+      // Assess
+      expect(problems).toEqual([
+        'JobStateChangeLambdaFunction: may not call sns:Publish on NoticeEmailTopic',
+        'JobStateChangeLambdaFunction: may not call sns:ListSubscriptionsByTopic on NoticeEmailTopic',
+        'JobStateChangeLambdaFunction: may not call sns:GetSubscriptionAttributes',
+        'EvaluatePoolsLambdaFunction: may not call sns:Publish on NoticeEmailTopic',
+        'ActionsLambdaFunction: may not call sns:ListSubscriptionsByTopic on NoticeEmailTopic',
+        'ActionsLambdaFunction: may not call sns:GetSubscriptionAttributes',
       ]);
     });
 

@@ -1,0 +1,48 @@
+// serverless.yml reads `custom.warden` from here (`${file(./scripts/deploy-facts.cjs)}`): what
+// the stack must grant for the config that is inlined into the bundles. CommonJS because osls
+// loads variable files with require(); the logic is in src/adapters/config/deploy-facts.ts.
+const { readFile } = require('node:fs/promises');
+const { resolve } = require('node:path');
+const { tsImport } = require('tsx/esm/api');
+
+const root = resolve(__dirname, '..');
+
+/**
+ * What an unreadable or invalid config gets: nothing beyond SNS. Packaging stops anyway, in the
+ * bundler, with the config's problems by file and line (scripts/esbuild-plugins.mjs); reporting
+ * them here too would print them twice, and wrapped in a stack trace.
+ */
+const UNCHECKED = {
+  emailTransport: 'sns',
+  emailBySns: true,
+  sesSendResources: [],
+  memberAccounts: '',
+  memberRoleArns: [],
+};
+
+/** Parameters that came from the command line before the config named the member accounts. */
+const RETIRED_PARAMS = ['memberAccounts', 'memberRoleName'];
+
+module.exports = async ({ options }) => {
+  const params = [options.param ?? []].flat().map((param) => String(param).split('=')[0]);
+  const retired = RETIRED_PARAMS.filter((name) => params.includes(name));
+  if (retired.length > 0) {
+    const error = new Error(
+      `--param ${retired.join(', --param ')} is no longer read: the member accounts and their ` +
+        'role name come from accounts: in the config (README "One Warden for an organisation")'
+    );
+    error.stack = error.message;
+    throw error;
+  }
+  const file = process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml';
+  const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
+  if (text === undefined) return UNCHECKED;
+  const { checkConfigText } = await tsImport(
+    '../src/adapters/config/load-config-file.ts',
+    __filename
+  );
+  const result = checkConfigText(text, file);
+  if (!result.ok) return UNCHECKED;
+  const { deployFacts } = await tsImport('../src/adapters/config/deploy-facts.ts', __filename);
+  return deployFacts(result.config);
+};

@@ -1,0 +1,136 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageOffline } from './package-offline.js';
+import {
+  checkFunctionNeeds,
+  checkNoWildcards,
+  conditionHolds,
+  grantedActions,
+  refTarget,
+  resourcesOf,
+  type Template,
+} from './template-checks.js';
+
+/** SES from a subdomain, through a configuration set, and two members, one with its own role. */
+const SES_AND_MEMBERS_YAML = `
+notices:
+  emailFrom: Pool Warden <pool-warden@ml.example.com>
+  email:
+    transport: ses
+    configurationSet: pool-warden
+accounts:
+  hub: '111122223333'
+  members:
+    - id: '444455556666'
+      name: research
+      externalId: pool-warden-research-7f3a
+      regions: [eu-west-1, us-west-2]
+    - id: '777788889999'
+      name: vision
+      roleName: vision-warden
+      externalId: pool-warden-vision-2c9d
+      regions: [us-east-1]
+`;
+
+const SES_HERE = `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}`;
+const IAM = `arn:\${AWS::Partition}:iam:`;
+const FUNCTIONS_ON_JOBS = [
+  'JobStateChangeRole',
+  'PoolIntakeRole',
+  'EvaluatePoolsRole',
+  'ActionsRole',
+  'ReconcilePoolsRole',
+];
+
+let template: Template;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'warden-config-permissions-'));
+  const config = join(dir, 'warden.config.yaml');
+  await writeFile(config, `${await readFile('warden.config.yaml', 'utf8')}${SES_AND_MEMBERS_YAML}`);
+  template = await packageOffline([], { configFile: config });
+}, 180_000);
+
+/**
+ * The stack grants what the packaged config makes the functions do, read from the same file as
+ * the bundles' config: email by SES rather than the topic, and the member roles listed.
+ */
+describe('a stack packaged with SES and member accounts', () => {
+  it('lets the finish notice and the evaluator send as emailFrom’s identities, and nothing else', () => {
+    // Act
+    const needs = checkFunctionNeeds(template, {
+      JobStateChangeLambdaFunction: [{ action: 'ses:SendEmail', on: 'identity/ml.example.com' }],
+      EvaluatePoolsLambdaFunction: [{ action: 'ses:SendEmail', on: 'identity/ml.example.com' }],
+    });
+    const granted = grantedActions(template);
+
+    // Assess
+    expect(needs).toEqual([]);
+    expect(granted.get('ses:SendEmail')?.sort()).toEqual([
+      `${SES_HERE}:configuration-set/pool-warden`,
+      `${SES_HERE}:identity/example.com`,
+      `${SES_HERE}:identity/ml.example.com`,
+      `${SES_HERE}:identity/pool-warden@ml.example.com`,
+    ]);
+    expect(checkNoWildcards(template)).toEqual([]);
+  });
+
+  it('grants no SNS call, and turns off the hourly subscription check', () => {
+    // Act
+    const sns = [...grantedActions(template).keys()].filter((a) => a.startsWith('sns:'));
+    const hourly = resourcesOf(template, 'AWS::Events::Rule').filter(
+      ([, p]) => p.ScheduleExpression === 'rate(1 hour)'
+    );
+
+    // Assess
+    expect(sns).toEqual([]);
+    expect(hourly.map(([, p]) => p.State)).toEqual(['DISABLED']);
+  });
+
+  it('lets each function on jobs assume exactly the member roles the config lists', () => {
+    // Act
+    const policy = template.Resources.MemberRolesPolicy;
+    const roles = ((policy?.Properties?.Roles ?? []) as unknown[]).map(refTarget);
+
+    // Assess
+    expect(policy?.Condition).toBe('HasMemberAccounts');
+    expect(conditionHolds(template, 'HasMemberAccounts')).toBe(true);
+    expect(roles.sort()).toEqual([...FUNCTIONS_ON_JOBS].sort());
+    expect(grantedActions(template).get('sts:AssumeRole')).toEqual([
+      `${IAM}:444455556666:role/pool-warden-member-eu-west-1`,
+      `${IAM}:444455556666:role/pool-warden-member-us-west-2`,
+      `${IAM}:777788889999:role/vision-warden-us-east-1`,
+    ]);
+  });
+
+  it('admits the member accounts’ SageMaker events to the default bus, and no other account’s', () => {
+    // Act
+    const statement = template.Resources.MemberEventsPolicy?.Properties?.Statement as {
+      Principal: { AWS: unknown };
+      Condition: unknown;
+    };
+
+    // Assess
+    expect(statement.Principal.AWS).toEqual({
+      'Fn::Split': [',', '444455556666,777788889999'],
+    });
+    expect(statement.Condition).toEqual({ StringEquals: { 'events:source': 'aws.sagemaker' } });
+  });
+});
+
+describe('packaging the hub', () => {
+  it('refuses the retired --param memberAccounts, naming where the accounts now come from', async () => {
+    // Act
+    const failure = await packageOffline(['--param=memberAccounts=444455556666']).then(
+      () => 'packaged',
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout}${error.stderr}`
+    );
+
+    // Assess
+    expect(failure).toMatch(
+      /--param memberAccounts is no longer read: the member accounts and their role name come from accounts: in the config/
+    );
+  }, 60_000);
+});
