@@ -376,6 +376,29 @@ describe('the packaged CloudFormation template', () => {
       expect(checkRequiredAlarms(template, 'PoolWarden', PAGING_METRICS)).toEqual([]);
     });
 
+    it('throttles the public endpoint, and caps the concurrency its function may take', () => {
+      // Act
+      const [[, stage] = ['', {}]] = resourcesOf(template, 'AWS::ApiGatewayV2::Stage');
+      const actions = template.Resources.ActionsLambdaFunction?.Properties ?? {};
+
+      // Assess
+      expect(stage.DefaultRouteSettings).toMatchObject({
+        ThrottlingRateLimit: expect.any(Number),
+        ThrottlingBurstLimit: expect.any(Number),
+      });
+      expect(actions.ReservedConcurrentExecutions).toBeGreaterThan(0);
+    });
+
+    it('drops an evaluator sweep throttled for a minute rather than queue it for hours', () => {
+      // Act
+      const configs = resourcesOf(template, 'AWS::Lambda::EventInvokeConfig').filter(
+        ([, p]) => refTarget(p.FunctionName) === 'EvaluatePoolsLambdaFunction'
+      );
+
+      // Assess
+      expect(configs.map(([, p]) => p.MaximumEventAgeInSeconds)).toEqual([60]);
+    });
+
     it('keeps each function’s logs for a set number of days', () => {
       expect(checkLogRetention(template)).toEqual([]);
     });
