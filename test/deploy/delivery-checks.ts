@@ -153,6 +153,18 @@ function checkDeadLetterTargets(template: Template): string[] {
       );
     }
   }
+  // An event a rule could not deliver is gone unless its target keeps it; schedules are not
+  // checked, as the next tick brings the same work.
+  for (const [rule, props] of resourcesOf(template, 'AWS::Events::Rule')) {
+    if (props.EventPattern === undefined) continue;
+    for (const target of asList(props.Targets).filter(isRecord)) {
+      if (target.DeadLetterConfig === undefined) {
+        problems.push(
+          `${rule}: target ${String(target.Id)} has no dead-letter queue for events it cannot deliver`
+        );
+      }
+    }
+  }
   const deadLetters = deadLetterQueues(template);
   for (const [queue, props] of resourcesOf(template, 'AWS::SQS::Queue')) {
     // A queue that says which sources may use it as their dead-letter queue is one.

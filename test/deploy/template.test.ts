@@ -628,6 +628,7 @@ describe('the packaged CloudFormation template', () => {
       (rule?.Targets as Record<string, unknown>[])[0] = {
         Id: 'direct',
         Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['FailedEventsQueue', 'Arn'] } },
       };
       for (const [id, props] of resourcesOf(broken, 'AWS::Lambda::EventInvokeConfig')) {
         if (refTarget(props.FunctionName) === fn) delete broken.Resources[id];
@@ -656,6 +657,23 @@ describe('the packaged CloudFormation template', () => {
         ),
       ]);
       expect(withDestination).toEqual([]);
+    });
+
+    it('a rule’s target has nowhere for the events it cannot deliver', () => {
+      // Prepare: the Slack hand-off, whose target is the actions function
+      const broken = copyOf(template);
+      const [[id, rule] = ['', {}]] = resourcesOf(broken, 'AWS::Events::Rule').filter(([, p]) =>
+        String(JSON.stringify(p.EventPattern)).includes('pool-warden.actions')
+      );
+      delete (rule.Targets as Record<string, unknown>[])[0]?.DeadLetterConfig;
+
+      // Act
+      const problems = added(checkDeadLetterTargets, broken);
+
+      // Assess
+      expect(problems).toEqual([
+        `${id}: target ${(rule.Targets as { Id: string }[])[0]?.Id} has no dead-letter queue for events it cannot deliver`,
+      ]);
     });
 
     it('a queue has no redrive policy, or its dead-letter queue forgets sooner', () => {
