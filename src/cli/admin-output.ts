@@ -12,8 +12,10 @@ const ISO_TIME =
 const MAX_TIME_FLAG_MS = 3650 * 86_400_000;
 
 /**
- * A time given on the command line: ISO 8601 (`2026-11-24T09:00Z`; without a zone it is read
- * as UTC) or a duration before `now` (`24h`, `7d`, `1h30m`). Throws a UsageError naming `flag`.
+ * A time given on the command line: ISO 8601 with a zone (`2026-11-24T09:00Z`,
+ * `2026-11-24T10:00+01:00`) or a duration before `now` (`24h`, `7d`, `1h30m`). A time without
+ * a zone is refused, not guessed: output is shown in the config's zone, so UTC would be a trap.
+ * Throws a UsageError naming `flag`.
  */
 function parseTimeFlag(flag: string, value: string, now: number): number {
   const ago = parseDuration(value);
@@ -24,11 +26,15 @@ function parseTimeFlag(flag: string, value: string, now: number): number {
     return now - ago;
   }
   const trimmed = value.trim().replace(' ', 'T');
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/.test(trimmed) || !trimmed.includes(':');
-  const ms = ISO_TIME.test(trimmed) ? Date.parse(zoned ? trimmed : `${trimmed}Z`) : Number.NaN;
+  const ms = ISO_TIME.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new UsageError(
       `${flag} "${value}" is neither an ISO 8601 time (2026-11-24T09:00Z) nor a duration (24h, 7d)`
+    );
+  }
+  if (!/(?:Z|[+-]\d{2}:?\d{2})$/.test(trimmed)) {
+    throw new UsageError(
+      `${flag} "${value}" has no time zone; say which: ${trimmed.includes('T') ? trimmed : `${trimmed}T00:00`}Z for UTC, or an offset such as +01:00`
     );
   }
   return ms;

@@ -182,7 +182,14 @@ function atOf(text: string | undefined, endTime: number | undefined): number {
     }
     return endTime + (text === undefined ? DEFAULT_AT_MS : (parseDuration(text) ?? 0));
   }
-  return parseTimeFlag('--at', text, 0);
+  const at = parseTimeFlag('--at', text, 0);
+  // A warm pool exists only once its job has ended: an earlier --at asks about nothing.
+  if (endTime !== undefined && at < endTime) {
+    throw new UsageError(
+      `--at "${text}" is before the job ended (${new Date(endTime).toISOString()}): a warm pool exists only after its job`
+    );
+  }
+  return at;
 }
 
 function historyOf(gaps: readonly number[], at: number): GapHistogram {

@@ -8,13 +8,12 @@ describe('parseTimeFlag', () => {
   it.each([
     ['2026-11-24T09:00Z', '2026-11-24T09:00:00.000Z'],
     ['2026-11-24T09:00:30+01:00', '2026-11-24T08:00:30.000Z'],
-    ['2026-11-24T09:00', '2026-11-24T09:00:00.000Z'],
-    ['2026-11-24 09:00', '2026-11-24T09:00:00.000Z'],
-    ['2026-11-24', '2026-11-24T00:00:00.000Z'],
+    ['2026-11-24 09:00Z', '2026-11-24T09:00:00.000Z'],
+    ['2026-11-24T09:00-0500', '2026-11-24T14:00:00.000Z'],
     ['24h', '2026-11-25T12:00:00.000Z'],
     ['7d', '2026-11-19T12:00:00.000Z'],
     ['1h30m', '2026-11-26T10:30:00.000Z'],
-  ])('reads %s as %s (a duration counts back from now, no zone is UTC)', (text, iso) => {
+  ])('reads %s as %s (a duration counts back from now)', (text, iso) => {
     expect(new Date(parseTimeFlag('--since', text, NOW)).toISOString()).toBe(iso);
   });
 
@@ -25,6 +24,16 @@ describe('parseTimeFlag', () => {
       expect(() => parseTimeFlag('--since', text, NOW)).toThrow(`--since "${text}" is neither`);
     }
   );
+
+  it.each([
+    ['2026-11-24T09:00', '2026-11-24T09:00Z'],
+    ['2026-11-24 09:00', '2026-11-24T09:00Z'],
+    ['2026-11-24', '2026-11-24T00:00Z'],
+  ])('refuses %s, which has no zone, and says how to give one', (text, suggested) => {
+    expect(() => parseTimeFlag('--since', text, NOW)).toThrow(
+      `--since "${text}" has no time zone; say which: ${suggested} for UTC, or an offset such as +01:00`
+    );
+  });
 });
 
 describe('formatTime', () => {

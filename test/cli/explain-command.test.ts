@@ -140,6 +140,7 @@ describe('warden policy explain', () => {
       explain(),
       explain('--job', RESNET, '--gaps', '5m,,3m'),
       explain('--job', RESNET, '--at', 'teatime'),
+      explain('--job', RESNET, '--at', '1999-01-01T00:00Z'),
       explain('--job', EXAMPLE_DESCRIBE),
       explain('--job', broken),
       explain('--job', join(dir, 'absent.json')),
@@ -147,15 +148,18 @@ describe('warden policy explain', () => {
     ]);
 
     // Assess
-    expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(cases[0]?.stderr).toContain('policy explain needs --job DESCRIBE.json');
     expect(cases[1]?.stderr).toContain('--gaps: "" is not a duration');
     expect(cases[2]?.stderr).toContain('--at "teatime" is neither an ISO 8601 time');
-    expect(cases[3]?.stderr).toContain('needs exactly one DescribeTrainingJob answer');
-    expect(cases[4]?.stderr).toContain(
+    expect(cases[3]?.stderr).toContain(
+      '--at "1999-01-01T00:00Z" is before the job ended (2026-11-24T09:41:00.000Z): a warm pool exists only after its job'
+    );
+    expect(cases[4]?.stderr).toContain('needs exactly one DescribeTrainingJob answer');
+    expect(cases[5]?.stderr).toContain(
       `describe fixture ${broken}: DescribeTrainingJob.TrainingJobArn is missing`
     );
-    expect(cases[5]?.stderr).toContain(join(dir, 'absent.json'));
-    expect(cases[6]?.stderr).toContain(`${join(dir, 'absent.yaml')}: file not found`);
+    expect(cases[6]?.stderr).toContain(join(dir, 'absent.json'));
+    expect(cases[7]?.stderr).toContain(`${join(dir, 'absent.yaml')}: file not found`);
   });
 });
