@@ -11,6 +11,7 @@ import { systemClock } from '../adapters/clock/system-clock.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
+import { regionOption } from './region-option.js';
 import { checkStage } from './stage-name.js';
 import { UsageError } from './usage-error.js';
 
@@ -222,7 +223,7 @@ function parseDlqArgs(argv: readonly string[]): DlqArgs | 'help' {
     if (values['dry-run'] && action !== 'redrive')
       throw new UsageError('--dry-run goes with redrive');
     if (values.json && action !== 'list') throw new UsageError('--json goes with list');
-    if (region === '') throw new UsageError('--region needs a region');
+    regionOption(region, process.env.AWS_REGION);
     return {
       action,
       stage,

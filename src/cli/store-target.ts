@@ -8,6 +8,7 @@ import type { PoolRecord } from '../domain/pool/pool-record.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { PoolStore } from '../domain/ports/pool-store.js';
 import { loadStateDir } from './output-dir.js';
+import { regionOption } from './region-option.js';
 import { checkStage } from './stage-name.js';
 import { UsageError } from './usage-error.js';
 
@@ -80,6 +81,7 @@ function targetSpecOf(
   if (stage !== undefined) checkStage(stage);
   if (table === '') throw new UsageError('--table needs a name');
   if (wantsTable) {
+    regionOption(region, process.env.AWS_REGION);
     return {
       kind: 'table',
       table: table ?? `${TABLE_PREFIX}${stage}`,

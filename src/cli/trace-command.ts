@@ -17,6 +17,7 @@ import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
 import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
 import { checkOutputFile } from './output-dir.js';
+import { regionOption } from './region-option.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden trace export --days N [--out FILE] [--region R] [--resume]
@@ -122,21 +123,9 @@ function parseExportArgs(argv: readonly string[]): ExportArgs {
   return {
     days: wholeNumber('--days', values.days, 1, MAX_DAYS),
     out,
-    ...(values.region === undefined ? {} : { region: regionOf(values.region) }),
+    ...(values.region === undefined ? {} : { region: regionOption(values.region, undefined) }),
     resume: values.resume ?? false,
   };
-}
-
-/** AWS region names: a partition prefix, words, a number (eu-west-1, us-gov-west-1, eusc-de-east-1). */
-const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
-
-function regionOf(text: string): string {
-  if (!REGION.test(text)) {
-    throw new UsageError(
-      `--region ${printable(JSON.stringify(text))} is not an AWS region such as eu-west-1`
-    );
-  }
-  return text;
 }
 
 /**
@@ -144,8 +133,7 @@ function regionOf(text: string): string {
  * the SDK reads first). A resume in another region would mix two accounts' listings.
  */
 function regionUsed(args: ExportArgs, deps: TraceCommandDeps): string | null {
-  const fromEnv = deps.envRegion?.();
-  return args.region ?? (fromEnv === undefined || fromEnv === '' ? null : fromEnv);
+  return regionOption(args.region, deps.envRegion?.()) ?? null;
 }
 
 /** What a checkpoint records: the fixed window, the next page to read, and jobs listed so far. */

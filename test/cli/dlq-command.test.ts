@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDlqCommand, type DlqDeps } from '../../src/cli/dlq-command.js';
 import { VirtualClock } from '../../src/sim/virtual-clock.js';
 import { runCli } from '../helpers/admin-cli.js';
@@ -212,5 +212,15 @@ describe('warden dlq redrive', () => {
     expect(failedEvents.stderr).toMatch(/SQS cannot redrive it/);
     expect(noStage.stderr).toMatch(/name the stage: --stage S/);
     expect(badQueue.stderr).toMatch(/--queue "notices" is not one of notice, caller, intake/);
+  });
+
+  it('refuses a region that is none, from --region or from AWS_REGION, before calling SQS', async () => {
+    const flag = await dlq()(['list', '--stage', stage, '--region', 'x y']);
+    vi.stubEnv('AWS_REGION', '');
+    const env = await dlq()(['list', '--stage', stage]).finally(() => vi.unstubAllEnvs());
+
+    expect([flag.code, env.code]).toEqual([2, 2]);
+    expect(flag.stderr).toContain('--region "x y" is not an AWS region such as eu-west-1');
+    expect(env.stderr).toContain('AWS_REGION "" is not an AWS region such as eu-west-1');
   });
 });

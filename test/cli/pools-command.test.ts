@@ -136,10 +136,12 @@ describe('warden pools list --state', () => {
         ['pools', 'list', '--stage', 'prod/x'],
         ['pools', 'list', '--al'],
         ['pools', 'list', 'extra'],
+        ['pools', 'list', '--stage', 'prod', '--region', 'x y'],
       ].map((argv) => runCli(argv))
     );
 
-    expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(cases[7]?.stderr).toContain('--region "x y" is not an AWS region such as eu-west-1');
     expect(cases[0]?.stderr).toContain('pools needs a subcommand');
     expect(cases[1]?.stderr).toContain('unknown pools subcommand "show"');
     expect(cases[2]?.stderr).toContain('--state is a local state: it cannot go with --stage');

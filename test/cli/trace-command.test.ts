@@ -639,6 +639,23 @@ describe('warden trace export', () => {
     expect(await exists(`${out}.checkpoint.json`)).toBe(false);
   });
 
+  it.each(['', 'eu west 1'])(
+    'refuses an AWS_REGION of %j the same way, naming it, when no --region is given',
+    async (env) => {
+      const error = await run(['export', '--days', '14', '--out', out], {
+        ...depsFor(sagemaker.endpoint, sagemaker.clock),
+        envRegion: () => env,
+      }).catch((e: unknown) => e);
+
+      expect(error).toMatchObject({
+        code: 'USAGE',
+        message: `AWS_REGION ${JSON.stringify(env)} is not an AWS region such as eu-west-1: set it to one, unset it, or pass --region`,
+      });
+      expect(sagemaker.service.calls).toEqual([]);
+      expect(await exists(`${out}.checkpoint.json`)).toBe(false);
+    }
+  );
+
   it('refuses to resume an export of a different window', async () => {
     await writeCheckpoint(7, 1);
 
