@@ -7,6 +7,7 @@ import { MAX_VALUE_OF_TIME } from '../domain/config/policy-schema.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import { formatDuration, parseDuration } from '../domain/duration.js';
 import type { KeepAliveAnchor } from '../domain/policy/policy.js';
+import { printable } from '../domain/printable.js';
 import { backtestJson, runBacktest } from '../sim/policy-sim/backtest.js';
 import {
   DEFAULT_COLD_START_BILLED_SECONDS,
@@ -139,7 +140,8 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
       ...unusedQuotas(args.quota, loaded),
     ],
   };
-  for (const warning of trace.warnings) io.stderr.write(`warning: ${warning}\n`);
+  // Column and field names come from the file: escaped, as its cells are in problems.
+  for (const warning of trace.warnings) io.stderr.write(`warning: ${printable(warning)}\n`);
   // Checked before the run: a long simulation that cannot save at the end is wasted.
   if (args.report !== undefined) {
     await ensureOutputDir('--report', args.report);

@@ -116,6 +116,26 @@ describe('a hostile trace', () => {
     expect(stderr).not.toContain('\x1b');
     expect(stderr).not.toContain('\x07');
   });
+
+  it('escapes them in the warning about a column or field it does not know', async () => {
+    // Prepare
+    const csv = join(dir, 'ansi-header.csv');
+    await writeFile(csv, `${HEADER},\x1b[31mcol\n2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,1,x\n`);
+    const jsonl = join(dir, 'ansi-field.jsonl');
+    await writeFile(
+      jsonl,
+      '{"submit_time":"2026-03-02T09:00:00Z","duration_s":60,"key":"k","instance_type":"ml.g5.xlarge","instance_count":1,"\\u001b[31mf":1}\n'
+    );
+
+    // Act
+    const runs = [await simulate(csv), await simulate(jsonl)];
+
+    // Assess
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(runs[0]?.stderr).toContain('unknown column "\\x1b[31mcol" ignored');
+    expect(runs[1]?.stderr).toContain('unknown field "\\x1b[31mf" ignored');
+    expect(runs.map((r) => r.stderr).join('')).not.toContain('\x1b');
+  });
 });
 
 describe('hostile simulate arguments', () => {
