@@ -52,7 +52,7 @@ class ReplaySageMaker implements PoolGateway {
    */
   observe(event: StateChangeEvent): void {
     const { job } = event;
-    const at = event.time ?? job.lastModifiedTime ?? job.endTime ?? this.clock.now();
+    const at = eventClockTime(event) ?? this.clock.now();
     this.ownClock?.advanceTo(at);
     const fixture = this.fixtures.get(job.name)?.job;
     const known = this.simulator.job(job.name);
@@ -148,4 +148,19 @@ function specOf(
 }
 
 export type { DescribeFixture };
-export { ReplaySageMaker };
+
+/**
+ * The time replay's clock reads for an event: its own time, but never before what it reports.
+ * An event's time is when EventBridge sent it, so after the job's end; one dated earlier (AWS's
+ * own sample is dated 2018 for a job that ended in 2020; an edited file may say 1970) would have
+ * the steward decide on pools before they existed.
+ */
+function eventClockTime(event: StateChangeEvent): number | undefined {
+  const { time, job } = event;
+  const times = [time, job.lastModifiedTime, job.endTime].filter(
+    (t): t is number => t !== undefined
+  );
+  return times.length === 0 ? undefined : Math.max(...times);
+}
+
+export { eventClockTime, ReplaySageMaker };

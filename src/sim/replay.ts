@@ -16,7 +16,7 @@ import { noMetrics } from '../domain/ports/metrics.js';
 import { type EmailReach, reachEveryone } from '../domain/ports/senders.js';
 import { createHandler } from '../handlers/job-state-change.js';
 import { lambdaContext } from './lambda-context.js';
-import { type DescribeFixture, ReplaySageMaker } from './replay-sagemaker.js';
+import { type DescribeFixture, eventClockTime, ReplaySageMaker } from './replay-sagemaker.js';
 import { StewardDriver, type TimedDecision } from './steward-driver.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -110,8 +110,7 @@ function startReplay(options: ReplayOptions): ReplaySession {
       const parsed = parseStateChangeEvent(input.event);
       const results: ReplayResult[] = [];
       if (parsed.ok) {
-        const { time, job } = parsed.event;
-        const at = time ?? job.lastModifiedTime ?? job.endTime;
+        const at = eventClockTime(parsed.event);
         if (at !== undefined) {
           results.push(...decisionsOf(await steward.runUntil(at)));
           clock.advanceTo(at);

@@ -183,6 +183,47 @@ describe('warden replay', () => {
     });
   });
 
+  it('never sets its clock before what an event reports, whatever the event’s own time', async () => {
+    // Prepare: the example's completion, as sent and re-dated to 1970 and to before the job ended
+    const root = join(import.meta.dirname, '..', '..', 'examples');
+    const line = (await readFile(join(root, 'events', '2026-11-24.vision-team.jsonl'), 'utf8'))
+      .split('\n')
+      .find((l) => l.includes('"resnet-sweep-001-completed"')) as string;
+    const dated = async (name: string, time: string) => {
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, line.replace('"time":"2026-11-24T09:41:00Z"', `"time":"${time}"`));
+      return file;
+    };
+    const replayAs = (file: string, out: string) =>
+      run([
+        'replay',
+        '--json',
+        '--config',
+        join(root, 'warden.config.yaml'),
+        '--describe',
+        join(root, 'describe'),
+        '--outbox',
+        join(dir, out),
+        file,
+      ]);
+
+    // Act
+    const runs = [
+      await replayAs(await dated('as-sent', '2026-11-24T09:41:00Z'), 'as-sent'),
+      await replayAs(await dated('epoch', '1970-01-01T00:00:00Z'), 'epoch'),
+      await replayAs(await dated('early', '2026-11-24T08:41:00Z'), 'early'),
+    ];
+
+    // Assess: the same decisions, at the same times, in all three
+    const decisions = runs.map((r) =>
+      r.lines.map((l) => JSON.parse(l) as { kind: string }).filter((o) => o.kind === 'decision')
+    );
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
+    expect(decisions[0]?.length).toBeGreaterThan(0);
+    expect(decisions[1]).toEqual(decisions[0]);
+    expect(decisions[2]).toEqual(decisions[0]);
+  });
+
   it('exits 2 with the usage when arguments are wrong', async () => {
     const unknownOption = await run(['replay', '--jsn', SAMPLE]);
     const noPath = await run(['replay']);
