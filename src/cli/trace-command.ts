@@ -186,7 +186,7 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
       const listed = checkpoint.listed + page.jobs.length;
       for (const listedJob of page.jobs) {
         if (done.has(listedJob.name)) continue;
-        const entry = await exportOne(source, listedJob);
+        const entry = await exportOne(source, listedJob, checkpoint);
         await appendFile(files.partial, `${JSON.stringify(entry)}\n`);
         done.add(entry.name);
         if ('row' in entry) rows.push(entry.row);
@@ -256,13 +256,25 @@ function countSkip(
 
 async function exportOne(
   source: TraceExportSource,
-  job: { readonly name: string; readonly arn: string }
+  job: { readonly name: string; readonly arn: string },
+  window: Pick<Checkpoint, 'createdAfter' | 'createdBefore'>
 ): Promise<Progress> {
   const describe = await source.describe(job.name);
   if (describe === undefined) return { name: job.name, skip: 'gone' };
   const untagged = traceRowOf(describe, {});
   // Tags cost a call; a job that will not become a row does not need them.
   if (untagged.kind === 'skip') return skipOf(job.name, untagged);
+  // The listing is asked for the window, but the file promises it: a job whose answer dates it
+  // elsewhere (a listing that ignored the filter, an answer that disagrees with it) stays out.
+  const created = untagged.job.submitTime;
+  if (created < window.createdAfter || created > window.createdBefore) {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      name: job.name,
+      skip: 'invalid',
+      why: `${job.name}: CreationTime ${iso(created)} is outside the window exported (${iso(window.createdAfter)} to ${iso(window.createdBefore)})`,
+    };
+  }
   const tagged = traceRowOf(describe, await source.listTags(job.arn));
   return tagged.kind === 'job' ? { name: job.name, row: tagged.job } : skipOf(job.name, tagged);
 }

@@ -332,11 +332,13 @@ describe('warden trace export', () => {
     const stderr = collector(true);
 
     try {
-      // Act
-      const code = await createTraceCommand(depsFor(service.endpoint, new VirtualClock(BASE)))(
-        ['export', '--days', '3', '--out', join(dir, 'small.jsonl')],
-        { stdout: collector().stream, stderr: stderr.stream }
-      );
+      // Act: an hour on, so the jobs (created a minute apart from BASE) are in the window
+      const code = await createTraceCommand(
+        depsFor(service.endpoint, new VirtualClock(BASE + 3_600_000))
+      )(['export', '--days', '3', '--out', join(dir, 'small.jsonl')], {
+        stdout: collector().stream,
+        stderr: stderr.stream,
+      });
 
       // Assess
       expect(code).toBe(0);
@@ -416,6 +418,43 @@ describe('warden trace export', () => {
         'unreadable: job-499: no ResourceConfig.InstanceCount\n' +
         'unreadable: job-500: no TrainingEndTime\n'
     );
+  });
+
+  it('leaves out, counts and names each job its trace reader would refuse or the window excludes', async () => {
+    // Prepare: SageMaker filters the listing by the window; here the listing ignores the filter,
+    // and answers a job of 1998, one a month before the window, and one that ran 40,000,000 s.
+    const at = (i: number, created: number, runSeconds = 300) => ({
+      ...finished(i),
+      CreationTime: created / 1000,
+      TrainingStartTime: created / 1000 + 90,
+      TrainingEndTime: created / 1000 + 90 + runSeconds,
+      LastModifiedTime: created / 1000 + 91 + runSeconds,
+    });
+    sagemaker.addJob(at(0, Date.UTC(1998, 0, 1)));
+    sagemaker.addJob(at(1, BASE - 30 * 86_400_000));
+    sagemaker.addJob(at(2, BASE, 40_000_000));
+    sagemaker.addJob(finished(3));
+    const unfiltered = depsFor(sagemaker.endpoint, new VirtualClock(BASE + 86_400_000), (s) => ({
+      listPage: (_after, before, token) => s.listPage(0, before, token),
+      describe: (name) => s.describe(name),
+      listTags: (arn) => s.listTags(arn),
+    }));
+
+    // Act
+    const result = await run(['export', '--days', '7', '--out', out], unfiltered);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `exported 1 job created in the last 7 days to ${out} (4 listed; skipped 0 still running, 0 never started, 0 deleted meanwhile, 3 unreadable)\n`
+    );
+    expect(result.stderr).toBe(
+      'unreadable: job-0: CreationTime 1998-01-01T00:00:00.000Z is before 2000-01-01, the earliest job time a trace takes\n' +
+        'unreadable: job-1: CreationTime 2026-01-31T09:00:00.000Z is outside the window exported (2026-02-24T09:00:00.000Z to 2026-03-03T09:00:00.000Z)\n' +
+        'unreadable: job-2: TrainingEndTime is 40000000 s after TrainingStartTime, longer than a trace takes (366 days)\n'
+    );
+    expect((await readTrace(out)).jobs.map((j) => j.submitTime)).toEqual([BASE + 3 * 60_000]);
+    expect(sagemaker.service.callsTo('ListTags')).toHaveLength(1);
   });
 
   it("says in one line that an answer was not SageMaker's JSON, with its HTTP status", async () => {

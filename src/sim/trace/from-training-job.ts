@@ -1,8 +1,14 @@
 import type { Tags } from '../../domain/event/tags.js';
-import { readTrainingJob } from '../../domain/job/training-job.js';
+import { MAX_JOB_SECONDS, readTrainingJob } from '../../domain/job/training-job.js';
 import { isRecord, ownValue } from '../../domain/objects.js';
 import { matchKeyOf } from '../../domain/pool/match-key.js';
-import { INSTANCE_TYPE, type InputMode, type TraceJob } from './trace.js';
+import {
+  INSTANCE_TYPE,
+  type InputMode,
+  MILLIS_FROM,
+  MIN_EPOCH_SECONDS,
+  type TraceJob,
+} from './trace.js';
 
 /**
  * Turns one DescribeTrainingJob answer (plus the job's tags) into a trace row, for
@@ -85,7 +91,8 @@ function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
     (endTime < job.startTime ? 'TrainingEndTime is before TrainingStartTime' : undefined) ??
     (INSTANCE_TYPE.test(instanceType)
       ? undefined
-      : `"${instanceType}" is not a SageMaker instance type`);
+      : `"${instanceType}" is not a SageMaker instance type`) ??
+    beyondTraceLimits(creationTime, endTime - job.startTime);
   if (problem !== undefined) {
     return { kind: 'skip', reason: 'invalid', detail: `${job.name}: ${problem}` };
   }
@@ -107,6 +114,24 @@ function traceRowOf(describe: unknown, tags: Tags): TraceRowResult {
       line: undefined,
     },
   };
+}
+
+/**
+ * Why read-trace would refuse a row of these times, in the answer's terms: an export must not
+ * write a file its own reader then rejects whole.
+ */
+function beyondTraceLimits(submitTime: number, durationMs: number): string | undefined {
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  if (submitTime < MIN_EPOCH_SECONDS * 1000) {
+    return `CreationTime ${new Date(submitTime).toISOString()} is before ${day(MIN_EPOCH_SECONDS * 1000)}, the earliest job time a trace takes`;
+  }
+  if (submitTime >= MILLIS_FROM * 1000) {
+    return `CreationTime ${new Date(submitTime).toISOString()} is after ${day(MILLIS_FROM * 1000)}, the latest job time a trace takes`;
+  }
+  if (durationMs > MAX_JOB_SECONDS * 1000) {
+    return `TrainingEndTime is ${durationMs / 1000} s after TrainingStartTime, longer than a trace takes (${MAX_JOB_SECONDS / 86_400} days)`;
+  }
+  return undefined;
 }
 
 function firstTag(tags: Tags, keys: readonly string[]): string | undefined {

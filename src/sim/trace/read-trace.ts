@@ -8,6 +8,8 @@ import {
   INSTANCE_TYPE,
   type InputMode,
   MAX_KEEP_ALIVE_SECONDS,
+  MILLIS_FROM,
+  MIN_EPOCH_SECONDS,
   makeTrace,
   type Trace,
   TraceError,
@@ -36,11 +38,6 @@ const MAX_LINE_CHARS = 1_048_576;
 
 /** Reading stops after this many problems: the first ones are enough to fix the generator. */
 const DEFAULT_MAX_PROBLEMS = 20;
-
-/** Epoch seconds before 2000 are almost always a date written as digits or a duration. */
-const MIN_EPOCH_SECONDS = 946_684_800;
-/** From here on a number is epoch milliseconds (year 5138 in seconds), which we refuse to guess. */
-const MILLIS_FROM = 1e11;
 
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;

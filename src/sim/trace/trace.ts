@@ -33,6 +33,11 @@ interface Trace {
 
 const INPUT_MODES: readonly InputMode[] = ['fsx', 'ffm', 'file'];
 
+/** Epoch seconds before 2000 are almost always a date written as digits or a duration. */
+const MIN_EPOCH_SECONDS = 946_684_800;
+/** From here on a number is epoch milliseconds (year 5138 in seconds), which we refuse to guess. */
+const MILLIS_FROM = 1e11;
+
 /** How SageMaker spells its instance types: `ml.<family>.<size>`, lower case. */
 const INSTANCE_TYPE = /^ml\.[a-z0-9-]+\.[a-z0-9-]+$/;
 
@@ -158,6 +163,8 @@ export {
   INPUT_MODES,
   INSTANCE_TYPE,
   MAX_KEEP_ALIVE_SECONDS,
+  MILLIS_FROM,
+  MIN_EPOCH_SECONDS,
   makeTrace,
   TraceError,
   traceFacts,

@@ -1,5 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceRowOf } from '../../../src/sim/trace/from-training-job.js';
+import { readTrace } from '../../../src/sim/trace/read-trace.js';
+import { writeTrace } from '../../../src/sim/trace/write-trace.js';
 
 const ARN = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/resnet-017';
 
@@ -132,11 +137,42 @@ describe('traceRowOf on answers no real job gives', () => {
       { ResourceConfig: { ...resources, InstanceType: 'ml.G5.XLARGE' } },
       '"ml.G5.XLARGE" is not a SageMaker instance type',
     ],
+    [
+      'a CreationTime before 2000',
+      { CreationTime: new Date('1998-01-01T00:00:00.000Z') },
+      'CreationTime 1998-01-01T00:00:00.000Z is before 2000-01-01, the earliest job time a trace takes',
+    ],
+    [
+      'a run longer than a trace takes',
+      { TrainingEndTime: new Date(Date.parse('2026-03-02T09:02:30.000Z') + 40_000_000_000) },
+      'TrainingEndTime is 40000000 s after TrainingStartTime, longer than a trace takes (366 days)',
+    ],
   ])('skips %s as unreadable instead of guessing a row', (_, change, detail) => {
     const result = traceRowOf({ ...DESCRIBE, ...change }, {});
 
     expect(result).toMatchObject({ kind: 'skip', reason: 'invalid' });
     expect(result.kind === 'skip' && result.detail).toContain(detail);
+  });
+});
+
+describe('traceRowOf at the limits of what read-trace takes', () => {
+  it('exports a job of 2000-01-01 that ran 366 days, and the trace reads back', async () => {
+    const start = Date.parse('2000-01-01T00:00:00.000Z');
+    const result = traceRowOf(
+      {
+        ...DESCRIBE,
+        CreationTime: new Date(start),
+        TrainingStartTime: new Date(start),
+        TrainingEndTime: new Date(start + 366 * 86_400_000),
+      },
+      {}
+    );
+    const file = join(await mkdtemp(join(tmpdir(), 'warden-trace-row-')), 'row.csv');
+
+    if (result.kind !== 'job') throw new Error(`skipped: ${result.detail}`);
+    await writeTrace({ jobs: [result.job] }, file);
+    const [read] = (await readTrace(file)).jobs;
+    expect([read?.submitTime, read?.durationMs]).toEqual([start, 366 * 86_400_000]);
   });
 });
 
