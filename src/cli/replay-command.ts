@@ -26,7 +26,8 @@ in-memory store and an outbox folder (email as .eml, Slack as .slack.json).
   --state DIR        where the steward's pools, audit and switches are saved at the end, for
                      warden pools, audit and steward --state DIR (default: ./out/state)
   --describe PATH    DescribeTrainingJob answers (JSON files or a folder) to use instead of
-                     the event's own fields; may be repeated
+                     the event's own fields; may be repeated (a job answered differently
+                     in two files is refused)
   --subscribed FILE  the email addresses with a confirmed subscription to the notice topic, one
                      per line (# comments); mail to any other address counts as unreachable
                      (default: every address is reachable)

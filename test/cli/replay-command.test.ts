@@ -224,6 +224,39 @@ describe('warden replay', () => {
     expect(decisions[2]).toEqual(decisions[0]);
   });
 
+  it('refuses a job two --describe paths answer differently, in either order, and takes a copy', async () => {
+    // Prepare: one job in three folders: as answered, on another instance type, and reformatted.
+    const event = stateChangeEvent();
+    await writeFile(join(dir, 'event.json'), JSON.stringify(event));
+    const answer = describeAnswer(event);
+    const resources = answer.ResourceConfig as Record<string, unknown>;
+    const other = { ...answer, ResourceConfig: { ...resources, InstanceType: 'ml.p5.48xlarge' } };
+    const texts = {
+      first: JSON.stringify(answer),
+      other: JSON.stringify(other),
+      copy: JSON.stringify(answer, null, 2),
+    };
+    for (const [folder, text] of Object.entries(texts)) {
+      await mkdir(join(dir, folder));
+      await writeFile(join(dir, folder, 'job.json'), text);
+    }
+    const replay = (...folders: string[]) =>
+      runJson(...folders.flatMap((f) => ['--describe', join(dir, f)]), join(dir, 'event.json'));
+
+    // Act
+    const forward = await replay('first', 'other');
+    const reverse = await replay('other', 'first');
+    const same = await replay('first', 'copy');
+
+    // Assess
+    const differs = (later: string, earlier: string) =>
+      `warden replay: describe fixture ${join(dir, later, 'job.json')}: job "${String(answer.TrainingJobName)}" is described differently in ${join(dir, earlier, 'job.json')}; keep one answer per job\n`;
+    expect([forward.code, reverse.code, same.code]).toEqual([2, 2, 0]);
+    expect(forward.stderr).toBe(differs('other', 'first'));
+    expect(reverse.stderr).toBe(differs('first', 'other'));
+    expect(forward.stdout).toBe('');
+  });
+
   it('exits 2 with the usage when arguments are wrong', async () => {
     const unknownOption = await run(['replay', '--jsn', SAMPLE]);
     const noPath = await run(['replay']);
