@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { saveState } from '../adapters/memory/state-dir.js';
+import { checkPolicy } from '../domain/config/check-policy.js';
 import { closestName } from '../domain/config/closest-name.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import { MAX_VALUE_OF_TIME } from '../domain/config/policy-schema.js';
@@ -118,6 +119,9 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     return 0;
   }
   const config = args.config === undefined ? undefined : await loadConfigOption(args.config);
+  if (config !== undefined && args.maxKeepAliveMs !== undefined) {
+    checkRulesFit(config, args.maxKeepAliveMs, args.config ?? '--config');
+  }
   const settings = runSettings(args, config, config?.prices ?? {});
   const parsed = parsePolicyList(
     args.policies ?? defaultPolicyList(settings.maxKeepAliveMs),
@@ -235,6 +239,26 @@ async function loadTrace(args: SimulateArgs): Promise<Trace> {
     ...(args.days === undefined ? {} : { days: args.days }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),
   });
+}
+
+/**
+ * `--max-keep-alive` replaces the config's `settings.maxKeepAlive`; rules that do not fit the
+ * new one (a fixed keep-alive above it) would be cut silently, and the rows would then show
+ * another policy than the one deployed. Refused as `policy validate` would refuse that config.
+ */
+function checkRulesFit(config: WardenConfig, maxKeepAliveMs: number, file: string): void {
+  const maxKeepAlive = formatDuration(maxKeepAliveMs);
+  const issues = checkPolicy(
+    { ...config, settings: { ...config.settings, maxKeepAlive } },
+    () => undefined
+  );
+  if (issues.length === 0) return;
+  throw new UsageError(
+    [
+      `--max-keep-alive ${maxKeepAlive}: the rules of ${file} do not fit it (as with settings.maxKeepAlive: ${maxKeepAlive}):`,
+      ...issues.map((issue) => `  ${issue.at.join('.')}: ${issue.message}`),
+    ].join('\n')
+  );
 }
 
 /** Flags win over the config's `settings:`, which win over the built-in defaults. */

@@ -246,6 +246,28 @@ describe('warden simulate', () => {
     );
   });
 
+  it('refuses a --max-keep-alive the config’s rules do not fit, as policy validate would', async () => {
+    // Prepare: a fixed 40 minutes, within a rule's hour
+    const fixed = join(dir, 'fixed.yaml');
+    await writeFile(
+      fixed,
+      `${await readFile(configFile, 'utf8')}rules:\n  - name: steady\n    match: {}\n    mode: fixed\n    keepAlive: { max: 1h, fixed: 40m }\n`
+    );
+    const base = ['--trace', traceFile, '--config', fixed, '--policies', 'adaptive'];
+
+    // Act
+    const cut = await run([...base, '--max-keep-alive', '5m']);
+    const raised = await run([...base, '--max-keep-alive', '2h']);
+
+    // Assess: a rule cut to 5m would be another policy than the one deployed
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toContain(
+      `--max-keep-alive 5m: the rules of ${fixed} do not fit it (as with settings.maxKeepAlive: 5m):\n  rules.0.keepAlive.max: 1h is above settings.maxKeepAlive (5m)`
+    );
+    expect(cut.stdout).toBe('');
+    expect(raised.code).toBe(0);
+  });
+
   it('gives every warning on stderr and in the JSON, none in the table', async () => {
     // Prepare: an unknown column (the trace's warning), a rule and a quota the trace cannot use.
     await writeFile(
