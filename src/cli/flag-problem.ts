@@ -87,7 +87,10 @@ function subcommandOf<S extends string>(
   if (sub === '--help' || sub === '-h' || sub === 'help') return 'help';
   if (sub === undefined) throw new UsageError(`${spec.command} needs ${spec.needs}\n\n${usage}`);
   if (!(spec.subs as readonly string[]).includes(sub)) {
-    throw new UsageError(`unknown ${spec.command} subcommand "${sub}"\n\n${usage}`);
+    const hint = closestName(sub, spec.subs);
+    throw new UsageError(
+      `unknown ${spec.command} subcommand "${printable(sub)}"${hint === undefined ? '' : `; did you mean ${hint}?`}\n\n${usage}`
+    );
   }
   return { sub: sub as S, rest };
 }

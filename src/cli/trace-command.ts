@@ -6,6 +6,7 @@ import {
   type TraceExportSource,
 } from '../adapters/aws/trace-export-source.js';
 import { systemClock } from '../adapters/clock/system-clock.js';
+import { closestName } from '../domain/config/closest-name.js';
 import { DependencyError } from '../domain/errors.js';
 import { isRecord } from '../domain/objects.js';
 import type { Clock } from '../domain/ports/clock.js';
@@ -423,7 +424,14 @@ async function writeScenario(argv: readonly string[], io: CliIo): Promise<number
   );
   const [name] = positionals;
   if (positionals.length !== 1 || !SCENARIOS.includes(name as ScenarioName)) {
-    throw new UsageError(`trace scenario needs one of ${SCENARIOS.join(', ')}\n\n${USAGE}`);
+    const hint = closestName(name ?? '', SCENARIOS);
+    const said =
+      positionals.length === 0
+        ? ''
+        : positionals.length > 1
+          ? ` (one scenario, not ${positionals.length})`
+          : ` ("${printable(name ?? '')}" is none${hint === undefined ? '' : `; did you mean ${hint}?`})`;
+    throw new UsageError(`trace scenario needs one of ${SCENARIOS.join(', ')}${said}\n\n${USAGE}`);
   }
   const out = values.out ?? DEFAULT_OUT;
   checkFormat(out);

@@ -127,6 +127,7 @@ describe('warden policy validate', () => {
     [['policy'], 'policy needs a subcommand'],
     [['policy', 'validate', 'a.yaml', '--config', 'b.yaml'], 'policy validate takes one FILE'],
     [['policy', 'lint'], 'unknown policy subcommand "lint"'],
+    [['policy', 'validat'], 'unknown policy subcommand "validat"; did you mean validate?'],
     [['policy', 'validate', 'a.yaml', 'b.yaml'], 'policy validate takes one FILE'],
     [['policy', 'validate', '--strict'], 'unknown flag --strict'],
     [['policy', 'validate', '/nonexistent/warden.config.yaml'], 'file not found'],

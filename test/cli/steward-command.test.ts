@@ -140,6 +140,7 @@ describe('warden steward --state', () => {
     expect(cases.map((c) => c.code)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(cases[0]?.stderr).toContain('steward needs pause, resume or status');
     expect(cases[1]?.stderr).toContain('unknown steward subcommand "stop"');
+    expect(cases[1]?.stderr).not.toContain('did you mean');
     expect(cases[2]?.stderr).toContain('name the store: --stage S, --table NAME or --state DIR');
     expect(cases[3]?.stderr).toContain('--by goes with pause or resume');
     expect(cases[4]?.stderr).toContain('--json goes with status');

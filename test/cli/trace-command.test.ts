@@ -774,7 +774,25 @@ describe('warden trace scenario', () => {
 
     expect(code).toBe(2);
     expect(stderr.text).toMatch(
-      /^warden trace: trace scenario needs one of interactive, hpo, batch, mixed/
+      /^warden trace: trace scenario needs one of interactive, hpo, batch, mixed \("nightly" is none\)/
+    );
+  });
+
+  it('names a misspelt scenario with the one it most likely meant, and two as too many', async () => {
+    const run = async (...words: string[]) => {
+      const stderr = collector();
+      await main(['trace', 'scenario', ...words], {
+        stdout: collector().stream,
+        stderr: stderr.stream,
+      });
+      return stderr.text.split('\n')[0];
+    };
+
+    expect(await run('mixd')).toBe(
+      'warden trace: trace scenario needs one of interactive, hpo, batch, mixed ("mixd" is none; did you mean mixed?)'
+    );
+    expect(await run('hpo', 'mixed')).toBe(
+      'warden trace: trace scenario needs one of interactive, hpo, batch, mixed (one scenario, not 2)'
     );
   });
 });
