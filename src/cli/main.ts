@@ -11,7 +11,7 @@ commands:
   actions  serve the notices' keep-warm and release links locally (warden actions --help)
   audit    print the steward's audit of decisions (warden audit --help)
   dlq      list and redrive the stage's dead-letter queues (warden dlq --help)
-  policy   check the warm-pool policy in a config file (warden policy validate [FILE])
+  policy   check a config, or explain its decision for a job (warden policy --help)
   pools    list the warm pools the steward tracks (warden pools list --help)
   replay   run SageMaker events through the real handler, locally (warden replay --help)
   simulate backtest keep-alive policies on a trace of jobs (warden simulate --help)
@@ -39,6 +39,11 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    // `warden help simulate` is `warden simulate --help`.
+    const [topic] = rest;
+    if (name === 'help' && topic !== undefined && Object.hasOwn(COMMANDS, topic)) {
+      return main([topic, '--help'], io);
+    }
     io.stdout.write(`${USAGE}\n`);
     return name === undefined ? 2 : 0;
   }

@@ -74,6 +74,7 @@ function parseValidateArgs(argv: readonly string[]): string | 'help' {
   if (named.length > 1) {
     throw new UsageError(`policy validate takes one FILE\n\n${USAGE}`);
   }
+  if (named[0] === '') throw new UsageError(`policy validate: FILE is empty\n\n${USAGE}`);
   // What packaging inlines, so that a deploy never meets a problem validate did not show.
   return named[0] ?? (process.env.WARDEN_CONFIG_FILE || DEFAULT_CONFIG_FILE);
 }

@@ -224,7 +224,7 @@ async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps):
       io.stderr.write(
         nothingDone
           ? 'warden trace: nothing exported; once the problem below is fixed, run the same command again\n'
-          : `warden trace: stopped after ${done.size} jobs; run again with --resume to continue\n`
+          : `warden trace: stopped after ${done.size} job${done.size === 1 ? '' : 's'}; run again with --resume to continue\n`
       );
     }
     throw error;

@@ -162,6 +162,19 @@ describe('misspelt commands and flags', () => {
     expect(code).toBe(0);
     expect(out).toContain('warden --version');
   });
+
+  it('gives a command’s own usage for `warden help COMMAND`', async () => {
+    // Act
+    let out = '';
+    const code = await main(['help', 'simulate'], {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: () => true },
+    });
+
+    // Assess
+    expect(code).toBe(0);
+    expect(out).toMatch(/^usage: warden simulate /);
+  });
 });
 
 describe('output that cannot be written', () => {

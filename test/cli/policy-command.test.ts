@@ -129,6 +129,7 @@ describe('warden policy validate', () => {
     [['policy', 'lint'], 'unknown policy subcommand "lint"'],
     [['policy', 'validat'], 'unknown policy subcommand "validat"; did you mean validate?'],
     [['policy', 'validate', 'a.yaml', 'b.yaml'], 'policy validate takes one FILE'],
+    [['policy', 'validate', ''], 'policy validate: FILE is empty'],
     [['policy', 'validate', '--strict'], 'unknown flag --strict'],
     [['policy', 'validate', '/nonexistent/warden.config.yaml'], 'file not found'],
   ])('exits 2 for %j', async (argv, message) => {
