@@ -591,7 +591,7 @@ function invalidJson(line: string, lineNo: number): string {
   const why =
     fault === undefined
       ? ''
-      : ` at column ${fault.column}: ${fault.message.replace('the file ends', 'the line ends')}`;
+      : ` at column ${fault.column}: ${fault.message.replace('the file ends', 'the line ends').replace('the end of the file', 'the end of the line')}`;
   const text = line.trim();
   const pretty =
     lineNo === 1 && (text === '{' || text === '[')

@@ -136,6 +136,13 @@ rules:
     ]);
   });
 
+  it('requires the lead time to be no longer than the longest keep-alive', () => {
+    expect(issuesOf('settings:\n  leadTime: 100d\n')).toEqual([
+      'warden.config.yaml:10: settings.leadTime: 2400h is longer than settings.maxKeepAlive (1h), the longest a pool lives: every pool would be decided the moment it is tracked',
+    ]);
+    expect(accepts('settings: { leadTime: 1h }\n')).toBe(true);
+  });
+
   it('rejects a duplicate rule name on the second one, pointing at the first', () => {
     // Prepare
     const policy = `rules:

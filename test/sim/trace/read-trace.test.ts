@@ -518,6 +518,7 @@ describe('readTrace (JSON Lines)', () => {
         '[1, 2]',
         JSON.stringify(good),
         JSON.stringify({ ...good, instance_count: 1, key: 7 }),
+        '{} x',
       ].join('\n')
     );
 
@@ -528,6 +529,7 @@ describe('readTrace (JSON Lines)', () => {
       `${path}:2: not a JSON object`,
       `${path}:3: instance_count: missing`,
       `${path}:4: key: expected text, got 7`,
+      `${path}:5: invalid JSON at column 4: expected the end of the line but found 'x'`,
     ]);
   });
 });
