@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localActionSecrets } from '../adapters/actions/local-action-links.js';
 import { createResponseUrlReplier } from '../adapters/actions/slack-response-url.js';
-import { saveState } from '../adapters/memory/state-dir.js';
+import { STATE_PARTIAL, saveState } from '../adapters/memory/state-dir.js';
 import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
 import { compilePolicy } from '../domain/config/compile-policy.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
@@ -22,7 +22,7 @@ import { StateSageMaker } from '../sim/state-sagemaker.js';
 import { configOrDefaults } from './config-option.js';
 import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { DEFAULT_STATE_DIR, loadStateDir } from './output-dir.js';
+import { checkOutputFile, DEFAULT_STATE_DIR, loadStateDir } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `usage: warden actions serve [--state DIR] [--port N] [--config FILE]
@@ -76,6 +76,11 @@ interface ActionsServer {
 async function startActionsServer(options: ServeOptions): Promise<ActionsServer> {
   const { stateDir, config } = options;
   const { store, takenAt } = await loadStateDir(stateDir);
+  // Every change writes the state and the used nonces back: a folder that cannot take them is
+  // refused now, not at the first click.
+  for (const file of [STATE_PARTIAL, NONCE_FILE]) {
+    await checkOutputFile('--state', join(stateDir, file));
+  }
   const clock = { now: () => takenAt, sleep: async () => undefined };
   const nonces = await StateNonces.load(join(stateDir, NONCE_FILE));
   const deps: ActionsHttpDeps = {

@@ -1,7 +1,13 @@
 import type { Stats } from 'node:fs';
-import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, readlink, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { loadState, STATE_FILE, StateFileError } from '../adapters/memory/state-dir.js';
+import {
+  loadState,
+  STATE_FILE,
+  STATE_PARTIAL,
+  StateFileError,
+} from '../adapters/memory/state-dir.js';
+import { OUTBOX_ENDINGS } from '../adapters/outbox/outbox.js';
 import { UsageError } from './usage-error.js';
 
 /** Where `warden replay` and `simulate --mode service` leave their state unless told otherwise. */
@@ -58,7 +64,10 @@ async function ensureOutputDir(flag: string, dir: string): Promise<void> {
   });
 }
 
-/** `ensureOutputDir`, and the state file in it, if there is one, must be a file to replace. */
+/**
+ * `ensureOutputDir`, and the files `saveState` writes in it, if they are there: the state file
+ * must be a file to replace, and a leftover partial one a file it can overwrite.
+ */
 async function ensureStateDir(flag: string, dir: string): Promise<void> {
   await ensureOutputDir(flag, dir);
   const file = join(dir, STATE_FILE);
@@ -66,24 +75,70 @@ async function ensureStateDir(flag: string, dir: string): Promise<void> {
   if (info !== undefined && !info.isFile()) {
     throw new UsageError(`${flag} ${dir}: ${file} is a folder, not a state file`);
   }
+  await checkOutputFile(flag, join(dir, STATE_PARTIAL));
 }
 
 /**
- * Checks that `file` can be written, before work that ends by writing it: its folder exists and
- * is writable, and the file itself, if it is there, is not a folder. Problems name `flag`.
+ * `ensureOutputDir` for an outbox. Notices keep their names from one run to the next, so a
+ * leftover `.eml` or `.slack.json` this run could not replace would fail a notice (or, in
+ * simulate, the whole run) at the end. Which names a run writes is known only once it has run,
+ * so every such leftover is checked now.
+ */
+async function ensureOutboxDir(flag: string, dir: string): Promise<void> {
+  await ensureOutputDir(flag, dir);
+  // A folder that can be written but not listed hides its leftovers: writes will tell.
+  const names = await readdir(dir).catch(() => []);
+  for (const name of names) {
+    if (!OUTBOX_ENDINGS.some((ending) => name.endsWith(ending))) continue;
+    const why = await unwritableFile(join(dir, name));
+    if (why !== undefined) {
+      throw new UsageError(
+        `${flag} ${dir}: ${join(dir, name)}: ${why} (a notice of this run may replace it: remove it or choose another ${flag})`
+      );
+    }
+  }
+}
+
+/**
+ * Checks that `file` can be written, before work that ends by writing it. Problems name `flag`.
  */
 async function checkOutputFile(flag: string, file: string): Promise<void> {
-  const info = await stat(file).catch(() => undefined);
-  if (info?.isDirectory()) throw new UsageError(`${flag} ${file}: is a folder, not a file`);
+  const why = await unwritableFile(file);
+  if (why !== undefined) throw new UsageError(`${flag} ${file}: ${why}`);
+}
+
+/**
+ * Why `file` cannot be written, to follow its name, or undefined if it can: a file that is there
+ * must be a file this user may write (as the kernel decides, so root passes); a missing one is
+ * created in its folder, which must be a writable folder, or, for a symbolic link to nothing,
+ * where the link points.
+ */
+async function unwritableFile(file: string): Promise<string | undefined> {
+  const info = await statOrError(file);
+  if (!(info instanceof Error)) {
+    if (info.isDirectory()) return 'is a folder, not a file';
+    return access(file, constants.W_OK).then(
+      () => undefined,
+      (error: unknown) => `cannot be written: ${fsReason(error)}`
+    );
+  }
+  const code = codeOf(info);
+  if (code !== 'ENOENT' && code !== 'ENOTDIR') return `cannot be written: ${fsReason(info)}`;
+  // A loop of links says ELOOP, so following a dangling one ends.
+  const link = code === 'ENOENT' ? await readlink(file).catch(() => undefined) : undefined;
+  if (link !== undefined) {
+    const target = resolve(dirname(file), link);
+    const why = await unwritableFile(target);
+    return why === undefined ? undefined : `links to ${target}: ${why}`;
+  }
   const dir = dirname(resolve(file));
   const parent = await statOrError(dir);
-  if (parent instanceof Error) throw new UsageError(`${flag} ${file}: ${dir}: ${fsReason(parent)}`);
-  if (!parent.isDirectory()) {
-    throw new UsageError(`${flag} ${file}: ${dir} is a file, not a folder`);
-  }
-  await access(dir, constants.W_OK).catch((error: unknown) => {
-    throw new UsageError(`${flag} ${file}: cannot write in ${dir}: ${fsReason(error)}`);
-  });
+  if (parent instanceof Error) return `${dir}: ${fsReason(parent)}`;
+  if (!parent.isDirectory()) return `${dir} is a file, not a folder`;
+  return access(dir, constants.W_OK).then(
+    () => undefined,
+    (error: unknown) => `cannot write in ${dir}: ${fsReason(error)}`
+  );
 }
 
 /** A file-system error as a short phrase a user can act on. */
@@ -123,6 +178,7 @@ function codeOf(error: unknown): unknown {
 export {
   checkOutputFile,
   DEFAULT_STATE_DIR,
+  ensureOutboxDir,
   ensureOutputDir,
   ensureStateDir,
   fsReason,

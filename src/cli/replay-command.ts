@@ -6,7 +6,7 @@ import { type ReplayInput, type ReplayResult, startReplay } from '../sim/replay.
 import { configOrDefaults } from './config-option.js';
 import { parseFlags, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
-import { DEFAULT_STATE_DIR, ensureOutputDir, ensureStateDir } from './output-dir.js';
+import { DEFAULT_STATE_DIR, ensureOutboxDir, ensureStateDir } from './output-dir.js';
 import { readDescribeFixtures } from './read-describe-fixtures.js';
 import { expandPaths, readInputs } from './read-inputs.js';
 import { readSubscribed } from './read-subscribed.js';
@@ -55,7 +55,7 @@ async function replayCommand(argv: readonly string[], io: CliIo): Promise<number
       ? undefined
       : await readSubscribed('--subscribed', args.subscribed);
   const config = await configOrDefaults(args.config, io);
-  await ensureOutputDir('--outbox', args.outbox);
+  await ensureOutboxDir('--outbox', args.outbox);
   await ensureStateDir('--state', args.state);
   for (const { path, reason } of expanded.skipped) {
     io.stderr.write(`${printable(`skipped   ${path}: ${reason}`)}\n`);

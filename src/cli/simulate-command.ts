@@ -31,6 +31,7 @@ import type { CliIo } from './io.js';
 import {
   checkOutputFile,
   DEFAULT_STATE_DIR,
+  ensureOutboxDir,
   ensureOutputDir,
   ensureStateDir,
 } from './output-dir.js';
@@ -152,7 +153,7 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
     await checkOutputFile('--report', join(args.report, REPORT_FILE));
   }
   if (args.service !== undefined) {
-    await ensureOutputDir('--outbox', args.service.outbox);
+    await ensureOutboxDir('--outbox', args.service.outbox);
     await ensureStateDir('--state', args.service.state);
   }
   const tty = io.stderr.isTTY === true;

@@ -90,7 +90,12 @@ function createTraceCommand(deps: TraceCommandDeps) {
     }
     if (command.sub === 'scenario') return writeScenario(command.rest, io);
     const args = parseExportArgs(command.rest);
-    await checkOutputFile('--out', args.out);
+    // The trace, and the progress files beside it that every page writes: one that cannot be
+    // written would stop the export only after it had made its calls.
+    const files = progressFiles(args.out);
+    for (const file of [args.out, files.partial, `${files.checkpoint}.tmp`]) {
+      await checkOutputFile('--out', file);
+    }
     return exportTrace(args, io, deps);
   };
 }
@@ -157,8 +162,13 @@ type Progress =
 
 type SkipReason = 'running' | 'not-started' | 'invalid' | 'gone';
 
+/** Where an export of `out` keeps its progress until the trace is written. */
+function progressFiles(out: string) {
+  return { checkpoint: `${out}.checkpoint.json`, partial: `${out}.partial.jsonl` };
+}
+
 async function exportTrace(args: ExportArgs, io: CliIo, deps: TraceCommandDeps): Promise<number> {
-  const files = { checkpoint: `${args.out}.checkpoint.json`, partial: `${args.out}.partial.jsonl` };
+  const files = progressFiles(args.out);
   let checkpoint = args.resume
     ? await readCheckpoint(files.checkpoint, args, regionUsed(args, deps))
     : await startCheckpoint(files, args, regionUsed(args, deps), deps.clock.now());

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,27 @@ describe('warden actions', () => {
     expect(first.err()).toContain('unknown actions subcommand "click"');
     expect(missing).toBe(2);
     expect(second.err()).toContain('no state here');
+  });
+
+  it('refuses a state where the used links cannot be recorded, before serving', async () => {
+    // Prepare: a copy of the state with a folder where the used nonces are kept
+    const state = join(dir, 'nonces-blocked');
+    await cp(join(dir, 'state'), state, { recursive: true });
+    await mkdir(join(state, 'action-nonces.json'));
+
+    // Act
+    const error = await startActionsServer({
+      stateDir: state,
+      port: 0,
+      config: await loadConfigFile(EXAMPLE_CONFIG),
+      log: () => undefined,
+    }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'USAGE',
+      message: `--state ${join(state, 'action-nonces.json')}: is a folder, not a file`,
+    });
   });
 
   it('serves until stopped and says where, with the world time', async () => {

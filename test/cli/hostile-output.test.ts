@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -143,6 +143,144 @@ describe('output folders that cannot be written', () => {
     );
     expect(isFolder.code).toBe(2);
     expect(isFolder.stderr).toBe(`warden trace: --out ${folder}: is a folder, not a file\n`);
+  });
+});
+
+describe('output files that cannot be written', () => {
+  /** Root writes read-only files anyway: permission tests run as other users only. */
+  const asRoot = process.getuid?.() === 0;
+
+  it('refuses a --report whose report file links into a missing folder, before simulating', async () => {
+    // Prepare: a dangling link, which even root cannot write through
+    const report = join(dir, 'report');
+    await mkdir(report);
+    await symlink(join(dir, 'gone', 'r.html'), join(report, 'simulate-report.html'));
+
+    // Act
+    const { code, stdout, stderr } = await runCli([...SIMULATE, '--report', report]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `warden simulate: --report ${join(report, 'simulate-report.html')}: links to ${join(dir, 'gone', 'r.html')}: ${join(dir, 'gone')}: no such file or folder\n`
+    );
+  });
+
+  it('refuses trace --out that links into a missing folder', async () => {
+    // Prepare
+    const out = join(dir, 't.csv');
+    await symlink(join(dir, 'gone', 't.csv'), out);
+
+    // Act
+    const { code, stderr } = await runCli(['trace', 'scenario', 'mixed', '--out', out]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `warden trace: --out ${out}: links to ${join(dir, 'gone', 't.csv')}: ${join(dir, 'gone')}: no such file or folder\n`
+    );
+  });
+
+  it.skipIf(asRoot)('refuses a read-only report file and a read-only trace --out', async () => {
+    // Prepare
+    const report = join(dir, 'report');
+    await mkdir(report);
+    await writeFile(join(report, 'simulate-report.html'), '');
+    await chmod(join(report, 'simulate-report.html'), 0o444);
+    const out = join(dir, 't.csv');
+    await writeFile(out, '');
+    await chmod(out, 0o444);
+
+    // Act
+    const simulated = await runCli([...SIMULATE, '--report', report]);
+    const traced = await runCli(['trace', 'scenario', 'mixed', '--out', out]);
+
+    // Assess
+    expect(simulated.code).toBe(2);
+    expect(simulated.stdout).toBe('');
+    expect(simulated.stderr).toBe(
+      `warden simulate: --report ${join(report, 'simulate-report.html')}: cannot be written: permission denied\n`
+    );
+    expect(traced.code).toBe(2);
+    expect(traced.stderr).toBe(
+      `warden trace: --out ${out}: cannot be written: permission denied\n`
+    );
+  });
+
+  it('refuses a replay outbox holding a notice file it cannot replace, instead of failing that notice', async () => {
+    // Prepare: a folder where the examples' first notice would be written again
+    const outbox = join(dir, 'outbox');
+    const leftover = join(outbox, 'bert-finetune-qa-Failed.slack.json');
+    await mkdir(leftover, { recursive: true });
+
+    // Act
+    const { code, stdout, stderr } = await runCli([
+      'replay',
+      '--config',
+      CONFIG,
+      '--outbox',
+      outbox,
+      '--state',
+      join(dir, 'state'),
+      EVENTS,
+    ]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `warden replay: --outbox ${outbox}: ${leftover}: is a folder, not a file (a notice of this run may replace it: remove it or choose another --outbox)\n`
+    );
+  });
+
+  it('refuses a service-mode outbox holding a notice file it cannot replace, before simulating', async () => {
+    // Prepare: a dangling link where this scenario writes a notice
+    const outbox = join(dir, 'outbox');
+    await mkdir(outbox);
+    const leftover = join(outbox, 'data-000051-Completed.eml');
+    await symlink(join(dir, 'gone', 'x.eml'), leftover);
+
+    // Act
+    const { code, stdout, stderr } = await runCli([
+      ...SIMULATE,
+      '--mode',
+      'service',
+      '--outbox',
+      outbox,
+      '--state',
+      join(dir, 'state'),
+    ]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`warden simulate: --outbox ${outbox}: ${leftover}: links to `);
+  });
+
+  it('refuses a --state whose partial state file, left by a crash, cannot be replaced', async () => {
+    // Prepare
+    const state = join(dir, 'state');
+    await mkdir(join(state, 'steward-state.json.partial'), { recursive: true });
+
+    // Act
+    const { code, stdout, stderr } = await runCli([
+      'replay',
+      '--config',
+      CONFIG,
+      '--outbox',
+      join(dir, 'outbox'),
+      '--state',
+      state,
+      EVENTS,
+    ]);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `warden replay: --state ${join(state, 'steward-state.json.partial')}: is a folder, not a file\n`
+    );
   });
 });
 

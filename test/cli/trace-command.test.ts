@@ -1,4 +1,4 @@
-import { access, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -520,6 +520,26 @@ describe('warden trace export', () => {
     expect((error as Error).message).toMatch(
       /^--out \/proc\/trace\.csv: cannot write its checkpoint beside it \(E[A-Z]+\)$/
     );
+    expect(sagemaker.service.calls).toEqual([]);
+  });
+
+  it('refuses to resume when its progress file cannot be appended to, before calling SageMaker', async () => {
+    // Prepare: a folder where the jobs done so far are listed
+    loadJobs(2);
+    await writeCheckpoint(14, sagemaker.clock.now());
+    await mkdir(`${out}.partial.jsonl`);
+
+    // Act
+    const error = await run(
+      ['export', '--days', '14', '--out', out, '--resume'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({
+      code: 'USAGE',
+      message: `--out ${out}.partial.jsonl: is a folder, not a file`,
+    });
     expect(sagemaker.service.calls).toEqual([]);
   });
 

@@ -10,6 +10,8 @@ import { MemoryPoolStore, type PoolStoreSnapshot } from './memory-pool-store.js'
 
 /** The one file a state directory holds. */
 const STATE_FILE = 'steward-state.json';
+/** What `saveState` writes first, then renames over the state file. */
+const STATE_PARTIAL = `${STATE_FILE}.partial`;
 
 /** A state file that is missing, unreadable or not a store snapshot (the message names which). */
 class StateFileError extends WardenError {
@@ -152,7 +154,7 @@ const snapshotSchema = z.strictObject({
  */
 async function saveState(dir: string, store: MemoryPoolStore): Promise<string> {
   const file = join(dir, STATE_FILE);
-  const partial = `${file}.partial`;
+  const partial = join(dir, STATE_PARTIAL);
   try {
     await mkdir(dir, { recursive: true });
     await writeFile(partial, `${JSON.stringify(store.snapshot(), null, 1)}\n`);
@@ -271,4 +273,4 @@ function stoppedClock(at: number): Clock {
   return { now: () => at, sleep: async () => undefined };
 }
 
-export { loadState, STATE_FILE, StateFileError, saveState };
+export { loadState, STATE_FILE, STATE_PARTIAL, StateFileError, saveState };

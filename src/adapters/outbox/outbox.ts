@@ -16,6 +16,9 @@ interface OutboxOptions {
   readonly clock: Clock;
 }
 
+/** The endings of the files an outbox writes (before them, `-2`… when a name is taken). */
+const OUTBOX_ENDINGS = ['.eml', '.slack.json'] as const;
+
 /** File names stay well under the 255 bytes most file systems allow. */
 const MAX_STEM = 200;
 
@@ -110,4 +113,4 @@ function headerValue(text: string): string {
   return out;
 }
 
-export { Outbox };
+export { OUTBOX_ENDINGS, Outbox };
