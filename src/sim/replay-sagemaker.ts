@@ -149,6 +149,9 @@ function specOf(
 
 export type { DescribeFixture };
 
+/** The last instant of the year 9999. */
+const LATEST_CLOCK_MS = Date.UTC(10_000, 0, 1) - 1;
+
 /**
  * The time replay's clock reads for an event: its own time, but never before what it reports.
  * An event's time is when EventBridge sent it, so after the job's end; one dated earlier (AWS's
@@ -157,8 +160,9 @@ export type { DescribeFixture };
  */
 function eventClockTime(event: StateChangeEvent): number | undefined {
   const { time, job } = event;
+  // A Date may reach the year 275760; a clock there is no time at all (and no store holds it).
   const times = [time, job.lastModifiedTime, job.endTime].filter(
-    (t): t is number => t !== undefined
+    (t): t is number => t !== undefined && t <= LATEST_CLOCK_MS
   );
   return times.length === 0 ? undefined : Math.max(...times);
 }
