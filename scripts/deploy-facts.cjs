@@ -23,16 +23,35 @@ const UNCHECKED = {
 /** Parameters that came from the command line before the config named the member accounts. */
 const RETIRED_PARAMS = ['memberAccounts', 'memberRoleName'];
 
+/** The longest role name serverless.yml makes: `pool-warden-<stage>-<region>-reconcile`. */
+const LONGEST_ROLE_SUFFIX = '-reconcile';
+const IAM_ROLE_NAME_MAX = 64;
+
+/** An error osls prints as it is, without a stack trace around the message. */
+function refusal(message) {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+}
+
 module.exports = async ({ options }) => {
   const params = [options.param ?? []].flat().map((param) => String(param).split('=')[0]);
   const retired = RETIRED_PARAMS.filter((name) => params.includes(name));
   if (retired.length > 0) {
-    const error = new Error(
+    throw refusal(
       `--param ${retired.join(', --param ')} is no longer read: the member accounts and their ` +
         'role name come from accounts: in the config (README "One Warden for an organisation")'
     );
-    error.stack = error.message;
-    throw error;
+  }
+  // CloudFormation would refuse the role only mid-deploy, and roll back what it had made.
+  const stage = options.stage ?? 'dev';
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const role = `pool-warden-${stage}-${region}${LONGEST_ROLE_SUFFIX}`;
+  if (role.length > IAM_ROLE_NAME_MAX) {
+    throw refusal(
+      `stage "${stage}" is too long: the role ${role} would be ${role.length} characters, and IAM takes ` +
+        `${IAM_ROLE_NAME_MAX}; in ${region} a stage may have at most ${stage.length - (role.length - IAM_ROLE_NAME_MAX)}`
+    );
   }
   const file = process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml';
   const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);

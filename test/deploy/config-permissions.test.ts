@@ -121,6 +121,20 @@ describe('a stack packaged with SES and member accounts', () => {
 });
 
 describe('packaging the hub', () => {
+  it('refuses a stage whose role names IAM would refuse mid-deploy, saying how long it may be', async () => {
+    // Act
+    const stage = 'a'.repeat(33);
+    const failure = await packageOffline(['--stage', stage, '--region', 'us-east-1']).then(
+      () => 'packaged',
+      (error: { stdout?: string; stderr?: string }) => `${error.stdout}${error.stderr}`
+    );
+
+    // Assess
+    expect(failure).toContain(
+      `stage "${stage}" is too long: the role pool-warden-${stage}-us-east-1-reconcile would be 65 characters, and IAM takes 64; in us-east-1 a stage may have at most 32`
+    );
+  }, 60_000);
+
   it('refuses the retired --param memberAccounts, naming where the accounts now come from', async () => {
     // Act
     const failure = await packageOffline(['--param=memberAccounts=444455556666']).then(
