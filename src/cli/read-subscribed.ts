@@ -17,6 +17,10 @@ async function readSubscribed(flag: string, file: string): Promise<EmailReach> {
   } catch (error) {
     throw new UsageError(`${flag} ${file}: ${fsReason(error)}`);
   }
+  // A binary file would be named line by line, in replacement characters.
+  if (text.includes('\u0000') || text.includes('\uFFFD')) {
+    throw new UsageError(`${flag} ${file}: not a UTF-8 text file of one address per line`);
+  }
   const addresses = new Set<string>();
   const issues: string[] = [];
   for (const [i, raw] of text.split(/\r?\n/).entries()) {

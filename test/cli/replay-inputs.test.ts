@@ -183,6 +183,22 @@ describe('replay --subscribed', () => {
     );
   });
 
+  it('refuses a binary file as the list in one line, not one per line of it (exit 2)', async () => {
+    // Prepare
+    const list = join(dir, 'subscribed.bin');
+    await writeFile(list, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x0a, 0x00, 0x41]));
+    await writeFile(join(events, 'a.json'), event('job-a'));
+
+    // Act
+    const { code, stderr } = await replay('--subscribed', list, events);
+
+    // Assess
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `warden replay: --subscribed ${list}: not a UTF-8 text file of one address per line\n`
+    );
+  });
+
   it('refuses a folder as the list (exit 2)', async () => {
     // Prepare
     await writeFile(join(events, 'a.json'), event('job-a'));
