@@ -14,7 +14,8 @@ const root = resolve(__dirname, '..');
  */
 const UNCHECKED = {
   emailTransport: 'sns',
-  emailBySns: true,
+  checksSubscriptions: false,
+  actionsBaseUrl: '',
   sesSendResources: [],
   memberAccounts: '',
   memberRoleArns: [],
@@ -45,7 +46,7 @@ module.exports = async ({ options }) => {
   }
   // CloudFormation would refuse the role only mid-deploy, and roll back what it had made.
   const stage = options.stage ?? 'dev';
-  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const region = options.region ?? 'us-east-1';
   const role = `pool-warden-${stage}-${region}${LONGEST_ROLE_SUFFIX}`;
   if (role.length > IAM_ROLE_NAME_MAX) {
     throw refusal(
@@ -53,7 +54,7 @@ module.exports = async ({ options }) => {
         `${IAM_ROLE_NAME_MAX}; in ${region} a stage may have at most ${stage.length - (role.length - IAM_ROLE_NAME_MAX)}`
     );
   }
-  const file = process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml';
+  const file = process.env.WARDEN_CONFIG_FILE || 'warden.config.yaml';
   const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
   if (text === undefined) return UNCHECKED;
   const { checkConfigText } = await tsImport(

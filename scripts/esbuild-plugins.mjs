@@ -250,7 +250,8 @@ const slimSdkPackageJson = {
 export { stageOf, wardenConfigPlugin };
 export default [
   wardenConfigPlugin({
-    file: process.env.WARDEN_CONFIG_FILE ?? 'warden.config.yaml',
+    // An empty value counts as none, as `warden policy validate` counts it.
+    file: process.env.WARDEN_CONFIG_FILE || 'warden.config.yaml',
     stage: stageOf(process.argv),
   }),
   lambdaCredentials,

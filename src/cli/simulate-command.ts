@@ -243,9 +243,10 @@ async function loadTrace(args: SimulateArgs): Promise<Trace> {
 }
 
 /**
- * `--max-keep-alive` replaces the config's `settings.maxKeepAlive`; rules that do not fit the
- * new one (a fixed keep-alive above it) would be cut silently, and the rows would then show
- * another policy than the one deployed. Refused as `policy validate` would refuse that config.
+ * `--max-keep-alive` replaces the config's `settings.maxKeepAlive`; rules and settings that do
+ * not fit the new one (a fixed keep-alive above it) would be cut silently, and the rows would
+ * then show another policy than the one deployed. Refused as `policy validate` would refuse
+ * that config.
  */
 function checkRulesFit(config: WardenConfig, maxKeepAliveMs: number, file: string): void {
   const maxKeepAlive = formatDuration(maxKeepAliveMs);
@@ -256,7 +257,7 @@ function checkRulesFit(config: WardenConfig, maxKeepAliveMs: number, file: strin
   if (issues.length === 0) return;
   throw new UsageError(
     [
-      `--max-keep-alive ${maxKeepAlive}: the rules of ${file} do not fit it (as with settings.maxKeepAlive: ${maxKeepAlive}):`,
+      `--max-keep-alive ${maxKeepAlive}: ${file} does not fit it (as with settings.maxKeepAlive: ${maxKeepAlive}):`,
       ...issues.map((issue) => `  ${issue.at.join('.')}: ${issue.message}`),
     ].join('\n')
   );

@@ -262,7 +262,7 @@ describe('warden simulate', () => {
     // Assess: a rule cut to 5m would be another policy than the one deployed
     expect(cut.code).toBe(2);
     expect(cut.stderr).toContain(
-      `--max-keep-alive 5m: the rules of ${fixed} do not fit it (as with settings.maxKeepAlive: 5m):\n  rules.0.keepAlive.max: 1h is above settings.maxKeepAlive (5m)`
+      `--max-keep-alive 5m: ${fixed} does not fit it (as with settings.maxKeepAlive: 5m):\n  rules.0.keepAlive.max: 1h is above settings.maxKeepAlive (5m)`
     );
     expect(cut.stdout).toBe('');
     expect(raised.code).toBe(0);

@@ -78,8 +78,24 @@ function textOf(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function statementsOf(document: unknown): Record<string, unknown>[] {
-  return isRecord(document) ? asList(document.Statement).filter(isRecord) : [];
+/**
+ * A policy's statements as the stack creates them: a `Fn::If` entry (`[condition, then, else]`)
+ * is the branch its condition picks, and `AWS::NoValue` is no statement. Without `template`,
+ * conditional entries count as their `then` branch, what they may grant at most.
+ */
+function statementsOf(document: unknown, template?: Template): Record<string, unknown>[] {
+  if (!isRecord(document)) return [];
+  return asList(document.Statement).flatMap((entry) => {
+    const branches = isRecord(entry) ? entry['Fn::If'] : undefined;
+    if (!Array.isArray(branches)) return isRecord(entry) ? [entry] : [];
+    const [condition, then, otherwise] = branches;
+    const holds =
+      template === undefined ||
+      typeof condition !== 'string' ||
+      conditionHolds(template, condition);
+    const picked = holds ? then : otherwise;
+    return isRecord(picked) && picked.Ref !== 'AWS::NoValue' ? [picked] : [];
+  });
 }
 
 function functionIds(template: Template): string[] {
@@ -130,12 +146,14 @@ function roleStatements(template: Template, role: string): Located[] {
   const properties = template.Resources[role]?.Properties ?? {};
   for (const policy of asList(properties.Policies).filter(isRecord)) {
     const where = `${role} (policy ${String(policy.PolicyName)})`;
-    for (const statement of statementsOf(policy.PolicyDocument)) found.push({ where, statement });
+    for (const statement of statementsOf(policy.PolicyDocument, template)) {
+      found.push({ where, statement });
+    }
   }
   for (const type of ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy']) {
     for (const [id, props] of createdResourcesOf(template, type)) {
       if (!asList(props.Roles).some((r) => refTarget(r) === role)) continue;
-      for (const statement of statementsOf(props.PolicyDocument)) {
+      for (const statement of statementsOf(props.PolicyDocument, template)) {
         found.push({ where: `${id} (attached to ${role})`, statement });
       }
     }

@@ -148,8 +148,6 @@ const NEEDED: Readonly<Record<string, readonly { action: string; on?: string }[]
     { action: 'sagemaker:UpdateTrainingJob', on: ':training-job/' },
     { action: 'dynamodb:DeleteItem', on: 'WardenTable' },
     { action: 'events:PutEvents', on: 'event-bus/default' },
-    { action: 'sns:ListSubscriptionsByTopic', on: 'NoticeEmailTopic' },
-    { action: 'sns:GetSubscriptionAttributes' },
   ],
 };
 
@@ -291,10 +289,20 @@ describe('the packaged CloudFormation template', () => {
       expect(checkFunctionNeeds(template, NEEDED)).toEqual([]);
     });
 
-    it('grants no SES sending and no member role when the config names neither', () => {
+    it('grants no SES sending, no member role and no subscription check the config does not need', () => {
       const granted = grantedActions(template);
+      const hourly = resourcesOf(template, 'AWS::Events::Rule').filter(
+        ([, p]) => p.ScheduleExpression === 'rate(1 hour)'
+      );
       expect(granted.get('ses:SendEmail')).toBeUndefined();
       expect(granted.get('sts:AssumeRole')).toBeUndefined();
+      // No action links, so no topic subscription can receive someone else's
+      expect(
+        checkFunctionNeeds(template, {
+          ActionsLambdaFunction: [{ action: 'sns:ListSubscriptionsByTopic' }],
+        })
+      ).toEqual(['ActionsLambdaFunction: may not call sns:ListSubscriptionsByTopic']);
+      expect(hourly.map(([, p]) => p.State)).toEqual(['DISABLED']);
       expect(template.Resources.MemberEventsPolicy?.Condition).toBe('HasMemberAccounts');
       expect(conditionHolds(template, 'HasMemberAccounts')).toBe(false);
     });
@@ -490,8 +498,6 @@ describe('the packaged CloudFormation template', () => {
         'JobStateChangeLambdaFunction: may not call sns:ListSubscriptionsByTopic on NoticeEmailTopic',
         'JobStateChangeLambdaFunction: may not call sns:GetSubscriptionAttributes',
         'EvaluatePoolsLambdaFunction: may not call sns:Publish on NoticeEmailTopic',
-        'ActionsLambdaFunction: may not call sns:ListSubscriptionsByTopic on NoticeEmailTopic',
-        'ActionsLambdaFunction: may not call sns:GetSubscriptionAttributes',
       ]);
     });
 

@@ -1,3 +1,4 @@
+import { memberRoleArn } from '../../domain/config/accounts.js';
 import type { WardenConfig } from '../../domain/config/warden-config.js';
 
 /** A CloudFormation string: literal, or a template `Fn::Sub` fills in at deploy time. */
@@ -11,14 +12,24 @@ type CfnString = string | { readonly 'Fn::Sub': string };
  */
 interface DeployFacts {
   readonly emailTransport: 'sns' | 'ses';
-  /** Whether the hourly check of the topic's email subscriptions has anything to check. */
-  readonly emailBySns: boolean;
+  /**
+   * Whether the actions function checks the topic's email subscriptions every hour: it does
+   * only when emails go through the topic and carry action links.
+   */
+  readonly checksSubscriptions: boolean;
+  /** `actions.baseUrl`, '' for none: CloudFormation conditions compare strings. */
+  readonly actionsBaseUrl: string;
   /** What `ses:SendEmail` may be called on; unused with SNS. */
   readonly sesSendResources: readonly CfnString[];
   /** The member accounts, comma-separated ('' for none): the hub's bus admits their events. */
   readonly memberAccounts: string;
-  /** Each member role the functions may assume: `<roleName>-<region>` per member and region. */
+  /** The member roles the functions may assume: `<roleName>-<any region>` per member. */
   readonly memberRoleArns: readonly CfnString[];
+}
+
+/** `text` as a literal inside an `Fn::Sub` template, where `${` would start a substitution. */
+function subLiteral(text: string): string {
+  return text.replaceAll('${', '${!');
 }
 
 /** The address of a From value (`Name <a@b>` or `a@b`), as the config checked it. */
@@ -28,60 +39,65 @@ function fromAddress(from: string): string {
 }
 
 /**
- * The SES identities a From address may be sent as: the address itself, its domain, and the
- * domain's parents (SES lets a verified domain send from its subdomains).
+ * The SES identities a From address may be sent as: the address itself (as written, and in
+ * lower case, since IAM compares ARNs case by case), its domain, and the domain's parents (SES
+ * lets a verified domain send from its subdomains).
  */
 function identitiesOf(address: string): string[] {
   const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
   const labels = domain.split('.');
   const domains = labels.slice(0, -1).map((_, i) => labels.slice(i).join('.'));
-  return [address, ...domains];
+  return [...new Set([address, address.toLowerCase(), ...domains])];
 }
 
+/**
+ * Every configuration set of this account in the sending region, not only the one the config
+ * names: SES also checks the default configuration set an identity may have attached, which
+ * the config cannot know of.
+ */
 function sesSendResources(config: WardenConfig): CfnString[] {
-  const email = config.notices.email;
-  const configurationSet = email?.configurationSet;
-  if (email?.identityArn !== undefined) {
+  const identityArn = config.notices.email?.identityArn;
+  if (identityArn !== undefined) {
     // Another account's identity (sending authorisation) is named as it is; SES is called in
-    // the identity's region, where the configuration set must then be too, in this account.
-    const region = email.identityArn.split(':')[3];
+    // the identity's region, and the configuration sets are the sender's own.
+    const region = identityArn.split(':')[3] ?? '';
     return [
-      email.identityArn,
-      ...(configurationSet === undefined
-        ? []
-        : [
-            {
-              'Fn::Sub': `arn:\${AWS::Partition}:ses:${region}:\${AWS::AccountId}:configuration-set/${configurationSet}`,
-            },
-          ]),
+      identityArn,
+      {
+        'Fn::Sub': `arn:\${AWS::Partition}:ses:${subLiteral(region)}:\${AWS::AccountId}:configuration-set/*`,
+      },
     ];
   }
   const here = `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}`;
   return [
     ...identitiesOf(fromAddress(config.notices.emailFrom)).map((identity) => ({
-      'Fn::Sub': `${here}:identity/${identity}`,
+      'Fn::Sub': `${here}:identity/${subLiteral(identity)}`,
     })),
-    ...(configurationSet === undefined
-      ? []
-      : [{ 'Fn::Sub': `${here}:configuration-set/${configurationSet}` }]),
+    { 'Fn::Sub': `${here}:configuration-set/*` },
   ];
 }
 
+/**
+ * One ARN per member, for the role in any of its regions: the member stack makes the role only
+ * where it is deployed, and one per member and region would outgrow IAM's 10 KB of inline
+ * policy per role at about 150 pairs.
+ */
 function memberRoleArns(config: WardenConfig): CfnString[] {
   const accounts = config.accounts;
   if (accounts === undefined) return [];
-  return accounts.members.flatMap((member) =>
-    member.regions.map((region) => ({
-      'Fn::Sub': `arn:\${AWS::Partition}:iam::${member.id}:role/${member.roleName ?? accounts.roleName}-${region}`,
-    }))
+  // Account ids and role names (letters, digits and +=,.@_-) hold no `${`.
+  const arns = accounts.members.map((member) =>
+    memberRoleArn(accounts, member, '*', `\${AWS::Partition}`)
   );
+  return [...new Set(arns)].map((arn) => ({ 'Fn::Sub': arn }));
 }
 
 function deployFacts(config: WardenConfig): DeployFacts {
   const emailTransport = config.notices.email?.transport ?? 'sns';
   return {
     emailTransport,
-    emailBySns: emailTransport === 'sns',
+    checksSubscriptions: emailTransport === 'sns' && config.actions?.baseUrl !== undefined,
+    actionsBaseUrl: config.actions?.baseUrl ?? '',
     sesSendResources: sesSendResources(config),
     memberAccounts: (config.accounts?.members ?? []).map((member) => member.id).join(','),
     memberRoleArns: memberRoleArns(config),

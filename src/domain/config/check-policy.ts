@@ -39,12 +39,6 @@ function checkPolicy(
       `${fmt(marginMs)} must be shorter than settings.leadTime (${fmt(leadMs)}), so a pool decided at the lead time can still be shrunk`
     );
   }
-  if (leadMs > maxKeepAliveMs) {
-    report(
-      ['settings', 'leadTime'],
-      `${fmt(leadMs)} is longer than settings.maxKeepAlive (${fmt(maxKeepAliveMs)}), the longest a pool lives: every pool would be decided the moment it is tracked`
-    );
-  }
 
   const firstByName = new Map<string, number>();
   config.rules.forEach((rule, i) => {

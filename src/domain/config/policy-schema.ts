@@ -117,8 +117,15 @@ const stewardSettings = z
           )
         ),
       leadTime: z
-        ._default(duration({ min: MIN_KEEP_ALIVE_MS }), settingsDefaults.leadTime)
-        .check(z.describe('Each pool is decided on this long before it expires. At least 1m.')),
+        ._default(
+          duration({ min: MIN_KEEP_ALIVE_MS, max: MAX_KEEP_ALIVE_MS }),
+          settingsDefaults.leadTime
+        )
+        .check(
+          z.describe(
+            'Each pool is decided on this long before it expires. Between 1m and 6h, the longest a pool lives.'
+          )
+        ),
       revisitEvery: z
         ._default(duration({ max: 24 * 60 * 60_000 }), settingsDefaults.revisitEvery)
         .check(

@@ -7,17 +7,30 @@ function configWith(extra: object) {
 }
 
 describe('deployFacts', () => {
-  it('says SNS, no SES identity worth naming and no member, for a config that names neither', () => {
+  it('says SNS and no member for a config that names neither', () => {
     // Act
     const facts = deployFacts(configWith({}));
 
     // Assess
     expect(facts).toMatchObject({
       emailTransport: 'sns',
-      emailBySns: true,
+      checksSubscriptions: false,
       memberAccounts: '',
       memberRoleArns: [],
     });
+  });
+
+  it('checks the topic’s subscriptions only when its emails carry action links', () => {
+    // Act
+    const links = { actions: { baseUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com' } };
+    const withLinks = deployFacts(configWith(links));
+    const bySes = deployFacts(
+      configWith({ ...links, notices: { emailFrom: 'w@example.com', email: { transport: 'ses' } } })
+    );
+
+    // Assess
+    expect(withLinks.checksSubscriptions).toBe(true);
+    expect(bySes.checksSubscriptions).toBe(false);
   });
 
   it('names the From address, its domain and the domain’s parents as the SES identities, in this region', () => {
@@ -34,16 +47,31 @@ describe('deployFacts', () => {
     // Assess
     const here = `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}`;
     expect(facts.emailTransport).toBe('ses');
-    expect(facts.emailBySns).toBe(false);
     expect(facts.sesSendResources).toEqual([
       { 'Fn::Sub': `${here}:identity/Warden@ML.Example.com` },
+      { 'Fn::Sub': `${here}:identity/warden@ml.example.com` },
       { 'Fn::Sub': `${here}:identity/ml.example.com` },
       { 'Fn::Sub': `${here}:identity/example.com` },
-      { 'Fn::Sub': `${here}:configuration-set/warden-events` },
+      // An identity's default configuration set is checked too, though the config names none
+      { 'Fn::Sub': `${here}:configuration-set/*` },
     ]);
   });
 
-  it('names an identityArn as it is, and its configuration set in the identity’s region', () => {
+  it('keeps a ${ in the From address literal inside the Fn::Sub', () => {
+    // Act
+    const facts = deployFacts(
+      configWith({
+        notices: { emailFrom: `a\${AWS::Region}@example.com`, email: { transport: 'ses' } },
+      })
+    );
+
+    // Assess
+    expect(facts.sesSendResources[0]).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/a\${!AWS::Region}@example.com`,
+    });
+  });
+
+  it('names an identityArn as it is, and this account’s configuration sets in its region', () => {
     // Act
     const facts = deployFacts(
       configWith({
@@ -62,12 +90,12 @@ describe('deployFacts', () => {
     expect(facts.sesSendResources).toEqual([
       'arn:aws:ses:eu-west-1:999988887777:identity/example.com',
       {
-        'Fn::Sub': `arn:\${AWS::Partition}:ses:eu-west-1:\${AWS::AccountId}:configuration-set/warden-events`,
+        'Fn::Sub': `arn:\${AWS::Partition}:ses:eu-west-1:\${AWS::AccountId}:configuration-set/*`,
       },
     ]);
   });
 
-  it('lists each member’s role in each of its regions, under its own role name or the default', () => {
+  it('lists each member’s role, in any region, under its own role name or the default', () => {
     // Act
     const facts = deployFacts(
       configWith({
@@ -97,9 +125,8 @@ describe('deployFacts', () => {
     const iam = `arn:\${AWS::Partition}:iam:`;
     expect(facts.memberAccounts).toBe('444455556666,777788889999');
     expect(facts.memberRoleArns).toEqual([
-      { 'Fn::Sub': `${iam}:444455556666:role/warden-member-eu-west-1` },
-      { 'Fn::Sub': `${iam}:444455556666:role/warden-member-us-west-2` },
-      { 'Fn::Sub': `${iam}:777788889999:role/vision-warden-us-east-1` },
+      { 'Fn::Sub': `${iam}:444455556666:role/warden-member-*` },
+      { 'Fn::Sub': `${iam}:777788889999:role/vision-warden-*` },
     ]);
   });
 });

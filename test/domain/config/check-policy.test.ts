@@ -136,11 +136,11 @@ rules:
     ]);
   });
 
-  it('requires the lead time to be no longer than the longest keep-alive', () => {
+  it('takes a lead time up to 6h, the longest a pool lives, and no longer', () => {
     expect(issuesOf('settings:\n  leadTime: 100d\n')).toEqual([
-      'warden.config.yaml:10: settings.leadTime: 2400h is longer than settings.maxKeepAlive (1h), the longest a pool lives: every pool would be decided the moment it is tracked',
+      'warden.config.yaml:10: settings.leadTime: must be at most 6h',
     ]);
-    expect(accepts('settings: { leadTime: 1h }\n')).toBe(true);
+    expect(accepts('settings: { leadTime: 6h }\n')).toBe(true);
   });
 
   it('rejects a duplicate rule name on the second one, pointing at the first', () => {
