@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MEMBER_ACCOUNTS_YAML } from '../helpers/factories.js';
 import { packageOffline } from './package-offline.js';
 import {
   checkFunctionActions,
@@ -19,14 +20,7 @@ notices:
   email:
     transport: ses
     configurationSet: pool-warden
-accounts:
-  hub: '111122223333'
-  members:
-    - id: '444455556666'
-      name: research
-      externalId: pool-warden-research-7f3a
-      regions: [eu-west-1, us-west-2]
-    - id: '777788889999'
+${MEMBER_ACCOUNTS_YAML}    - id: '777788889999'
       name: vision
       roleName: vision-warden
       externalId: pool-warden-vision-2c9d

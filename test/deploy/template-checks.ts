@@ -571,7 +571,6 @@ export {
   checkSecretArns,
   checkServicePrincipals,
   conditionHolds,
-  createdResourcesOf,
   deadLetterQueues,
   functionIds,
   grantedActions,
