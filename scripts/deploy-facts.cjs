@@ -3,7 +3,6 @@
 // loads variable files with require(); the logic is in src/adapters/config/deploy-facts.ts.
 const { readFile } = require('node:fs/promises');
 const { resolve } = require('node:path');
-const { tsImport } = require('tsx/esm/api');
 
 const root = resolve(__dirname, '..');
 
@@ -57,6 +56,8 @@ module.exports = async ({ options }) => {
   const file = process.env.WARDEN_CONFIG_FILE || 'warden.config.yaml';
   const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
   if (text === undefined) return UNCHECKED;
+  // tsx's ESM API, as the bundler's plugins load it: its CommonJS API fails on Node 20.
+  const { tsImport } = await import('tsx/esm/api');
   const { checkConfigText } = await tsImport(
     '../src/adapters/config/load-config-file.ts',
     __filename
