@@ -1,6 +1,8 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import type { SubscriptionFinding } from '../adapters/actions/sns-subscription-check.js';
-import { checkEmailSubscriptions } from '../adapters/actions/sns-subscription-check.js';
+import {
+  checkEmailSubscriptions,
+  type SubscriptionFinding,
+} from '../adapters/actions/sns-subscription-check.js';
 import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { SnsEmailReach } from '../adapters/aws/sns-email-reach.js';
 import { SnsEmailSender } from '../adapters/aws/sns-email-sender.js';
