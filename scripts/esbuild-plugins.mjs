@@ -42,6 +42,19 @@ const announced = new Set();
  * `ml-platform@example.com`) is refused: every notice would go to nobody.
  */
 function wardenConfigPlugin({ file, stage }) {
+  // Each function's bundle asks about the config once for its inlined copy and once per optional
+  // module: the file is read each time (it may change between builds), checked once per text.
+  const checks = new Map();
+  const checked = async (text) => {
+    if (!checks.has(text)) {
+      const { checkConfigText } = await tsImport(
+        '../src/adapters/config/load-config-file.ts',
+        import.meta.url
+      );
+      checks.set(text, checkConfigText(text, file));
+    }
+    return checks.get(text);
+  };
   return {
     name: 'warden-config',
     setup(build) {
@@ -52,11 +65,7 @@ function wardenConfigPlugin({ file, stage }) {
           if (resolve(args.path) !== optional.module) return undefined;
           const text = await readFile(resolve(root, file), 'utf8').catch(() => undefined);
           if (text === undefined) return undefined;
-          const { checkConfigText } = await tsImport(
-            '../src/adapters/config/load-config-file.ts',
-            import.meta.url
-          );
-          const result = checkConfigText(text, file);
+          const result = await checked(text);
           if (!result.ok || optional.needed(result.config)) return undefined;
           return { contents: optional.stub, loader: 'js' };
         });
@@ -64,19 +73,15 @@ function wardenConfigPlugin({ file, stage }) {
       build.onLoad({ filter: /bundled-config\.ts$/ }, async (args) => {
         if (resolve(args.path) !== bundledConfigModule) return undefined;
         const path = resolve(root, file);
-        // The loader's guarded check: binary or huge files, alias bombs and __proto__ keys are
-        // config errors with file and line, not exceptions from inside the YAML parser.
-        const { checkConfigText } = await tsImport(
-          '../src/adapters/config/load-config-file.ts',
-          import.meta.url
-        );
         let text;
         try {
           text = await readFile(path, 'utf8');
         } catch {
           return refuse([`Pool Warden config ${file} not found`]);
         }
-        const result = checkConfigText(text, file);
+        // The loader's guarded check: binary or huge files, alias bombs and __proto__ keys are
+        // config errors with file and line, not exceptions from inside the YAML parser.
+        const result = await checked(text);
         if (!result.ok) return refuse(result.issues);
         if (stage !== 'dev') {
           const { onlyPlaceholderContacts } = await tsImport(

@@ -6,6 +6,7 @@ import { AWS_CLIENT_OPTIONS } from '../adapters/aws/client-options.js';
 import { DynamoNonceStore } from '../adapters/aws/dynamo-nonce-store.js';
 import { readLambdaEnv } from '../adapters/aws/lambda-env.js';
 import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
+import { checksEmailSubscriptions } from '../domain/config/email-transport.js';
 import type { ActionsHttpDeps } from './actions-http.js';
 import { poolFunctionParts, slackSecretsOf } from './pool-function-deps.js';
 import { snsSubscriptionCheck } from './sns-transport.js';
@@ -26,7 +27,7 @@ async function actionsDeps(): Promise<ActionsHttpDeps> {
     // stays valid for 30 minutes.
     slackReply: createResponseUrlReplier({ timeoutMs: 5_000 }),
     // Links by email reach people through the SNS topic only with a filter per address.
-    ...((config.notices.email?.transport ?? 'sns') === 'sns' && config.actions?.baseUrl
+    ...(checksEmailSubscriptions(config)
       ? {
           checkSubscriptions: snsSubscriptionCheck(env.emailTopicArn),
         }

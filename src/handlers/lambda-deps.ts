@@ -12,6 +12,7 @@ import { logger } from '../adapters/logging/logger.js';
 import { metrics } from '../adapters/logging/powertools-metrics.js';
 import { HttpSlackSender } from '../adapters/slack/slack-sender.js';
 import { maxLinkLifetimeMs } from '../domain/actions/offered-actions.js';
+import { emailTransportOf } from '../domain/config/email-transport.js';
 import type { WardenConfig } from '../domain/config/warden-config.js';
 import type { FinishNoticeDeps } from '../domain/finish/notify-on-finish.js';
 import { type ActionLinks, noActionLinks } from '../domain/ports/action-links.js';
@@ -70,7 +71,7 @@ function emailTransport(
   config: WardenConfig,
   topicArn: string
 ): { email: EmailSender; emailReach: EmailReach } {
-  if (config.notices.email?.transport === 'ses') return sesTransport(config);
+  if (emailTransportOf(config) === 'ses') return sesTransport(config);
   return snsTransport(topicArn);
 }
 
@@ -80,7 +81,7 @@ function emailTransport(
  * bundle the subscription reader.
  */
 function emailSenderOf(config: WardenConfig, topicArn: string): EmailSender {
-  if (config.notices.email?.transport === 'ses') return sesTransport(config).email;
+  if (emailTransportOf(config) === 'ses') return sesTransport(config).email;
   return snsEmailSender(topicArn);
 }
 

@@ -13,6 +13,16 @@ const EVENTS = join(import.meta.dirname, '..', '..', 'examples', 'events');
 const CONFIG = join(import.meta.dirname, '..', '..', 'examples', 'warden.config.yaml');
 const SIMULATE = ['simulate', '--scenario', 'mixed', '--days', '1', '--policies', 'none'];
 
+/** `warden replay` of the examples into these folders. */
+function replayInto(outbox: string, state: string) {
+  return runCli(['replay', '--config', CONFIG, '--outbox', outbox, '--state', state, EVENTS]);
+}
+
+/** `warden simulate --mode service` of a day into these folders. */
+function serviceInto(outbox: string, state: string) {
+  return runCli([...SIMULATE, '--mode', 'service', '--outbox', outbox, '--state', state]);
+}
+
 let dir: string;
 /** A plain file where a folder is expected. */
 let file: string;
@@ -54,15 +64,7 @@ describe('output folders that cannot be written', () => {
 
   it('refuses a service-mode --outbox that is a file (exit 2, nothing run)', async () => {
     // Act
-    const { code, stdout, stderr } = await runCli([
-      ...SIMULATE,
-      '--mode',
-      'service',
-      '--outbox',
-      file,
-      '--state',
-      join(dir, 'state'),
-    ]);
+    const { code, stdout, stderr } = await serviceInto(file, join(dir, 'state'));
 
     // Assess
     expect(code).toBe(2);
@@ -76,15 +78,7 @@ describe('output folders that cannot be written', () => {
     await mkdir(join(state, 'steward-state.json'), { recursive: true });
 
     // Act
-    const { code, stderr } = await runCli([
-      ...SIMULATE,
-      '--mode',
-      'service',
-      '--outbox',
-      join(dir, 'outbox'),
-      '--state',
-      state,
-    ]);
+    const { code, stderr } = await serviceInto(join(dir, 'outbox'), state);
 
     // Assess
     expect(code).toBe(2);
@@ -93,16 +87,7 @@ describe('output folders that cannot be written', () => {
 
   it('refuses a replay --outbox that is a file instead of failing every notice', async () => {
     // Act
-    const { code, stdout, stderr } = await runCli([
-      'replay',
-      '--config',
-      CONFIG,
-      '--outbox',
-      file,
-      '--state',
-      join(dir, 'state'),
-      EVENTS,
-    ]);
+    const { code, stdout, stderr } = await replayInto(file, join(dir, 'state'));
 
     // Assess
     expect(code).toBe(2);
@@ -112,16 +97,7 @@ describe('output folders that cannot be written', () => {
 
   it('refuses a replay --state that is a file before replaying', async () => {
     // Act
-    const { code, stdout, stderr } = await runCli([
-      'replay',
-      '--config',
-      CONFIG,
-      '--outbox',
-      join(dir, 'outbox'),
-      '--state',
-      file,
-      EVENTS,
-    ]);
+    const { code, stdout, stderr } = await replayInto(join(dir, 'outbox'), file);
 
     // Assess
     expect(code).toBe(2);
@@ -215,16 +191,7 @@ describe('output files that cannot be written', () => {
     await mkdir(leftover, { recursive: true });
 
     // Act
-    const { code, stdout, stderr } = await runCli([
-      'replay',
-      '--config',
-      CONFIG,
-      '--outbox',
-      outbox,
-      '--state',
-      join(dir, 'state'),
-      EVENTS,
-    ]);
+    const { code, stdout, stderr } = await replayInto(outbox, join(dir, 'state'));
 
     // Assess
     expect(code).toBe(2);
@@ -242,15 +209,7 @@ describe('output files that cannot be written', () => {
     await symlink(join(dir, 'gone', 'x.eml'), leftover);
 
     // Act
-    const { code, stdout, stderr } = await runCli([
-      ...SIMULATE,
-      '--mode',
-      'service',
-      '--outbox',
-      outbox,
-      '--state',
-      join(dir, 'state'),
-    ]);
+    const { code, stdout, stderr } = await serviceInto(outbox, join(dir, 'state'));
 
     // Assess
     expect(code).toBe(2);
@@ -264,16 +223,7 @@ describe('output files that cannot be written', () => {
     await mkdir(join(state, 'steward-state.json.partial'), { recursive: true });
 
     // Act
-    const { code, stdout, stderr } = await runCli([
-      'replay',
-      '--config',
-      CONFIG,
-      '--outbox',
-      join(dir, 'outbox'),
-      '--state',
-      state,
-      EVENTS,
-    ]);
+    const { code, stdout, stderr } = await replayInto(join(dir, 'outbox'), state);
 
     // Assess
     expect(code).toBe(2);

@@ -1,4 +1,5 @@
 import { memberRoleArn } from '../../domain/config/accounts.js';
+import { checksEmailSubscriptions, emailTransportOf } from '../../domain/config/email-transport.js';
 import type { WardenConfig } from '../../domain/config/warden-config.js';
 
 /** A CloudFormation string: literal, or a template `Fn::Sub` fills in at deploy time. */
@@ -93,10 +94,9 @@ function memberRoleArns(config: WardenConfig): CfnString[] {
 }
 
 function deployFacts(config: WardenConfig): DeployFacts {
-  const emailTransport = config.notices.email?.transport ?? 'sns';
   return {
-    emailTransport,
-    checksSubscriptions: emailTransport === 'sns' && config.actions?.baseUrl !== undefined,
+    emailTransport: emailTransportOf(config),
+    checksSubscriptions: checksEmailSubscriptions(config),
     actionsBaseUrl: config.actions?.baseUrl ?? '',
     sesSendResources: sesSendResources(config),
     memberAccounts: (config.accounts?.members ?? []).map((member) => member.id).join(','),
