@@ -69,12 +69,14 @@ class KeyHistogram {
     this.inBounds += 1;
   }
 
-  /** Population coefficient of variation of the 240 bin counts. */
-  cv(): number {
-    const mean = this.inBounds / HISTOGRAM_BINS;
-    if (mean === 0) return 0;
-    const variance = Math.max(0, this.sumSquares / HISTOGRAM_BINS - mean * mean);
-    return Math.sqrt(variance) / mean;
+  /**
+   * Whether the population coefficient of variation of the 240 bin counts is below `limit`.
+   * CV < k  ⇔  Σc²/B − (n/B)² < k²(n/B)²  ⇔  B·Σc² < (k² + 1)·n², all integers, so the test is
+   * exact: floating std/mean puts a CV of exactly 2 at 1.9999999999999996 and on the wrong side.
+   */
+  cvBelow(limit: number): boolean {
+    if (this.inBounds === 0) return true;
+    return HISTOGRAM_BINS * this.sumSquares < (limit * limit + 1) * this.inBounds * this.inBounds;
   }
 
   /** Upper edge of the bin holding the percentile of the in-bounds idle times, ms. */
@@ -130,7 +132,7 @@ function histogramPolicy(name: string, settings: SimRunSettings): SimPolicy {
       if (
         samples < HISTOGRAM_MIN_SAMPLES ||
         h.outOfBounds > HISTOGRAM_OOB_SHARE * samples ||
-        h.cv() < HISTOGRAM_MIN_CV
+        h.cvBelow(HISTOGRAM_MIN_CV)
       ) {
         return fallback;
       }

@@ -136,6 +136,20 @@ describe('histogram policy (Serverless in the Wild)', () => {
     expect(keepAlive).toBe(3168 * S);
   });
 
+  it('tests a CV of exactly 2 in integers, where std / mean rounds it just below 2', () => {
+    // Prepare: 312 idle times over bins 0–51 (counts 2, 3, 4×7, 5×15, 6×9, 7×10, 8×2, 9×6, 10):
+    // 240 × Σc² = 240 × 2028 = 486720 = 5 × 312², so the CV is exactly 2, which floating
+    // √(Σc²/240 − mean²) / mean puts at 1.9999999999999996.
+    const countsByBin = [2, 3, ...Array(7).fill(4), ...Array(15).fill(5), ...Array(9).fill(6)];
+    countsByBin.push(...Array(10).fill(7), 8, 8, ...Array(6).fill(9), 10);
+    const gaps = inBins(countsByBin.flatMap((count, bin) => Array<number>(count).fill(bin)));
+    // Act
+    const keepAlive = keepAliveAfter(histogramPolicy('histogram', SIX_HOURS), gaps);
+    // Assess: the histogram is trusted; 0.99 × 312 = 308.88 is first reached in bin 51 (302
+    // before it) → 52 min × 1.1, not the 4 h fallback.
+    expect(keepAlive).toBe(3432 * S);
+  });
+
   it('computes the CV from the squared bin counts (repeated bins raise it)', () => {
     // Prepare: 60 idle times. In 60 distinct bins the CV is √3 ≈ 1.73, below 2; with bins 0–9
     // holding two each and 10–49 one each it is √(240 × 80 / 60² − 1) ≈ 2.08.
