@@ -738,7 +738,7 @@ function readSubmitTime(value: unknown, bad: Bad): number | undefined {
     bad('submit_time', `${ms}, got ${describe(value)}`);
     return undefined;
   }
-  // The same span as epoch seconds: a year before 2000 or after 5138 is a typo, not a job.
+  // The same span as epoch seconds: before 2000 or from 5138-11-16 on, a typo, not a job.
   return epochSeconds(ms / 1000, value, 'iso', bad);
 }
 
@@ -759,7 +759,7 @@ function epochSeconds(
     bad(
       'submit_time',
       iso
-        ? `times after 5138 are not a job time, got ${describe(value)}`
+        ? `times from 5138-11-16T09:46:40Z (epoch 10^11 s) on are not a job time, got ${describe(value)}`
         : `${describe(value)} looks like epoch milliseconds; give epoch seconds or an ISO 8601 time`
     );
     return undefined;

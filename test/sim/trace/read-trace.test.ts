@@ -253,7 +253,7 @@ describe('readTrace (CSV)', () => {
       `${path}:8: submit_time: times before 2000-01-01 are not a job time, got "1999-12-31T23:59:59Z"`,
       `${path}:9: submit_time: times before 2000-01-01 are not a job time, got "0001-01-01T00:00:00Z"`,
       `${path}:10: submit_time: times before 2000-01-01 are not a job time, got "0050-06-01T00:00:00+01:00"`,
-      `${path}:11: submit_time: times after 5138 are not a job time, got "9000-03-02T09:00:00Z"`,
+      `${path}:11: submit_time: times from 5138-11-16T09:46:40Z (epoch 10^11 s) on are not a job time, got "9000-03-02T09:00:00Z"`,
     ]);
   });
 
