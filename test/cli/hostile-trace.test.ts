@@ -173,6 +173,29 @@ describe('hostile simulate arguments', () => {
     );
     expect(stderr).not.toContain('--quota ml.g5.xlarge:');
   });
+
+  it('never lets one configuration of a key warm-start a job of another (a key by project)', async () => {
+    // Prepare: a 1-instance job of key k follows an 8-instance one 2 minutes after it ends.
+    const trace = join(dir, 'project-key.csv');
+    await writeFile(
+      trace,
+      `${HEADER}\n2026-03-02T09:00:00Z,60,k,ml.g5.xlarge,8\n2026-03-02T09:05:00Z,60,k,ml.g5.xlarge,1\n`
+    );
+
+    const { code, stdout, stderr } = await runCli([
+      'simulate',
+      '--trace',
+      trace,
+      '--policies',
+      'fixed:10m',
+      '--json',
+    ]);
+
+    expect(code).toBe(0);
+    expect(stderr).toContain('key "k" runs on 2 instance configurations');
+    const [fixed] = (JSON.parse(stdout) as { policies: { coldStarts: number }[] }).policies;
+    expect(fixed?.coldStarts).toBe(2);
+  });
 });
 
 describe('a trace in the wrong encoding or of absurd lines', () => {

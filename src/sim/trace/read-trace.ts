@@ -36,6 +36,9 @@ const isField = (key: string): boolean => FIELDS.has(key);
 /** A row with every field and a few hundred tags is a few KiB; anything this long is not one. */
 const MAX_LINE_CHARS = 1_048_576;
 
+/** Keys on several instance configurations named one by one in the warnings; the rest counted. */
+const MAX_MIXED_KEYS_NAMED = 5;
+
 /** Reading stops after this many problems: the first ones are enough to fix the generator. */
 const DEFAULT_MAX_PROBLEMS = 20;
 
@@ -232,8 +235,8 @@ class RowSink {
   readonly jobs: TraceJob[] = [];
   readonly problems: string[] = [];
   readonly warnings: string[] = [];
-  /** Each key's instance type and count, as first seen. */
-  private readonly keys = new Map<string, { instanceType: string; count: number; line: number }>();
+  /** Each key's instance configurations (`count × type`) and the first line of each. */
+  private readonly keys = new Map<string, Map<string, number>>();
 
   constructor(
     readonly file: string,
@@ -290,22 +293,10 @@ class RowSink {
       bad
     );
     if (this.problems.length > before || this.full) return;
-    const first = this.keys.get(key as string);
-    if (first === undefined) {
-      this.keys.set(key as string, {
-        instanceType: instanceType as string,
-        count: count as number,
-        line,
-      });
-    } else if (first.instanceType !== instanceType || first.count !== count) {
-      // SageMaker hands a pool only to a job of the same instance type and count: one key
-      // naming two would let an 8-GPU pool serve a 1-CPU job.
-      bad(
-        'key',
-        `"${key}" runs on ${count} × ${instanceType} here but on ${first.count} × ${first.instanceType} at line ${first.line}; a key is one match configuration, instance type and count included`
-      );
-      return;
-    }
+    const configs = this.keys.get(key as string);
+    const config = `${count} × ${instanceType}`;
+    if (configs === undefined) this.keys.set(key as string, new Map([[config, line]]));
+    else if (!configs.has(config)) configs.set(config, line);
     // One object shape for every job (absent fields are undefined) keeps V8's property access
     // monomorphic in the simulator's hot loop.
     this.jobs.push({
@@ -336,7 +327,47 @@ class RowSink {
         'empty trace'
       );
     }
+    this.poolMixedKeysApart();
     return makeTrace(this.jobs, this.file, this.warnings);
+  }
+
+  /**
+   * SageMaker hands a pool only to a job of the same instance type and count, so a key naming
+   * two (a trace keyed by project or user, not by match configuration) cannot share one pool
+   * between them: each configuration of such a key becomes a key of its own, `key (count ×
+   * type)`, with a warning, rather than letting an 8-GPU pool serve a 1-CPU job.
+   */
+  private poolMixedKeysApart(): void {
+    const renamed = new Map<string, Map<string, string>>();
+    for (const [key, configs] of this.keys) {
+      if (configs.size < 2) continue;
+      const names = new Map<string, string>();
+      for (const config of configs.keys()) {
+        let name = `${key} (${config})`;
+        while (this.keys.has(name)) name += "'";
+        names.set(config, name);
+      }
+      renamed.set(key, names);
+    }
+    if (renamed.size === 0) return;
+    for (let i = 0; i < this.jobs.length; i++) {
+      const job = this.jobs[i] as TraceJob;
+      const name = renamed.get(job.key)?.get(`${job.instanceCount} × ${job.instanceType}`);
+      if (name !== undefined) this.jobs[i] = { ...job, key: name };
+    }
+    const shown = [...renamed].slice(0, MAX_MIXED_KEYS_NAMED);
+    for (const [key, names] of shown) {
+      const configs = this.keys.get(key) as Map<string, number>;
+      const where = [...configs].map(([config, line]) => `${config} (line ${line})`).join(', ');
+      this.warnings.push(
+        `${this.file}:${Math.min(...configs.values())}: key "${key}" runs on ${configs.size} instance configurations, ${where}; a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].join('", "')}"`
+      );
+    }
+    if (renamed.size > shown.length) {
+      this.warnings.push(
+        `${this.file}: ${renamed.size - shown.length} more keys run on several instance configurations; each configuration is pooled apart`
+      );
+    }
   }
 }
 

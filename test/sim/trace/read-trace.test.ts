@@ -288,20 +288,52 @@ describe('readTrace (CSV)', () => {
     ]);
   });
 
-  it('refuses a key that names two instance types or counts, which no pool could serve', async () => {
+  it('pools each instance configuration of a key apart, with a warning', async () => {
+    // Prepare: key "same" on 8 × p4d, 1 × m5 and 4 × p4d; key "one" on one configuration.
     const path = await file(
       'mixed-key.csv',
       `${HEADER}\n` +
         '1772443800,60,same,ml.p4d.24xlarge,8\n' +
         '1772444400,60,same,ml.m5.xlarge,1\n' +
         '1772445000,60,same,ml.p4d.24xlarge,4\n' +
-        '1772445600,60,same,ml.p4d.24xlarge,8\n'
+        '1772445600,60,same,ml.p4d.24xlarge,8\n' +
+        '1772446200,60,one,ml.m5.xlarge,1\n'
     );
-
-    expect(await issuesOf(path)).toEqual([
-      `${path}:3: key: "same" runs on 1 × ml.m5.xlarge here but on 8 × ml.p4d.24xlarge at line 2; a key is one match configuration, instance type and count included`,
-      `${path}:4: key: "same" runs on 4 × ml.p4d.24xlarge here but on 8 × ml.p4d.24xlarge at line 2; a key is one match configuration, instance type and count included`,
+    // Act
+    const trace = await readTrace(path);
+    // Assess: SageMaker would never hand one configuration's pool to another's job.
+    expect(trace.jobs.map((j) => j.key)).toEqual([
+      'same (8 × ml.p4d.24xlarge)',
+      'same (1 × ml.m5.xlarge)',
+      'same (4 × ml.p4d.24xlarge)',
+      'same (8 × ml.p4d.24xlarge)',
+      'one',
     ]);
+    expect(trace.warnings).toEqual([
+      `${path}:2: key "same" runs on 3 instance configurations, 8 × ml.p4d.24xlarge (line 2), 1 × ml.m5.xlarge (line 3), 4 × ml.p4d.24xlarge (line 4); a pool serves only its own type and count, so each is pooled apart as "same (8 × ml.p4d.24xlarge)", "same (1 × ml.m5.xlarge)", "same (4 × ml.p4d.24xlarge)"`,
+    ]);
+  });
+
+  it('names five keys on several configurations and counts the rest', async () => {
+    // Prepare: keys k0–k6, each on two instance counts; and a key spelt like a split name.
+    const rows = Array.from(
+      { length: 7 },
+      (_, i) =>
+        `177244${3800 + i},60,k${i},ml.m5.xlarge,1\n177245${3800 + i},60,k${i},ml.m5.xlarge,2\n`
+    );
+    const path = await file(
+      'many-mixed.csv',
+      `${HEADER}\n${rows.join('')}1772463800,60,k0 (1 × ml.m5.xlarge),ml.m5.xlarge,1\n`
+    );
+    // Act
+    const trace = await readTrace(path);
+    // Assess: a split name never merges with a key the trace already has.
+    expect(trace.warnings).toHaveLength(6);
+    expect(trace.warnings[5]).toBe(
+      `${path}: 2 more keys run on several instance configurations; each configuration is pooled apart`
+    );
+    expect(new Set(trace.jobs.map((j) => j.key)).size).toBe(15);
+    expect(trace.jobs.filter((j) => j.key === 'k0 (1 × ml.m5.xlarge)')).toHaveLength(1);
   });
 
   it('skips a line of spaces or tabs, and reads an input mode with spaces or none', async () => {
