@@ -36,6 +36,17 @@ const isField = (key: string): boolean => FIELDS.has(key);
 /** A row with every field and a few hundred tags is a few KiB; anything this long is not one. */
 const MAX_LINE_CHARS = 1_048_576;
 
+/**
+ * Input modes in any case, and SageMaker's own names for them (`TrainingInputMode` says `File`
+ * and `FastFile`), since a trace written from DescribeTrainingJob carries those.
+ */
+const INPUT_MODE_NAMES: ReadonlyMap<string, InputMode> = new Map([
+  ['fsx', 'fsx'],
+  ['ffm', 'ffm'],
+  ['fastfile', 'ffm'],
+  ['file', 'file'],
+]);
+
 /** Keys on several instance configurations named one by one in the warnings; the rest counted. */
 const MAX_MIXED_KEYS_NAMED = 5;
 
@@ -907,8 +918,11 @@ function readInputMode(value: unknown, bad: Bad): InputMode | undefined {
   // Trimmed, and empty is absent, as every other text field.
   const mode = typeof value === 'string' ? value.trim() : value;
   if (mode === '') return undefined;
-  if (mode === 'fsx' || mode === 'ffm' || mode === 'file') return mode;
-  bad('input_mode', `expected fsx, ffm or file, got ${describe(value)}`);
+  const known = typeof mode === 'string' ? INPUT_MODE_NAMES.get(mode.toLowerCase()) : undefined;
+  if (known !== undefined) return known;
+  const pipe = typeof mode === 'string' && mode.toLowerCase() === 'pipe';
+  const hint = pipe ? ' (Pipe mode has no start-up benchmark; it streams, as ffm does)' : '';
+  bad('input_mode', `expected fsx, ffm or file, got ${describe(value)}${hint}`);
   return undefined;
 }
 

@@ -215,7 +215,7 @@ describe('readTrace (CSV)', () => {
       `${path}:10: instance_type: "m5.xlarge" is not a SageMaker instance type (ml.<family>.<size>)`,
       `${path}:11: instance_count: expected an integer from 1 to 10000, got "0"`,
       `${path}:12: instance_count: expected an integer from 1 to 10000, got "1.5"`,
-      `${path}:13: input_mode: expected fsx, ffm or file, got "pipe"`,
+      `${path}:13: input_mode: expected fsx, ffm or file, got "pipe" (Pipe mode has no start-up benchmark; it streams, as ffm does)`,
       `${path}:14: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "21601"`,
       `${path}:15: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "60.5"`,
       `${path}:16: row has 5 cells, the header has 7`,
@@ -348,6 +348,16 @@ describe('readTrace (CSV)', () => {
     const trace = await readTrace(path);
 
     expect(trace.jobs.map((j) => j.inputMode)).toEqual(['fsx', undefined]);
+  });
+
+  it("reads an input mode in any case, and SageMaker's own names File and FastFile", async () => {
+    const modes = ['FSX', 'Ffm', 'File', 'FastFile', 'fastfile'];
+    const rows = modes.map((mode) => `1772443800,60,k,ml.m5.xlarge,1,${mode}\n`).join('');
+    const path = await file('modes.csv', `${HEADER},input_mode\n${rows}`);
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs.map((j) => j.inputMode)).toEqual(['fsx', 'ffm', 'file', 'ffm', 'ffm']);
   });
 
   it('reports a quoted cell that is never closed at the line it opened', async () => {
