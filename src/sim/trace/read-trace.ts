@@ -246,8 +246,14 @@ class RowSink {
   readonly jobs: TraceJob[] = [];
   readonly problems: string[] = [];
   readonly warnings: string[] = [];
-  /** Each key's instance configurations (`count × type`) and the first line of each. */
-  private readonly keys = new Map<string, Map<string, number>>();
+  /**
+   * Each key's first instance configuration (`count × type`) and line; a key on several also
+   * keeps each configuration's first line, so a trace of a million keys holds no Map per key.
+   */
+  private readonly keys = new Map<
+    string,
+    { config: string; line: number; all?: Map<string, number> }
+  >();
 
   constructor(
     readonly file: string,
@@ -304,10 +310,13 @@ class RowSink {
       bad
     );
     if (this.problems.length > before || this.full) return;
-    const configs = this.keys.get(key as string);
+    const seen = this.keys.get(key as string);
     const config = `${count} × ${instanceType}`;
-    if (configs === undefined) this.keys.set(key as string, new Map([[config, line]]));
-    else if (!configs.has(config)) configs.set(config, line);
+    if (seen === undefined) this.keys.set(key as string, { config, line });
+    else if (seen.config !== config) {
+      seen.all ??= new Map([[seen.config, seen.line]]);
+      if (!seen.all.has(config)) seen.all.set(config, line);
+    }
     // One object shape for every job (absent fields are undefined) keeps V8's property access
     // monomorphic in the simulator's hot loop.
     this.jobs.push({
@@ -350,12 +359,15 @@ class RowSink {
    */
   private poolMixedKeysApart(): void {
     const renamed = new Map<string, Map<string, string>>();
-    for (const [key, configs] of this.keys) {
-      if (configs.size < 2) continue;
+    // A new name never merges with a key of the trace, nor with another new name.
+    const taken = new Set<string>();
+    for (const [key, { all }] of this.keys) {
+      if (all === undefined) continue;
       const names = new Map<string, string>();
-      for (const config of configs.keys()) {
+      for (const config of all.keys()) {
         let name = `${key} (${config})`;
-        while (this.keys.has(name)) name += "'";
+        while (this.keys.has(name) || taken.has(name)) name += "'";
+        taken.add(name);
         names.set(config, name);
       }
       renamed.set(key, names);
@@ -368,7 +380,7 @@ class RowSink {
     }
     const shown = [...renamed].slice(0, MAX_MIXED_KEYS_NAMED);
     for (const [key, names] of shown) {
-      const configs = this.keys.get(key) as Map<string, number>;
+      const configs = this.keys.get(key)?.all as Map<string, number>;
       const where = [...configs].map(([config, line]) => `${config} (line ${line})`).join(', ');
       this.warnings.push(
         `${this.file}:${Math.min(...configs.values())}: key "${key}" runs on ${configs.size} instance configurations, ${where}; a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].join('", "')}"`
