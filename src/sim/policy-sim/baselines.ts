@@ -73,6 +73,7 @@ class KeyHistogram {
    * Whether the population coefficient of variation of the 240 bin counts is below `limit`.
    * CV < k  ⇔  Σc²/B − (n/B)² < k²(n/B)²  ⇔  B·Σc² < (k² + 1)·n², all integers, so the test is
    * exact: floating std/mean puts a CV of exactly 2 at 1.9999999999999996 and on the wrong side.
+   * Doubles hold these products exactly while 240·n² < 2⁵³, n up to 6 million per key.
    */
   cvBelow(limit: number): boolean {
     if (this.inBounds === 0) return true;

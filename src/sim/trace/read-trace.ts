@@ -37,18 +37,23 @@ const isField = (key: string): boolean => FIELDS.has(key);
 const MAX_LINE_CHARS = 1_048_576;
 
 /**
- * Input modes in any case, and SageMaker's own names for them (`TrainingInputMode` says `File`
- * and `FastFile`), since a trace written from DescribeTrainingJob carries those.
+ * Input modes in any case, spaces, `_` and `-` ignored, and SageMaker's own names for them
+ * (`TrainingInputMode` says `File`, `FastFile` and `Pipe`): a trace written from
+ * DescribeTrainingJob carries those. Pipe streams as Fast File does, and counts as `ffm`, as
+ * `warden trace export` writes it.
  */
 const INPUT_MODE_NAMES: ReadonlyMap<string, InputMode> = new Map([
   ['fsx', 'fsx'],
   ['ffm', 'ffm'],
   ['fastfile', 'ffm'],
+  ['pipe', 'ffm'],
   ['file', 'file'],
 ]);
 
 /** Keys on several instance configurations named one by one in the warnings; the rest counted. */
 const MAX_MIXED_KEYS_NAMED = 5;
+/** Configurations of one such key named in its warning; the rest counted. */
+const MAX_CONFIGS_NAMED = 5;
 
 /** Reading stops after this many problems: the first ones are enough to fix the generator. */
 const DEFAULT_MAX_PROBLEMS = 20;
@@ -238,6 +243,20 @@ function readFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** An instance configuration of a key, as first seen. */
+interface ConfigSeen {
+  /** `count × type` */
+  readonly config: string;
+  readonly instanceType: string;
+  readonly count: number;
+  readonly line: number;
+}
+
+/** A key's first configuration; a key on several also lists each of them, in file order. */
+interface KeySeen extends ConfigSeen {
+  all?: Map<string, ConfigSeen>;
+}
+
 /** A raw row: the value of a field, `undefined` when the cell is empty or the key absent. */
 type RawRow = (field: Field) => unknown;
 
@@ -250,10 +269,7 @@ class RowSink {
    * Each key's first instance configuration (`count × type`) and line; a key on several also
    * keeps each configuration's first line, so a trace of a million keys holds no Map per key.
    */
-  private readonly keys = new Map<
-    string,
-    { config: string; line: number; all?: Map<string, number> }
-  >();
+  private readonly keys = new Map<string, KeySeen>();
 
   constructor(
     readonly file: string,
@@ -312,10 +328,23 @@ class RowSink {
     if (this.problems.length > before || this.full) return;
     const seen = this.keys.get(key as string);
     const config = `${count} × ${instanceType}`;
-    if (seen === undefined) this.keys.set(key as string, { config, line });
-    else if (seen.config !== config) {
-      seen.all ??= new Map([[seen.config, seen.line]]);
-      if (!seen.all.has(config)) seen.all.set(config, line);
+    if (seen === undefined) {
+      this.keys.set(key as string, {
+        config,
+        instanceType: instanceType as string,
+        count: count as number,
+        line,
+      });
+    } else if (seen.config !== config) {
+      seen.all ??= new Map([[seen.config, seen]]);
+      if (!seen.all.has(config)) {
+        seen.all.set(config, {
+          config,
+          instanceType: instanceType as string,
+          count: count as number,
+          line,
+        });
+      }
     }
     // One object shape for every job (absent fields are undefined) keeps V8's property access
     // monomorphic in the simulator's hot loop.
@@ -355,20 +384,28 @@ class RowSink {
    * SageMaker hands a pool only to a job of the same instance type and count, so a key naming
    * two (a trace keyed by project or user, not by match configuration) cannot share one pool
    * between them: each configuration of such a key becomes a key of its own, `key (count ×
-   * type)`, with a warning, rather than letting an 8-GPU pool serve a 1-CPU job.
+   * type)`, with a warning, rather than letting an 8-GPU pool serve a 1-CPU job. A canonical
+   * key (`role=…|type=…|count=…|…`, what the service and `warden trace export` write) gets the
+   * row's own type and count written into it instead, so its role and the rest still read.
    */
   private poolMixedKeysApart(): void {
     const renamed = new Map<string, Map<string, string>>();
-    // A new name never merges with a key of the trace, nor with another new name.
+    // A new name never merges with a key of the trace, nor with another new name; a canonical
+    // one may, since equal canonical keys are the same match configuration.
     const taken = new Set<string>();
     for (const [key, { all }] of this.keys) {
       if (all === undefined) continue;
       const names = new Map<string, string>();
-      for (const config of all.keys()) {
-        let name = `${key} (${config})`;
+      const canonical = CANONICAL_PREFIX.test(key);
+      for (const seen of all.values()) {
+        if (canonical) {
+          names.set(seen.config, withConfiguration(key, seen));
+          continue;
+        }
+        let name = `${key} (${seen.config})`;
         while (this.keys.has(name) || taken.has(name)) name += "'";
         taken.add(name);
-        names.set(config, name);
+        names.set(seen.config, name);
       }
       renamed.set(key, names);
     }
@@ -376,22 +413,40 @@ class RowSink {
     for (let i = 0; i < this.jobs.length; i++) {
       const job = this.jobs[i] as TraceJob;
       const name = renamed.get(job.key)?.get(`${job.instanceCount} × ${job.instanceType}`);
-      if (name !== undefined) this.jobs[i] = { ...job, key: name };
+      if (name !== undefined && name !== job.key) this.jobs[i] = { ...job, key: name };
     }
     const shown = [...renamed].slice(0, MAX_MIXED_KEYS_NAMED);
     for (const [key, names] of shown) {
-      const configs = this.keys.get(key)?.all as Map<string, number>;
-      const where = [...configs].map(([config, line]) => `${config} (line ${line})`).join(', ');
+      const seen = this.keys.get(key) as KeySeen;
+      const all = [...(seen.all as Map<string, ConfigSeen>).values()];
+      const listed = all.slice(0, MAX_CONFIGS_NAMED);
+      const where = listed.map((c) => `${c.config} (line ${c.line})`).join(', ');
+      const more = all.length > listed.length ? ` and ${all.length - listed.length} more` : '';
+      const pooled = CANONICAL_PREFIX.test(key)
+        ? 'each row is pooled under the key with its own type and count written in (a pool serves only its own type and count)'
+        : `a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].slice(0, MAX_CONFIGS_NAMED).join('", "')}"${more}`;
       this.warnings.push(
-        `${this.file}:${Math.min(...configs.values())}: key "${key}" runs on ${configs.size} instance configurations, ${where}; a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].join('", "')}"`
+        `${this.file}:${seen.line}: key "${key}" runs on ${all.length} instance configurations, ${where}${more}; ${pooled}`
       );
     }
-    if (renamed.size > shown.length) {
+    const rest = renamed.size - shown.length;
+    if (rest > 0) {
       this.warnings.push(
-        `${this.file}: ${renamed.size - shown.length} more keys run on several instance configurations; each configuration is pooled apart`
+        `${this.file}: ${rest} more ${rest === 1 ? 'key runs' : 'keys run'} on several instance configurations; each configuration is pooled apart`
       );
     }
   }
+}
+
+/** The start of a canonical match key, whose type and count a row can contradict. */
+const CANONICAL_PREFIX = /^role=[^|]*\|type=[^|]*\|count=\d+(\||$)/;
+
+/** A canonical key with the configuration's type and count in place of its own. */
+function withConfiguration(key: string, seen: ConfigSeen): string {
+  return key.replace(
+    /^(role=[^|]*)\|type=[^|]*\|count=\d+/,
+    `$1|type=${seen.instanceType}|count=${seen.count}`
+  );
 }
 
 /** CSV (RFC 4180): a header row, quoted cells may hold commas, doubled quotes and newlines. */
@@ -930,11 +985,15 @@ function readInputMode(value: unknown, bad: Bad): InputMode | undefined {
   // Trimmed, and empty is absent, as every other text field.
   const mode = typeof value === 'string' ? value.trim() : value;
   if (mode === '') return undefined;
-  const known = typeof mode === 'string' ? INPUT_MODE_NAMES.get(mode.toLowerCase()) : undefined;
+  const known =
+    typeof mode === 'string'
+      ? INPUT_MODE_NAMES.get(mode.toLowerCase().replace(/[\s_-]/g, ''))
+      : undefined;
   if (known !== undefined) return known;
-  const pipe = typeof mode === 'string' && mode.toLowerCase() === 'pipe';
-  const hint = pipe ? ' (Pipe mode has no start-up benchmark; it streams, as ffm does)' : '';
-  bad('input_mode', `expected fsx, ffm or file, got ${describe(value)}${hint}`);
+  bad(
+    'input_mode',
+    `expected fsx, ffm or file (or SageMaker's File, FastFile, Pipe), got ${describe(value)}`
+  );
   return undefined;
 }
 

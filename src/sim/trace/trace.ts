@@ -31,8 +31,6 @@ interface Trace {
   readonly warnings: readonly string[];
 }
 
-const INPUT_MODES: readonly InputMode[] = ['fsx', 'ffm', 'file'];
-
 /** Epoch seconds before 2000 are almost always a date written as digits or a duration. */
 const MIN_EPOCH_SECONDS = 946_684_800;
 /** From here on a number is epoch milliseconds (year 5138 in seconds), which we refuse to guess. */
@@ -160,7 +158,6 @@ function unevaluableRules(
 
 export type { InputMode, Trace, TraceFacts, TraceJob };
 export {
-  INPUT_MODES,
   INSTANCE_TYPE,
   MAX_KEEP_ALIVE_SECONDS,
   MILLIS_FROM,

@@ -188,7 +188,7 @@ describe('readTrace (CSV)', () => {
       '1772443800,1,k,m5.xlarge,1,,',
       '1772443800,1,k,ml.m5.xlarge,0,,',
       '1772443800,1,k,ml.m5.xlarge,1.5,,',
-      '1772443800,1,k,ml.m5.xlarge,1,pipe,',
+      '1772443800,1,k,ml.m5.xlarge,1,lustre,',
       '1772443800,1,k,ml.m5.xlarge,1,,21601',
       '1772443800,1,k,ml.m5.xlarge,1,,60.5',
       '1772443800,1,k,ml.m5.xlarge,1',
@@ -215,7 +215,7 @@ describe('readTrace (CSV)', () => {
       `${path}:10: instance_type: "m5.xlarge" is not a SageMaker instance type (ml.<family>.<size>)`,
       `${path}:11: instance_count: expected an integer from 1 to 10000, got "0"`,
       `${path}:12: instance_count: expected an integer from 1 to 10000, got "1.5"`,
-      `${path}:13: input_mode: expected fsx, ffm or file, got "pipe" (Pipe mode has no start-up benchmark; it streams, as ffm does)`,
+      `${path}:13: input_mode: expected fsx, ffm or file (or SageMaker's File, FastFile, Pipe), got "lustre"`,
       `${path}:14: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "21601"`,
       `${path}:15: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "60.5"`,
       `${path}:16: row has 5 cells, the header has 7`,
@@ -314,10 +314,44 @@ describe('readTrace (CSV)', () => {
     ]);
   });
 
+  it("writes the row's type and count into a canonical key, keeping its role", async () => {
+    // Prepare: a canonical key on 1 × g5.12xlarge, with one row on 2 instances; and the
+    // canonical key of that second configuration, written out.
+    const key = (count: number) =>
+      `role=arn:aws:iam::111122223333:role/VisionTraining|type=ml.g5.12xlarge|count=${count}|volume=30|kms=-|subnets=|sgs=|isolation=false|encryption=false`;
+    const path = await file(
+      'canonical.csv',
+      `${HEADER}\n` +
+        `1772443800,60,"${key(1)}",ml.g5.12xlarge,1\n` +
+        `1772444400,60,"${key(1)}",ml.g5.12xlarge,2\n` +
+        `1772445000,60,"${key(2)}",ml.g5.12xlarge,2\n`
+    );
+    // Act
+    const trace = await readTrace(path);
+    // Assess: the 2-instance row joins the key that says so: same role, same match configuration.
+    expect(trace.jobs.map((j) => j.key)).toEqual([key(1), key(2), key(2)]);
+    expect(trace.warnings).toEqual([
+      `${path}:2: key "${key(1)}" runs on 2 instance configurations, 1 × ml.g5.12xlarge (line 2), 2 × ml.g5.12xlarge (line 3); each row is pooled under the key with its own type and count written in (a pool serves only its own type and count)`,
+    ]);
+  });
+
+  it('names five configurations of a key and counts the rest, however many', async () => {
+    // Prepare: one key on 2,000 instance counts.
+    const rows = Array.from({ length: 2000 }, (_, i) => `1772443800,60,k,ml.m5.xlarge,${i + 1}\n`);
+    const path = await file('wide.csv', `${HEADER}\n${rows.join('')}`);
+    // Act
+    const trace = await readTrace(path);
+    // Assess
+    expect(trace.warnings).toEqual([
+      `${path}:2: key "k" runs on 2000 instance configurations, 1 × ml.m5.xlarge (line 2), 2 × ml.m5.xlarge (line 3), 3 × ml.m5.xlarge (line 4), 4 × ml.m5.xlarge (line 5), 5 × ml.m5.xlarge (line 6) and 1995 more; a pool serves only its own type and count, so each is pooled apart as "k (1 × ml.m5.xlarge)", "k (2 × ml.m5.xlarge)", "k (3 × ml.m5.xlarge)", "k (4 × ml.m5.xlarge)", "k (5 × ml.m5.xlarge)" and 1995 more`,
+    ]);
+    expect(new Set(trace.jobs.map((j) => j.key)).size).toBe(2000);
+  });
+
   it('names five keys on several configurations and counts the rest', async () => {
-    // Prepare: keys k0–k6, each on two instance counts; and a key spelt like a split name.
+    // Prepare: keys k0–k5, each on two instance counts; and a key spelt like a split name.
     const rows = Array.from(
-      { length: 7 },
+      { length: 6 },
       (_, i) =>
         `177244${3800 + i},60,k${i},ml.m5.xlarge,1\n177245${3800 + i},60,k${i},ml.m5.xlarge,2\n`
     );
@@ -330,9 +364,9 @@ describe('readTrace (CSV)', () => {
     // Assess: a split name never merges with a key the trace already has.
     expect(trace.warnings).toHaveLength(6);
     expect(trace.warnings[5]).toBe(
-      `${path}: 2 more keys run on several instance configurations; each configuration is pooled apart`
+      `${path}: 1 more key runs on several instance configurations; each configuration is pooled apart`
     );
-    expect(new Set(trace.jobs.map((j) => j.key)).size).toBe(15);
+    expect(new Set(trace.jobs.map((j) => j.key)).size).toBe(13);
     expect(trace.jobs.filter((j) => j.key === 'k0 (1 × ml.m5.xlarge)')).toHaveLength(1);
   });
 
@@ -350,14 +384,23 @@ describe('readTrace (CSV)', () => {
     expect(trace.jobs.map((j) => j.inputMode)).toEqual(['fsx', undefined]);
   });
 
-  it("reads an input mode in any case, and SageMaker's own names File and FastFile", async () => {
-    const modes = ['FSX', 'Ffm', 'File', 'FastFile', 'fastfile'];
+  it("reads an input mode in any case, and SageMaker's own names File, FastFile and Pipe", async () => {
+    const modes = ['FSX', 'Ffm', 'File', 'FastFile', 'Fast File', 'fast_file', 'Pipe'];
     const rows = modes.map((mode) => `1772443800,60,k,ml.m5.xlarge,1,${mode}\n`).join('');
     const path = await file('modes.csv', `${HEADER},input_mode\n${rows}`);
 
     const trace = await readTrace(path);
 
-    expect(trace.jobs.map((j) => j.inputMode)).toEqual(['fsx', 'ffm', 'file', 'ffm', 'ffm']);
+    // Assess: Pipe streams as Fast File does, and `warden trace export` writes it as ffm too.
+    expect(trace.jobs.map((j) => j.inputMode)).toEqual([
+      'fsx',
+      'ffm',
+      'file',
+      'ffm',
+      'ffm',
+      'ffm',
+      'ffm',
+    ]);
   });
 
   it('reports a quoted cell that is never closed at the line it opened', async () => {
