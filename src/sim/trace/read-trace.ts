@@ -569,9 +569,16 @@ class CsvRows {
         })
         .filter((pair): pair is [string, string] => pair[1] !== undefined)
         .map(([name, field]) => `"${name}" for ${field}?`);
+      // One cell holding every column: a spreadsheet exported with `;` or tabs between them.
+      const separator =
+        cells.length === 1 ? [';', '\t', '|'].find((c) => cells[0]?.includes(c)) : undefined;
+      const split =
+        separator === undefined
+          ? ''
+          : `; the header has no commas but ${separator === '\t' ? 'tabs' : `"${separator}"`} between names: save the file with commas between columns`;
       this.sink.problem(
         line,
-        `missing required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (the first line must be the header${near.length === 0 ? '' : `; did you mean ${near.join(', ')}`})`
+        `missing required column${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (the first line must be the header${near.length === 0 ? '' : `; did you mean ${near.join(', ')}`}${split})`
       );
     }
     this.columns = columns;

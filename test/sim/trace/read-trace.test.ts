@@ -403,6 +403,25 @@ describe('readTrace (CSV)', () => {
     ]);
   });
 
+  it('says a header separated by semicolons or tabs is not comma-separated', async () => {
+    const semi = await file(
+      'semi.csv',
+      `${HEADER.replaceAll(',', ';')}\n1772443800;60;k;ml.m5.xlarge;1\n`
+    );
+    const tabs = await file(
+      'tabs.csv',
+      `${HEADER.replaceAll(',', '\t')}\n1772443800\t60\tk\tml.m5.xlarge\t1\n`
+    );
+
+    const [semiIssue] = await issuesOf(semi);
+    const [tabIssue] = await issuesOf(tabs);
+
+    expect(semiIssue).toContain(
+      'the header has no commas but ";" between names: save the file with commas between columns'
+    );
+    expect(tabIssue).toContain('the header has no commas but tabs between names');
+  });
+
   it('reports a quoted cell that is never closed at the line it opened', async () => {
     const path = await file('open.csv', `${HEADER}\n1772443800,1,"k,ml.m5.xlarge,1\n`);
 
