@@ -11,7 +11,25 @@ import type { TrainingJobSnapshot } from '../job/training-job.js';
  */
 type MatchKey = string;
 
-function matchKeyOf(job: TrainingJobSnapshot): MatchKey {
+/** The fields of a job that make up its match key. */
+type MatchFields = Pick<
+  TrainingJobSnapshot,
+  | 'roleArn'
+  | 'instanceType'
+  | 'instanceCount'
+  | 'volumeSizeGb'
+  | 'volumeKmsKeyId'
+  | 'subnets'
+  | 'securityGroupIds'
+  | 'networkIsolation'
+  | 'interContainerEncryption'
+>;
+
+/** The canonical text `matchKeyOf` writes, field by field. */
+const CANONICAL_KEY =
+  /^role=([^|]*)\|type=([^|]*)\|count=(\d+)\|volume=([^|]*)\|kms=([^|]*)\|subnets=([^|]*)\|sgs=([^|]*)\|isolation=(true|false)\|encryption=(true|false)$/;
+
+function matchKeyOf(job: MatchFields): MatchKey {
   const list = (values: readonly string[] | undefined) => [...(values ?? [])].sort().join(',');
   return [
     `role=${job.roleArn ?? '-'}`,
@@ -24,6 +42,31 @@ function matchKeyOf(job: TrainingJobSnapshot): MatchKey {
     `isolation=${job.networkIsolation === true}`,
     `encryption=${job.interContainerEncryption === true}`,
   ].join('|');
+}
+
+/**
+ * The fields a canonical key was written from, or `undefined` for any other text (a trace's
+ * own key, or one that only looks canonical: `matchKeyOf` of the fields must give it back).
+ *
+ * @example parseMatchKey(matchKeyOf(job))?.instanceType === job.instanceType
+ */
+function parseMatchKey(key: MatchKey): MatchFields | undefined {
+  const m = CANONICAL_KEY.exec(key);
+  if (m === null) return undefined;
+  const [, role, type, count, volume, kms, subnets, sgs, isolation, encryption] = m;
+  const list = (text: string | undefined) => (text ? text.split(',') : undefined);
+  const fields: MatchFields = {
+    ...(role === '-' ? {} : { roleArn: role }),
+    ...(type === '-' ? {} : { instanceType: type }),
+    instanceCount: Number(count),
+    ...(volume === '-' || !/^\d+$/.test(volume ?? '') ? {} : { volumeSizeGb: Number(volume) }),
+    ...(kms === '-' ? {} : { volumeKmsKeyId: kms }),
+    ...(list(subnets) === undefined ? {} : { subnets: list(subnets) }),
+    ...(list(sgs) === undefined ? {} : { securityGroupIds: list(sgs) }),
+    networkIsolation: isolation === 'true',
+    interContainerEncryption: encryption === 'true',
+  };
+  return matchKeyOf(fields) === key ? fields : undefined;
 }
 
 /**
@@ -42,5 +85,5 @@ function matchKeyId(key: MatchKey): string {
   return h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0');
 }
 
-export type { MatchKey };
-export { matchKeyId, matchKeyOf };
+export type { MatchFields, MatchKey };
+export { matchKeyId, matchKeyOf, parseMatchKey };

@@ -1,9 +1,8 @@
 import type { WardenConfig } from '../../domain/config/warden-config.js';
 import { isRecord } from '../../domain/objects.js';
 import { resolveOwner } from '../../domain/owner/resolve-owner.js';
-import { type MatchKey, matchKeyId, matchKeyOf } from '../../domain/pool/match-key.js';
+import { type MatchFields, matchKeyId, parseMatchKey } from '../../domain/pool/match-key.js';
 import { teamOf } from '../../domain/steward/pool-from-job.js';
-import type { SimJobSpec } from '../simulated-sagemaker.js';
 import type { TraceJob } from '../trace/trace.js';
 
 /** The tag every team can set on a job to name its owner (resolve-owner.ts). */
@@ -12,24 +11,10 @@ const DEFAULT_ACCOUNT = '111122223333';
 const ACCOUNT = /^\d{12}$/;
 /** Volume of a job whose trace key is not a canonical match key: any fixed value will do. */
 const DERIVED_VOLUME_GB = 30;
-/** The canonical text `matchKeyOf` writes, field by field. */
-const CANONICAL_KEY =
-  /^role=([^|]*)\|type=([^|]*)\|count=(\d+)\|volume=([^|]*)\|kms=([^|]*)\|subnets=([^|]*)\|sgs=([^|]*)\|isolation=(true|false)\|encryption=(true|false)$/;
 const TIME_FIELDS = ['CreationTime', 'TrainingStartTime', 'TrainingEndTime', 'LastModifiedTime'];
 
 /** What CreateTrainingJob says about a job that decides which warm pool it may take. */
-type MatchConfig = Pick<
-  SimJobSpec,
-  | 'roleArn'
-  | 'instanceType'
-  | 'instanceCount'
-  | 'volumeSizeGb'
-  | 'volumeKmsKeyId'
-  | 'subnets'
-  | 'securityGroupIds'
-  | 'networkIsolation'
-  | 'interContainerEncryption'
->;
+type MatchConfig = MatchFields;
 
 /**
  * The match configuration of a trace job. A canonical key (what the service and the built-in
@@ -40,7 +25,7 @@ type MatchConfig = Pick<
  * @example matchConfigOf(job).roleArn // 'arn:aws:iam::111122223333:role/vision-training'
  */
 function matchConfigOf(job: TraceJob): MatchConfig {
-  const canonical = parseCanonicalKey(job.key);
+  const canonical = parseMatchKey(job.key);
   if (canonical !== undefined) return canonical;
   const account = job.account !== undefined && ACCOUNT.test(job.account) ? job.account : undefined;
   return {
@@ -51,27 +36,6 @@ function matchConfigOf(job: TraceJob): MatchConfig {
     networkIsolation: false,
     interContainerEncryption: false,
   };
-}
-
-function parseCanonicalKey(key: MatchKey): MatchConfig | undefined {
-  const m = CANONICAL_KEY.exec(key);
-  if (m === null) return undefined;
-  const [, role, type, count, volume, kms, subnets, sgs, isolation, encryption] = m;
-  const list = (text: string | undefined) => (text ? text.split(',') : undefined);
-  const config: MatchConfig = {
-    ...(role === '-' ? {} : { roleArn: role }),
-    ...(type === '-' ? {} : { instanceType: type }),
-    instanceCount: Number(count),
-    ...(volume === '-' || !/^\d+$/.test(volume ?? '') ? {} : { volumeSizeGb: Number(volume) }),
-    ...(kms === '-' ? {} : { volumeKmsKeyId: kms }),
-    ...(list(subnets) === undefined ? {} : { subnets: list(subnets) }),
-    ...(list(sgs) === undefined ? {} : { securityGroupIds: list(sgs) }),
-    networkIsolation: isolation === 'true',
-    interContainerEncryption: encryption === 'true',
-  };
-  // A key that only looks canonical (e.g. volume=abc) must not be read as a different one.
-  const again = matchKeyOf({ name: '', arn: '', status: 'InProgress', ...config });
-  return again === key ? config : undefined;
 }
 
 /**

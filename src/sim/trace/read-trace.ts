@@ -4,6 +4,7 @@ import { closestName } from '../../domain/config/closest-name.js';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
 import { jsonSyntaxError } from '../../domain/json-syntax.js';
 import { isRecord, setOwn } from '../../domain/objects.js';
+import { matchKeyOf, parseMatchKey } from '../../domain/pool/match-key.js';
 import {
   INSTANCE_TYPE,
   type InputMode,
@@ -327,15 +328,15 @@ class RowSink {
     );
     if (this.problems.length > before || this.full) return;
     const seen = this.keys.get(key as string);
-    const config = `${count} × ${instanceType}`;
     if (seen === undefined) {
       this.keys.set(key as string, {
-        config,
+        config: configName(count as number, instanceType as string),
         instanceType: instanceType as string,
         count: count as number,
         line,
       });
-    } else if (seen.config !== config) {
+    } else if (seen.instanceType !== instanceType || seen.count !== count) {
+      const config = configName(count as number, instanceType as string);
       seen.all ??= new Map([[seen.config, seen]]);
       if (!seen.all.has(config)) {
         seen.all.set(config, {
@@ -389,47 +390,50 @@ class RowSink {
    * row's own type and count written into it instead, so its role and the rest still read.
    */
   private poolMixedKeysApart(): void {
-    const renamed = new Map<string, Map<string, string>>();
+    const mixed = [...this.keys].filter(([, seen]) => seen.all !== undefined);
+    if (mixed.length === 0) return;
+    // Each configuration's new name, by key; `canonical` when the key was a canonical one.
+    const renamed = new Map<string, { names: Map<string, string>; canonical: boolean }>();
     // A new name never merges with a key of the trace, nor with another new name; a canonical
     // one may, since equal canonical keys are the same match configuration.
     const taken = new Set<string>();
-    for (const [key, { all }] of this.keys) {
-      if (all === undefined) continue;
+    for (const [key, seen] of mixed) {
+      const fields = parseMatchKey(key);
       const names = new Map<string, string>();
-      const canonical = CANONICAL_PREFIX.test(key);
-      for (const seen of all.values()) {
-        if (canonical) {
-          names.set(seen.config, withConfiguration(key, seen));
+      for (const { config, instanceType, count } of configsOf(seen)) {
+        if (fields !== undefined) {
+          names.set(config, matchKeyOf({ ...fields, instanceType, instanceCount: count }));
           continue;
         }
-        let name = `${key} (${seen.config})`;
+        let name = `${key} (${config})`;
         while (this.keys.has(name) || taken.has(name)) name += "'";
         taken.add(name);
-        names.set(seen.config, name);
+        names.set(config, name);
       }
-      renamed.set(key, names);
+      renamed.set(key, { names, canonical: fields !== undefined });
     }
-    if (renamed.size === 0) return;
     for (let i = 0; i < this.jobs.length; i++) {
       const job = this.jobs[i] as TraceJob;
-      const name = renamed.get(job.key)?.get(`${job.instanceCount} × ${job.instanceType}`);
+      const name = renamed.get(job.key)?.names.get(configName(job.instanceCount, job.instanceType));
       if (name !== undefined && name !== job.key) this.jobs[i] = { ...job, key: name };
     }
-    const shown = [...renamed].slice(0, MAX_MIXED_KEYS_NAMED);
-    for (const [key, names] of shown) {
-      const seen = this.keys.get(key) as KeySeen;
-      const all = [...(seen.all as Map<string, ConfigSeen>).values()];
+    for (const [key, seen] of mixed.slice(0, MAX_MIXED_KEYS_NAMED)) {
+      const all = configsOf(seen);
       const listed = all.slice(0, MAX_CONFIGS_NAMED);
       const where = listed.map((c) => `${c.config} (line ${c.line})`).join(', ');
       const more = all.length > listed.length ? ` and ${all.length - listed.length} more` : '';
-      const pooled = CANONICAL_PREFIX.test(key)
+      const { names, canonical } = renamed.get(key) as {
+        names: Map<string, string>;
+        canonical: boolean;
+      };
+      const pooled = canonical
         ? 'each row is pooled under the key with its own type and count written in (a pool serves only its own type and count)'
         : `a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].slice(0, MAX_CONFIGS_NAMED).join('", "')}"${more}`;
       this.warnings.push(
         `${this.file}:${seen.line}: key "${key}" runs on ${all.length} instance configurations, ${where}${more}; ${pooled}`
       );
     }
-    const rest = renamed.size - shown.length;
+    const rest = mixed.length - MAX_MIXED_KEYS_NAMED;
     if (rest > 0) {
       this.warnings.push(
         `${this.file}: ${rest} more ${rest === 1 ? 'key runs' : 'keys run'} on several instance configurations; each configuration is pooled apart`
@@ -438,15 +442,14 @@ class RowSink {
   }
 }
 
-/** The start of a canonical match key, whose type and count a row can contradict. */
-const CANONICAL_PREFIX = /^role=[^|]*\|type=[^|]*\|count=\d+(\||$)/;
+/** Every configuration of a key, in file order. */
+function configsOf(seen: KeySeen): ConfigSeen[] {
+  return [...(seen.all?.values() ?? [seen])];
+}
 
-/** A canonical key with the configuration's type and count in place of its own. */
-function withConfiguration(key: string, seen: ConfigSeen): string {
-  return key.replace(
-    /^(role=[^|]*)\|type=[^|]*\|count=\d+/,
-    `$1|type=${seen.instanceType}|count=${seen.count}`
-  );
+/** How a warning names an instance configuration, and the key of a configuration seen. */
+function configName(count: number, instanceType: string): string {
+  return `${count} × ${instanceType}`;
 }
 
 /** CSV (RFC 4180): a header row, quoted cells may hold commas, doubled quotes and newlines. */

@@ -56,9 +56,6 @@ function roleOf(team: string): string {
 /** The same canonical key the live service computes, for a job of this team and shape. */
 function keyOf(team: string, instanceType: string, instanceCount: number, volumeGb = 100): string {
   return matchKeyOf({
-    name: '',
-    arn: '',
-    status: 'Completed',
     roleArn: roleOf(team),
     instanceType,
     instanceCount,
