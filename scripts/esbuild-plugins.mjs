@@ -188,7 +188,8 @@ const noEventStreams = {
  * operation schemas carry their HTTP binding under a computed key (`{ [_h]: [...] }`), which
  * esbuild must assume may have side effects, so every operation of the service is kept: 45 KB
  * of SES v2's 141 operations for the one Pool Warden sends. Marking each literal pure (an
- * immediately called arrow, evaluated in the same order) lets the unused ones go.
+ * immediately called arrow, evaluated in the same order) lets the unused ones go. The same
+ * file registers the service's error classes; most of those go too (`withoutPlainErrorClasses`).
  */
 const pureSchemas = {
   name: 'pure-sdk-schemas',
@@ -197,7 +198,13 @@ const pureSchemas = {
       { filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ },
       async (args) => {
         const text = await readFile(args.path, 'utf8');
-        const { contents, wrapped } = pureSchemaLiterals(text);
+        const errors = await readFile(
+          resolve(dirname(args.path), '../models/errors.js'),
+          'utf8'
+        ).catch(() => undefined);
+        const { contents, wrapped } = pureSchemaLiterals(
+          errors === undefined ? text : withoutPlainErrorClasses(text, errors)
+        );
         const literals = text.match(/^export var /gm)?.length ?? 0;
         // A shape this does not know leaves the file as it was: bigger, never wrong.
         const warnings =
@@ -236,6 +243,38 @@ function pureSchemaLiterals(text) {
     i = end;
   }
   return { contents: out.join('\n'), wrapped };
+}
+
+/**
+ * A client registers a class for every error its service models (DynamoDB 36, about 9 KB of
+ * classes), and a registration is a side effect, so every class is bundled. Pool Warden tells
+ * SDK errors apart by name only (no `instanceof`; sdk-clients.bundle.test.ts checks both), and
+ * an error with no class registered still arrives as the service's base exception, with the
+ * error code as its `name`, its message, `$fault` and `$metadata`; retries classify by name and
+ * status. So a registration goes, unless its class would tell more than that: a query-protocol
+ * code that differs from the class name (SNS's `NotFound` is `NotFoundException`) or a class
+ * marked retryable. The service's base exception stays registered.
+ */
+function withoutPlainErrorClasses(schemas, errors) {
+  const queryError = schemas.match(/^const (\w+) = "awsQueryError";$/m)?.[1];
+  return schemas.replace(
+    /^n\d+_registry\.registerError\((\w+)\$, (\w+)\);$/gm,
+    (registration, schema, errorClass) => {
+      const start = schemas.indexOf(`export var ${schema}$ = [`);
+      const literal = start < 0 ? undefined : schemas.slice(start, schemas.indexOf('];', start));
+      const classStart = errors.indexOf(`export class ${errorClass} extends `);
+      const classEnd = errors.indexOf('\nexport class ', classStart + 1);
+      const body =
+        classStart < 0 ? undefined : errors.slice(classStart, classEnd < 0 ? undefined : classEnd);
+      const plain =
+        schema === errorClass &&
+        literal !== undefined &&
+        (queryError === undefined || !literal.includes(`[${queryError}]`)) &&
+        body !== undefined &&
+        !body.includes('$retryable');
+      return plain ? '' : registration;
+    }
+  );
 }
 
 /**

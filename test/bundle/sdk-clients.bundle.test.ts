@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,8 +11,11 @@ import {
   type LambdaBundle,
 } from '../../scripts/lambda-bundles.js';
 import { MEMBER_ACCOUNTS_YAML } from '../helpers/factories.js';
+import { LoopbackDynamo } from '../helpers/loopback-dynamodb.js';
 import { loopbackClientConfig } from '../helpers/loopback-http.js';
-import { LoopbackSesV2, sesError } from '../helpers/loopback-sesv2.js';
+import { LoopbackSecretsManager } from '../helpers/loopback-secrets-manager.js';
+import { LoopbackSesV2, sesError, sesThrottled } from '../helpers/loopback-sesv2.js';
+import { LoopbackSns } from '../helpers/loopback-sns.js';
 import { LoopbackSts } from '../helpers/loopback-sts.js';
 
 const BUNDLE_LIMIT_BYTES = 400 * 1024;
@@ -21,7 +24,8 @@ const ROLE = 'arn:aws:iam::444455556666:role/pool-warden-member-us-east-1';
 /**
  * The bundling plugins (`scripts/esbuild-plugins.mjs`) rewrite the SDK as it is bundled: each
  * client's package.json down to its version, its shape schemas marked pure so that unused
- * operations drop out, and DynamoDB's endpoint cache on a small LRU of ours. These run the
+ * operations drop out, the classes of its errors that a name tells apart left out, and
+ * DynamoDB's endpoint cache on a small LRU of ours. These run the
  * bundled clients Pool Warden needs only for some configs (SES v2 and STS, which no handler
  * bundle test covers) against their protocols on loopback, sends, modelled errors and all; the
  * handler bundles are run against DynamoDB in job-state-change.bundle.test.ts.
@@ -162,6 +166,95 @@ describe('SDK clients as bundled', () => {
     // Assess
     expect(result).toEqual({ granted: 'ASIARESEARCH', denied: 'AccessDenied' });
   });
+
+  it("names each service's errors as the unbundled SDK does, with or without their classes", async () => {
+    // Prepare: one error of each kind Pool Warden tells apart, on each protocol it meets
+    const [dynamo, secrets, sns] = await Promise.all([
+      LoopbackDynamo.start(),
+      LoopbackSecretsManager.start(),
+      LoopbackSns.start(),
+    ]);
+    await dynamo.createWardenTable('warden');
+    ses.fail(sesThrottled());
+    const at = (endpoint: string, maxAttempts = 1) =>
+      JSON.stringify({ ...loopbackClientConfig(endpoint), maxAttempts });
+
+    try {
+      // Act
+      const result = await runBundled(
+        'errors',
+        `import { DynamoDBClient, DynamoDBServiceException, PutItemCommand } from '@aws-sdk/client-dynamodb';
+        import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+        import { GetSubscriptionAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+        import { SESv2Client } from '@aws-sdk/client-sesv2';
+        import { SesEmailSender } from './src/adapters/aws/ses-email-sender.js';
+        const caught = (call, Base) => call.then(() => 'answered', (e) => ({
+          name: e.name, message: e.message, status: e.$metadata?.httpStatusCode, fault: e.$fault,
+          base: Base === undefined ? undefined : e instanceof Base,
+        }));
+        const dynamo = new DynamoDBClient(${at(dynamo.endpoint)});
+        const put = () => dynamo.send(new PutItemCommand({ TableName: 'warden',
+          Item: { pk: { S: 'NOTICE#1' }, sk: { S: 'A' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await put();
+        const secrets = new SecretsManagerClient(${at(secrets.endpoint)});
+        const sns = new SNSClient(${at(sns.endpoint)});
+        const sent = await new SesEmailSender(new SESv2Client(${at(ses.endpoint, 2)}), { from: 'pool-warden@example.com' })
+          .send({ to: 'alice@example.org', subject: 'Completed', text: 'done' }, { jobName: 'j', status: 'Completed' })
+          .then(() => 'sent', (e) => e.message);
+        console.log(JSON.stringify({
+          dynamo: await caught(put(), DynamoDBServiceException),
+          secrets: await caught(secrets.send(new GetSecretValueCommand({ SecretId: 'pool-warden/slack' }))),
+          sns: await caught(sns.send(new GetSubscriptionAttributesCommand({
+            SubscriptionArn: 'arn:aws:sns:us-east-1:111122223333:gone:00000001' }))),
+          sent,
+        }));`
+      );
+
+      // Assess: the names and messages the adapters read; a throttled send is still retried
+      expect(result).toEqual({
+        dynamo: {
+          name: 'ConditionalCheckFailedException',
+          message: 'The conditional request failed',
+          status: 400,
+          fault: 'client',
+          base: true,
+        },
+        secrets: {
+          name: 'ResourceNotFoundException',
+          message: "Secrets Manager can't find the specified secret.",
+          status: 400,
+          fault: 'client',
+        },
+        // SNS's code is NotFound; only its class says NotFoundException, so that class stays
+        sns: {
+          name: 'NotFoundException',
+          message: 'Subscription does not exist',
+          status: 404,
+          fault: 'client',
+        },
+        sent: 'sent',
+      });
+    } finally {
+      await Promise.all([dynamo.stop(), secrets.stop(), sns.stop()]);
+    }
+  });
+
+  it('finds no SDK error class imported by Pool Warden, which tells errors apart by name', async () => {
+    // Bundles leave most error classes out (see the plugins): an `instanceof` on one would
+    // pass against the unbundled SDK in every other test and fail in Lambda.
+    const files = (await readdir('src', { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const imported: string[] = [];
+    for (const file of files) {
+      const text = await readFile(join('src', file), 'utf8');
+      for (const [, names] of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/[^']+'/g)) {
+        for (const name of (names ?? '').split(',').map((n) => n.trim())) {
+          if (/^\w+(Exception|Fault)$/.test(name)) imported.push(`${file}: ${name}`);
+        }
+      }
+    }
+    expect(files.length).toBeGreaterThan(100);
+    expect(imported).toEqual([]);
+  });
 });
 
 describe('handler bundles', () => {
@@ -171,6 +264,11 @@ describe('handler bundles', () => {
     ['member accounts', MEMBER_ACCOUNTS_YAML, { sns: true, ses: false, sts: true }],
     // With SES for email, SNS is left out: the evaluator had no room for both
     ['SES for email', SES_YAML, { sns: false, ses: true, sts: false }],
+    [
+      'member accounts and SES',
+      `${MEMBER_ACCOUNTS_YAML}${SES_YAML}`,
+      { sns: false, ses: true, sts: true },
+    ],
   ])('each stay within the 400 KB budget with %s', async (_, extra, clients) => {
     // Prepare: whatever WARDEN_CONFIG_FILE says
     const dir = await mkdtemp(join(tmpdir(), 'warden-bundles-'));
@@ -192,6 +290,12 @@ describe('handler bundles', () => {
       b.inputs.some((i) => i.bytesInOutput > 0 && i.path.includes(`node_modules/${pkg}/`));
     const all = Object.values(bundles);
     expect(all.some((b) => kept(b, 'mnemonist'))).toBe(false);
+    const dynamoErrors = all
+      .flatMap((b) => b.inputs)
+      .filter((i) => i.path.endsWith('@aws-sdk/client-dynamodb/dist-es/models/errors.js'));
+    expect(dynamoErrors.length).toBeGreaterThan(0);
+    // Of its 9 KB, only the one class marked retryable stays
+    expect(dynamoErrors.filter((i) => i.bytesInOutput > 1024)).toEqual([]);
     expect({
       sns: all.some((b) => kept(b, '@aws-sdk/client-sns')),
       ses: all.some((b) => kept(b, '@aws-sdk/client-sesv2')),
