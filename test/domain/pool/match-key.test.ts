@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrainingJobSnapshot } from '../../../src/domain/job/training-job.js';
-import { matchKeyId, matchKeyOf } from '../../../src/domain/pool/match-key.js';
+import {
+  type MatchFields,
+  matchKeyId,
+  matchKeyOf,
+  parseMatchKey,
+} from '../../../src/domain/pool/match-key.js';
 
 /** A job with every match field set, as DescribeTrainingJob reports one in a VPC. */
 function fullJob(overrides: Partial<TrainingJobSnapshot> = {}): TrainingJobSnapshot {
@@ -90,6 +95,68 @@ describe('matchKeyOf', () => {
         expect(b).toBe(a);
       })
     );
+  });
+});
+
+describe('parseMatchKey', () => {
+  /** Text a key's field may hold: no separator, and not the "absent" mark. */
+  const word = fc.stringMatching(/^[A-Za-z0-9:/.=_-]{1,20}$/).filter((w) => w !== '-');
+  const list = fc.uniqueArray(word, { minLength: 1, maxLength: 4 });
+  const fields: fc.Arbitrary<MatchFields> = fc.record(
+    {
+      roleArn: word,
+      instanceType: word,
+      instanceCount: fc.integer({ min: 1, max: 500 }),
+      volumeSizeGb: fc.integer({ min: 1, max: 16_384 }),
+      volumeKmsKeyId: word,
+      subnets: list,
+      securityGroupIds: list,
+      networkIsolation: fc.boolean(),
+      interContainerEncryption: fc.boolean(),
+    },
+    { requiredKeys: ['instanceCount', 'networkIsolation', 'interContainerEncryption'] }
+  );
+  const sorted = (values: readonly string[] | undefined) =>
+    values === undefined ? undefined : [...values].sort();
+
+  it('gives back the fields any key was written from, each field present or absent', () => {
+    fc.assert(
+      fc.property(fields, (job) => {
+        const parsed = parseMatchKey(matchKeyOf(job));
+        expect(parsed).toEqual({
+          ...job,
+          subnets: sorted(job.subnets),
+          securityGroupIds: sorted(job.securityGroupIds),
+        });
+      })
+    );
+  });
+
+  it('reads the absent marks and empty lists of a key as absent fields', () => {
+    expect(parseMatchKey(matchKeyOf({ instanceCount: 1 }))).toEqual({
+      instanceCount: 1,
+      networkIsolation: false,
+      interContainerEncryption: false,
+    });
+  });
+
+  it.each([
+    ['a trace key of its own', 'project-a'],
+    ['a canonical key after other text', `x${matchKeyOf(fullJob())}`],
+    ['a canonical key with more after it', `${matchKeyOf(fullJob())}|x`],
+    [
+      'subnets out of order',
+      matchKeyOf(fullJob()).replace('subnet-a,subnet-b', 'subnet-b,subnet-a'),
+    ],
+    ['a volume with a leading zero', matchKeyOf(fullJob()).replace('volume=100', 'volume=0100')],
+    ['a volume that is not a number', matchKeyOf(fullJob()).replace('volume=100', 'volume=big')],
+    ['a count that is not a number', matchKeyOf(fullJob()).replace('count=2', 'count=two')],
+    [
+      'isolation that is not a boolean',
+      matchKeyOf(fullJob()).replace('isolation=true', 'isolation=yes'),
+    ],
+  ])('is undefined for %s, which matchKeyOf never writes', (_, key) => {
+    expect(parseMatchKey(key)).toBeUndefined();
   });
 });
 

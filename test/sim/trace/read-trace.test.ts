@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readTrace, splitCsv } from '../../../src/sim/trace/read-trace.js';
 import { TraceError } from '../../../src/sim/trace/trace.js';
@@ -455,6 +456,121 @@ describe('readTrace (CSV)', () => {
 const JSON_WITHOUT_DURATION =
   '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
 const JSON_ROW = `${JSON_WITHOUT_DURATION},"duration_s":1`;
+
+describe('readTrace: submit times, against a calendar of their own', () => {
+  /** A date-time as fields; any of them may be out of range. */
+  const moment = fc.record({
+    year: fc.integer({ min: 2001, max: 4999 }),
+    month: fc.integer({ min: 0, max: 13 }),
+    day: fc.integer({ min: 0, max: 32 }),
+    hour: fc.integer({ min: 0, max: 24 }),
+    minute: fc.integer({ min: 0, max: 60 }),
+    second: fc.integer({ min: 0, max: 60 }),
+    millis: fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }),
+    // The forms a writer may use; `Z` and `.mmm` are the reader's fast path
+    form: fc.constantFrom('Z', 'z', 'space', '+hh:mm', '-hhmm', 'no seconds'),
+    offset: fc.integer({ min: 0, max: 24 * 60 + 59 }),
+  });
+  type Moment = typeof moment extends fc.Arbitrary<infer M> ? M : never;
+  const LEAP_DAY: Moment = {
+    year: 2024,
+    month: 2,
+    day: 29,
+    hour: 12,
+    minute: 0,
+    second: 0,
+    millis: undefined,
+    form: 'Z',
+    offset: 90,
+  };
+  const two = (n: number) => String(n).padStart(2, '0');
+
+  function written(m: Moment): string {
+    const date = `${String(m.year).padStart(4, '0')}-${two(m.month)}-${two(m.day)}`;
+    const fraction = m.millis === undefined ? '' : `.${String(m.millis).padStart(3, '0')}`;
+    const time = `${two(m.hour)}:${two(m.minute)}`;
+    const seconds = m.form === 'no seconds' ? '' : `:${two(m.second)}${fraction}`;
+    const zone = {
+      Z: 'Z',
+      z: 'z',
+      space: 'Z',
+      '+hh:mm': `+${two(Math.floor(m.offset / 60))}:${two(m.offset % 60)}`,
+      '-hhmm': `-${two(Math.floor(m.offset / 60))}${two(m.offset % 60)}`,
+      'no seconds': 'Z',
+    }[m.form];
+    return `${date}${m.form === 'space' ? ' ' : m.form === 'z' ? 't' : 'T'}${time}${seconds}${zone}`;
+  }
+
+  /** What the README promises for it: its instant, or why it is no time. */
+  function expected(m: Moment): number | string {
+    // The calendar as Date knows it: day 0 of the next month is this month's last
+    const monthDays = new Date(Date.UTC(m.year, m.month, 0)).getUTCDate();
+    if (m.month < 1 || m.month > 12 || m.day < 1 || m.day > monthDays) return 'no such date';
+    const second = m.form === 'no seconds' ? 0 : m.second;
+    if (m.hour > 23 || m.minute > 59 || second > 59) return 'no such time of day';
+    const signed = m.form === '+hh:mm' ? 1 : m.form === '-hhmm' ? -1 : 0;
+    if (signed !== 0 && (Math.floor(m.offset / 60) > 23 || m.offset % 60 > 59)) {
+      return 'no such zone offset';
+    }
+    const millis = m.form === 'no seconds' ? 0 : (m.millis ?? 0);
+    const local = Date.UTC(m.year, m.month - 1, m.day, m.hour, m.minute, second, millis);
+    return local - signed * m.offset * 60_000;
+  }
+
+  it('reads every form to its instant and refuses each impossible one with its reason', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(moment, { minLength: 1, maxLength: 40 }), async (moments) => {
+        const rows = moments.map((m, i) => ({ key: `r${i}`, text: written(m), want: expected(m) }));
+        const body = (list: typeof rows) =>
+          `${HEADER}\n${list.map((r) => `${r.text},60,${r.key},ml.m5.xlarge,1`).join('\n')}\n`;
+        const good = rows.filter((r) => typeof r.want === 'number');
+        const bad = rows.filter((r) => typeof r.want === 'string');
+
+        if (good.length > 0) {
+          const trace = await readTrace(await file('good.csv', body(good)));
+          const at = Object.fromEntries(trace.jobs.map((j) => [j.key, j.submitTime]));
+          expect(at).toEqual(Object.fromEntries(good.map((r) => [r.key, r.want])));
+        }
+        if (bad.length > 0) {
+          const path = await file('bad.csv', body(bad));
+          expect(await issuesOf(path, { maxProblems: 100 })).toEqual(
+            bad.map((r, i) => `${path}:${i + 2}: submit_time: ${r.want}, got "${r.text}"`)
+          );
+        }
+      }),
+      {
+        numRuns: 40,
+        // The calendar's corners, which random fields rarely meet: February 29th of a leap
+        // year, of a century that is none and of one that is; the last second of a month
+        examples: [
+          [[2024, 2100, 2400, 2026].map((year) => ({ ...LEAP_DAY, year }))],
+          [
+            [2024, 2100, 2400, 2026].map((year) => ({
+              ...LEAP_DAY,
+              year,
+              form: '+hh:mm' as const,
+            })),
+          ],
+          [[{ ...LEAP_DAY, month: 4, day: 30, hour: 23, minute: 59, second: 59, millis: 999 }]],
+          [
+            [
+              { ...LEAP_DAY, month: 4, day: 31 },
+              { ...LEAP_DAY, month: 12, day: 31, offset: 0 },
+            ],
+          ],
+          // A leap second, the 60th minute and hour 24, which Date would roll into the next
+          [
+            [
+              { ...LEAP_DAY, second: 60 },
+              { ...LEAP_DAY, minute: 60 },
+              { ...LEAP_DAY, hour: 24 },
+            ],
+          ],
+        ],
+      }
+    );
+  });
+});
 
 describe('readTrace (JSON Lines)', () => {
   it('keeps a tag named __proto__ as a tag', async () => {
