@@ -651,6 +651,93 @@ describe('readTrace (JSON Lines)', () => {
     ]);
   });
 
+  it('finds the first field or tag given twice, whatever else a line nests or quotes', async () => {
+    // Text that looks like structure: quotes, braces, brackets, commas, escapes
+    const tricky = fc.constantFrom('a', 'b', 'a"b', '{', '}', '[', ']', ',', ':', '\\', 'é');
+    const name = fc.oneof(fc.constantFrom('owner', 'team', 'account', 'note'), tricky);
+    const fields = [
+      ...['submit_time', 'duration_s', 'key', 'instance_type', 'instance_count', 'owner', 'team'],
+      ...['account', 'tags', 'input_mode', 'keep_alive_s'],
+    ];
+    const value: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        tricky.map((t) => JSON.stringify(t)),
+        fc.integer().map(String),
+        fc.array(tie('v'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+        fc
+          .array(fc.tuple(tricky, tie('v')), { maxLength: 3 })
+          .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(',')}}`)
+      ),
+    })).v;
+    const extra = fc.oneof(
+      fc.tuple(name, value),
+      // Tags: text values, or now and then anything (a tag's value may nest keys of its own)
+      fc.tuple(
+        fc.constant('tags'),
+        fc.array(fc.tuple(tricky, fc.oneof({ weight: 3, arbitrary: fc.constant('"v"') }, value)), {
+          maxLength: 4,
+        })
+      )
+    );
+    const rows = fc.array(fc.array(extra, { maxLength: 5 }), { minLength: 1, maxLength: 20 });
+
+    await fc.assert(
+      fc.asyncProperty(rows, async (lines) => {
+        const expected: string[] = [];
+        const text = lines.map((extras, i) => {
+          // The row as written, and its first repeat as the README defines it
+          const top = new Set([
+            'submit_time',
+            'duration_s',
+            'key',
+            'instance_type',
+            'instance_count',
+          ]);
+          let repeat: string | undefined;
+          const parts = extras.map(([field, v]) => {
+            if (repeat === undefined && top.has(field) && fields.includes(field)) {
+              repeat = `${field}: given twice`;
+            }
+            top.add(field);
+            if (typeof v === 'string') return `${JSON.stringify(field)}:${v}`;
+            const seen = new Set<string>();
+            for (const [tag] of v) {
+              if (repeat === undefined && seen.has(tag)) repeat = `tags: tag "${tag}" given twice`;
+              seen.add(tag);
+            }
+            return `"tags":{${v.map(([tag, text]) => `${JSON.stringify(tag)}:${text}`).join(',')}}`;
+          });
+          // A row with no repeat is valid only if its fields are: text for owner, team,
+          // account and each tag
+          const text = (v: string) => v.startsWith('"');
+          const typed = extras.every(([field, v]) =>
+            typeof v !== 'string'
+              ? v.every(([, tag]) => text(tag))
+              : !['owner', 'team', 'account'].includes(field) || text(v)
+          );
+          if (repeat !== undefined) expected.push(`:${i + 1}: ${repeat}`);
+          else if (!typed) expected.push(`:${i + 1}: (other)`);
+          return `{${JSON_ROW}${parts.map((p) => `,${p}`).join('')}}`;
+        });
+        const path = await file('repeats.jsonl', text.join('\n'));
+
+        const issues = await readTrace(path, { maxProblems: 100 }).then(
+          () => [],
+          (e: unknown) => [...(e as TraceError).issues]
+        );
+
+        // Rows whose only fault is a mistyped field are not what this checks
+        const mine = (issue: string) => {
+          const at = issue.slice(path.length);
+          return expected.includes(at) ? at : at.replace(/^(:\d+: ).*$/s, '$1(other)');
+        };
+        expect([...new Set(issues.map(mine))]).toEqual(expected);
+      }),
+      { numRuns: 60 }
+    );
+  });
+
   it('refuses a CSV tag given twice in its JSON cell', async () => {
     const path = await file(
       'tags-twice.csv',
