@@ -572,6 +572,45 @@ describe('readTrace: submit times, against a calendar of their own', () => {
   });
 });
 
+describe('readTrace: numbers written as text', () => {
+  it('reads plain decimals and nothing else, in any CSV cell of a number', async () => {
+    // Cells from the characters a number is written with, and a few it is not
+    const cell = fc
+      .array(fc.constantFrom(...'0123456789.+- e'), { minLength: 1, maxLength: 7 })
+      .map((chars) => chars.join(''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(cell, { minLength: 1, maxLength: 30 }), async (cells) => {
+        // The README's rule: an optional sign, digits with at most one point, no exponent
+        const plain = (c: string) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(c.trim());
+        const rows = cells.map((c, i) => ({ c, key: `r${i}`, ok: plain(c) && Number(c) >= 0 }));
+        const body = (list: typeof rows) =>
+          `${HEADER}\n${list.map((r) => `1772443800,${r.c},${r.key},ml.m5.xlarge,1`).join('\n')}\n`;
+        const good = rows.filter((r) => r.ok);
+        const bad = rows.filter((r) => !r.ok);
+
+        if (good.length > 0) {
+          const trace = await readTrace(await file('good.csv', body(good)));
+          const ms = Object.fromEntries(trace.jobs.map((j) => [j.key, j.durationMs]));
+          expect(ms).toEqual(
+            Object.fromEntries(good.map((r) => [r.key, Math.round(Number(r.c) * 1000)]))
+          );
+        }
+        if (bad.length > 0) {
+          const path = await file('bad.csv', body(bad));
+          const issues = await issuesOf(path, { maxProblems: 100 });
+          expect(issues).toEqual(
+            bad.map(
+              (r, i) =>
+                `${path}:${i + 2}: duration_s: expected a number from 0 to 31622400 (366 days), got "${r.c}"`
+            )
+          );
+        }
+      }),
+      { numRuns: 60 }
+    );
+  });
+});
+
 describe('readTrace (JSON Lines)', () => {
   it('keeps a tag named __proto__ as a tag', async () => {
     const path = await file('proto.jsonl', `{${JSON_ROW},"tags":{"__proto__":"x","env":"dev"}}\n`);
