@@ -457,6 +457,56 @@ const JSON_WITHOUT_DURATION =
   '"submit_time":1772443800,"key":"k","instance_type":"ml.m5.xlarge","instance_count":1';
 const JSON_ROW = `${JSON_WITHOUT_DURATION},"duration_s":1`;
 
+describe('readTrace: what editors and spreadsheets add', () => {
+  const row = (key: string, type = 'ml.m5.xlarge') => `2026-03-02T09:00:00Z,60,${key},${type},1`;
+
+  it('reads a CSV with a byte-order mark, CRLF line ends and blank or spaced lines', async () => {
+    const path = await file(
+      'excel.csv',
+      `\uFEFF${HEADER}\r\n${row('a')}\r\n\r\n   \r\n\t\n${row('b')}\r\n \n`
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs.map((j) => [j.key, j.line])).toEqual([
+      ['a', 2],
+      ['b', 6],
+    ]);
+  });
+
+  it('counts the lines it skipped when it names a bad row', async () => {
+    // A mark alone on line 1 is a blank line
+    const path = await file('gaps.csv', `\uFEFF\n${HEADER}\n\n  \n${row('a', 'ml.bad')}\n`);
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:5: instance_type: "ml.bad" is not a SageMaker instance type (ml.<family>.<size>)`,
+    ]);
+  });
+
+  it('reads a quoted header after a byte-order mark', async () => {
+    const quoted = HEADER.split(',')
+      .map((name) => `"${name}"`)
+      .join(',');
+    const path = await file('quoted.csv', `\uFEFF${quoted}\n${row('a')}\n`);
+
+    expect((await readTrace(path)).jobs.map((j) => j.key)).toEqual(['a']);
+  });
+
+  it('reads JSON Lines with a byte-order mark, indents and blank lines', async () => {
+    const path = await file(
+      'marked.jsonl',
+      `\uFEFF{${JSON_ROW}}\r\n\r\n  {${JSON_ROW.replace('"k"', '"b"')}}  \n\t\n`
+    );
+
+    const trace = await readTrace(path);
+
+    expect(trace.jobs.map((j) => [j.key, j.line])).toEqual([
+      ['k', 1],
+      ['b', 3],
+    ]);
+  });
+});
+
 describe('readTrace: submit times, against a calendar of their own', () => {
   /** A date-time as fields; any of them may be out of range. */
   const moment = fc.record({
