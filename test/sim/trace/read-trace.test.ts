@@ -290,7 +290,8 @@ describe('readTrace (CSV)', () => {
   });
 
   it('pools each instance configuration of a key apart, with a warning', async () => {
-    // Prepare: key "same" on 8 × p4d, 1 × m5 and 4 × p4d; key "one" on one configuration.
+    // Prepare: key "same" on 8 × p4d, 1 × m5 and 4 × p4d, each twice or more; key "one" on
+    // one configuration.
     const path = await file(
       'mixed-key.csv',
       `${HEADER}\n` +
@@ -298,7 +299,9 @@ describe('readTrace (CSV)', () => {
         '1772444400,60,same,ml.m5.xlarge,1\n' +
         '1772445000,60,same,ml.p4d.24xlarge,4\n' +
         '1772445600,60,same,ml.p4d.24xlarge,8\n' +
-        '1772446200,60,one,ml.m5.xlarge,1\n'
+        '1772446200,60,one,ml.m5.xlarge,1\n' +
+        '1772446800,60,same,ml.m5.xlarge,1\n' +
+        '1772447400,60,same,ml.p4d.24xlarge,4\n'
     );
     // Act
     const trace = await readTrace(path);
@@ -309,7 +312,10 @@ describe('readTrace (CSV)', () => {
       'same (4 × ml.p4d.24xlarge)',
       'same (8 × ml.p4d.24xlarge)',
       'one',
+      'same (1 × ml.m5.xlarge)',
+      'same (4 × ml.p4d.24xlarge)',
     ]);
+    // Each configuration at the line it was first seen on
     expect(trace.warnings).toEqual([
       `${path}:2: key "same" runs on 3 instance configurations, 8 × ml.p4d.24xlarge (line 2), 1 × ml.m5.xlarge (line 3), 4 × ml.p4d.24xlarge (line 4); a pool serves only its own type and count, so each is pooled apart as "same (8 × ml.p4d.24xlarge)", "same (1 × ml.m5.xlarge)", "same (4 × ml.p4d.24xlarge)"`,
     ]);
@@ -490,6 +496,22 @@ describe('readTrace: what editors and spreadsheets add', () => {
     const path = await file('quoted.csv', `\uFEFF${quoted}\n${row('a')}\n`);
 
     expect((await readTrace(path)).jobs.map((j) => j.key)).toEqual(['a']);
+  });
+
+  it('says why a file cannot be read, with the system code to search for', async () => {
+    const trace = await file('t.csv', `${HEADER}\n${row('a')}\n`);
+    const message = (path: string) =>
+      readTrace(path).then(
+        () => 'read',
+        (e: unknown) => (e instanceof TraceError ? e.message : String(e))
+      );
+
+    expect(await message(join(dir, 'gone.csv'))).toBe(
+      `cannot read trace:\n  ${join(dir, 'gone.csv')}: cannot read: file not found (ENOENT)`
+    );
+    expect(await message(join(trace, 'under-a-file.csv'))).toBe(
+      `cannot read trace:\n  ${join(trace, 'under-a-file.csv')}: cannot read: a part of the path is a file, not a folder (ENOTDIR)`
+    );
   });
 
   it('reads JSON Lines with a byte-order mark, indents and blank lines', async () => {
@@ -825,6 +847,23 @@ describe('readTrace (JSON Lines)', () => {
       }),
       { numRuns: 60 }
     );
+  });
+
+  it('names the text field that is not text, and a blank instance type as missing', async () => {
+    const path = await file(
+      'types.jsonl',
+      [
+        `{${JSON_ROW},"owner":5,"team":true,"account":[]}`,
+        `{${JSON_ROW.replace('"ml.m5.xlarge"', '" "')}}`,
+      ].join('\n')
+    );
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:1: owner: expected text, got 5`,
+      `${path}:1: team: expected text, got true`,
+      `${path}:1: account: expected text, got []`,
+      `${path}:2: instance_type: missing`,
+    ]);
   });
 
   it('refuses a CSV tag given twice in its JSON cell', async () => {
