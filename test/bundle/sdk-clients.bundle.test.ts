@@ -24,11 +24,11 @@ const ROLE = 'arn:aws:iam::444455556666:role/pool-warden-member-us-east-1';
 /**
  * The bundling plugins (`scripts/esbuild-plugins.mjs`) rewrite the SDK as it is bundled: each
  * client's package.json down to its version, its shape schemas marked pure so that unused
- * operations drop out, the classes of its errors that a name tells apart left out, and
- * DynamoDB's endpoint cache on a small LRU of ours. These run the
- * bundled clients Pool Warden needs only for some configs (SES v2 and STS, which no handler
- * bundle test covers) against their protocols on loopback, sends, modelled errors and all; the
- * handler bundles are run against DynamoDB in job-state-change.bundle.test.ts.
+ * operations drop out, most of its error classes left out (a name tells errors apart), and
+ * DynamoDB's endpoint cache on a small LRU of ours. These run the bundled clients Pool Warden
+ * needs only for some configs (SES v2 and STS, which no handler bundle test covers) against
+ * their protocols on loopback, sends, modelled errors and all; the handler bundles are run
+ * against DynamoDB in job-state-change.bundle.test.ts.
  */
 /** Chooses SES for email; the placeholder From is fine for the `dev` stage the test packages. */
 const SES_YAML = `notices:
