@@ -644,6 +644,42 @@ describe('readTrace: submit times, against a calendar of their own', () => {
       }
     );
   });
+
+  it.each([
+    // The length and the final Z of the fast path's form, one separator wrong
+    ['2026/03/02T09:15:00Z', 'expected'],
+    ['2026-03/02T09:15:00Z', 'expected'],
+    ['2026-03-02X09:15:00Z', 'expected'],
+    ['2026-03-02T09.15:00Z', 'expected'],
+    ['2026-03-02T09:15.00Z', 'expected'],
+    ['2026-03-02T09:15:00,250Z', 'expected'],
+    ['2026-03-02T09:15:00.25Z', 'read'],
+    ['2026-03-02T09:15:00Y', 'expected'],
+    ['2026-3-2T09:15:00Z', 'expected'],
+    // No zone at all
+    ['2026-03-02T09:15:00', 'no zone'],
+    ['2026-03-02 09:15', 'no zone'],
+    ['2026-03-02t09:15:00.5', 'no zone'],
+    ['2026-03-02', 'no zone'],
+  ])('reads %j as %s', async (text, outcome) => {
+    const path = await file(
+      'one.jsonl',
+      `{${JSON_ROW.replace('1772443800', JSON.stringify(text))}}\n`
+    );
+    const why = {
+      expected: `expected an ISO 8601 time with a zone (2026-03-02T09:15:00Z) or epoch seconds, got "${text}"`,
+      'no zone': `a time without a zone is ambiguous: add Z or an offset such as +01:00, got "${text}"`,
+    }[outcome];
+
+    const result = await readTrace(path).then(
+      (trace) => trace.jobs.map((j) => j.submitTime),
+      (e: unknown) => [...(e as TraceError).issues]
+    );
+
+    expect(result).toEqual(
+      why === undefined ? [Date.UTC(2026, 2, 2, 9, 15, 0, 250)] : [`${path}:1: submit_time: ${why}`]
+    );
+  });
 });
 
 describe('readTrace: numbers written as text', () => {
