@@ -13,9 +13,6 @@ const ACCOUNT = /^\d{12}$/;
 const DERIVED_VOLUME_GB = 30;
 const TIME_FIELDS = ['CreationTime', 'TrainingStartTime', 'TrainingEndTime', 'LastModifiedTime'];
 
-/** What CreateTrainingJob says about a job that decides which warm pool it may take. */
-type MatchConfig = MatchFields;
-
 /**
  * The match configuration of a trace job. A canonical key (what the service and the built-in
  * scenarios write) is read back field by field, so `matchKeyOf` of the job gives the trace's
@@ -24,7 +21,7 @@ type MatchConfig = MatchFields;
  *
  * @example matchConfigOf(job).roleArn // 'arn:aws:iam::111122223333:role/vision-training'
  */
-function matchConfigOf(job: TraceJob): MatchConfig {
+function matchConfigOf(job: TraceJob): MatchFields {
   const canonical = parseMatchKey(job.key);
   if (canonical !== undefined) return canonical;
   const account = job.account !== undefined && ACCOUNT.test(job.account) ? job.account : undefined;
@@ -136,5 +133,5 @@ function stateChangeEvent(
   };
 }
 
-export type { MatchConfig, PoolOwner };
+export type { PoolOwner };
 export { jobNameOf, matchConfigOf, ownerTagValue, poolOwners, stateChangeEvent, tagsOf };

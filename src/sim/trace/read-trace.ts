@@ -246,8 +246,6 @@ function readFailure(error: unknown): string {
 
 /** An instance configuration of a key, as first seen. */
 interface ConfigSeen {
-  /** `count × type` */
-  readonly config: string;
   readonly instanceType: string;
   readonly count: number;
   readonly line: number;
@@ -330,17 +328,15 @@ class RowSink {
     const seen = this.keys.get(key as string);
     if (seen === undefined) {
       this.keys.set(key as string, {
-        config: configName(count as number, instanceType as string),
         instanceType: instanceType as string,
         count: count as number,
         line,
       });
     } else if (seen.instanceType !== instanceType || seen.count !== count) {
       const config = configName(count as number, instanceType as string);
-      seen.all ??= new Map([[seen.config, seen]]);
+      seen.all ??= new Map([[configName(seen.count, seen.instanceType), seen]]);
       if (!seen.all.has(config)) {
         seen.all.set(config, {
-          config,
           instanceType: instanceType as string,
           count: count as number,
           line,
@@ -392,15 +388,17 @@ class RowSink {
   private poolMixedKeysApart(): void {
     const mixed = [...this.keys].filter(([, seen]) => seen.all !== undefined);
     if (mixed.length === 0) return;
-    // Each configuration's new name, by key; `canonical` when the key was a canonical one.
-    const renamed = new Map<string, { names: Map<string, string>; canonical: boolean }>();
+    // Each configuration's new name (its `count × type` → name), by key.
+    const renamed = new Map<string, Map<string, string>>();
     // A new name never merges with a key of the trace, nor with another new name; a canonical
     // one may, since equal canonical keys are the same match configuration.
     const taken = new Set<string>();
-    for (const [key, seen] of mixed) {
+    for (const [i, [key, seen]] of mixed.entries()) {
       const fields = parseMatchKey(key);
+      const all = [...(seen.all?.values() ?? [])];
       const names = new Map<string, string>();
-      for (const { config, instanceType, count } of configsOf(seen)) {
+      for (const { instanceType, count } of all) {
+        const config = configName(count, instanceType);
         if (fields !== undefined) {
           names.set(config, matchKeyOf({ ...fields, instanceType, instanceCount: count }));
           continue;
@@ -410,28 +408,25 @@ class RowSink {
         taken.add(name);
         names.set(config, name);
       }
-      renamed.set(key, { names, canonical: fields !== undefined });
-    }
-    for (let i = 0; i < this.jobs.length; i++) {
-      const job = this.jobs[i] as TraceJob;
-      const name = renamed.get(job.key)?.names.get(configName(job.instanceCount, job.instanceType));
-      if (name !== undefined && name !== job.key) this.jobs[i] = { ...job, key: name };
-    }
-    for (const [key, seen] of mixed.slice(0, MAX_MIXED_KEYS_NAMED)) {
-      const all = configsOf(seen);
+      renamed.set(key, names);
+      if (i >= MAX_MIXED_KEYS_NAMED) continue;
       const listed = all.slice(0, MAX_CONFIGS_NAMED);
-      const where = listed.map((c) => `${c.config} (line ${c.line})`).join(', ');
+      const where = listed
+        .map((c) => `${configName(c.count, c.instanceType)} (line ${c.line})`)
+        .join(', ');
       const more = all.length > listed.length ? ` and ${all.length - listed.length} more` : '';
-      const { names, canonical } = renamed.get(key) as {
-        names: Map<string, string>;
-        canonical: boolean;
-      };
-      const pooled = canonical
-        ? 'each row is pooled under the key with its own type and count written in (a pool serves only its own type and count)'
-        : `a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].slice(0, MAX_CONFIGS_NAMED).join('", "')}"${more}`;
+      const pooled =
+        fields !== undefined
+          ? 'each row is pooled under the key with its own type and count written in (a pool serves only its own type and count)'
+          : `a pool serves only its own type and count, so each is pooled apart as "${[...names.values()].slice(0, MAX_CONFIGS_NAMED).join('", "')}"${more}`;
       this.warnings.push(
         `${this.file}:${seen.line}: key "${key}" runs on ${all.length} instance configurations, ${where}${more}; ${pooled}`
       );
+    }
+    for (let i = 0; i < this.jobs.length; i++) {
+      const job = this.jobs[i] as TraceJob;
+      const name = renamed.get(job.key)?.get(configName(job.instanceCount, job.instanceType));
+      if (name !== undefined && name !== job.key) this.jobs[i] = { ...job, key: name };
     }
     const rest = mixed.length - MAX_MIXED_KEYS_NAMED;
     if (rest > 0) {
@@ -440,11 +435,6 @@ class RowSink {
       );
     }
   }
-}
-
-/** Every configuration of a key, in file order. */
-function configsOf(seen: KeySeen): ConfigSeen[] {
-  return [...(seen.all?.values() ?? [seen])];
 }
 
 /** How a warning names an instance configuration, and the key of a configuration seen. */
