@@ -797,11 +797,12 @@ function readNumber(
   bad: Bad
 ): number | undefined {
   const required = field === 'duration_s' || field === 'instance_count';
-  if (value === undefined) {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? decimal(value) : NaN;
+  // Checked only off the fast path: a cell of spaces is as empty as an empty cell.
+  if (value === undefined || (Number.isNaN(n) && isBlank(value))) {
     if (required) bad(field, 'missing');
     return undefined;
   }
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? decimal(value) : NaN;
   const range = `from ${min} to ${max}${LIMIT_NOTES[field] ?? ''}`;
   const want = integer ? `an integer ${range}` : `a number ${range}`;
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
@@ -809,6 +810,10 @@ function readNumber(
     return undefined;
   }
   return n;
+}
+
+function isBlank(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() === '';
 }
 
 /** Digits with an optional sign and fraction; NaN for anything else. */
@@ -844,7 +849,7 @@ function readSubmitTime(value: unknown, bad: Bad): number | undefined {
   }
   const ms = isoTime(value.trim());
   if (typeof ms === 'string') {
-    bad('submit_time', `${ms}, got ${describe(value)}`);
+    bad('submit_time', isBlank(value) ? 'missing' : `${ms}, got ${describe(value)}`);
     return undefined;
   }
   // The same span as epoch seconds: before 2000 or from 5138-11-16 on, a typo, not a job.

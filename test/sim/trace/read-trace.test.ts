@@ -709,9 +709,10 @@ describe('readTrace: numbers written as text', () => {
           const path = await file('bad.csv', body(bad));
           const issues = await issuesOf(path, { maxProblems: 100 });
           expect(issues).toEqual(
-            bad.map(
-              (r, i) =>
-                `${path}:${i + 2}: duration_s: expected a number from 0 to 31622400 (366 days), got "${r.c}"`
+            bad.map((r, i) =>
+              r.c.trim() === ''
+                ? `${path}:${i + 2}: duration_s: missing`
+                : `${path}:${i + 2}: duration_s: expected a number from 0 to 31622400 (366 days), got "${r.c}"`
             )
           );
         }
@@ -902,6 +903,30 @@ describe('readTrace (JSON Lines)', () => {
       `${path}:1: account: expected text, got []`,
       `${path}:2: instance_type: missing`,
     ]);
+  });
+
+  it('reads a cell of spaces as an empty cell: missing when required, absent when optional', async () => {
+    const csv = await file(
+      'blank.csv',
+      [
+        `${HEADER},keep_alive_s`,
+        '   ,1,k,ml.m5.xlarge,1,',
+        '1772443800,  ,k,ml.m5.xlarge,1,',
+        '1772443800,1,k,ml.m5.xlarge," ",',
+        '1772443800,1,k,ml.m5.xlarge,1,  ',
+      ].join('\n')
+    );
+    const jsonl = await file(
+      'blank.jsonl',
+      `{${JSON_ROW.replace('"duration_s":', '"duration_s":" ","x":')}}`
+    );
+
+    expect(await issuesOf(csv)).toEqual([
+      `${csv}:2: submit_time: missing`,
+      `${csv}:3: duration_s: missing`,
+      `${csv}:4: instance_count: missing`,
+    ]);
+    expect(await issuesOf(jsonl)).toEqual([`${jsonl}:1: duration_s: missing`]);
   });
 
   it('refuses a CSV tag given twice in its JSON cell', async () => {
