@@ -723,6 +723,30 @@ describe('readTrace: numbers written as text', () => {
 });
 
 describe('readTrace (JSON Lines)', () => {
+  it('reads a number written as text by the CSV cell rules, and refuses what they refuse', async () => {
+    const good = await file(
+      'text-numbers.jsonl',
+      '{"submit_time":"1772443800","duration_s":" 90.5","key":"k","instance_type":"ml.m5.xlarge","instance_count":"2","keep_alive_s":"600"}\n'
+    );
+    const bad = await file(
+      'text-numbers-bad.jsonl',
+      `{${JSON_WITHOUT_DURATION},"duration_s":"1e3"}\n{${JSON_ROW},"keep_alive_s":"0x10"}\n`
+    );
+
+    const [job] = (await readTrace(good)).jobs;
+
+    expect(job).toMatchObject({
+      submitTime: 1772443800000,
+      durationMs: 90500,
+      instanceCount: 2,
+      keepAliveMs: 600000,
+    });
+    expect(await issuesOf(bad)).toEqual([
+      `${bad}:1: duration_s: expected a number from 0 to 31622400 (366 days), got "1e3"`,
+      `${bad}:2: keep_alive_s: expected an integer from 0 to 21600 (6 h, SageMaker's maximum), got "0x10"`,
+    ]);
+  });
+
   it('keeps a tag named __proto__ as a tag', async () => {
     const path = await file('proto.jsonl', `{${JSON_ROW},"tags":{"__proto__":"x","env":"dev"}}\n`);
 
