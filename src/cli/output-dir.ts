@@ -100,6 +100,19 @@ async function ensureOutboxDir(flag: string, dir: string): Promise<void> {
 }
 
 /**
+ * How many notices in `dir` this run did not write. A run starts afresh but the folder is the
+ * user's, so earlier runs' notices stay: the summary says so rather than let them pass as ours.
+ */
+async function earlierNotices(dir: string, written: readonly string[]): Promise<number> {
+  const ours = new Set(written.map((path) => resolve(path)));
+  const names = await readdir(dir).catch(() => []);
+  return names.filter(
+    (name) =>
+      OUTBOX_ENDINGS.some((ending) => name.endsWith(ending)) && !ours.has(resolve(dir, name))
+  ).length;
+}
+
+/**
  * Checks that `file` can be written, before work that ends by writing it. Problems name `flag`.
  */
 async function checkOutputFile(flag: string, file: string): Promise<void> {
@@ -178,6 +191,7 @@ function codeOf(error: unknown): unknown {
 export {
   checkOutputFile,
   DEFAULT_STATE_DIR,
+  earlierNotices,
   ensureOutboxDir,
   ensureOutputDir,
   ensureStateDir,

@@ -31,6 +31,7 @@ import type { CliIo } from './io.js';
 import {
   checkOutputFile,
   DEFAULT_STATE_DIR,
+  earlierNotices,
   ensureOutboxDir,
   ensureOutputDir,
   ensureStateDir,
@@ -197,13 +198,14 @@ async function simulateCommand(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (service !== undefined && args.service !== undefined) {
     const state = await saveState(args.service.state, service.store);
-    io.stderr.write(`${serviceSummary(service, args.service.outbox)}state: ${state}\n`);
+    const earlier = await earlierNotices(args.service.outbox, service.written);
+    io.stderr.write(`${serviceSummary(service, args.service.outbox, earlier)}state: ${state}\n`);
   }
   return 0;
 }
 
 /** What the service run did, for stderr: the steward's actions and where the notices are. */
-function serviceSummary(service: ServiceModeResult, outbox: string): string {
+function serviceSummary(service: ServiceModeResult, outbox: string, earlier: number): string {
   const counts = new Map<string, number>();
   for (const d of service.decisions) {
     if (d.outcome === 'applied') counts.set(d.action, (counts.get(d.action) ?? 0) + 1);
@@ -216,7 +218,8 @@ function serviceSummary(service: ServiceModeResult, outbox: string): string {
   return (
     `service mode: ${service.decisions.length} decisions (${actions} applied)` +
     `${policy.dryRun ? ' — the config says dryRun: true, so nothing was applied' : ''}\n` +
-    `outbox: ${files} file${files === 1 ? '' : 's'} in ${outbox} (${service.notices.email} emails, ${service.notices.slack} Slack messages)\n`
+    `outbox: ${files} file${files === 1 ? '' : 's'} in ${outbox} (${service.notices.email} emails, ${service.notices.slack} Slack messages)` +
+    `${earlier === 0 ? '' : `; ${earlier} more from earlier runs, left in place`}\n`
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -370,9 +370,34 @@ describe('warden simulate --mode service', () => {
       /service mode: \d+ decisions \(\d+ extend, \d+ shrink, \d+ release applied\)/
     );
     expect(stderr).toContain(`in ${outbox}`);
+    expect(stderr).not.toContain('earlier runs');
     expect((await readdir(outbox)).some((f) => f.endsWith('-pool-shrunk.eml'))).toBe(true);
     const saved = JSON.parse(await readFile(join(state, 'steward-state.json'), 'utf8'));
     expect(saved).toMatchObject({ pools: expect.any(Array) });
+  });
+
+  it("counts an earlier run's notices apart from its own, and leaves them in place", async () => {
+    // Prepare
+    const outbox = join(dir, 'outbox');
+    await mkdir(outbox);
+    await writeFile(join(outbox, 'old-job-Completed.eml'), 'From: earlier run\n');
+    await writeFile(join(outbox, 'notes.txt'), 'not a notice\n');
+    const args = ['--mode', 'service', '--scenario', 'batch', '--days', '1', '--policies', 'none'];
+    const service = ['--outbox', outbox, '--state', join(dir, 'state')];
+
+    // Act
+    const first = await run([...args, ...service]);
+    const second = await run([...args, ...service]);
+
+    // Assess
+    const summary = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('outbox: '));
+    expect(first.code).toBe(0);
+    expect(summary(first.stderr)).toMatch(/; 1 more from earlier runs, left in place$/);
+    // The second run rewrites the first's notices under the same names: only the old one is extra
+    expect(summary(second.stderr)).toBe(summary(first.stderr));
+    expect(await readFile(join(outbox, 'old-job-Completed.eml'), 'utf8')).toBe(
+      'From: earlier run\n'
+    );
   });
 
   it('shows the policy-mode and the service-mode progress on a terminal', async () => {
