@@ -54,6 +54,43 @@ describe('cost model', () => {
     expect(c).not.toBe(a);
   });
 
+  it('draws exactly what a port of the documented recipe draws, bit for bit', () => {
+    // An independent port in BigInt arithmetic (no Math.imul, no int32 coercion), so the
+    // 32-bit semantics a port in another language must follow are pinned here.
+    const M = 2n ** 32n;
+    const u32 = (v: bigint) => ((v % M) + M) % M;
+    const mul = (a: bigint, b: bigint) => u32(a * b);
+    const hash = (seed: number, index: number, salt: bigint) => {
+      let z = u32(
+        mul(u32(BigInt(seed)) ^ 0x9e3779b9n, 0x85ebca6bn) + mul(BigInt(index), 0xc2b2ae35n) + salt
+      );
+      z = mul(z ^ (z >> 16n), 0x85ebca6bn);
+      z = mul(z ^ (z >> 13n), 0xc2b2ae35n);
+      z ^= z >> 16n;
+      return (Number(z) + 0.5) / 2 ** 32;
+    };
+    const port = (p90: number, seed: number, index: number, cold: boolean) => {
+      // The salts: cold 0x1b873593, warm 0x68e31da4; the second uniform uses the salt's NOT.
+      const salt = cold ? 0x1b873593n : 0x68e31da4n;
+      const u1 = hash(seed, index, salt);
+      const u2 = hash(seed, index, u32(~salt));
+      const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+      return p90 * Math.exp(0.25 * (z - 1.281551565545));
+    };
+    const j = job(0, 1, { inputMode: 'file' });
+    // Act / Assess: seeds and indices at the edges of 32 bits, cold and warm
+    for (const seed of [0, 1, 7, 2 ** 31 - 1, 2 ** 32 - 1]) {
+      for (const index of [0, 1, 42, 999_999, 2 ** 31]) {
+        expect(startLatencySeconds({ kind: 'seeded', seed }, j, index, true)).toBe(
+          port(176, seed, index, true)
+        );
+        expect(startLatencySeconds({ kind: 'seeded', seed }, j, index, false)).toBe(
+          port(70, seed, index, false)
+        );
+      }
+    }
+  });
+
   it('refuses to guess a price, naming the instance type and its first line', () => {
     // Prepare
     const t = trace(job(0, 1, { instanceType: 'ml.zz9.mega', line: 7 }));

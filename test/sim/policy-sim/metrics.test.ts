@@ -6,11 +6,13 @@ const MIN = 60 * S;
 
 describe('Tally (what the table, JSON and report read)', () => {
   it('bins each pool by idle time with inclusive upper edges, and sums its instance-seconds', () => {
-    // Prepare: 2-instance pools idle 0, exactly 1 min, 1 min + 1 ms, exactly 10 min, 3 h.
+    // Prepare: 2-instance pools idle 0, exactly 1 min, 1 min + 1 ms, 6 and exactly 10 min, 3 h.
     const tally = new Tally();
     const pool = job(0, 1, { instanceCount: 2 });
     // Act
-    for (const idleMs of [0, MIN, MIN + 1, 10 * MIN, 180 * MIN]) tally.pool(pool, idleMs, 3.6);
+    for (const idleMs of [0, MIN, MIN + 1, 6 * MIN, 10 * MIN, 180 * MIN]) {
+      tally.pool(pool, idleMs, 3.6);
+    }
     const { idleHistogram, idleInstanceSeconds } = tally.result('p');
     // Assess
     expect(idleHistogram.map((b) => b.label)).toEqual([...IDLE_BIN_LABELS]);
@@ -21,14 +23,14 @@ describe('Tally (what the table, JSON and report read)', () => {
       '0': [1, 0],
       '≤ 1m': [1, 120],
       '1–5m': [1, 120.002],
-      '5–10m': [1, 1200],
+      '5–10m': [2, 720 + 1200],
       '10–20m': [0, 0],
       '20–30m': [0, 0],
       '30m–1h': [0, 0],
       '1–2h': [0, 0],
       '> 2h': [1, 21_600],
     });
-    expect(idleInstanceSeconds).toBe(120 + 120.002 + 1200 + 21_600);
+    expect(idleInstanceSeconds).toBe(120 + 120.002 + 720 + 1200 + 21_600);
   });
 
   it('lists teams by name, jobs without one under their own heading', () => {

@@ -90,6 +90,17 @@ describe('oracle (offline optimum)', () => {
     expect(r.idleHistogram.reduce((n, bin) => n + bin.pools, 0)).toBe(6);
   });
 
+  it('keeps an older pool at exactly the maximum gap for a second arrival in the same ms', () => {
+    // Prepare: pools free at 236 s and 246 s; two jobs arrive at 536 s. The first takes the
+    // newer pool (gap 290 s); the older one is then exactly at the 300 s maximum, still in
+    // reach, and the second job takes it.
+    const t = trace(job(0, 100), job(10, 100), job(536, 100), job(536, 100));
+    // Act
+    const r = runOracle(t, { ...SETTINGS, maxKeepAliveMs: 300 * S }, { prices: PRICES });
+    // Assess
+    expect(r).toMatchObject({ warmStarts: 2, coldStarts: 2, idleInstanceSeconds: 290 + 300 });
+  });
+
   it('pairs each arrival with the most recently freed pool of its key', () => {
     // Prepare: pools free at 236 s and 346 s; j3 at 400 s pairs with the second (gap 54 s).
     const t = trace(job(0, 100), job(10, 200), job(400, 100));
