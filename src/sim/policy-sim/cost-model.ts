@@ -96,7 +96,7 @@ function tracePrices(
     );
     throw new WardenError(
       'CONFIG_INVALID',
-      `${issues.join('\n  ')}\n  add it under "prices:" in a --config file (USD per instance-hour); the simulator does not guess prices`
+      `${issues.join('\n  ')}\n  add ${issues.length === 1 ? 'it' : 'them'} under "prices:" in a --config file (USD per instance-hour); the simulator does not guess prices`
     );
   }
   return prices;

@@ -124,6 +124,16 @@ describe('cost model', () => {
     // Assess
     expect(message(later)).toContain('ml.zz9.mega (first at line 3) has no price');
     expect(message(earlier)).toContain('ml.zz9.mega (first at line 3) has no price');
+    expect(
+      message(
+        trace(
+          job(0, 1, { instanceType: 'ml.zz9.mega', line: 2 }),
+          job(1, 1, { instanceType: 'ml.zz8.giga', line: 4 })
+        )
+      )
+    ).toBe(
+      'test: instance type ml.zz9.mega (first at line 2) has no price\n  test: instance type ml.zz8.giga (first at line 4) has no price\n  add them under "prices:" in a --config file (USD per instance-hour); the simulator does not guess prices'
+    );
     expect(message(noLines)).toBe(
       'test: instance type ml.zz9.mega has no price\n  add it under "prices:" in a --config file (USD per instance-hour); the simulator does not guess prices'
     );
