@@ -2,6 +2,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { printable } from '../../domain/printable.js';
 import type { BacktestResult, RankedResult } from './backtest.js';
 import { START_LATENCY_S } from './cost-model.js';
+import { int, ratio, tenths, usd } from './figures.js';
 import { count } from './table.js';
 
 /**
@@ -25,12 +26,6 @@ const COLORS = {
  */
 const esc = (text: string): string =>
   printable(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const usd = (n: number, digits = 2): string =>
-  `$${n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
-const int = (n: number): string => n.toLocaleString('en-US');
-const fmt1 = (n: number): string =>
-  n.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const ratio = (r: number | null): string => (r === null ? '∞' : `${r.toFixed(2)}×`);
 
 function colorOf(p: RankedResult): string {
   if (p.fixedMs !== undefined) return COLORS.fixed;
@@ -193,13 +188,13 @@ function idleHistogram(p: RankedResult): string {
         ? `<text x="${x0 + slot / 2}" y="${H - m.bottom + 12}" text-anchor="middle" class="mini">${esc(b.label)}</text>`
         : `<text x="${x0 + slot / 2}" y="${H - m.bottom + 23}" text-anchor="middle" class="mini">${esc(b.label)}</text>`;
     return (
-      `<g><title>${esc(b.label)}: ${int(b.pools)} pools, ${fmt1(b.instanceSeconds / 3600)} idle instance-hours</title>` +
+      `<g><title>${esc(b.label)}: ${int(b.pools)} pools, ${esc(tenths(b.instanceSeconds / 3600))} idle instance-hours</title>` +
       `<rect x="${x0 + 2}" y="${H - m.bottom - h}" width="${slot - 4}" height="${h}" fill="${color}" opacity="${i === 0 ? 0.35 : 0.85}" rx="1.5"/></g>${label}`
     );
   });
   const pools = bins.reduce((n, b) => n + b.pools, 0);
   return (
-    `<figure class="mini-chart"><figcaption><b>${esc(p.name)}</b> <span>${int(pools)} pools · ${fmt1(p.idleInstanceSeconds / 3600)} idle inst-h</span></figcaption>` +
+    `<figure class="mini-chart"><figcaption><b>${esc(p.name)}</b> <span>${int(pools)} pools · ${esc(tenths(p.idleInstanceSeconds / 3600))} idle inst-h</span></figcaption>` +
     `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="idle time of ${esc(p.name)}">` +
     `<line x1="${m.left}" x2="${W - m.right}" y1="${H - m.bottom}" y2="${H - m.bottom}" stroke="${COLORS.axis}"/>${bars.join('')}` +
     (pools === 0
@@ -216,7 +211,7 @@ function resultsTable(policies: readonly RankedResult[]): string {
       i
     ) => `<tr><td>${i + 1}</td><td class="name"><span class="dot" style="background:${colorOf(p)}"></span>${esc(p.name)}</td>
 <td>${usd(p.totalCostUsd)}</td><td>${ratio(p.ratioToOracle)}</td><td>${int(p.coldStarts)}</td><td>${int(p.warmStarts)}</td>
-<td>${fmt1(p.waitSeconds / 3600)}</td><td>${fmt1(p.idleInstanceSeconds / 3600)}</td><td>${usd(p.idleCostUsd)}</td>
+<td>${esc(tenths(p.waitSeconds / 3600))}</td><td>${esc(tenths(p.idleInstanceSeconds / 3600))}</td><td>${usd(p.idleCostUsd)}</td>
 <td>${usd(p.coldStartBilledUsd)}</td><td>${usd(p.waitCostUsd)}</td><td>${int(p.apiCalls)}</td><td>${p.pools === 0 ? '–' : (p.apiCalls / p.pools).toFixed(2)}</td></tr>`
   );
   return `<table><thead><tr><th>#</th><th>policy</th><th>total</th><th>vs oracle</th><th>cold starts</th><th>warm starts</th>

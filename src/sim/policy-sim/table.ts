@@ -1,14 +1,9 @@
 import { formatDuration } from '../../domain/duration.js';
 import type { BacktestResult, RankedResult } from './backtest.js';
+import { int, ratio, tenths, usd } from './figures.js';
 
 /** The human-readable result of `warden simulate`: settings, then one row per policy, best first. */
 
-const usd = (n: number): string =>
-  `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const int = (n: number): string => n.toLocaleString('en-US');
-const hours = (seconds: number): string =>
-  (seconds / 3600).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const ratio = (r: number | null): string => (r === null ? '∞' : `${r.toFixed(2)}×`);
 const percent = (part: number, whole: number): string =>
   whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`;
 
@@ -24,8 +19,8 @@ const COLUMNS: readonly Column[] = [
   { title: 'total', cell: (p) => usd(p.totalCostUsd) },
   { title: 'vs oracle', cell: (p) => ratio(p.ratioToOracle) },
   { title: 'cold starts', cell: (p) => `${int(p.coldStarts)} (${percent(p.coldStarts, p.jobs)})` },
-  { title: 'wait h', cell: (p) => hours(p.waitSeconds) },
-  { title: 'idle inst-h', cell: (p) => hours(p.idleInstanceSeconds) },
+  { title: 'wait h', cell: (p) => tenths(p.waitSeconds / 3600) },
+  { title: 'idle inst-h', cell: (p) => tenths(p.idleInstanceSeconds / 3600) },
   { title: 'idle $', cell: (p) => usd(p.idleCostUsd) },
   { title: 'cold $', cell: (p) => usd(p.coldStartBilledUsd + p.waitCostUsd) },
   { title: 'API calls', cell: (p) => int(p.apiCalls) },

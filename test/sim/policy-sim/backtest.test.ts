@@ -142,6 +142,20 @@ describe('backtest', () => {
     expect(done.some((d) => d > 70_000 && d < 140_000)).toBe(true);
   });
 
+  it('writes a small positive amount of hours as < 0.1 rather than 0.0, and none as 0.0', () => {
+    // Prepare: one cold job waits 117 s (0.03 h); fixed:1m then keeps its pool 60 s (0.017
+    // instance-hours, $0.06 at $3.6/h), none keeps nothing.
+    const result = runBacktest(trace(job(0, 100)), specs('none,fixed:1m'), SETTINGS);
+    // Act
+    const rows = renderTable(result).split('\n');
+    const html = renderReport(result, new Date(0));
+    // Assess: wait h, idle inst-h, idle $
+    const row = (name: string) => rows.find((r) => r.includes(`  ${name}  `)) ?? '';
+    expect(row('fixed:1m')).toMatch(/\s< 0\.1\s+< 0\.1\s+\$0\.06\s/);
+    expect(row('none')).toMatch(/\s< 0\.1\s+0\.0\s+\$0\.00\s/);
+    expect(html).toContain('<td>&#60; 0.1</td><td>&#60; 0.1</td><td>$0.06</td>');
+  });
+
   it('states the value of time in the table and the report', () => {
     // Prepare
     const result = runBacktest(traceA(), specs('none,fixed:10m,fixed:20m,oracle'), SETTINGS);
