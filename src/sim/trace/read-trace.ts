@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { closestName } from '../../domain/config/closest-name.js';
 import { MAX_INSTANCE_COUNT, MAX_JOB_SECONDS } from '../../domain/job/training-job.js';
@@ -79,7 +80,7 @@ interface ReadTraceOptions {
  * @example const trace = await readTrace('jobs.csv'); trace.jobs.length
  */
 async function readTrace(file: string, options: ReadTraceOptions = {}): Promise<Trace> {
-  const format = traceFormatOf(file, 'cannot read trace');
+  const format = await formatOfReadable(file);
   const sink = new RowSink(file, options.maxProblems ?? DEFAULT_MAX_PROBLEMS);
   const parser = format === 'csv' ? new CsvRows(sink) : new JsonlRows(sink);
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -229,6 +230,24 @@ function countLines(text: string, end: number): number {
 }
 
 /** A file-system error as a short phrase, its code kept for searching. */
+/**
+ * The trace's format by extension. A path that is missing or a folder says so first: a typo in
+ * the path is not a question of format.
+ */
+async function formatOfReadable(file: string): Promise<TraceFormat> {
+  try {
+    return traceFormatOf(file, 'cannot read trace');
+  } catch (error) {
+    const info = await stat(file).catch((e: unknown) => (e instanceof Error ? e : undefined));
+    const why =
+      info instanceof Error ? readFailure(info) : info?.isDirectory() ? FOLDER : undefined;
+    if (why === undefined) throw error;
+    throw new TraceError([`${file}: cannot read: ${why}`], 'cannot read trace');
+  }
+}
+
+const FOLDER = 'is a folder, not a trace file (EISDIR)';
+
 function readFailure(error: unknown): string {
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
   const what: Readonly<Record<string, string>> = {

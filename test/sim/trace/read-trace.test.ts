@@ -456,6 +456,19 @@ describe('readTrace (CSV)', () => {
       `${path}: unknown trace format ".txt": use .csv, .jsonl or .ndjson`,
     ]);
   });
+
+  it('says a path without a trace extension is missing or a folder before asking for a format', async () => {
+    // A typo in the path, or the folder the trace is in, is not a question of format.
+    expect(await issuesOf(join(dir, 'jobs'))).toEqual([
+      `${join(dir, 'jobs')}: cannot read: file not found (ENOENT)`,
+    ]);
+    expect(await issuesOf(join(dir, 'jobs.cvs'))).toEqual([
+      `${join(dir, 'jobs.cvs')}: cannot read: file not found (ENOENT)`,
+    ]);
+    expect(await issuesOf(dir)).toEqual([
+      `${dir}: cannot read: is a folder, not a trace file (EISDIR)`,
+    ]);
+  });
 });
 
 /** A JSON Lines row's required fields, without and with its duration. */
