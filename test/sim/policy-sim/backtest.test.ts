@@ -142,6 +142,29 @@ describe('backtest', () => {
     expect(done.some((d) => d > 70_000 && d < 140_000)).toBe(true);
   });
 
+  it('counts the oracle once in the progress total when it is listed too', () => {
+    // Prepare
+    const jobs = Array.from({ length: 40_000 }, (_, i) => job(i * 1000, 1));
+    const seen: [number, number][] = [];
+    // Act: the listed oracle is the run made for the ratios, not a second one.
+    runBacktest(trace(...jobs), specs('none,oracle'), SETTINGS, {
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    // Assess
+    expect(seen.at(-1)).toEqual([80_000, 80_000]);
+  });
+
+  it('gives a policy that pays a ratio of null (∞) when the oracle pays nothing', () => {
+    // Prepare: with waiting and cold starts free, the oracle (and none) pay $0.
+    const free = { ...SETTINGS, valueOfTimeUsdPerHour: 0, coldStartBilledSeconds: 0 };
+    // Act
+    const result = runBacktest(traceA(), specs('none,fixed:10m,oracle'), free);
+    // Assess
+    const ratios = Object.fromEntries(result.policies.map((p) => [p.name, p.ratioToOracle]));
+    expect(ratios).toEqual({ none: 1, oracle: 1, 'fixed:10m': null });
+    expect(renderTable(result)).toMatch(/fixed:10m\s+\$[\d.]+\s+∞/);
+  });
+
   it('writes a small positive amount of hours as < 0.1 rather than 0.0, and none as 0.0', () => {
     // Prepare: one cold job waits 117 s (0.03 h); fixed:1m then keeps its pool 60 s (0.017
     // instance-hours, $0.06 at $3.6/h), none keeps nothing.

@@ -100,6 +100,36 @@ describe('policy-mode engine', () => {
     expect(r.idleInstanceSeconds).toBe(164 + 3600);
   });
 
+  it("gives a pool's instances back to the quota when it ends", () => {
+    // Prepare: quota 1 instance. j1's pool expires at 536 s; j2 and j3 then end together at
+    // 1236 s: one of them gets the freed room, the other is refused.
+    const t = trace(job(0, 100), job(1000, 100), job(1000, 100, { key: 'other' }));
+    const settings = { ...SETTINGS, quota: { 'ml.m5.xlarge': 1 } };
+    // Act
+    const r = run(fixedPolicy('fixed:5m', 300 * S), t, settings);
+    // Assess
+    expect(r).toMatchObject({ quotaDenied: 1, pools: 2 });
+  });
+
+  it('reports progress every 32,768 arrivals and at the end, and runs without a listener', () => {
+    // Prepare
+    const t = trace(...Array.from({ length: 70_000 }, (_, i) => job(i, 1)));
+    const seen: [number, number][] = [];
+    // Act
+    const withBar = runPolicy(t, fixedPolicy('none', 0), SETTINGS, {
+      prices: PRICES,
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    const without = run(fixedPolicy('none', 0), t);
+    // Assess
+    expect(seen).toEqual([
+      [32_768, 70_000],
+      [65_536, 70_000],
+      [70_000, 70_000],
+    ]);
+    expect(without).toEqual(withBar);
+  });
+
   it('counts idle time per instance and charges it to the team that left the pool', () => {
     // Prepare: a 4-instance job keeps its pool 10 min; nobody comes back.
     const t = trace(job(0, 100, { instanceCount: 4, team: 'nlp' }), job(5000, 1, { key: 'x' }));
@@ -147,6 +177,24 @@ describe('policy decisions after a job ends', () => {
     // Assess: set E + 1 h (2 calls); revisit at E + 55 min cannot move it (1 call); expires.
     expect(r.apiCalls).toBe(3);
     expect(r.idleInstanceSeconds).toBe(3600);
+  });
+
+  it('leaves the expiry as it is when a decision comes too late to meet (within the margin of end + maximum)', () => {
+    // Prepare: kept to E + 1 h (the maximum), looked at again 1 min before, asking for 10 min
+    // more: end + maximum is closer than the 2 min safety margin, so no update can be sent.
+    const late: SimPolicy = {
+      name: 'late-look',
+      keepAliveAtSubmit: () => 600 * S,
+      onAvailable: (pool) => ({
+        until: pool.endTime + 3600 * S,
+        revisitAt: pool.endTime + 3540 * S,
+      }),
+      onRevisit: (_, now) => ({ until: now + 600 * S }),
+    };
+    // Act
+    const r = run(late, trace(job(0, 100)));
+    // Assess: set E + 1 h (2 calls), the late look (1 call), then it expires at E + 1 h.
+    expect(r).toMatchObject({ apiCalls: 3, idleInstanceSeconds: 3600, pools: 1 });
   });
 
   it('extends from the update time under the update-time anchor', () => {
@@ -225,6 +273,31 @@ describe('the end of a pool', () => {
     // Assess: one warm start (taken), 600 s idle for the expired pool, none for the released.
     expect(r).toMatchObject({ pools: 3, warmStarts: 1, idleInstanceSeconds: 300 + 600 });
     expect([...ended].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('ends pools that were kept at submit and expire the same millisecond in the order they became Available', () => {
+    // Prepare: a ends at 236 s and is kept 600 s, b ends at 296 s and is kept 540 s, c ends at
+    // 306 s and is kept 530 s: all three expire at 836 s.
+    const t = trace(
+      job(0, 100, { key: 'a', keepAliveMs: 600 * S }),
+      job(60, 100, { key: 'b', keepAliveMs: 540 * S }),
+      job(70, 100, { key: 'c', keepAliveMs: 530 * S })
+    );
+    const ended: [string, number][] = [];
+    const policy: SimPolicy = {
+      ...requestedPolicy('requested'),
+      onPoolEnd: (pool) => {
+        ended.push([pool.key, pool.expiresAt - T0]);
+      },
+    };
+    // Act
+    run(policy, t);
+    // Assess
+    expect(ended).toEqual([
+      ['a', 836 * S],
+      ['b', 836 * S],
+      ['c', 836 * S],
+    ]);
   });
 
   it('ends pools expiring the same millisecond in the order their expiries were set', () => {
