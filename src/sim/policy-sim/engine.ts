@@ -31,8 +31,6 @@ const EXPIRY = 3;
 /** A pool is shown to policies as it is (no copy per decision: a backtest makes millions). */
 class Pool implements SimPool {
   alive = true;
-  /** Which of the pool's scheduled events is current: each scheduling outdates the one before. */
-  timer = 0;
   expiresAt: number;
   /**
    * Taken when the expiry was last set: pools expiring the same millisecond end in the order
@@ -73,7 +71,8 @@ interface KeyPools {
 
 /**
  * What an event carries: an END its job (aux: the keep-alive it was submitted with); a REVISIT
- * or an EXPIRY its pool (aux: the pool's timer when scheduled).
+ * or an EXPIRY its pool. A pool has one event in the heap at a time, taken before the next is
+ * scheduled, so an event of a pool that is still alive is always current.
  */
 type SimEventPayload = TraceJob | Pool;
 
@@ -169,15 +168,14 @@ function runPolicy(
   // One event per pool in the heap at a time: its next revisit if one comes before its expiry,
   // else its expiry (a revisit always schedules what follows it).
   const schedule = (pool: Pool, revisitAt: number | undefined, now: number): void => {
-    pool.timer += 1;
     if (policy.onRevisit !== undefined) {
       const at = revisitAt ?? pool.expiresAt - settings.leadTimeMs;
       if (at > now && at < pool.expiresAt) {
-        heap.push(at, REVISIT, seq++, pool, pool.timer);
+        heap.push(at, REVISIT, seq++, pool);
         return;
       }
     }
-    heap.push(pool.expiresAt, EXPIRY, pool.expirySeq, pool, pool.timer);
+    heap.push(pool.expiresAt, EXPIRY, pool.expirySeq, pool);
   };
 
   const arrive = (job: TraceJob, index: number): void => {
@@ -267,7 +265,7 @@ function runPolicy(
       continue;
     }
     const pool = payload as Pool;
-    if (!pool.alive || aux !== pool.timer) continue;
+    if (!pool.alive) continue;
     if (kind === REVISIT) {
       if (policy.onRevisit) apply(pool, policy.onRevisit(pool, time), time);
     } else {
