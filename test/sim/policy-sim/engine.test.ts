@@ -329,18 +329,18 @@ describe('the end of a pool', () => {
   });
 
   it('asks a policy with only onRevisit at expiry − lead time, and acts on its answer', () => {
-    // Prepare: submitted with 30 min; at 25 min the policy releases.
+    // Prepare: submitted with the job's own 30 min (a policy without keepAliveAtSubmit keeps
+    // what the job asks for); at 25 min the policy releases.
     const asked: number[] = [];
     const policy: SimPolicy = {
       name: 'late-look',
-      keepAliveAtSubmit: () => 1800 * S,
       onRevisit: (pool, now) => {
         asked.push((now - pool.endTime) / S);
         return { until: now };
       },
     };
     // Act
-    const r = run(policy, trace(job(0, 100)));
+    const r = run(policy, trace(job(0, 100, { keepAliveMs: 1800 * S })));
     // Assess
     expect(asked).toEqual([1500]);
     expect(r.idleInstanceSeconds).toBe(1500);
