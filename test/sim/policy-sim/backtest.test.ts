@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { backtestJson, runBacktest } from '../../../src/sim/policy-sim/backtest.js';
-import { parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
+import { defaultPolicyList, parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
 import { renderReport } from '../../../src/sim/policy-sim/report-html.js';
 import { renderTable } from '../../../src/sim/policy-sim/table.js';
+import { generateScenario } from '../../../src/sim/trace/scenarios.js';
 import { job, S, SETTINGS, T0, trace, traceA } from './sim-fixtures.js';
 
 function specs(list: string) {
@@ -163,6 +164,41 @@ describe('backtest', () => {
     const ratios = Object.fromEntries(result.policies.map((p) => [p.name, p.ratioToOracle]));
     expect(ratios).toEqual({ none: 1, oracle: 1, 'fixed:10m': null });
     expect(renderTable(result)).toMatch(/fixed:10m\s+\$[\d.]+\s+∞/);
+  });
+
+  it("prints each policy's figures in its row, read back within the rounding shown", () => {
+    // Prepare: two days of the mixed team, every default policy
+    const t = generateScenario('mixed', { days: 2, seed: 5 });
+    const settings = { ...SETTINGS, prices: {} };
+    const result = runBacktest(t, specs(defaultPolicyList(SETTINGS.maxKeepAliveMs)), settings);
+    // Act
+    const lines = renderTable(result).split('\n');
+    // Assess: rows follow the ruler, one per policy, cells apart by two or more spaces
+    const ruler = lines.findIndex((l) => l.startsWith('──'));
+    const rows = lines.slice(ruler + 1, ruler + 1 + result.policies.length);
+    const num = (cell: string | undefined) => Number((cell ?? '').replace(/[$,×%()]/g, ''));
+    const hours = (cell: string | undefined, seconds: number) =>
+      cell === '< 0.1'
+        ? seconds > 0 && seconds < 180
+        : Math.abs(num(cell) - seconds / 3600) <= 0.05;
+    result.policies.forEach((p, i) => {
+      const cells = (rows[i] ?? '').trim().split(/\s{2,}/);
+      const [rank, name, total, ratio, cold, wait, idleH, idleUsd, coldUsd, calls, perPool] = cells;
+      expect(cells).toHaveLength(11);
+      expect([num(rank), name]).toEqual([i + 1, p.name]);
+      expect(Math.abs(num(total) - p.totalCostUsd)).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(num(ratio) - (p.ratioToOracle ?? Number.NaN))).toBeLessThanOrEqual(0.005);
+      const [starts, share] = (cold ?? '').split(' ');
+      expect(num(starts)).toBe(p.coldStarts);
+      expect(Math.abs(num(share) - (100 * p.coldStarts) / p.jobs)).toBeLessThanOrEqual(0.05);
+      expect(hours(wait, p.waitSeconds)).toBe(true);
+      expect(hours(idleH, p.idleInstanceSeconds)).toBe(true);
+      expect(Math.abs(num(idleUsd) - p.idleCostUsd)).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(num(coldUsd) - (p.totalCostUsd - p.idleCostUsd))).toBeLessThanOrEqual(0.01);
+      expect(num(calls)).toBe(p.apiCalls);
+      if (p.pools === 0) expect(perPool).toBe('–');
+      else expect(Math.abs(num(perPool) - p.apiCalls / p.pools)).toBeLessThanOrEqual(0.005);
+    });
   });
 
   it('writes a small positive amount of hours as < 0.1 rather than 0.0, and none as 0.0', () => {
