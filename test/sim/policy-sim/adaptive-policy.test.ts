@@ -190,6 +190,43 @@ describe("the adaptive policy in policy mode, under a config's cold-start wait",
   });
 });
 
+describe('the adaptive policy without a --config', () => {
+  /** Every decision on one job's pool: [ms after T0 it was taken, ms kept after the job's end]. */
+  function decisions(j: TraceJob, asService = false): [number, number][] {
+    const seen: [number, number][] = [];
+    const onDecision = (pool: { endTime: number }, decision: Decision, now: number) =>
+      seen.push([now - j.submitTime, decision.until - pool.endTime]);
+    runPolicy(trace(j), createAdaptivePolicy(SETTINGS, { asService, onDecision }), SETTINGS, {
+      prices: PRICES,
+    });
+    return seen;
+  }
+
+  it("decides with the cold-start wait of each pool's input mode", () => {
+    // With no history the break-even rule decides: (wait × 0.01 + 0.03) / 0.001 seconds, the
+    // wait being cold − warm start of the mode: FSx 117 s, Fast File 122 s, File 106 s.
+    const first = (inputMode: 'fsx' | 'ffm' | 'file') =>
+      decisions(job(0, 100, { inputMode }))[0]?.[1];
+    expect([first('fsx'), first('ffm'), first('file')]).toEqual([1_200_000, 1_250_000, 1_090_000]);
+  });
+
+  it('looks again when the decision is due in policy mode, on the minute sweep that takes it in service mode', () => {
+    // Prepare: a job ending 236 s after T0 (a whole hour), off the minute grid.
+    const j = job(0, 100);
+    // Act
+    const policyMode = decisions(j);
+    const serviceMode = decisions(j, true);
+    // Assess: both decide first at the job's end; later looks in service mode fall on whole
+    // minutes, at or after the policy-mode look they stand for.
+    expect(policyMode[0]?.[0]).toBe(236 * S);
+    expect(serviceMode[0]?.[0]).toBe(236 * S);
+    const later = serviceMode.slice(1).map(([at]) => at);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((at) => at % MIN === 0)).toBe(true);
+    expect(policyMode.slice(1).some(([at]) => at % MIN !== 0)).toBe(true);
+  });
+});
+
 describe('the adaptive policy on pools that break even sooner than the safety margin', () => {
   it('costs about what releasing every pool costs, not more, when the margin is dearer than a cold start', () => {
     // Prepare: 8 instances at $98.32/h each break even after about 35 s at $36/h of waiting,
