@@ -227,6 +227,26 @@ describe('the adaptive policy without a --config', () => {
   });
 });
 
+describe('the adaptive policy announcing a release (warnBeforeRelease)', () => {
+  it('turns a planned release into one announcement and a shrink to the announced time', () => {
+    // Prepare: the job ends at 09:03:56 UTC, outside the rule's window, so its pool is to be
+    // released; with 5 min of notice the release becomes a shrink to 09:08:56 and a notice.
+    const config = configFrom(
+      'version: 1\nowners:\n  fallback: ops@example.com\nrules:\n  - name: night-only\n    match: {}\n' +
+        '    mode: adaptive\n    window: { hours: "00:00-01:00", timeZone: UTC }\n' +
+        '    outside: release\n    warnBeforeRelease: 5m\n'
+    );
+    const settings: SimRunSettings = { ...SETTINGS, policy: compilePolicy(config), config };
+    const seen: Decision[] = [];
+    const policy = createAdaptivePolicy(settings, { onDecision: (_, d) => seen.push(d) });
+    // Act
+    const r = runPolicy(trace(job(0, 100)), policy, settings, { prices: PRICES });
+    // Assess
+    expect(seen.filter((d) => d.warning === true)).toHaveLength(1);
+    expect(r.idleInstanceSeconds).toBe(300);
+  });
+});
+
 describe('the adaptive policy on pools that break even sooner than the safety margin', () => {
   it('costs about what releasing every pool costs, not more, when the margin is dearer than a cold start', () => {
     // Prepare: 8 instances at $98.32/h each break even after about 35 s at $36/h of waiting,
