@@ -229,7 +229,6 @@ function countLines(text: string, end: number): number {
   return n;
 }
 
-/** A file-system error as a short phrase, its code kept for searching. */
 /**
  * The trace's format by extension. A path that is missing or a folder says so first: a typo in
  * the path is not a question of format.
@@ -248,6 +247,7 @@ async function formatOfReadable(file: string): Promise<TraceFormat> {
 
 const FOLDER = 'is a folder, not a trace file (EISDIR)';
 
+/** A file-system error as a short phrase, its code kept for searching. */
 function readFailure(error: unknown): string {
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
   const what: Readonly<Record<string, string>> = {
