@@ -217,7 +217,7 @@ describe('the adaptive policy without a --config', () => {
     const policyMode = decisions(j);
     const serviceMode = decisions(j, true);
     // Assess: both decide first at the job's end; later looks in service mode fall on whole
-    // minutes, at or after the policy-mode look they stand for.
+    // minutes, in policy mode not all do.
     expect(policyMode[0]?.[0]).toBe(236 * S);
     expect(serviceMode[0]?.[0]).toBe(236 * S);
     const later = serviceMode.slice(1).map(([at]) => at);
