@@ -35,6 +35,14 @@ function defaultRule(maxKeepAliveMs: number): PoolRule {
   };
 }
 
+/** What the policy keeps per match key. */
+interface KeyState {
+  /** The key's gap history, learnt in place: the backtest is its only reader. */
+  readonly history: LiveKeyHistory;
+  /** The end times of the key's Available pools by pool id, as the steward reads its store. */
+  readonly free: Map<number, number>;
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 const NO_TAGS: Readonly<Record<string, string>> = Object.freeze({});
@@ -100,12 +108,9 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
   const onDecision = options.onDecision;
   // Histories learn in place: the backtest is their only reader, and a copy per job of a
   // million is most of a backtest's garbage.
-  const histories = new Map<string, LiveKeyHistory>();
+  const keys = new Map<string, KeyState>();
   const allKeys = newLiveKeyHistory(ALL_KEYS);
   const warned = new Map<number, number>();
-  // The end times of each key's Available pools, as the steward reads them from its store.
-  const freePools = new Map<string, Map<number, number>>();
-  const freeEndTimes = (key: string): Iterable<number> => freePools.get(key)?.values() ?? [];
   const lastDecision = new Map<number, Decision>();
   // Each pool's owner, team and tags as the steward records them, when a config names them.
   const config = settings.config;
@@ -125,16 +130,16 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     }
     return p;
   };
-  const history = (key: string): LiveKeyHistory => {
-    let h = histories.get(key);
-    if (h === undefined) {
-      h = newLiveKeyHistory(key);
-      histories.set(key, h);
+  const stateOf = (key: string): KeyState => {
+    let state = keys.get(key);
+    if (state === undefined) {
+      state = { history: newLiveKeyHistory(key), free: new Map() };
+      keys.set(key, state);
     }
-    return h;
+    return state;
   };
 
-  const decideNow = (pool: SimPool, now: number): SimDecision => {
+  const decideNow = (pool: SimPool, now: number, key = stateOf(pool.key)): SimDecision => {
     const p = policyFor(pool.job);
     // Most policies never warn: skip the lookup then (a backtest decides millions of times).
     const warnedFor = warned.size === 0 ? undefined : warned.get(pool.id);
@@ -158,19 +163,24 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     }
     if (job.account !== undefined) view.account = job.account;
     if (warnedFor !== undefined) view.releaseWarnedFor = warnedFor;
-    const keyHistory = history(pool.key);
+    const keyHistory = key.history;
     const context: Mutable<DecisionContext> = {
       history: keyHistory.histogram,
       globalHistory: allKeys.histogram,
       usdPerHour: pool.usdPerHour,
     };
-    const chain = chainOutlook(keyHistory.chain, pool.endTime);
-    if (chain !== undefined) context.chain = chain;
     const pendingArrivalAt = pendingArrival(keyHistory, pool.endTime, now);
-    if (pendingArrivalAt !== undefined) context.pendingArrivalAt = pendingArrivalAt;
-    const shadow = shadowCandidate(keyHistory, pool.endTime, now);
-    if (shadow !== undefined && isBehindNewerPool(pool.endTime, freeEndTimes(pool.key), now)) {
-      context.shadowHistory = shadow;
+    if (pendingArrivalAt !== undefined) {
+      // decide() keeps such a pool before it reads a chain or a shadow: a third of a backtest's
+      // decisions are these, so neither is worked out for them.
+      context.pendingArrivalAt = pendingArrivalAt;
+    } else {
+      const chain = chainOutlook(keyHistory.chain, pool.endTime);
+      if (chain !== undefined) context.chain = chain;
+      const shadow = shadowCandidate(keyHistory, pool.endTime, now);
+      if (shadow !== undefined && isBehindNewerPool(pool.endTime, key.free.values(), now)) {
+        context.shadowHistory = shadow;
+      }
     }
     const decision = decide(view, context, p, now);
     if (decision.warning === true) warned.set(pool.id, decision.until);
@@ -200,15 +210,16 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     keepAliveAtSubmit: () => settings.maxKeepAliveMs,
     observeArrival(job) {
       // As the steward sees it: a job no free pool of its key awaits starts cold.
-      const free = freePools.get(job.key);
-      const cold = free === undefined || free.size === 0;
-      const gap = arriveInPlace(history(job.key), job.submitTime, job.owner, 1, { cold });
+      const key = stateOf(job.key);
+      const gap = arriveInPlace(key.history, job.submitTime, job.owner, 1, {
+        cold: key.free.size === 0,
+      });
       // As withGap: every key's gaps together are only a prior, read without their hours.
       if (gap !== undefined) addGap(allKeys.histogram, gap.gapMs, gap.at, false);
     },
     observeEnd(job, now) {
       endInPlace(
-        history(job.key),
+        stateOf(job.key).history,
         now,
         job.owner,
         {
@@ -221,18 +232,14 @@ function createAdaptivePolicy(settings: SimRunSettings, options: AdaptiveOptions
     },
     onAvailable(pool, now) {
       if (ownerOf !== undefined) owners.set(pool.id, ownerOf(pool.job));
-      let free = freePools.get(pool.key);
-      if (free === undefined) {
-        free = new Map();
-        freePools.set(pool.key, free);
-      }
-      free.set(pool.id, pool.endTime);
-      return decideNow(pool, now);
+      const key = stateOf(pool.key);
+      key.free.set(pool.id, pool.endTime);
+      return decideNow(pool, now, key);
     },
     onRevisit: decideNow,
     // Per-pool memory lives only as long as the pool: state grows with keys, not with jobs.
     onPoolEnd(pool) {
-      freePools.get(pool.key)?.delete(pool.id);
+      keys.get(pool.key)?.free.delete(pool.id);
       if (owners.size > 0) owners.delete(pool.id);
       if (warned.size > 0) warned.delete(pool.id);
       if (lastDecision.size > 0) lastDecision.delete(pool.id);
