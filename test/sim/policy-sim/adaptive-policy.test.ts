@@ -8,10 +8,10 @@ import {
 } from '../../../src/sim/policy-sim/adaptive-policy.js';
 import { fixedPolicy } from '../../../src/sim/policy-sim/baselines.js';
 import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
-import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
+import type { SimPool, SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import type { TraceJob } from '../../../src/sim/trace/trace.js';
 import { configFrom } from '../../helpers/factories.js';
-import { job, PRICES, S, SETTINGS, trace } from './sim-fixtures.js';
+import { job, PRICES, S, SETTINGS, T0, trace } from './sim-fixtures.js';
 
 const MIN = 60_000;
 
@@ -224,6 +224,35 @@ describe('the adaptive policy without a --config', () => {
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((at) => at % MIN === 0)).toBe(true);
     expect(policyMode.slice(1).some(([at]) => at % MIN !== 0)).toBe(true);
+  });
+
+  it("looks at a kept pool every 5 minutes (the config's default revisitEvery), or as often as a config says", () => {
+    // Prepare: the job ends 236 s after T0 and break-even keeps its pool 1,200 s, to 1,436 s;
+    // the last look is the lead time (300 s) before that, at 1,136 s. Under the config the wait
+    // is its 120 s, not FSx's 117 s: break-even is 1,230 s, the last look at 1,166 s.
+    const looksAt = (settings: SimRunSettings): number[] => {
+      const policy = createAdaptivePolicy(settings);
+      const looks: number[] = [];
+      const onRevisit = policy.onRevisit;
+      if (onRevisit === undefined) throw new TypeError('adaptive looks again at its pools');
+      const watched = {
+        ...policy,
+        onRevisit: (pool: SimPool, now: number) => {
+          looks.push((now - T0) / S);
+          return onRevisit(pool, now);
+        },
+      };
+      runPolicy(trace(job(0, 100)), watched, settings, { prices: PRICES });
+      return looks;
+    };
+    const config = configFrom(
+      'version: 1\nowners:\n  fallback: ops@example.com\nsettings:\n  revisitEvery: 10m\n' +
+        'rules:\n  - name: all\n    match: {}\n    mode: adaptive\n'
+    );
+    const policy = compilePolicy(config);
+    // Act and assess
+    expect(looksAt(SETTINGS)).toEqual([536, 836, 1136]);
+    expect(looksAt({ ...SETTINGS, policy, config })).toEqual([836, 1166]);
   });
 });
 

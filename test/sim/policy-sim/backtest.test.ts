@@ -215,6 +215,66 @@ describe('backtest', () => {
     expect(html).toContain('<td>&#60; 0.1</td><td>&#60; 0.1</td><td>$0.06</td>');
   });
 
+  it('heads the table with the trace, the settings and the quota, and ends it with the formula and where prices came from', () => {
+    // Prepare: two keys of two teams over three days; ml.m5.xlarge priced by the settings,
+    // ml.g5.xlarge from the built-in list.
+    const gpu = { key: 'g', instanceType: 'ml.g5.xlarge', team: 'nlp' };
+    const t = trace(job(0, 100), job(600, 100, gpu), job(2 * 86_400, 100, gpu));
+    const settings = {
+      ...SETTINGS,
+      keepAliveAnchor: 'update-time' as const,
+      latency: { kind: 'seeded' as const, seed: 3 },
+      quota: { 'ml.m5.xlarge': 2, 'ml.g5.xlarge': 1 },
+    };
+    // Act
+    const lines = renderTable(runBacktest(t, specs('none'), settings)).split('\n');
+    const one = renderTable(runBacktest(trace(job(0, 100)), specs('none'), SETTINGS)).split('\n');
+    const none = renderTable(runBacktest(trace(), specs('none'), SETTINGS)).split('\n');
+    // Assess
+    expect(lines.slice(0, 3)).toEqual([
+      'trace test: 3 jobs, 2 match keys, 2 teams, 2026-03-02 … 2026-03-04',
+      'value of time $36/h · cold start bills 30 s · max keep-alive 1h · anchor update-time · latency seeded:3',
+      'warm-pool quota: ml.m5.xlarge=2, ml.g5.xlarge=1 (the oracle ignores it)',
+    ]);
+    expect(lines.slice(-3)).toEqual([
+      'total = idle $ + cold $; cold $ = per cold start (cold − warm start) × value of time + billed start-up seconds × instances × price',
+      'prices: built-in illustrative list prices for ml.g5.xlarge; set your own under "prices:" in --config',
+      '',
+    ]);
+    // One of each, no quota, every price from the settings: neither line.
+    expect(one.slice(0, 3)).toEqual([
+      'trace test: 1 job, 1 match key, 1 team, 2026-03-02 … 2026-03-02',
+      'value of time $36/h · cold start bills 30 s · max keep-alive 1h · anchor job-end · latency P90 constants',
+      '',
+    ]);
+    expect(one.at(-2)).toMatch(/^total = idle \$/);
+    expect(none[0]).toBe('trace test: 0 jobs, 0 match keys, 0 teams, empty');
+    expect(none.find((l) => l.startsWith('1  none'))).toMatch(/ 0 \(–\) /);
+  });
+
+  it('aligns the policy column left and every other column right, under its title', () => {
+    // Prepare
+    const result = runBacktest(traceA(), specs('none,fixed:10m,oracle'), SETTINGS);
+    // Act
+    const lines = renderTable(result).split('\n');
+    // Assess: each ruler segment spans its column; cells fill it from the left (policy) or
+    // the right (the rest), and the titles sit as their cells do.
+    const ruler = lines.findIndex((l) => l.startsWith('─'));
+    const spans = [...(lines[ruler] ?? '').matchAll(/─+/g)].map((m) => ({
+      from: m.index,
+      to: m.index + m[0].length,
+    }));
+    expect(spans).toHaveLength(11);
+    for (const line of [lines[ruler - 1] ?? '', ...lines.slice(ruler + 1, ruler + 4)]) {
+      spans.forEach(({ from, to }, column) => {
+        const cell = line.slice(from, to);
+        if (column === 1) expect(cell).toMatch(/^\S/);
+        else expect(cell).toMatch(/\S$/);
+      });
+    }
+    expect(lines[ruler + 3]).toMatch(/^3 {2}fixed:10m {2}/);
+  });
+
   it('states the value of time in the table and the report', () => {
     // Prepare
     const result = runBacktest(traceA(), specs('none,fixed:10m,fixed:20m,oracle'), SETTINGS);
