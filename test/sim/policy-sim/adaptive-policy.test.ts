@@ -256,6 +256,51 @@ describe('the adaptive policy without a --config', () => {
   });
 });
 
+describe('the adaptive policy on a pool behind a newer one', () => {
+  /**
+   * 40 rounds, 2 h apart: jobs A and B in parallel (B ends 60 s after A), then C1–C3, each
+   * submitted 7 min after the one before ended. A's end is shadowed by B's and waits until the
+   * next round; the key's other gaps are 7 min.
+   */
+  function rounds(): TraceJob[] {
+    const jobs: TraceJob[] = [];
+    for (let r = 0; r < 40; r++) {
+      const t0 = r * 7200;
+      jobs.push(job(t0, 100), job(t0 + 60, 100));
+      let end = t0 + 60 + 236;
+      for (let c = 0; c < 3; c++) {
+        jobs.push(job(end + 420, 100));
+        end += 420 + 236;
+      }
+    }
+    return jobs;
+  }
+
+  function run(quota: Record<string, number>) {
+    const settings = { ...SETTINGS, quota };
+    const reasons: string[] = [];
+    const onDecision = (_: SimPool, d: Decision) => reasons.push(d.reason);
+    const policy = createAdaptivePolicy(settings, { onDecision });
+    const result = runPolicy(trace(...rounds()), policy, settings, { prices: PRICES });
+    return { result, behind: reasons.filter((r) => r.includes('a newer free pool')) };
+  }
+
+  it("is decided on how long such pools waited while the newer pool is free, else on the key's gaps", () => {
+    // Act: without a quota B's pool stands in front of A's; with room for one pool B keeps
+    // none, so A's pool is the one C1 will take.
+    const free = run({});
+    const quota = run({ 'ml.m5.xlarge': 1 });
+    // Assess: A's pool is let go behind B's, and kept for C1 when nothing stands in front of
+    // it; either way only A and B start cold.
+    expect(free.behind.some((r) => r.includes('enough jobs to reach this one are unlikely'))).toBe(
+      true
+    );
+    expect(quota.behind).toEqual([]);
+    expect(free.result.coldStarts).toBe(80);
+    expect(quota.result.coldStarts).toBe(80);
+  });
+});
+
 describe('the adaptive policy announcing a release (warnBeforeRelease)', () => {
   it('turns a planned release into one announcement and a shrink to the announced time', () => {
     // Prepare: the job ends at 09:03:56 UTC, outside the rule's window, so its pool is to be
