@@ -644,6 +644,10 @@ describe('warden trace export', () => {
 
       // Assess
       expect(error).toBeInstanceOf(DependencyError);
+      // In one line, without the SDK's note of which package gave up
+      expect((error as Error).message).toMatch(
+        /^SageMaker: ListTrainingJobs failed: \w+: a request has exceeded the configured 150 ms requestTimeout\.$/
+      );
       // One prefix, as on the error line the CLI prints under it
       expect(stderr.text).toContain('warden trace: nothing exported');
       expect(await exists(`${out}.checkpoint.json`)).toBe(false);

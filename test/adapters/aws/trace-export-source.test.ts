@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../../src/adapters/aws/trace-export-source.js';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Pacer, SdkTraceExportSource } from '../../../src/adapters/aws/trace-export-source.js';
+import { DependencyError } from '../../../src/domain/errors.js';
 import { VirtualClock } from '../../../src/sim/virtual-clock.js';
+import { awsError } from '../../helpers/loopback-aws-json.js';
+import { loopbackClientConfig } from '../../helpers/loopback-http.js';
+import { LoopbackSageMaker, notFound } from '../../helpers/loopback-sagemaker.js';
 
 describe('Pacer', () => {
   it('lets the first call through at once and spaces the next ones 1/rate apart', async () => {
@@ -28,5 +34,105 @@ describe('Pacer', () => {
     await pacer.turn();
 
     expect(clock.now()).toBe(10_000);
+  });
+});
+
+describe('SdkTraceExportSource on the SageMaker wire', () => {
+  const ARN = 'arn:aws:sagemaker:us-east-1:111122223333:training-job/job-1';
+  let sagemaker: LoopbackSageMaker;
+  let client: SageMakerClient;
+
+  beforeEach(async () => {
+    sagemaker = await LoopbackSageMaker.start();
+    client = new SageMakerClient({
+      ...loopbackClientConfig(sagemaker.endpoint),
+      retryStrategy: new ConfiguredRetryStrategy(1, () => 0),
+    });
+  });
+
+  afterEach(async () => {
+    client.destroy();
+    await sagemaker.stop();
+  });
+
+  const source = () => new SdkTraceExportSource(client, new VirtualClock(0));
+  const page = (tags: Record<string, string>, nextToken?: string) => ({
+    status: 200,
+    body: {
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+    },
+  });
+
+  it('answers nothing for a job deleted since it was listed, in either spelling SageMaker uses', async () => {
+    // Prepare: the simulator answers an unknown job as SageMaker does (ValidationException,
+    // "Requested resource not found."); ResourceNotFound is scripted.
+    sagemaker.service.fail('DescribeTrainingJob', awsError(400, 'ResourceNotFound', 'gone'));
+    // Act
+    const scripted = await source().describe('job-1');
+    const simulated = await source().describe('job-2');
+    // Assess
+    expect([scripted, simulated]).toEqual([undefined, undefined]);
+  });
+
+  it('fails, naming the job, on a ValidationException that is not about a missing job', async () => {
+    // Prepare
+    const invalid =
+      "1 validation error detected: Value 'a b' at 'trainingJobName' failed to satisfy constraint";
+    sagemaker.service.fail('DescribeTrainingJob', awsError(400, 'ValidationException', invalid));
+    // Act
+    const error = await source()
+      .describe('a b')
+      .catch((e: unknown) => e);
+    // Assess
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as Error).message).toBe(
+      `SageMaker: DescribeTrainingJob of a b failed: ValidationException: ${invalid}`
+    );
+  });
+
+  it('reads every page of tags, passing the token on', async () => {
+    // Prepare
+    sagemaker.service.fail('ListTags', page({ owner: 'ana' }, 't-2'), page({ team: 'vision' }));
+    // Act
+    const tags = await source().listTags(ARN);
+    // Assess
+    expect(tags).toEqual({ owner: 'ana', team: 'vision' });
+    const calls = sagemaker.service.callsTo('ListTags');
+    expect(calls.map((c) => c.input.NextToken)).toEqual([undefined, 't-2']);
+    expect(calls.map((c) => c.input.ResourceArn)).toEqual([ARN, ARN]);
+  });
+
+  it('keeps the tags read so far when the job is deleted between two pages', async () => {
+    // Prepare
+    sagemaker.service.fail('ListTags', page({ owner: 'ana' }, 't-2'), notFound());
+    // Act and assess
+    await expect(source().listTags(ARN)).resolves.toEqual({ owner: 'ana' });
+  });
+
+  it('says what to set when there are no AWS credentials', async () => {
+    // Prepare: the SDK's provider chain found none
+    const bare = new SageMakerClient({
+      endpoint: sagemaker.endpoint,
+      region: 'us-east-1',
+      credentials: async () => {
+        const error = new Error('Could not load credentials from any providers\nmore detail');
+        error.name = 'CredentialsProviderError';
+        throw error;
+      },
+    });
+    try {
+      // Act
+      const error = await new SdkTraceExportSource(bare, new VirtualClock(0))
+        .listPage(0, 1)
+        .catch((e: unknown) => e);
+      // Assess
+      expect((error as Error).message).toBe(
+        'SageMaker: ListTrainingJobs failed: no AWS credentials (Could not load credentials from any providers): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role is attached'
+      );
+      expect(sagemaker.service.calls).toHaveLength(0);
+    } finally {
+      bare.destroy();
+    }
   });
 });

@@ -82,6 +82,48 @@ describe('traceRowOf', () => {
     expect(fsx.kind === 'job' && fsx.job.inputMode).toBe('fsx');
   });
 
+  it('maps FastFile and Pipe to ffm whatever S3 channels say, and no declared mode to none', () => {
+    const s3 = [{ ChannelName: 'train', DataSource: { S3DataSource: { S3Uri: 's3://b/k' } } }];
+    const mode = (TrainingInputMode: string | undefined) => {
+      const result = traceRowOf(
+        { ...DESCRIBE, InputDataConfig: s3, AlgorithmSpecification: { TrainingInputMode } },
+        {}
+      );
+      return result.kind === 'job' ? result.job.inputMode : result.detail;
+    };
+
+    expect([mode('FastFile'), mode('Pipe'), mode('File'), mode(undefined)]).toEqual([
+      'ffm',
+      'ffm',
+      'file',
+      undefined,
+    ]);
+  });
+
+  it('passes over an empty owner or team tag to the next one', () => {
+    const result = traceRowOf(DESCRIBE, {
+      'warden:owner': '',
+      owner: 'bob',
+      'warden:team': '',
+      team: 'nlp',
+    });
+
+    expect(result.kind === 'job' && [result.job.owner, result.job.team]).toEqual(['bob', 'nlp']);
+  });
+
+  it('leaves the keep-alive out for a job that asked for none, and keeps a job that ran 0 s', () => {
+    const { KeepAlivePeriodInSeconds: _, ...noKeepAlive } = DESCRIBE.ResourceConfig;
+    const result = traceRowOf(
+      { ...DESCRIBE, ResourceConfig: noKeepAlive, TrainingEndTime: DESCRIBE.TrainingStartTime },
+      {}
+    );
+
+    expect(result.kind === 'job' && [result.job.keepAliveMs, result.job.durationMs]).toEqual([
+      undefined,
+      0,
+    ]);
+  });
+
   it('skips a job still running, one that never started, and an answer without a name', () => {
     const running = traceRowOf(
       { ...DESCRIBE, TrainingJobStatus: 'InProgress', TrainingEndTime: undefined },
@@ -127,6 +169,12 @@ describe('traceRowOf on answers no real job gives', () => {
       { ResourceConfig: { ...resources, KeepAlivePeriodInSeconds: 99_999 } },
       'ResourceConfig.KeepAlivePeriodInSeconds ignored',
     ],
+    ['no CreationTime', { CreationTime: undefined }, 'resnet-017: no CreationTime'],
+    [
+      'no instance type',
+      { ResourceConfig: { ...resources, InstanceType: undefined } },
+      'resnet-017: no ResourceConfig.InstanceType',
+    ],
     [
       'an end before the start',
       { TrainingEndTime: new Date('2026-03-02T09:00:00.000Z') },
@@ -141,6 +189,11 @@ describe('traceRowOf on answers no real job gives', () => {
       'a CreationTime before 2000',
       { CreationTime: new Date('1998-01-01T00:00:00.000Z') },
       'CreationTime 1998-01-01T00:00:00.000Z is before 2000-01-01, the earliest job time a trace takes',
+    ],
+    [
+      'a CreationTime from 1e11 epoch seconds on',
+      { CreationTime: new Date(1e14) },
+      'CreationTime 5138-11-16T09:46:40.000Z is after 5138-11-16, the latest job time a trace takes',
     ],
     [
       'a run longer than a trace takes',
@@ -173,6 +226,14 @@ describe('traceRowOf at the limits of what read-trace takes', () => {
     await writeTrace({ jobs: [result.job] }, file);
     const [read] = (await readTrace(file)).jobs;
     expect([read?.submitTime, read?.durationMs]).toEqual([start, 366 * 86_400_000]);
+  });
+});
+
+describe('traceRowOf just short of the latest job time a trace takes', () => {
+  it('exports a job created 1 ms before 1e11 epoch seconds', () => {
+    const result = traceRowOf({ ...DESCRIBE, CreationTime: new Date(1e14 - 1) }, {});
+
+    expect(result.kind === 'job' && result.job.submitTime).toBe(1e14 - 1);
   });
 });
 

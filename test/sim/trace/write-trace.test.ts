@@ -58,6 +58,37 @@ describe('writeTrace', () => {
     expect(back.jobs.map(withoutLine)).toEqual([job]);
   });
 
+  it.each([
+    ['a comma', ',', ','],
+    ['a quote', '"', '""'],
+    ['a line feed', '\n', '\n'],
+    ['a carriage return', '\r', '\r'],
+  ])('quotes a cell holding only %s', (_, char, written) => {
+    const job: TraceJob = {
+      submitTime: Date.UTC(2026, 2, 2),
+      durationMs: 60_000,
+      key: 'k',
+      instanceType: 'ml.m5.xlarge',
+      instanceCount: 1,
+      owner: `a${char}b`,
+    };
+
+    expect(csvRow(job)).toBe(`2026-03-02T00:00:00.000Z,60,k,ml.m5.xlarge,1,"a${written}b",,,,,`);
+  });
+
+  it('writes a CSV row with empty cells for the fields a job lacks', () => {
+    const job: TraceJob = {
+      submitTime: Date.UTC(2026, 2, 2),
+      durationMs: 60_000,
+      key: 'k',
+      instanceType: 'ml.m5.xlarge',
+      instanceCount: 1,
+      keepAliveMs: 0,
+    };
+
+    expect(csvRow(job)).toBe('2026-03-02T00:00:00.000Z,60,k,ml.m5.xlarge,1,,,,,,0');
+  });
+
   it('writes JSON Lines without the fields a job lacks', async () => {
     const path = join(dir, 'plain.jsonl');
 
@@ -85,6 +116,9 @@ describe('writeTrace', () => {
   it('refuses a file name whose extension names no trace format', async () => {
     await expect(writeTrace({ jobs: [] }, join(dir, 'trace.parquet'))).rejects.toBeInstanceOf(
       TraceError
+    );
+    await expect(writeTrace({ jobs: [] }, join(dir, 'trace'))).rejects.toThrow(
+      /^cannot write trace[\s\S]*trace: unknown trace format "\(no extension\)": use \.csv, \.jsonl or \.ndjson$/
     );
   });
 });
