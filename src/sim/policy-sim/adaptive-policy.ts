@@ -37,7 +37,7 @@ function defaultRule(maxKeepAliveMs: number): PoolRule {
 
 /** What the policy keeps per match key. */
 interface KeyState {
-  /** The key's gap history, learnt in place: the backtest is its only reader. */
+  /** The key's gap history. */
   readonly history: LiveKeyHistory;
   /** The end times of the key's Available pools by pool id, as the steward reads its store. */
   readonly free: Map<number, number>;
