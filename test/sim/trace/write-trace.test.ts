@@ -14,6 +14,15 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'warden-write-trace-'));
 });
 
+/** A job with only the fields every row has. */
+const PLAIN: TraceJob = {
+  submitTime: Date.UTC(2026, 2, 2),
+  durationMs: 60_000,
+  key: 'k',
+  instanceType: 'ml.m5.xlarge',
+  instanceCount: 1,
+};
+
 /** A job without its source line, which a written file renumbers. */
 function withoutLine({ line: _, ...job }: TraceJob) {
   return job;
@@ -64,27 +73,13 @@ describe('writeTrace', () => {
     ['a line feed', '\n', '\n'],
     ['a carriage return', '\r', '\r'],
   ])('quotes a cell holding only %s', (_, char, written) => {
-    const job: TraceJob = {
-      submitTime: Date.UTC(2026, 2, 2),
-      durationMs: 60_000,
-      key: 'k',
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 1,
-      owner: `a${char}b`,
-    };
+    const job: TraceJob = { ...PLAIN, owner: `a${char}b` };
 
     expect(csvRow(job)).toBe(`2026-03-02T00:00:00.000Z,60,k,ml.m5.xlarge,1,"a${written}b",,,,,`);
   });
 
   it('writes a CSV row with empty cells for the fields a job lacks', () => {
-    const job: TraceJob = {
-      submitTime: Date.UTC(2026, 2, 2),
-      durationMs: 60_000,
-      key: 'k',
-      instanceType: 'ml.m5.xlarge',
-      instanceCount: 1,
-      keepAliveMs: 0,
-    };
+    const job: TraceJob = { ...PLAIN, keepAliveMs: 0 };
 
     expect(csvRow(job)).toBe('2026-03-02T00:00:00.000Z,60,k,ml.m5.xlarge,1,,,,,,0');
   });
@@ -94,16 +89,7 @@ describe('writeTrace', () => {
 
     await writeTrace(
       {
-        jobs: [
-          {
-            submitTime: Date.UTC(2026, 2, 2),
-            durationMs: 60_000,
-            key: 'k',
-            instanceType: 'ml.m5.xlarge',
-            instanceCount: 1,
-            keepAliveMs: 0,
-          },
-        ],
+        jobs: [{ ...PLAIN, keepAliveMs: 0 }],
       },
       path
     );
