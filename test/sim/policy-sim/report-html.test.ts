@@ -582,4 +582,56 @@ describe('the HTML report read back', () => {
     expect(svg).not.toContain('stroke-dasharray');
     expect(scatterPoints(svg)).toHaveLength(3);
   });
+
+  it('keeps the labels of crowded points in the corners inside the plot, and the axes outside it', () => {
+    // Prepare: three policies on each corner of the data, names as long as the plot allows
+    const base = runBacktest(traceA(), specs('none'), SETTINGS).policies[0];
+    if (base === undefined) throw new TypeError('no none row');
+    const corners = [
+      [0, 0],
+      [5000, 0],
+      [0, 900],
+      [5000, 900],
+    ];
+    const policies = corners.flatMap(([coldStarts, idleCostUsd], c) =>
+      [1, 2, 3].map((n) => ({
+        ...base,
+        name: `corner-${c}-policy-${n}`,
+        fixedMs: undefined,
+        coldStarts: coldStarts ?? 0,
+        idleCostUsd: idleCostUsd ?? 0,
+      }))
+    );
+    const result = runBacktest(traceA(), specs('none'), SETTINGS);
+    // Act
+    const svg = chart(report({ ...result, policies }), 'idle cost against cold starts');
+    // Assess: every label inside the plot (76–796 across, 0–388 down)
+    const labels = [
+      ...svg.matchAll(
+        /<text x="([\d.-]+)" y="([\d.-]+)" class="label" fill="#\w+">([^<]+)<\/text>/g
+      ),
+    ];
+    expect(labels).toHaveLength(12);
+    for (const [, x, y, name] of labels) {
+      expect(num(x) - 2, name).toBeGreaterThanOrEqual(76);
+      expect(num(x) - 2 + (name ?? '').length * 7, name).toBeLessThanOrEqual(796);
+      expect(num(y) - 11, name).toBeGreaterThanOrEqual(0);
+      expect(num(y) + 3, name).toBeLessThanOrEqual(388);
+    }
+    // Tick values left of and under the plot; the axis titles centred on it, outside the ticks
+    for (const m of svg.matchAll(
+      /<text x="([\d.]+)" y="[\d.]+" text-anchor="end" class="tick">/g
+    )) {
+      expect(num(m[1])).toBeLessThan(76);
+    }
+    for (const m of svg.matchAll(
+      /<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" class="tick">/g
+    )) {
+      expect(num(m[1])).toBeGreaterThan(388 + 11);
+    }
+    const xTitle =
+      /<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" class="axis">cold starts</.exec(svg);
+    expect([num(xTitle?.[1]), num(xTitle?.[2])]).toEqual([(76 + 796) / 2, 430]);
+    expect(svg).toContain(`<text transform="translate(16 ${(20 + 388) / 2}) rotate(-90)"`);
+  });
 });
