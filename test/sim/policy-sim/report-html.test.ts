@@ -1,22 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { type BacktestResult, runBacktest } from '../../../src/sim/policy-sim/backtest.js';
-import { defaultPolicyList, parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
+import { defaultPolicyList } from '../../../src/sim/policy-sim/policies.js';
 import { renderReport } from '../../../src/sim/policy-sim/report-html.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
 import { makeTrace } from '../../../src/sim/trace/trace.js';
-import { job, SETTINGS, trace, traceA } from './sim-fixtures.js';
+import { job, SETTINGS, specs, trace, traceA } from './sim-fixtures.js';
 
 /*
  * The report read back as its reader reads it: the cards, the tables' cells, the settings, and
  * the charts' marks measured against their own axes. The regular expressions follow the markup
  * renderReport writes; a report that changes its markup changes them too.
  */
-
-function specs(list: string) {
-  const parsed = parsePolicyList(list, SETTINGS.maxKeepAliveMs);
-  if (!parsed.ok) throw new TypeError(parsed.issues.join('; '));
-  return parsed.specs;
-}
 
 const report = (result: BacktestResult) => renderReport(result, new Date(0));
 
@@ -633,5 +627,76 @@ describe('the HTML report read back', () => {
       /<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle" class="axis">cold starts</.exec(svg);
     expect([num(xTitle?.[1]), num(xTitle?.[2])]).toEqual([(76 + 796) / 2, 430]);
     expect(svg).toContain(`<text transform="translate(16 ${(20 + 388) / 2}) rotate(-90)"`);
+  });
+
+  it('writes an offline report: inline SVG charts, a Pareto path, no script and no URL to fetch', () => {
+    // Prepare
+    const result = runBacktest(
+      traceA(),
+      specs('none,fixed:10m,fixed:20m,breakeven,oracle'),
+      SETTINGS
+    );
+    // Act
+    const html = renderReport(result, new Date(0));
+    // Assess
+    expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(2 + 5);
+    expect(html).toMatch(/<path d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+ L/);
+    expect(html).not.toMatch(/<script|https?:\/\/|<link /);
+    expect(html).toContain('vision');
+  });
+
+  it('keeps the names of policies on one spot of the scatter apart, and room for long names', () => {
+    // Prepare: three policies at the very same cost, as adaptive and its service run often are.
+    const result = runBacktest(traceA(), specs('none,oracle'), SETTINGS);
+    const none = result.policies.find((p) => p.name === 'none');
+    if (none === undefined) throw new TypeError('no none row');
+    const twins = ['adaptive', 'adaptive (service)', 'a-much-longer-policy-name'].map((name) => ({
+      ...none,
+      name,
+    }));
+    // Act
+    const html = renderReport({ ...result, policies: [...result.policies, ...twins] }, new Date(0));
+    // Assess: scatter labels (no text-anchor) of the twins sit on different lines or sides.
+    const spots = [
+      ...html.matchAll(
+        /<text x="([\d.-]+)" y="([\d.-]+)" class="label" fill="[^"]+">([^<]+)<\/text>/g
+      ),
+    ]
+      .filter((m) => twins.some((t) => t.name === m[3]))
+      .map((m) => `${m[1]},${m[2]}`);
+    expect(spots).toHaveLength(3);
+    expect(new Set(spots).size).toBe(3);
+    // The bar chart's label column fits the longest name: 25 characters at about 7 px each
+    const left = /<rect x="([\d.]+)" y="[\d.]+" width="[\d.]+" height="16"/.exec(html)?.[1];
+    expect(Number(left)).toBeGreaterThanOrEqual(25 * 7);
+  });
+
+  it('escapes names from the trace in the report', () => {
+    // Prepare
+    const t = traceA();
+    const hostile = {
+      ...t,
+      source: '<img src=x>',
+      jobs: t.jobs.map((j) => ({ ...j, team: '<b>team</b>' })),
+    };
+    // Act
+    const html = renderReport(runBacktest(hostile, specs('none'), SETTINGS), new Date(0));
+    // Assess
+    expect(html).not.toContain('<img src=x>');
+    expect(html).not.toContain('<b>team</b>');
+  });
+
+  it('shows control characters of a trace name as escapes, not raw', () => {
+    // Prepare: a team that would recolour a terminal someone cats the report to
+    const t = traceA();
+    const hostile = { ...t, jobs: t.jobs.map((j) => ({ ...j, team: 'vision\x1b[31m\x00' })) };
+
+    // Act
+    const html = renderReport(runBacktest(hostile, specs('none'), SETTINGS), new Date(0));
+
+    // Assess
+    expect(html).toContain('vision\\x1b[31m\\x00');
+    expect(html).not.toContain('\x1b');
+    expect(html).not.toContain('\x00');
   });
 });

@@ -1,3 +1,4 @@
+import { parsePolicyList } from '../../../src/sim/policy-sim/policies.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import { makeTrace, type Trace, type TraceJob } from '../../../src/sim/trace/trace.js';
 
@@ -58,4 +59,11 @@ function traceA(keepAlives: readonly (number | undefined)[] = []): Trace {
   );
 }
 
-export { job, PRICES, S, SETTINGS, T0, TYPE, trace, traceA };
+/** The policies of a `--policies` list, under the fixtures' maximum keep-alive. */
+function specs(list: string) {
+  const parsed = parsePolicyList(list, SETTINGS.maxKeepAliveMs);
+  if (!parsed.ok) throw new TypeError(parsed.issues.join('; '));
+  return parsed.specs;
+}
+
+export { job, PRICES, S, SETTINGS, specs, T0, TYPE, trace, traceA };
