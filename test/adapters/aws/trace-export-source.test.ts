@@ -110,6 +110,32 @@ describe('SdkTraceExportSource on the SageMaker wire', () => {
     await expect(source().listTags(ARN)).resolves.toEqual({ owner: 'ana' });
   });
 
+  it('skips a listed job without a name or an ARN, and a tag without a key or a value', async () => {
+    // Prepare: answers SageMaker does not send, but the wire allows
+    const arn = (name: string) => ARN.replace('job-1', name);
+    sagemaker.service.fail('ListTrainingJobs', {
+      status: 200,
+      body: {
+        TrainingJobSummaries: [
+          { TrainingJobName: 'job-a', TrainingJobArn: arn('job-a') },
+          { TrainingJobArn: arn('job-b') },
+          { TrainingJobName: 'job-c' },
+        ],
+        NextToken: 'p-2',
+      },
+    });
+    sagemaker.service.fail('ListTags', {
+      status: 200,
+      body: { Tags: [{ Key: 'owner' }, { Value: 'vision' }, { Key: 'team', Value: 'nlp' }] },
+    });
+    // Act
+    const listed = await source().listPage(0, 1);
+    const tags = await source().listTags(ARN);
+    // Assess
+    expect(listed).toEqual({ jobs: [{ name: 'job-a', arn: arn('job-a') }], nextToken: 'p-2' });
+    expect(tags).toEqual({ team: 'nlp' });
+  });
+
   it('says what to set when there are no AWS credentials', async () => {
     // Prepare: the SDK's provider chain found none
     const bare = new SageMakerClient({
