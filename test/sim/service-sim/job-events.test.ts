@@ -63,6 +63,21 @@ describe('service-mode job events', () => {
   it('names jobs as SageMaker allows, unique by trace index', () => {
     expect(jobNameOf(JOB, 42)).toBe('vision-co-000042');
     expect(jobNameOf({ ...JOB, team: undefined } as TraceJob, 7)).toBe('job-000007');
+    // Hyphens only between words; a team of no letters or digits is named as none
+    expect(jobNameOf({ ...JOB, team: '--Vision Team!!' }, 3)).toBe('Vision-Team-000003');
+    expect(jobNameOf({ ...JOB, team: '¿¡!' }, 4)).toBe('job-000004');
+    expect(jobNameOf({ ...JOB, team: 'x'.repeat(80) }, 5)).toBe(`${'x'.repeat(48)}-000005`);
+  });
+
+  it("puts another key's role in the job's account when that is an account id, else in the default one", () => {
+    // Act
+    const own = matchConfigOf({ ...JOB, account: '444455556666' });
+    const odd = matchConfigOf({ ...JOB, account: '4444-5555-6666' });
+    const long = matchConfigOf({ ...JOB, account: '4444555566667' });
+    // Assess
+    expect(own.roleArn).toMatch(/^arn:aws:iam::444455556666:role\//);
+    expect(odd.roleArn).toMatch(/^arn:aws:iam::111122223333:role\//);
+    expect(long.roleArn).toMatch(/^arn:aws:iam::111122223333:role\//);
   });
 
   it('builds an event the service parses, with epoch-ms times and the tags', () => {
@@ -94,5 +109,16 @@ describe('service-mode job events', () => {
     expect(parsed.event.job.keepAliveSeconds).toBe(3600);
     expect(parsed.event.tags).toEqual({ 'warden:owner': 'anna' });
     expect(event.time).toBe('2026-03-02T09:10:00Z');
+    // The envelope and the times as EventBridge delivers them
+    expect(event).toMatchObject({
+      version: '0',
+      id: 'sim-vision-000001-Completed-1772442600500',
+      'detail-type': 'SageMaker Training Job State Change',
+      source: 'aws.sagemaker',
+      account: '111122223333',
+      region: 'us-east-1',
+      resources: ['arn:aws:sagemaker:us-east-1:111122223333:training-job/vision-000001'],
+      detail: { CreationTime: 1_772_442_000_123, TrainingEndTime: 1_772_442_600_500 },
+    });
   });
 });

@@ -11,6 +11,7 @@ import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import { runServiceMode } from '../../../src/sim/service-sim/service-mode.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
+import type { TraceJob } from '../../../src/sim/trace/trace.js';
 import { makeTrace, type Trace } from '../../../src/sim/trace/trace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -29,6 +30,34 @@ function settingsFor(config: WardenConfig): SimRunSettings {
     quota: {},
     latency: { kind: 'p90' },
     policy,
+  };
+}
+
+/** Service mode without a config: $100/h, 1 h at most, P90 start-ups, illustrative prices. */
+const PLAIN: SimRunSettings = {
+  maxKeepAliveMs: 3_600_000,
+  keepAliveAnchor: 'job-end',
+  safetyMarginMs: 120_000,
+  leadTimeMs: 300_000,
+  valueOfTimeUsdPerHour: 100,
+  coldStartBilledSeconds: 30,
+  prices: {},
+  quota: {},
+  latency: { kind: 'p90' },
+};
+
+const T0 = Date.UTC(2026, 2, 2, 9);
+
+/** A one-instance ml.m5.xlarge job of key `k`, submitted `atS` seconds after T0. */
+function job(atS: number, durationS: number, extra: Partial<TraceJob> = {}): TraceJob {
+  return {
+    submitTime: T0 + atS * 1000,
+    durationMs: durationS * 1000,
+    key: 'k',
+    instanceType: 'ml.m5.xlarge',
+    instanceCount: 1,
+    inputMode: 'fsx',
+    ...extra,
   };
 }
 
@@ -236,17 +265,7 @@ describe('service mode', () => {
   it('runs without a config, every notice to the fallback address', async () => {
     // Prepare
     const trace = generateScenario('batch', { days: 1 });
-    const settings: SimRunSettings = {
-      maxKeepAliveMs: 3_600_000,
-      keepAliveAnchor: 'job-end',
-      safetyMarginMs: 120_000,
-      leadTimeMs: 300_000,
-      valueOfTimeUsdPerHour: 100,
-      coldStartBilledSeconds: 30,
-      prices: {},
-      quota: {},
-      latency: { kind: 'p90' },
-    };
+    const settings = PLAIN;
 
     // Act
     const run = await runServiceMode(trace, { settings, prices: tracePrices(trace, {}) });
@@ -256,6 +275,119 @@ describe('service mode', () => {
     expect(run.policy.settings.dryRun).toBe(false);
     expect(run.notices.email).toBeGreaterThanOrEqual(trace.jobs.length);
     expect(run.decisions.every((d) => d.rule === 'adaptive')).toBe(true);
+  });
+});
+
+describe('service mode, job by job', () => {
+  it('lets a job submitted the millisecond another of its key ends take its pool, as policy mode does', async () => {
+    // Prepare: fsx starts cold in 136 s, so the first job ends at 236 s, when the second comes
+    const trace = makeTrace([job(0, 100), job(236, 100)], 'same-ms', []);
+    const prices = tracePrices(trace, {});
+    // Act
+    const run = await runServiceMode(trace, { settings: PLAIN, prices });
+    const policyMode = runPolicy(trace, createAdaptivePolicy(PLAIN, { asService: true }), PLAIN, {
+      prices,
+    });
+    // Assess
+    expect(run.jobs.map((j) => j.start)).toEqual(['cold', 'warm']);
+    expect(policyMode.warmStarts).toBe(1);
+  });
+
+  it('submits a Fast File job in FastFile mode, so the steward weighs its own cold start', async () => {
+    // Prepare: Fast File jobs far enough apart that each pool is decided on its own
+    const trace = makeTrace(
+      [0, 3000, 6000].map((at) => job(at, 100, { inputMode: 'ffm' })),
+      'ffm',
+      []
+    );
+    const config = await loadConfigFile(MIXED_CONFIG);
+    // Act
+    const { serviceDecisions, policyDecisions } = await bothModes(
+      trace,
+      settingsFor(config),
+      config
+    );
+    // Assess
+    expect(serviceDecisions.length).toBeGreaterThan(0);
+    expect(serviceDecisions).toEqual(policyDecisions);
+  });
+
+  it('reports progress every 256 jobs and at the end', async () => {
+    // Prepare
+    const trace = makeTrace(
+      Array.from({ length: 600 }, (_, i) => job(i * 60, 10)),
+      'progress',
+      []
+    );
+    const seen: [number, number][] = [];
+    // Act
+    await runServiceMode(trace, {
+      settings: PLAIN,
+      prices: tracePrices(trace, {}),
+      onProgress: (done, total) => seen.push([done, total]),
+    });
+    // Assess
+    expect(seen).toEqual([
+      [256, 600],
+      [512, 600],
+      [600, 600],
+    ]);
+  });
+
+  it('refuses a job whose instance type has no price, naming the type', async () => {
+    // Prepare
+    const trace = makeTrace([job(0, 100, { instanceType: 'ml.zz9.mega' })], 'unpriced', []);
+    // Act and assess
+    await expect(
+      runServiceMode(trace, { settings: PLAIN, prices: new Map([['ml.m5.xlarge', 0.23]]) })
+    ).rejects.toThrow('no price for ml.zz9.mega');
+  });
+
+  it('acts on nothing under a config in dry run, and still decides every pool', async () => {
+    // Prepare
+    const { trace, config } = await mixedDay();
+    const dry = { ...config, settings: { ...config.settings, dryRun: true } };
+    const settings = settingsFor(dry);
+    // Act
+    const run = await runServiceMode(trace, {
+      settings,
+      prices: tracePrices(trace, settings.prices),
+      config: dry,
+    });
+    // Assess
+    expect(run.policy.settings.dryRun).toBe(true);
+    expect(run.decisions.length).toBeGreaterThan(100);
+    expect(run.sageMakerCalls.UpdateTrainingJob).toBe(0);
+  });
+
+  it('counts the notices it writes, links them to the actions server given, and tells the steward’s calls apart', async () => {
+    // Prepare
+    const { trace, config } = await mixedDay();
+    const settings = settingsFor(config);
+    const outboxDir = join(await mkdtemp(join(tmpdir(), 'warden-service-')), 'outbox');
+    // Act
+    const run = await runServiceMode(trace, {
+      settings,
+      prices: tracePrices(trace, settings.prices),
+      config,
+      outboxDir,
+      actionsBaseUrl: 'http://127.0.0.1:9911',
+    });
+    // Assess
+    const files = await readdir(outboxDir);
+    expect(run.notices).toEqual({
+      email: files.filter((f) => f.endsWith('.eml')).length,
+      slack: files.filter((f) => f.endsWith('.slack.json')).length,
+    });
+    expect(run.notices.slack).toBeGreaterThan(0);
+    const warning = files.find((f) => f.endsWith('-pool-release-warning.eml'));
+    expect(await readFile(join(outboxDir, warning ?? ''), 'utf8')).toContain(
+      'http://127.0.0.1:9911/'
+    );
+    // The finish notice describes each job that ends at least once; the rest is the steward's.
+    const total = Object.values(run.sageMakerCalls).reduce((a, b) => a + b, 0);
+    expect(total - run.result.apiCalls).toBeGreaterThanOrEqual(trace.jobs.length);
+    expect(run.result.apiCalls).toBeGreaterThan(run.sageMakerCalls.UpdateTrainingJob);
   });
 });
 
