@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { generateScenario } from '../../src/sim/trace/scenarios.js';
 
 function collector(isTTY = false) {
   let text = '';
@@ -151,13 +152,26 @@ describe('warden simulate', () => {
     expect(stderr).toContain('simulate-report.html');
   });
 
-  it('shows a progress bar on a terminal only', async () => {
-    // Act
-    const tty = await run(['--scenario', 'hpo', '--days', '1', '--policies', 'none'], true);
-    const pipe = await run(['--scenario', 'hpo', '--days', '1', '--policies', 'none'], false);
-    // Assess
-    expect(tty.stderr).toContain('simulating [');
-    expect(pipe.stderr).not.toContain('simulating');
+  it('shows a progress bar on a terminal only, filling as it goes, and clears it', async () => {
+    // Act: a year of searches, about 48,000 jobs a run, so the engine reports more than once
+    const argv = ['--scenario', 'hpo', '--days', '366', '--policies', 'none'];
+    const tty = await run(argv, true);
+    const pipe = await run(argv, false);
+    // Assess: each frame redraws the line; every percent once, rising to a full bar
+    const frames = tty.stderr.split('\r\x1b[K').filter((f) => f !== '');
+    const shown = frames.map((f) => /^simulating \[([#.]{30})\] (\d+)%$/.exec(f));
+    expect(shown.every((m) => m !== null)).toBe(true);
+    const percents = shown.map((m) => Number(m?.[2]));
+    expect(percents.length).toBeGreaterThan(2);
+    expect(percents).toEqual([...new Set(percents)].sort((a, b) => a - b));
+    for (const m of shown) {
+      const filled = (m?.[1] ?? '').replace(/\./g, '').length;
+      expect(Math.abs(filled - (30 * Number(m?.[2])) / 100)).toBeLessThanOrEqual(0.8);
+    }
+    expect(frames.at(-1)).toBe(`simulating [${'#'.repeat(30)}] 100%`);
+    expect(tty.stderr.endsWith('\r\x1b[K')).toBe(true);
+    expect(pipe.stderr).toBe('');
+    expect(pipe.stdout).toBe(tty.stdout);
   });
 
   it('gives the same output for the same scenario and seed', async () => {
@@ -177,6 +191,132 @@ describe('warden simulate', () => {
     const b = await run(argv);
     // Assess
     expect(a.stdout).toBe(b.stdout);
+  });
+
+  it('shapes a scenario with --days and --seed', async () => {
+    // Act
+    const json = async (...argv: string[]) =>
+      JSON.parse(
+        (await run(['--scenario', 'batch', ...argv, '--policies', 'none', '--json'])).stdout
+      );
+    const oneDay = await json('--days', '1', '--seed', '4');
+    const twoDays = await json('--days', '2', '--seed', '4');
+    const otherSeed = await json('--days', '1', '--seed', '5');
+    // Assess
+    const jobs = (days: number, seed: number) =>
+      generateScenario('batch', { days, seed }).jobs.length;
+    expect([oneDay.trace.jobs, twoDays.trace.jobs, otherSeed.trace.jobs]).toEqual([
+      jobs(1, 4),
+      jobs(2, 4),
+      jobs(1, 5),
+    ]);
+    expect(twoDays.trace.jobs).toBeGreaterThan(oneDay.trace.jobs);
+    expect(otherSeed.policies[0].totalCostUsd).not.toBe(oneDay.policies[0].totalCostUsd);
+  });
+
+  it('runs with every setting its flags give, as the JSON shows', async () => {
+    // Act: values at the edges each flag allows
+    const { code, stdout } = await run([
+      '--scenario',
+      'batch',
+      '--days',
+      '1',
+      '--policies',
+      'none',
+      '--value-of-time',
+      '1000000',
+      '--cold-start-billed',
+      '3600',
+      '--max-keep-alive',
+      '6h',
+      '--anchor',
+      'update-time',
+      '--latency',
+      'seeded:4294967295',
+      '--quota',
+      'ml.m5.xlarge=0, ml.g5.xlarge=100000',
+      '--json',
+    ]);
+    const low = await run([
+      '--scenario',
+      'batch',
+      '--days',
+      '1',
+      '--policies',
+      'none',
+      '--value-of-time',
+      '62.5',
+      '--cold-start-billed',
+      '0',
+      '--max-keep-alive',
+      '1m',
+      '--latency',
+      'p90',
+      '--json',
+    ]);
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).settings).toMatchObject({
+      valueOfTimeUsdPerHour: 1_000_000,
+      coldStartBilledSeconds: 3600,
+      maxKeepAliveSeconds: 21_600,
+      anchor: 'update-time',
+      latency: 'seeded:4294967295',
+      quota: { 'ml.m5.xlarge': 0, 'ml.g5.xlarge': 100_000 },
+      oracleIgnoresQuota: true,
+    });
+    expect(JSON.parse(low.stdout).settings).toMatchObject({
+      valueOfTimeUsdPerHour: 62.5,
+      coldStartBilledSeconds: 0,
+      maxKeepAliveSeconds: 60,
+      anchor: 'job-end',
+      latency: 'p90',
+      quota: {},
+    });
+  });
+
+  it.each([
+    [['extra.csv'], 'unexpected argument "extra.csv" (give the trace as --trace FILE)'],
+    [['--trace', ' '], '--trace needs a file name'],
+    [['--scenario', 'hpo', '--seed', '4294967296'], '--seed: "4294967296" is not a whole number'],
+    [['--scenario', 'hpo', '--days', '367'], '--days: "367" is not a whole number from 1 to 366'],
+    [['--scenario', 'hpo', '--days', '1.5'], '--days: "1.5" is not a whole number'],
+    [['--scenario', 'hpo', '--cold-start-billed', '3601'], '--cold-start-billed: "3601" is not'],
+    [['--scenario', 'hpo', '--value-of-time', '1000000.5'], '--value-of-time: "1000000.5" is not'],
+    [['--scenario', 'hpo', '--value-of-time', '1e3'], '--value-of-time: "1e3" is not'],
+    [['--scenario', 'hpo', '--value-of-time', '1.'], '--value-of-time: "1." is not'],
+    [
+      ['--scenario', 'hpo', '--max-keep-alive', '59s'],
+      '--max-keep-alive: 59s must be whole seconds',
+    ],
+    [['--scenario', 'hpo', '--max-keep-alive', '361m'], '--max-keep-alive: 361m must be whole'],
+    [
+      ['--scenario', 'hpo', '--quota', 'ml.g5.xlarge=1=2'],
+      '--quota: "ml.g5.xlarge=1=2" is not TYPE=N',
+    ],
+    [
+      ['--scenario', 'hpo', '--quota', 'ml.g5.xlarge=1,ml.g5.xlarge=2'],
+      '--quota: ml.g5.xlarge is given twice',
+    ],
+    [
+      ['--scenario', 'hpo', '--quota', 'ml.g5.xlarge=100001'],
+      '--quota ml.g5.xlarge: "100001" is not a whole number from 0 to 100000',
+    ],
+    [
+      ['--scenario', 'hpo', '--latency', 'seeded:4294967296'],
+      '--latency: "seeded:4294967296" is not',
+    ],
+    [['--scenario', 'hpo', '--latency', 'seeded:'], '--latency: "seeded:" is not'],
+    [['--scenario', 'hpo', '--latency', 'seeded:7x'], '--latency: "seeded:7x" is not'],
+    [['--scenario', 'hpo', '--latency', 'my-seeded:7'], '--latency: "my-seeded:7" is not'],
+    [['--scenario', 'hpo', '--outbox', 'o'], '--outbox and --state belong to --mode service'],
+  ])('exits 2 naming the flag and the value for %j', async (argv, message) => {
+    // Act
+    const { code, stdout, stderr } = await run(argv);
+    // Assess
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(message);
   });
 
   it.each([
@@ -366,12 +506,31 @@ describe('warden simulate --mode service', () => {
       'oracle',
     ]);
     expect(rows.find((r) => r.includes('adaptive (service)'))).toMatch(/\d\.\d\d×/);
-    expect(stderr).toMatch(
-      /service mode: \d+ decisions \(\d+ extend, \d+ shrink, \d+ release applied\)/
-    );
-    expect(stderr).toContain(`in ${outbox}`);
+    const decided =
+      /service mode: (\d+) decisions \((\d+) extend, (\d+) shrink, (\d+) release applied\)/.exec(
+        stderr
+      );
+    const [decisions = 0, extend = 0, shrink = 0, release = 0] = (decided ?? [])
+      .slice(1)
+      .map(Number);
+    expect(shrink).toBeGreaterThan(0);
+    expect(decisions).toBeGreaterThanOrEqual(extend + shrink + release);
     expect(stderr).not.toContain('earlier runs');
-    expect((await readdir(outbox)).some((f) => f.endsWith('-pool-shrunk.eml'))).toBe(true);
+    // The summary counts the files it wrote; the config's directory addressed them
+    const files = await readdir(outbox);
+    const emails = files.filter((f) => f.endsWith('.eml'));
+    const slack = files.filter((f) => f.endsWith('.slack.json'));
+    expect(stderr).toContain(
+      `outbox: ${files.length} files in ${outbox} (${emails.length} emails, ${slack.length} Slack messages)\n`
+    );
+    expect(slack.length).toBeGreaterThan(0);
+    expect(files.some((f) => f.endsWith('-pool-shrunk.eml'))).toBe(true);
+    const anna = await Promise.all(
+      emails.map(async (f) =>
+        (await readFile(join(outbox, f), 'utf8')).includes('To: anna@example.com')
+      )
+    );
+    expect(anna).toContain(true);
     const saved = JSON.parse(await readFile(join(state, 'steward-state.json'), 'utf8'));
     expect(saved).toMatchObject({ pools: expect.any(Array) });
   });
