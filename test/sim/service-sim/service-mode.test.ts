@@ -11,8 +11,7 @@ import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import { runServiceMode } from '../../../src/sim/service-sim/service-mode.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
-import type { TraceJob } from '../../../src/sim/trace/trace.js';
-import { makeTrace, type Trace } from '../../../src/sim/trace/trace.js';
+import { makeTrace, type Trace, type TraceJob } from '../../../src/sim/trace/trace.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MIXED_CONFIG = join(ROOT, 'examples', 'mixed-team.config.yaml');
@@ -275,19 +274,33 @@ describe('service mode', () => {
     );
   });
 
-  it('runs without a config, every notice to the fallback address', async () => {
-    // Prepare
-    const trace = generateScenario('batch', { days: 1 });
-    const settings = PLAIN;
+  it('runs without a config: each finish notice to its owner’s address, to a fallback without one', async () => {
+    // Prepare: a day of batch jobs, every other one without an owner
+    const batch = generateScenario('batch', { days: 1 });
+    const trace = makeTrace(
+      batch.jobs.map((j, i) => (i % 2 === 0 ? j : { ...j, owner: undefined })),
+      batch.source,
+      []
+    );
+    const outboxDir = join(await mkdtemp(join(tmpdir(), 'warden-service-')), 'outbox');
 
     // Act
-    const run = await runServiceMode(trace, { settings, prices: tracePrices(trace, {}) });
+    const run = await runServiceMode(trace, {
+      settings: PLAIN,
+      prices: tracePrices(trace, {}),
+      outboxDir,
+    });
 
     // Assess
     expect(run.result.jobs).toBe(trace.jobs.length);
     expect(run.policy.settings.dryRun).toBe(false);
     expect(run.notices.email).toBeGreaterThanOrEqual(trace.jobs.length);
     expect(run.decisions.every((d) => d.rule === 'adaptive')).toBe(true);
+    for (const [i, job] of trace.jobs.entries()) {
+      const eml = await readFile(join(outboxDir, `${run.jobs[i]?.name}-Completed.eml`), 'utf8');
+      expect(eml).toContain(`To: ${job.owner ?? 'ml-platform@example.com'}\r\n`);
+    }
+    expect(trace.jobs.filter((j) => j.owner !== undefined).length).toBeGreaterThan(0);
   });
 });
 
