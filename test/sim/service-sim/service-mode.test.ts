@@ -319,7 +319,7 @@ describe('service mode, job by job', () => {
     expect(policyMode.warmStarts).toBe(1);
   });
 
-  it('submits a Fast File job in FastFile mode, so the steward weighs its own cold start', async () => {
+  it('submits a Fast File job in FastFile mode, and decides its pools as policy mode does', async () => {
     // Prepare: Fast File jobs far enough apart that each pool is decided on its own
     const trace = makeTrace(
       [0, 3000, 6000].map((at) => job(at, 100, { inputMode: 'ffm' })),
