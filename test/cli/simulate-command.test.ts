@@ -216,47 +216,28 @@ describe('warden simulate', () => {
 
   it('runs with every setting its flags give, as the JSON shows', async () => {
     // Act: values at the edges each flag allows
-    const { code, stdout } = await run([
-      '--scenario',
-      'batch',
-      '--days',
-      '1',
-      '--policies',
-      'none',
-      '--value-of-time',
-      '1000000',
-      '--cold-start-billed',
-      '3600',
-      '--max-keep-alive',
-      '6h',
-      '--anchor',
-      'update-time',
-      '--latency',
-      'seeded:4294967295',
-      '--quota',
-      'ml.m5.xlarge=0, ml.g5.xlarge=100000',
-      '--json',
-    ]);
-    const low = await run([
-      '--scenario',
-      'batch',
-      '--days',
-      '1',
-      '--policies',
-      'none',
-      '--value-of-time',
-      '62.5',
-      '--cold-start-billed',
-      '0',
-      '--max-keep-alive',
-      '1m',
-      '--latency',
-      'p90',
-      '--json',
-    ]);
+    const settingsOf = async (...flags: string[]) => {
+      const argv = ['--scenario', 'batch', '--days', '1', '--policies', 'none', '--json'];
+      const { code, stdout } = await run([...argv, ...flags]);
+      expect(code).toBe(0);
+      return JSON.parse(stdout).settings;
+    };
+    const high = await settingsOf(
+      '--value-of-time=1000000',
+      '--cold-start-billed=3600',
+      '--max-keep-alive=6h',
+      '--anchor=update-time',
+      '--latency=seeded:4294967295',
+      '--quota=ml.m5.xlarge=0, ml.g5.xlarge=100000'
+    );
+    const low = await settingsOf(
+      '--value-of-time=62.5',
+      '--cold-start-billed=0',
+      '--max-keep-alive=1m',
+      '--latency=p90'
+    );
     // Assess
-    expect(code).toBe(0);
-    expect(JSON.parse(stdout).settings).toMatchObject({
+    expect(high).toMatchObject({
       valueOfTimeUsdPerHour: 1_000_000,
       coldStartBilledSeconds: 3600,
       maxKeepAliveSeconds: 21_600,
@@ -265,7 +246,7 @@ describe('warden simulate', () => {
       quota: { 'ml.m5.xlarge': 0, 'ml.g5.xlarge': 100_000 },
       oracleIgnoresQuota: true,
     });
-    expect(JSON.parse(low.stdout).settings).toMatchObject({
+    expect(low).toMatchObject({
       valueOfTimeUsdPerHour: 62.5,
       coldStartBilledSeconds: 0,
       maxKeepAliveSeconds: 60,
