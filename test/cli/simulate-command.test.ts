@@ -257,6 +257,39 @@ describe('warden simulate', () => {
   });
 
   it.each([
+    [
+      ['--scenario', 'hpo', '--polices', 'none'],
+      'unknown flag --polices; did you mean --policies?',
+    ],
+    [[], 'give a trace: --trace FILE or --scenario NAME'],
+    [['--trace', 'x.csv', '--scenario', 'hpo'], 'give either --trace or --scenario, not both'],
+    [['--scenario', 'hpq'], 'unknown scenario "hpq" (did you mean "hpo"?)'],
+    [['--trace', 'x.csv', '--days', '3'], '--days and --seed shape a --scenario'],
+    [['--scenario', 'hpo', '--days', '0'], '--days: "0" is not a whole number from 1 to 366'],
+    [['--scenario', 'hpo', '--anchor', 'start'], '--anchor: "start" is not job-end or update-time'],
+    [
+      ['--scenario', 'hpo', '--max-keep-alive', '7h'],
+      '--max-keep-alive: 7h must be whole seconds from 1m to 6h',
+    ],
+    [
+      ['--scenario', 'hpo', '--max-keep-alive', 'long'],
+      '--max-keep-alive: "long" is not a duration',
+    ],
+    [['--scenario', 'hpo', '--value-of-time=-5'], '--value-of-time: "-5" is not a number'],
+    [['--scenario', 'hpo', '--quota', 'ml.g5.xlarge'], '--quota: "ml.g5.xlarge" is not TYPE=N'],
+    [['--scenario', 'hpo', '--quota', 'g5=2'], '--quota: "g5" is not an instance type'],
+    [
+      ['--scenario', 'hpo', '--latency', 'random'],
+      '--latency: "random" is not p90 or seeded:<seed>',
+    ],
+    [
+      ['--scenario', 'hpo', '--policies', 'fixed:2h'],
+      '"fixed:2h" is above the maximum keep-alive 1h',
+    ],
+    [
+      ['--scenario', 'hpo', '--policies', 'orcale'],
+      'unknown policy "orcale" (did you mean "oracle"?)',
+    ],
     [['extra.csv'], 'unexpected argument "extra.csv" (give the trace as --trace FILE)'],
     [['--trace', ' '], '--trace needs a file name'],
     [['--scenario', 'hpo', '--seed', '4294967296'], '--seed: "4294967296" is not a whole number'],
@@ -291,54 +324,12 @@ describe('warden simulate', () => {
     [['--scenario', 'hpo', '--latency', 'seeded:7x'], '--latency: "seeded:7x" is not'],
     [['--scenario', 'hpo', '--latency', 'my-seeded:7'], '--latency: "my-seeded:7" is not'],
     [['--scenario', 'hpo', '--outbox', 'o'], '--outbox and --state belong to --mode service'],
-  ])('exits 2 naming the flag and the value for %j', async (argv, message) => {
+  ])('exits 2 with a clear message for %j', async (argv, message) => {
     // Act
     const { code, stdout, stderr } = await run(argv);
     // Assess
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toContain(message);
-  });
-
-  it.each([
-    [
-      ['--scenario', 'hpo', '--polices', 'none'],
-      'unknown flag --polices; did you mean --policies?',
-    ],
-    [[], 'give a trace: --trace FILE or --scenario NAME'],
-    [['--trace', 'x.csv', '--scenario', 'hpo'], 'give either --trace or --scenario, not both'],
-    [['--scenario', 'hpq'], 'unknown scenario "hpq" (did you mean "hpo"?)'],
-    [['--trace', 'x.csv', '--days', '3'], '--days and --seed shape a --scenario'],
-    [['--scenario', 'hpo', '--days', '0'], '--days: "0" is not a whole number from 1 to 366'],
-    [['--scenario', 'hpo', '--anchor', 'start'], '--anchor: "start" is not job-end or update-time'],
-    [
-      ['--scenario', 'hpo', '--max-keep-alive', '7h'],
-      '--max-keep-alive: 7h must be whole seconds from 1m to 6h',
-    ],
-    [
-      ['--scenario', 'hpo', '--max-keep-alive', 'long'],
-      '--max-keep-alive: "long" is not a duration',
-    ],
-    [['--scenario', 'hpo', '--value-of-time=-5'], '--value-of-time: "-5" is not a number'],
-    [['--scenario', 'hpo', '--quota', 'ml.g5.xlarge'], '--quota: "ml.g5.xlarge" is not TYPE=N'],
-    [['--scenario', 'hpo', '--quota', 'g5=2'], '--quota: "g5" is not an instance type'],
-    [
-      ['--scenario', 'hpo', '--latency', 'random'],
-      '--latency: "random" is not p90 or seeded:<seed>',
-    ],
-    [
-      ['--scenario', 'hpo', '--policies', 'fixed:2h'],
-      '"fixed:2h" is above the maximum keep-alive 1h',
-    ],
-    [
-      ['--scenario', 'hpo', '--policies', 'orcale'],
-      'unknown policy "orcale" (did you mean "oracle"?)',
-    ],
-  ])('exits 2 with a clear message for %j', async (argv, message) => {
-    // Act
-    const { code, stderr } = await run(argv);
-    // Assess
-    expect(code).toBe(2);
     expect(stderr).toContain(message);
   });
 
