@@ -11,7 +11,8 @@ import { runPolicy } from '../../../src/sim/policy-sim/engine.js';
 import type { SimRunSettings } from '../../../src/sim/policy-sim/sim-policy.js';
 import { runServiceMode } from '../../../src/sim/service-sim/service-mode.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
-import { makeTrace, type Trace, type TraceJob } from '../../../src/sim/trace/trace.js';
+import { makeTrace, type Trace } from '../../../src/sim/trace/trace.js';
+import { job, SETTINGS } from '../policy-sim/sim-fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const MIXED_CONFIG = join(ROOT, 'examples', 'mixed-team.config.yaml');
@@ -32,33 +33,8 @@ function settingsFor(config: WardenConfig): SimRunSettings {
   };
 }
 
-/** Service mode without a config: $100/h, 1 h at most, P90 start-ups, illustrative prices. */
-const PLAIN: SimRunSettings = {
-  maxKeepAliveMs: 3_600_000,
-  keepAliveAnchor: 'job-end',
-  safetyMarginMs: 120_000,
-  leadTimeMs: 300_000,
-  valueOfTimeUsdPerHour: 100,
-  coldStartBilledSeconds: 30,
-  prices: {},
-  quota: {},
-  latency: { kind: 'p90' },
-};
-
-const T0 = Date.UTC(2026, 2, 2, 9);
-
-/** A one-instance ml.m5.xlarge job of key `k`, submitted `atS` seconds after T0. */
-function job(atS: number, durationS: number, extra: Partial<TraceJob> = {}): TraceJob {
-  return {
-    submitTime: T0 + atS * 1000,
-    durationMs: durationS * 1000,
-    key: 'k',
-    instanceType: 'ml.m5.xlarge',
-    instanceCount: 1,
-    inputMode: 'fsx',
-    ...extra,
-  };
-}
+/** Service mode without a config: the fixtures' settings at $100/h, illustrative prices. */
+const PLAIN: SimRunSettings = { ...SETTINGS, valueOfTimeUsdPerHour: 100, prices: {} };
 
 /** One day of the mixed team: 348 jobs on 8 keys, every rule kind of the demo config. */
 async function mixedDay(): Promise<{ trace: Trace; config: WardenConfig }> {
