@@ -4,7 +4,17 @@ import { defaultPolicyList } from '../../../src/sim/policy-sim/policies.js';
 import { renderReport } from '../../../src/sim/policy-sim/report-html.js';
 import { renderTable } from '../../../src/sim/policy-sim/table.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
-import { job, S, SETTINGS, specs, T0, trace, traceA } from './sim-fixtures.js';
+import {
+  shownHours as hours,
+  job,
+  shownNumber as num,
+  S,
+  SETTINGS,
+  specs,
+  T0,
+  trace,
+  traceA,
+} from './sim-fixtures.js';
 
 describe('backtest', () => {
   it('ranks policies best first with their ratio to the oracle', () => {
@@ -170,11 +180,6 @@ describe('backtest', () => {
     // Assess: rows follow the ruler, one per policy, cells apart by two or more spaces
     const ruler = lines.findIndex((l) => l.startsWith('──'));
     const rows = lines.slice(ruler + 1, ruler + 1 + result.policies.length);
-    const num = (cell: string | undefined) => Number((cell ?? '').replace(/[$,×%()]/g, ''));
-    const hours = (cell: string | undefined, seconds: number) =>
-      cell === '< 0.1'
-        ? seconds > 0 && seconds < 180
-        : Math.abs(num(cell) - seconds / 3600) <= 0.05;
     result.policies.forEach((p, i) => {
       const cells = (rows[i] ?? '').trim().split(/\s{2,}/);
       const [rank, name, total, ratio, cold, wait, idleH, idleUsd, coldUsd, calls, perPool] = cells;

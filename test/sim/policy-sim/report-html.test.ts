@@ -4,7 +4,15 @@ import { defaultPolicyList } from '../../../src/sim/policy-sim/policies.js';
 import { renderReport } from '../../../src/sim/policy-sim/report-html.js';
 import { generateScenario } from '../../../src/sim/trace/scenarios.js';
 import { makeTrace } from '../../../src/sim/trace/trace.js';
-import { job, SETTINGS, specs, trace, traceA } from './sim-fixtures.js';
+import {
+  shownHours as hours,
+  job,
+  shownNumber as num,
+  SETTINGS,
+  specs,
+  trace,
+  traceA,
+} from './sim-fixtures.js';
 
 /*
  * The report read back as its reader reads it: the cards, the tables' cells, the settings, and
@@ -22,12 +30,6 @@ function attrs(tag: string): Record<string, string> {
 /** Text of HTML, its character references read back. */
 const decode = (text: string) =>
   text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
-
-const num = (text: string | undefined) => Number((text ?? '').replace(/[$,×]/g, ''));
-
-/** Whether hours shown (one decimal, or "< 0.1") are these seconds, within the rounding. */
-const hours = (shown: string | undefined, seconds: number) =>
-  shown === '< 0.1' ? seconds > 0 && seconds < 180 : Math.abs(num(shown) - seconds / 3600) <= 0.05;
 
 function chart(html: string, label: string): string {
   const found = new RegExp(`<svg [^>]*aria-label="${label}">([\\s\\S]*?)</svg>`).exec(html);

@@ -66,4 +66,13 @@ function specs(list: string) {
   return parsed.specs;
 }
 
-export { job, PRICES, S, SETTINGS, specs, T0, TYPE, trace, traceA };
+/** A number as the table or the report shows it: without $, thousands commas, ×, % or brackets. */
+const shownNumber = (text: string | undefined) => Number((text ?? '').replace(/[$,×%()]/g, ''));
+
+/** Whether hours shown (one decimal, or "< 0.1") are these seconds, within the rounding. */
+const shownHours = (shown: string | undefined, seconds: number) =>
+  shown === '< 0.1'
+    ? seconds > 0 && seconds < 180
+    : Math.abs(shownNumber(shown) - seconds / 3600) <= 0.05;
+
+export { job, PRICES, S, SETTINGS, shownHours, shownNumber, specs, T0, TYPE, trace, traceA };
