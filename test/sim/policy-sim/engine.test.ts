@@ -143,6 +143,15 @@ describe('policy-mode engine', () => {
     expect(nlp?.totalCostUsd).toBeCloseTo(2.4 + 1.29, 10);
   });
 
+  it('refuses a job whose instance type has no price, naming the type, rather than costing it NaN', () => {
+    // Prepare: the second job runs on a type the price list lacks
+    const t = trace(job(0, 100), job(10, 100, { instanceType: 'ml.p5.48xlarge' }));
+    // Act
+    const act = () => run(fixedPolicy('fixed:10m', 600 * S), t);
+    // Assess
+    expect(act).toThrow(new TypeError('no price for ml.p5.48xlarge'));
+  });
+
   it('is deterministic: the same trace and policy give the same result', () => {
     // Prepare
     const t = trace(...Array.from({ length: 200 }, (_, i) => job(i * 97, 30 + (i % 7) * 50)));
