@@ -1068,3 +1068,51 @@ describe('readTrace (JSON Lines)', () => {
     ]);
   });
 });
+
+describe('readTrace: what is not a trace row, reported as itself', () => {
+  const MIB = 1_048_576;
+  /** A JSON Lines row of exactly `chars` characters, padded in a field the reader only warns about. */
+  const rowOf = (chars: number) => {
+    const bare = `{${JSON_ROW},"note":""}`;
+    return `{${JSON_ROW},"note":"${'x'.repeat(chars - bare.length)}"}`;
+  };
+
+  it('reads a line of exactly 1 MiB, ended or last, and refuses one character more at its line', async () => {
+    // Prepare
+    const ended = await file('ended.jsonl', `${rowOf(MIB)}\n{${JSON_ROW}}\n`);
+    const last = await file('last.jsonl', `{${JSON_ROW}}\n${rowOf(MIB)}`);
+    const endedOver = await file('ended-over.jsonl', `${rowOf(MIB + 1)}\n{${JSON_ROW}}\n`);
+    const lastOver = await file('last-over.jsonl', `{${JSON_ROW}}\n${rowOf(MIB + 1)}`);
+    expect(rowOf(MIB)).toHaveLength(MIB);
+
+    // Act
+    const read = await Promise.all([readTrace(ended), readTrace(last)]);
+
+    // Assess
+    expect(read.map((t) => t.jobs.length)).toEqual([2, 2]);
+    expect(await issuesOf(endedOver)).toEqual([
+      `${endedOver}:1: a line longer than 1 MiB: not a trace row`,
+    ]);
+    expect(await issuesOf(lastOver)).toEqual([
+      `${lastOver}:2: a line longer than 1 MiB: not a trace row`,
+    ]);
+  });
+
+  it('names a NUL byte and a byte that is not UTF-8 as they are, not as a failure to read', async () => {
+    // Prepare
+    const nul = await file('nul.jsonl', `{${JSON_ROW}}\nab\u0000\n`);
+    const latin1 = join(dir, 'latin1.jsonl');
+    await writeFile(latin1, Buffer.from(`{${JSON_ROW}}\n{"owner":"j\xfcrgen"}\n`, 'latin1'));
+
+    // Act
+    const issues = [await issuesOf(nul), await issuesOf(latin1)];
+
+    // Assess
+    expect(issues).toEqual([
+      [
+        `${nul}:2: binary data (a NUL byte): not a CSV or JSON Lines text file (if it is UTF-16, save it as UTF-8)`,
+      ],
+      [`${latin1}:2: not UTF-8 text (a byte such as Latin-1 "ü"); save the file as UTF-8`],
+    ]);
+  });
+});
