@@ -355,6 +355,43 @@ describe('readTrace (CSV)', () => {
     expect(new Set(trace.jobs.map((j) => j.key)).size).toBe(2000);
   });
 
+  it('pools a key apart when only its instance type differs, the count being the same', async () => {
+    // Prepare
+    const path = await file(
+      'types.csv',
+      `${HEADER}\n1772443800,60,k,ml.m5.xlarge,2\n1772444400,60,k,ml.c5.xlarge,2\n`
+    );
+    // Act
+    const trace = await readTrace(path);
+    // Assess
+    expect(trace.jobs.map((j) => j.key)).toEqual(['k (2 × ml.m5.xlarge)', 'k (2 × ml.c5.xlarge)']);
+    expect(trace.warnings).toHaveLength(1);
+  });
+
+  it.each([
+    [5, undefined],
+    [7, '2 more keys run on several instance configurations'],
+  ])(
+    'counts the keys on several configurations past the five named: %i keys',
+    async (keys, more) => {
+      // Prepare: each key on one and two instances
+      const rows = Array.from(
+        { length: keys },
+        (_, i) => `1772443800,60,k${i},ml.m5.xlarge,1\n1772444400,60,k${i},ml.m5.xlarge,2\n`
+      );
+      const path = await file('mixed.csv', `${HEADER}\n${rows.join('')}`);
+      // Act
+      const { warnings } = await readTrace(path);
+      // Assess: one warning per named key, then the count of the rest if any
+      expect(
+        warnings.slice(0, 5).every((w) => w.includes('runs on 2 instance configurations'))
+      ).toBe(true);
+      expect(warnings.slice(5)).toEqual(
+        more === undefined ? [] : [`${path}: ${more}; each configuration is pooled apart`]
+      );
+    }
+  );
+
   it('names five keys on several configurations and counts the rest', async () => {
     // Prepare: keys k0–k5, each on two instance counts; and a key spelt like a split name.
     const rows = Array.from(
@@ -446,6 +483,14 @@ describe('readTrace (CSV)', () => {
     ]);
     expect(await issuesOf(headerOnly)).toEqual([
       `${headerOnly}: the trace is empty (a header and no rows); a simulation needs at least one job`,
+    ]);
+  });
+
+  it('refuses JSON Lines of blank lines only as having no rows (JSON Lines has no header)', async () => {
+    const blank = await file('blank.jsonl', '\n  \n\t\n');
+
+    expect(await issuesOf(blank)).toEqual([
+      `${blank}: the trace is empty (no rows); a simulation needs at least one job`,
     ]);
   });
 
