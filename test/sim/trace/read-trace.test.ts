@@ -175,6 +175,38 @@ describe('readTrace (CSV)', () => {
     ]);
   });
 
+  it.each([
+    [
+      'a quote inside an unquoted cell, at its row',
+      `${HEADER}\n1772443800,60,k,ml.m5.xlarge,1\n1772443800,60,k"x,ml.m5.xlarge,1\n`,
+      ':3: malformed CSV: a quote inside unquoted cell 3 (quote the whole cell and double the quote)',
+    ],
+    [
+      'a column named twice',
+      `${HEADER},key\n1772443800,60,k,ml.m5.xlarge,1,k\n`,
+      ':1: column "key" appears twice',
+    ],
+    [
+      'one missing column in the singular, names read without their spaces',
+      'submit_time,duration_s , instance_type,instance_count\n1772443800,60,ml.m5.xlarge,1\n',
+      ':1: missing required column key (the first line must be the header)',
+    ],
+    [
+      'a near miss of four letters',
+      'submit_time,duration_s,keys,instance_type,instance_count\n1772443800,60,k,ml.m5.xlarge,1\n',
+      ':1: missing required column key (the first line must be the header; did you mean "keys" for key?)',
+    ],
+    [
+      'a header that is only an open quote, and not also an empty trace',
+      '"submit_time,duration_s\n',
+      ':1: malformed CSV: a quoted cell is never closed',
+    ],
+  ])('refuses %s', async (_, text, issue) => {
+    const path = await file('bad.csv', text);
+
+    expect(await issuesOf(path)).toEqual([`${path}${issue}`]);
+  });
+
   it('names each bad field with its line and reason', async () => {
     // Prepare: one problem per row, then one row with two.
     const rows = [
