@@ -1193,3 +1193,71 @@ describe('readTrace: what is not a trace row, reported as itself', () => {
     ]);
   });
 });
+
+describe('readTrace: edges of the field rules', () => {
+  const row = (fields: string) => `{${JSON_ROW},${fields}}`;
+
+  it('reads optional text and an input mode of spaces as absent, in CSV and JSON Lines', async () => {
+    // Prepare
+    const csv = await file(
+      'blank.csv',
+      `${HEADER},owner,team,account,input_mode\n1772443800,60,k,ml.m5.xlarge,1,  ,\t, ,  \n`
+    );
+    const jsonl = await file('blank.jsonl', `${row('"owner":" ","team":"","input_mode":""')}\n`);
+    // Act
+    const jobs = [...(await readTrace(csv)).jobs, ...(await readTrace(jsonl)).jobs];
+    // Assess
+    for (const job of jobs) {
+      expect([job.owner, job.team, job.account, job.inputMode]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+      ]);
+    }
+    expect(jobs).toHaveLength(2);
+  });
+
+  it('reads epoch seconds up to 10^11 − 1 and takes 10^11 for milliseconds', async () => {
+    // Prepare
+    const last = await file('last.jsonl', `{${JSON_ROW.replace('1772443800', '99999999999')}}\n`);
+    const ms = await file('ms.jsonl', `{${JSON_ROW.replace('1772443800', '100000000000')}}\n`);
+    // Act
+    const trace = await readTrace(last);
+    // Assess
+    expect(trace.jobs.map((j) => j.submitTime)).toEqual([99_999_999_999_000]);
+    expect(await issuesOf(ms)).toEqual([
+      `${ms}:1: submit_time: 100000000000 looks like epoch milliseconds; give epoch seconds or an ISO 8601 time`,
+    ]);
+  });
+
+  it('refuses a tag with an empty key', async () => {
+    const path = await file('tags.jsonl', `${row('"tags":{"":"x"}')}\n`);
+
+    expect(await issuesOf(path)).toEqual([
+      `${path}:1: tags: tag "" must have a non-empty key and a string value`,
+    ]);
+  });
+
+  it('shows a bad value of up to 40 characters whole and cuts a longer one, text or JSON', async () => {
+    // Prepare: text of 40 and 41 characters; JSON of 40 and 41 characters
+    const time = (text: string) => `{${JSON_ROW.replace('1772443800', JSON.stringify(text))}}`;
+    const count = (n: number) =>
+      `{${JSON_ROW.replace('"instance_count":1', `"instance_count":["${'a'.repeat(n)}"]`)}}`;
+    const path = await file(
+      'long-values.jsonl',
+      [time('x'.repeat(40)), time('y'.repeat(41)), count(36), count(37)].join('\n')
+    );
+    // Act
+    const issues = await issuesOf(path);
+    // Assess
+    const iso = 'expected an ISO 8601 time with a zone (2026-03-02T09:15:00Z) or epoch seconds';
+    const integer = 'expected an integer from 1 to 10000';
+    expect(issues).toEqual([
+      `${path}:1: submit_time: ${iso}, got "${'x'.repeat(40)}"`,
+      `${path}:2: submit_time: ${iso}, got "${'y'.repeat(40)}…"`,
+      `${path}:3: instance_count: ${integer}, got ["${'a'.repeat(36)}"]`,
+      `${path}:4: instance_count: ${integer}, got ["${'a'.repeat(37)}"…`,
+    ]);
+  });
+});
