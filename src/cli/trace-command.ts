@@ -404,8 +404,8 @@ async function readProgress(file: string) {
       continue;
     }
     if (!isRecord(entry) || typeof entry.name !== 'string' || done.has(entry.name)) continue;
-    if (isRecord(entry.row)) {
-      rows.push(entry.row as unknown as TraceJob);
+    if (isProgressRow(entry.row)) {
+      rows.push(entry.row);
     } else if (typeof entry.skip === 'string' && entry.skip in skipped) {
       countSkip(skipped, unreadable, {
         skip: entry.skip as SkipReason,
@@ -417,6 +417,33 @@ async function readProgress(file: string) {
     done.add(entry.name);
   }
   return { done, rows, skipped, unreadable };
+}
+
+/**
+ * A row as exportOne wrote it. Anything else (a hand-edited or damaged line) is not taken into
+ * the trace: its job is described again, as for a torn line.
+ */
+function isProgressRow(value: unknown): value is TraceJob {
+  if (!isRecord(value)) return false;
+  const number = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const text = (v: unknown) => typeof v === 'string' && v !== '';
+  const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+  return (
+    number(value.submitTime) &&
+    number(value.durationMs) &&
+    text(value.key) &&
+    text(value.instanceType) &&
+    number(value.instanceCount) &&
+    optional(value.owner, text) &&
+    optional(value.team, text) &&
+    optional(value.account, text) &&
+    optional(
+      value.tags,
+      (v) => isRecord(v) && Object.values(v).every((t) => typeof t === 'string')
+    ) &&
+    optional(value.inputMode, (v) => v === 'fsx' || v === 'ffm' || v === 'file') &&
+    optional(value.keepAliveMs, number)
+  );
 }
 
 async function writeScenario(argv: readonly string[], io: CliIo): Promise<number> {

@@ -719,6 +719,96 @@ describe('warden trace export', () => {
     }
   );
 
+  it('resumes from a damaged progress file, redoing only the jobs it cannot take as done', async () => {
+    // Prepare: six jobs; the progress file has job-0 as a row and job-1 as unreadable, each
+    // listed twice, beside lines it cannot take: a row missing its instance type (job-2), a
+    // skip of no known reason (job-3), a row of the wrong shape (job-4), no name, not an
+    // object, not JSON, and a torn last line
+    loadJobs(6);
+    await writeCheckpoint(14, sagemaker.clock.now());
+    const row = {
+      submitTime: BASE,
+      durationMs: 300_000,
+      key: 'k',
+      instanceType: 'ml.g5.xlarge',
+      instanceCount: 1,
+    };
+    const { instanceType: _, ...noType } = row;
+    const lines = [
+      { name: 'job-0', row },
+      { name: 'job-1', skip: 'invalid', why: 'job-1: no TrainingEndTime' },
+      { name: 'job-0', skip: 'gone' },
+      { name: 'job-1', row },
+      { name: 'job-2', row: noType },
+      { name: 'job-3', skip: 'lost' },
+      { name: 'job-4', row: { ...row, tags: { team: 7 } } },
+      { row },
+      [1],
+    ].map((line) => JSON.stringify(line));
+    await writeFile(`${out}.partial.jsonl`, `${lines.join('\n')}\nnot json\n{"name":"job-5","ro`);
+
+    // Act
+    const result = await run(
+      ['export', '--days', '14', '--out', out, '--resume'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    );
+
+    // Assess: job-0 and job-1 stand as first written; the rest are described again
+    expect(result.code).toBe(0);
+    expect(sagemaker.service.callsTo('DescribeTrainingJob')).toHaveLength(4);
+    expect(result.stdout).toContain(
+      'exported 5 jobs created in the last 14 days to ' +
+        `${out} (6 listed; skipped 0 still running, 0 never started, 0 deleted meanwhile, 1 unreadable)`
+    );
+    expect(result.stderr).toContain('unreadable: job-1: no TrainingEndTime\n');
+    const trace = await readTrace(out);
+    expect(trace.jobs.map((j) => [j.submitTime, j.key === 'k'])).toEqual([
+      [BASE, true],
+      ...[2, 3, 4, 5].map((i) => [BASE + i * 60_000, false]),
+    ]);
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,'],
+    ['not an object', '[1]'],
+    ['another version', { version: 2 }],
+    ['days as text', { days: '14' }],
+    ['no createdAfter', { createdAfter: undefined }],
+    ['createdBefore as text', { createdBefore: 'now' }],
+    ['no listed count', { listed: undefined }],
+    ['a page token that is a number', { pageToken: 3 }],
+    ['a region that is a number', { region: 1 }],
+  ])('refuses to resume from a checkpoint with %s, before calling SageMaker', async (_, damage) => {
+    // Prepare
+    const good = {
+      version: 1,
+      days: 14,
+      region: null,
+      createdAfter: 0,
+      createdBefore: BASE,
+      pageToken: null,
+      listed: 0,
+    };
+    const file = `${out}.checkpoint.json`;
+    await writeFile(
+      file,
+      typeof damage === 'string' ? damage : JSON.stringify({ ...good, ...damage })
+    );
+
+    // Act
+    const error = await run(
+      ['export', '--days', '14', '--out', out, '--resume'],
+      depsFor(sagemaker.endpoint, sagemaker.clock)
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ code: 'USAGE' });
+    expect((error as Error).message.split('\n')[0]).toBe(
+      `--resume: ${file} is not a trace export checkpoint; delete it to start over`
+    );
+    expect(sagemaker.service.calls).toEqual([]);
+  });
+
   it('refuses to resume an export of a different window', async () => {
     await writeCheckpoint(7, 1);
 
