@@ -457,6 +457,60 @@ describe('warden trace export', () => {
     expect(sagemaker.service.callsTo('ListTags')).toHaveLength(1);
   });
 
+  it('takes jobs created at either edge of the window, counts one deleted meanwhile, and names 20 unreadable jobs before counting the rest', async () => {
+    // Prepare: a one-day window ending at NOW, with a listing that ignores its filter: jobs at
+    // both edges, a second outside each, 22 from 1998, and one deleted before it is described.
+    // A SageMaker without rate limits: the clock of this export stands still.
+    const NOW = BASE + 86_400_000;
+    const open = await LoopbackSageMaker.start();
+    const at = (name: string, created: number) => ({
+      ...finished(0),
+      TrainingJobName: name,
+      TrainingJobArn: arnOf(name),
+      CreationTime: created / 1000,
+      TrainingStartTime: created / 1000 + 90,
+      TrainingEndTime: created / 1000 + 390,
+      LastModifiedTime: created / 1000 + 391,
+    });
+    open.addJob(at('first', BASE));
+    open.addJob(at('last', NOW));
+    open.addJob(at('early', BASE - 1000));
+    open.addJob(at('late', NOW + 1000));
+    for (let i = 0; i < 22; i++) open.addJob(at(`old-${i}`, Date.UTC(1998, 0, 1 + i)));
+    open.addJob(at('deleted', BASE + 60_000));
+    const unfiltered = depsFor(open.endpoint, new VirtualClock(NOW), (s) => ({
+      listPage: (_after, before, token) => s.listPage(0, before + 3_600_000, token),
+      describe: (name) => (name === 'deleted' ? Promise.resolve(undefined) : s.describe(name)),
+      listTags: (arn) => s.listTags(arn),
+    }));
+
+    // Act
+    const result = await run(['export', '--days', '1', '--out', out], unfiltered).finally(() =>
+      open.stop()
+    );
+
+    // Assess
+    expect(result.stdout).toBe(
+      `exported 2 jobs created in the last 1 day to ${out} (27 listed; skipped 0 still running, 0 never started, 1 deleted meanwhile, 24 unreadable)\n`
+    );
+    const shown = result.stderr.split('\n').filter((line) => line.startsWith('unreadable: '));
+    expect(shown).toHaveLength(21);
+    expect(new Set(shown).size).toBe(21);
+    expect(shown[20]).toBe('unreadable: … and 4 more');
+    expect((await readTrace(out)).jobs.map((j) => j.submitTime)).toEqual([BASE, NOW]);
+  });
+
+  it('says a window without a finished job gives an empty trace', async () => {
+    const result = await run(
+      ['export', '--days', '2', '--out', out],
+      depsFor(sagemaker.endpoint, new VirtualClock(BASE))
+    );
+
+    expect(result.stdout).toBe(
+      `exported 0 jobs created in the last 2 days to ${out} (0 listed; skipped 0 still running, 0 never started, 0 deleted meanwhile, 0 unreadable); no finished job in the window, so the trace is empty\n`
+    );
+  });
+
   it("says in one line that an answer was not SageMaker's JSON, with its HTTP status", async () => {
     // Prepare: a proxy in the way answers every call with an HTML error page.
     const server = createServer((_, response) => {
