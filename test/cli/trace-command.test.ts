@@ -125,6 +125,19 @@ async function run(argv: string[], deps: TraceCommandDeps, tty = false) {
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
+/** A run that is expected to fail: its error, and what it wrote to stderr before failing. */
+async function attempt(argv: string[], deps: TraceCommandDeps) {
+  const stderr = collector();
+  const error = await createTraceCommand(deps)(argv, {
+    stdout: collector().stream,
+    stderr: stderr.stream,
+  }).then(
+    () => undefined,
+    (e: unknown) => e
+  );
+  return { error, stderr: stderr.text };
+}
+
 function loadJobs(count: number): void {
   for (let i = 0; i < count; i++) {
     sagemaker.addJob(finished(i), [
@@ -260,9 +273,7 @@ describe('warden trace export', () => {
     }));
 
     // Act
-    const stopped = await run(['export', '--days', '14', '--out', out], failing).catch(
-      (error: unknown) => error
-    );
+    const stopped = await attempt(['export', '--days', '14', '--out', out], failing);
     const refused = await run(
       ['export', '--days', '14', '--out', out],
       depsFor(sagemaker.endpoint, sagemaker.clock)
@@ -274,9 +285,12 @@ describe('warden trace export', () => {
     );
 
     // Assess
-    expect(stopped).toMatchObject({ code: 'DEPENDENCY_FAILED' });
-    expect(String((stopped as Error).message)).toMatch(
+    expect(stopped.error).toMatchObject({ code: 'DEPENDENCY_FAILED' });
+    expect(String((stopped.error as Error).message)).toMatch(
       /DescribeTrainingJob of \S+ failed: InternalFailure/
+    );
+    expect(stopped.stderr).toBe(
+      'warden trace: stopped after 149 jobs; run again with --resume to continue\n'
     );
     expect(refused).toMatchObject({ code: 'USAGE' });
     expect(String((refused as Error).message)).toMatch(/pass --resume to continue it/);
@@ -639,14 +653,15 @@ describe('warden trace export', () => {
     const deps = depsFor(sagemaker.endpoint, sagemaker.clock);
 
     // Act
-    const refused = await run(['export', '--days', '14', '--out', out], deps).catch(
-      (error: unknown) => error
-    );
+    const refused = await attempt(['export', '--days', '14', '--out', out], deps);
     const leftBehind = await exists(`${out}.checkpoint.json`);
     const again = await run(['export', '--days', '14', '--out', out], deps);
 
     // Assess
-    expect(String(refused)).toContain('AccessDenied');
+    expect(String(refused.error)).toContain('AccessDenied');
+    expect(refused.stderr).toBe(
+      'warden trace: nothing exported; once the problem below is fixed, run the same command again\n'
+    );
     expect(leftBehind).toBe(false);
     expect(again.code).toBe(0);
     expect((await readTrace(out)).jobs).toHaveLength(3);
