@@ -8,7 +8,7 @@ import {
 import { systemClock } from '../adapters/clock/system-clock.js';
 import { closestName } from '../domain/config/closest-name.js';
 import { DependencyError } from '../domain/errors.js';
-import { isRecord } from '../domain/objects.js';
+import { isOptional, isRecord } from '../domain/objects.js';
 import type { Clock } from '../domain/ports/clock.js';
 import { printable } from '../domain/printable.js';
 import { type TraceRowResult, traceRowOf } from '../sim/trace/from-training-job.js';
@@ -427,22 +427,21 @@ function isProgressRow(value: unknown): value is TraceJob {
   if (!isRecord(value)) return false;
   const number = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
   const text = (v: unknown) => typeof v === 'string' && v !== '';
-  const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
   return (
     number(value.submitTime) &&
     number(value.durationMs) &&
     text(value.key) &&
     text(value.instanceType) &&
     number(value.instanceCount) &&
-    optional(value.owner, text) &&
-    optional(value.team, text) &&
-    optional(value.account, text) &&
-    optional(
+    isOptional(value.owner, text) &&
+    isOptional(value.team, text) &&
+    isOptional(value.account, text) &&
+    isOptional(
       value.tags,
       (v) => isRecord(v) && Object.values(v).every((t) => typeof t === 'string')
     ) &&
-    optional(value.inputMode, (v) => v === 'fsx' || v === 'ffm' || v === 'file') &&
-    optional(value.keepAliveMs, number)
+    isOptional(value.inputMode, (v) => v === 'fsx' || v === 'ffm' || v === 'file') &&
+    isOptional(value.keepAliveMs, number)
   );
 }
 

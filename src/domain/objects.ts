@@ -29,4 +29,9 @@ function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
   });
 }
 
-export { dropUndefined, isRecord, ownValue, setOwn };
+/** An optional field of an untrusted record: absent, or passing `test`. */
+function isOptional(value: unknown, test: (v: unknown) => boolean): boolean {
+  return value === undefined || test(value);
+}
+
+export { dropUndefined, isOptional, isRecord, ownValue, setOwn };

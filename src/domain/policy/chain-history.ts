@@ -1,3 +1,4 @@
+import { isOptional } from '../objects.js';
 import {
   addGap,
   BIN_EDGES_S,
@@ -444,10 +445,6 @@ function shareWithin(gaps: GapHistogram, keepMs: number): number {
 
 function isJobName(value: unknown): boolean {
   return typeof value === 'string' && value.length <= MAX_JOB_NAME;
-}
-
-function isOptional(value: unknown, test: (v: unknown) => boolean): boolean {
-  return value === undefined || test(value);
 }
 
 /** Is `value` a well-formed chain history (the store is untrusted)? */
