@@ -132,8 +132,77 @@ describe('SdkTraceExportSource on the SageMaker wire', () => {
     const listed = await source().listPage(0, 1);
     const tags = await source().listTags(ARN);
     // Assess
-    expect(listed).toEqual({ jobs: [{ name: 'job-a', arn: arn('job-a') }], nextToken: 'p-2' });
-    expect(tags).toEqual({ team: 'nlp' });
+    expect(listed).toStrictEqual({
+      jobs: [{ name: 'job-a', arn: arn('job-a') }],
+      nextToken: 'p-2',
+    });
+    // Strict: a tag without a value must not be kept as a key holding undefined
+    expect(tags).toStrictEqual({ team: 'nlp' });
+  });
+
+  it('asks ListTrainingJobs for the window, oldest first, 100 a page', async () => {
+    // Prepare: a token the simulator did not give would be refused, so the answer is scripted
+    sagemaker.service.fail('ListTrainingJobs', { status: 200, body: { TrainingJobSummaries: [] } });
+    // Act
+    await source().listPage(Date.UTC(2026, 10, 1), Date.UTC(2026, 10, 15), 'p-3');
+    // Assess: the wire carries epoch seconds
+    expect(sagemaker.service.callsTo('ListTrainingJobs').map((c) => c.input)).toEqual([
+      {
+        CreationTimeAfter: Date.UTC(2026, 10, 1) / 1000,
+        CreationTimeBefore: Date.UTC(2026, 10, 15) / 1000,
+        SortBy: 'CreationTime',
+        SortOrder: 'Ascending',
+        MaxResults: 100,
+        NextToken: 'p-3',
+      },
+    ]);
+  });
+
+  it('fails, naming the job, when ListTags fails for any reason but a deleted job', async () => {
+    // Prepare: the role may describe jobs but not list their tags
+    const denied = 'User is not authorized to perform: sagemaker:ListTags';
+    sagemaker.service.fail('ListTags', awsError(400, 'AccessDeniedException', denied));
+    // Act
+    const error = await source()
+      .listTags(ARN)
+      .catch((e: unknown) => e);
+    // Assess: no export row is written with its owner and team silently missing
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as Error).message).toBe(
+      `SageMaker: ListTags of ${ARN} failed: AccessDeniedException: ${denied}`
+    );
+  });
+
+  it('takes only a ValidationException for a deleted job, not another error that says "not found"', async () => {
+    // Prepare
+    sagemaker.service.fail(
+      'DescribeTrainingJob',
+      awsError(400, 'AccessDeniedException', 'Role not found for this account')
+    );
+    // Act
+    const error = await source()
+      .describe('job-1')
+      .catch((e: unknown) => e);
+    // Assess: the SDK's own error stays reachable, as the cause
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as Error).message).toBe(
+      'SageMaker: DescribeTrainingJob of job-1 failed: AccessDeniedException: Role not found for this account'
+    );
+    expect((error as Error).cause).toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('paces by default at 2 listings and 8 describes or tag pages a second', async () => {
+    // Prepare
+    const clock = new VirtualClock(0);
+    const paced = new SdkTraceExportSource(client, clock);
+    // Act: two calls of each kind, the clock standing still between them
+    await paced.listPage(0, 1);
+    await paced.listPage(0, 1);
+    const afterListing = clock.now();
+    await paced.describe('job-1');
+    await paced.listTags(ARN);
+    // Assess: the second listing waited 1/2 s; the tag page waited 1/8 s after the describe
+    expect([afterListing, clock.now()]).toEqual([500, 625]);
   });
 
   it('says what to set when there are no AWS credentials', async () => {
