@@ -235,7 +235,9 @@ describe('backtest', () => {
       'value of time $36/h · cold start bills 30 s · max keep-alive 1h · anchor update-time · latency seeded:3',
       'warm-pool quota: ml.m5.xlarge=2, ml.g5.xlarge=1 (the oracle ignores it)',
     ]);
-    expect(lines.slice(-3)).toEqual([
+    // A blank line sets the rows apart from the formula under them
+    expect(lines.slice(-4)).toEqual([
+      '',
       'total = idle $ + cold $; cold $ = per cold start (cold − warm start) × value of time + billed start-up seconds × instances × price',
       'prices: built-in illustrative list prices for ml.g5.xlarge; set your own under "prices:" in --config',
       '',

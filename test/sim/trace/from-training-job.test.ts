@@ -171,6 +171,11 @@ describe('traceRowOf on answers no real job gives', () => {
     ],
     ['no CreationTime', { CreationTime: undefined }, 'resnet-017: no CreationTime'],
     [
+      'a TrainingEndTime that is not a time',
+      { TrainingEndTime: 'yesterday' },
+      'resnet-017: DescribeTrainingJob.TrainingEndTime ignored: expected',
+    ],
+    [
       'no instance type',
       { ResourceConfig: { ...resources, InstanceType: undefined } },
       'resnet-017: no ResourceConfig.InstanceType',
