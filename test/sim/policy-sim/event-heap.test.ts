@@ -90,6 +90,9 @@ describe('EventHeap', () => {
     expect(() => push(heap, { time: 0, kind: 1, seq: 0.5 })).toThrow(/seq 0.5/);
     expect(() => push(heap, { time: Number.NaN, kind: 0, seq: 0 })).toThrow(/time NaN/);
     expect(heap.size).toBe(0);
+    // The largest of each is taken
+    push(heap, { time: 0, kind: 511, seq: 2 ** 44 - 1 });
+    expect([heap.size, heap.peekKind()]).toEqual([1, 511]);
   });
 
   it('grows past its first allocation without losing or reordering an event', () => {

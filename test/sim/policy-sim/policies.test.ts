@@ -10,6 +10,8 @@ describe('policy registry', () => {
     );
     expect(defaultPolicyList(6 * HOUR)).toContain('fixed:1h,fixed:6h,');
     expect(defaultPolicyList(15 * 60_000)).toContain('none,fixed:5m,fixed:10m,fixed:15m,requested');
+    // A maximum of mixed units is written as one word, as a user would type it
+    expect(defaultPolicyList(90 * 60_000)).toContain(',fixed:1h,fixed:1h30m,requested');
   });
 
   it('keeps each name as written and knows the keep-alive of fixed ones', () => {

@@ -1211,6 +1211,22 @@ describe('readTrace: edges of the field rules', () => {
     expect(jobs.map((j) => [j.owner, j.team, j.account, j.inputMode])).toEqual([absent, absent]);
   });
 
+  it('takes an instance type only when all of it is spelt ml.<family>.<size>', async () => {
+    // Prepare: each holds a valid type inside it
+    const types = ['xml.g5.xlarge', 'ml.g5.xlarge.x', 'ml.g5.xlarge/2', 'ml.g5.xlarge;'];
+    const rows = types.map((type) => `1772443800,60,k,${type},1`);
+    const path = await file('types.csv', `${HEADER}\n${rows.join('\n')}\n`);
+    // Act
+    const issues = await issuesOf(path);
+    // Assess
+    expect(issues).toEqual(
+      types.map(
+        (type, i) =>
+          `${path}:${i + 2}: instance_type: "${type}" is not a SageMaker instance type (ml.<family>.<size>)`
+      )
+    );
+  });
+
   it('reads epoch seconds up to 10^11 − 1 and takes 10^11 for milliseconds', async () => {
     // Prepare
     const last = await file('last.jsonl', `{${JSON_ROW.replace('1772443800', '99999999999')}}\n`);

@@ -98,6 +98,35 @@ describe('unevaluableRules', () => {
     ]);
   });
 
+  it('names a rule on an account when no job has one, every missing field in one warning', () => {
+    // Prepare
+    const bare = makeTrace([job(1)], 'jobs.csv', []);
+    const withAccount = makeTrace([job(1), job(2, { account: '111122223333' })], 'jobs.csv', []);
+    const rules = policy(rule('by-account', { account: any, team: any }));
+
+    // Act and assess
+    expect(unevaluableRules(rules, bare)).toEqual([
+      'rule "by-account" cannot be evaluated on jobs.csv: it matches on team (no job has a team), account (no job has an account), so it matches no job of this trace',
+    ]);
+    expect(unevaluableRules(rules, withAccount)).toEqual([
+      'rule "by-account" cannot be evaluated on jobs.csv: it matches on team (no job has a team), so it matches no job of this trace',
+    ]);
+  });
+
+  it("takes owners and teams from a config's owner chain: every job has an owner, a team if one is given", () => {
+    // Prepare: a trace of bare jobs, two keys; the chain ends at a fallback contact
+    const trace = makeTrace([job(1), job(2, { key: 'k2' })], 'jobs.csv', []);
+    const rules = policy(rule('by-team', { team: any }), rule('by-owner', { owner: any }));
+    const noTeams = () => ({});
+    const oneTeam = (j: TraceJob) => (j.key === 'k2' ? { team: 'nlp' } : {});
+
+    // Act and assess: owner rules always evaluate; team rules once any job's owner has a team
+    expect(unevaluableRules(rules, trace, noTeams)).toEqual([
+      `rule "by-team" cannot be evaluated on jobs.csv: it matches on team (the config's directory gives no owner of this trace a team), so it matches no job of this trace`,
+    ]);
+    expect(unevaluableRules(rules, trace, oneTeam)).toEqual([]);
+  });
+
   it('finds nothing to warn about when the trace carries what every rule matches on', () => {
     const trace = makeTrace(
       [job(1, { team: 'nlp' }), job(2, { owner: 'a@example.com', tags: { project: 'x' } })],
