@@ -132,10 +132,7 @@ describe('SdkTraceExportSource on the SageMaker wire', () => {
     const listed = await source().listPage(0, 1);
     const tags = await source().listTags(ARN);
     // Assess
-    expect(listed).toStrictEqual({
-      jobs: [{ name: 'job-a', arn: arn('job-a') }],
-      nextToken: 'p-2',
-    });
+    expect(listed).toEqual({ jobs: [{ name: 'job-a', arn: arn('job-a') }], nextToken: 'p-2' });
     // Strict: a tag without a value must not be kept as a key holding undefined
     expect(tags).toStrictEqual({ team: 'nlp' });
   });
@@ -173,7 +170,7 @@ describe('SdkTraceExportSource on the SageMaker wire', () => {
     );
   });
 
-  it('takes only a ValidationException for a deleted job, not another error that says "not found"', async () => {
+  it('does not take another error for a deleted job, even one that says "not found"', async () => {
     // Prepare
     sagemaker.service.fail(
       'DescribeTrainingJob',
@@ -195,7 +192,8 @@ describe('SdkTraceExportSource on the SageMaker wire', () => {
     // Prepare
     const clock = new VirtualClock(0);
     const paced = new SdkTraceExportSource(client, clock);
-    // Act: two calls of each kind, the clock standing still between them
+    // Act: two calls on each pacer (a describe and a tag page share one), the clock standing
+    // still between them
     await paced.listPage(0, 1);
     await paced.listPage(0, 1);
     const afterListing = clock.now();

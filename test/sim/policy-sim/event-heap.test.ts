@@ -81,7 +81,7 @@ describe('EventHeap', () => {
     );
   });
 
-  it('refuses a time, kind or seq its ordering key cannot hold exactly', () => {
+  it('refuses a time, kind or seq its ordering key cannot hold exactly, and takes the largest it can', () => {
     const heap = new EventHeap<HeapEvent>();
     expect(() => push(heap, { time: 0, kind: 0, seq: 2 ** 44 })).toThrow(/seq 17592186044416/);
     expect(() => push(heap, { time: 0, kind: -1, seq: 0 })).toThrow(/kind -1/);
@@ -90,9 +90,12 @@ describe('EventHeap', () => {
     expect(() => push(heap, { time: 0, kind: 1, seq: 0.5 })).toThrow(/seq 0.5/);
     expect(() => push(heap, { time: Number.NaN, kind: 0, seq: 0 })).toThrow(/time NaN/);
     expect(heap.size).toBe(0);
-    // The largest of each is taken
-    push(heap, { time: 0, kind: 511, seq: 2 ** 44 - 1 });
-    expect([heap.size, heap.peekKind()]).toEqual([1, 511]);
+    // 511 · 2^44 + (2^44 − 1) is 2^53 − 1, the largest exact double: still ordered by seq
+    const last = { time: 0, kind: 511, seq: 2 ** 44 - 1 };
+    const before = { time: 0, kind: 511, seq: 2 ** 44 - 2 };
+    push(heap, last);
+    push(heap, before);
+    expect([pop(heap), pop(heap)]).toEqual([before, last]);
   });
 
   it('grows past its first allocation without losing or reordering an event', () => {
