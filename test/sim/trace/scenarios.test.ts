@@ -71,6 +71,14 @@ describe('scenarios', () => {
     expect(trace.source).toBe(`scenario:${name}(seed=3,days=14)`);
   });
 
+  it.each([0, -1, 1.5, Number.NaN])('refuses %s days, naming the value', (days) => {
+    for (const name of SCENARIOS) {
+      expect(() => generateScenario(name, { days })).toThrow(
+        new RangeError(`days must be ≥ 1, got ${days}`)
+      );
+    }
+  });
+
   it('spans the requested days', () => {
     const start = Date.UTC(2026, 2, 2);
     const trace = generateBatch({ days: 3, seed: 1, start, cities: 30 });
@@ -137,6 +145,28 @@ describe('scenarios', () => {
       const second = trace.jobs[1] as TraceJob;
       expect(second.submitTime).toBeLessThan(first.submitTime + first.durationMs);
     });
+
+    it('starts each search on a weekday between 07:00 and 19:00 UTC', () => {
+      const trace = generateHpo({ seed: 3, days: 28 });
+      const starts = new Map<string, number>();
+      for (const job of trace.jobs) {
+        const search = job.tags?.search ?? '';
+        starts.set(
+          search,
+          Math.min(starts.get(search) ?? Number.POSITIVE_INFINITY, job.submitTime)
+        );
+      }
+
+      expect(starts.size).toBe(12);
+      for (const start of starts.values()) {
+        const day = new Date(start).getUTCDay();
+        const sinceMidnight = start % (24 * 60 * MINUTE);
+        expect(day === 0 || day === 6).toBe(false);
+        // Each stream starts within 30 s of the search
+        expect(sinceMidnight).toBeGreaterThanOrEqual(7 * 60 * MINUTE);
+        expect(sinceMidnight).toBeLessThanOrEqual(19 * 60 * MINUTE + 30_000);
+      }
+    });
   });
 
   describe('batch', () => {
@@ -189,6 +219,34 @@ describe('scenarios', () => {
       expect(
         a.jobs.every((j, i) => i === 0 || j.submitTime >= (a.jobs[i - 1]?.submitTime ?? 0))
       ).toBe(true);
+    });
+
+    it('shares jobs evenly over its keys, one or two instances a key, bursty keys in working hours', () => {
+      // Prepare: 50 keys; key k belongs to user-k, bursty when k is a multiple of 3, and works
+      // in UTC + (k mod 24) h
+      const jobs = generateLargeTrace(20_003, 9).jobs;
+      const byOwner = new Map<string, TraceJob[]>();
+      for (const job of jobs) {
+        const owner = job.owner ?? '';
+        byOwner.set(owner, [...(byOwner.get(owner) ?? []), job]);
+      }
+      const counts = [...byOwner.values()].map((own) => own.length);
+
+      // Assess
+      expect(Math.max(...counts) - Math.min(...counts)).toBe(1);
+      expect(new Set(jobs.map((j) => j.instanceCount))).toEqual(new Set([1, 2]));
+      for (const [owner, own] of byOwner) {
+        const k = Number(owner.replace(/^user-(\d+)@example\.com$/, '$1'));
+        expect(new Set(own.map((j) => `${j.key} ${j.instanceCount}`)).size).toBe(1);
+        expect(own[0]?.instanceCount).toBe(1 + (k % 2));
+        if (k % 3 !== 0) continue;
+        // After its random first job, a bursty key submits only from 08:00 to 18:00 local
+        for (const job of own.slice(1)) {
+          const local = (job.submitTime + (k % 24) * 60 * MINUTE) % (24 * 60 * MINUTE);
+          expect(local).toBeGreaterThanOrEqual(8 * 60 * MINUTE);
+          expect(local).toBeLessThanOrEqual(18 * 60 * MINUTE + 1);
+        }
+      }
     });
   });
 });
