@@ -11,6 +11,7 @@ import {
 import type { TraceJob } from '../../../src/sim/trace/trace.js';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 /** Gaps between a key's consecutive jobs in one stream: next submit − previous end, per key. */
 function gapsByKey(jobs: readonly TraceJob[]): number[] {
@@ -160,7 +161,7 @@ describe('scenarios', () => {
       expect(starts.size).toBe(12);
       for (const start of starts.values()) {
         const day = new Date(start).getUTCDay();
-        const sinceMidnight = start % (24 * 60 * MINUTE);
+        const sinceMidnight = start % DAY;
         expect(day === 0 || day === 6).toBe(false);
         // Each stream starts within 30 s of the search
         expect(sinceMidnight).toBeGreaterThanOrEqual(7 * 60 * MINUTE);
@@ -242,11 +243,40 @@ describe('scenarios', () => {
         if (k % 3 !== 0) continue;
         // After its random first job, a bursty key submits only from 08:00 to 18:00 local
         for (const job of own.slice(1)) {
-          const local = (job.submitTime + (k % 24) * 60 * MINUTE) % (24 * 60 * MINUTE);
+          const local = (job.submitTime + (k % 24) * 60 * MINUTE) % DAY;
           expect(local).toBeGreaterThanOrEqual(8 * 60 * MINUTE);
           expect(local).toBeLessThanOrEqual(18 * 60 * MINUTE + 1);
         }
       }
+    });
+
+    it('runs its search keys in chains of 200 days apart and its batch keys in nightly chains of 40 at 02:00', () => {
+      const jobs = generateLargeTrace(20_000, 10).jobs;
+      const ownJobs = (k: number) => jobs.filter((j) => j.owner === `user-${k}@example.com`);
+      const gapsOf = (own: readonly TraceJob[]) =>
+        own
+          .slice(1)
+          .map(
+            (j, i) =>
+              j.submitTime - ((own[i] as TraceJob).submitTime + (own[i] as TraceJob).durationMs)
+          );
+
+      // A search key (k mod 3 = 1): 5–45 s between jobs, 1–3 days after every 200th
+      gapsOf(ownJobs(1)).forEach((gap, i) => {
+        const [low, high] = (i + 1) % 200 === 0 ? [DAY, 3 * DAY] : [5_000, 45_000];
+        expect(gap).toBeGreaterThanOrEqual(low - 1);
+        expect(gap).toBeLessThanOrEqual(high + 1);
+      });
+      // A batch key (k mod 3 = 2): 5–30 s between jobs; every 41st job opens a night at 02:00 UTC
+      const batch = ownJobs(2);
+      gapsOf(batch).forEach((gap, i) => {
+        if ((i + 1) % 40 === 0) {
+          expect((batch[i + 1]?.submitTime ?? 0) % DAY).toBe(2 * 60 * MINUTE);
+        } else {
+          expect(gap).toBeGreaterThanOrEqual(5_000 - 1);
+          expect(gap).toBeLessThanOrEqual(30_000 + 1);
+        }
+      });
     });
   });
 });
