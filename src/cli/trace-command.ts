@@ -13,7 +13,7 @@ import type { Clock } from '../domain/ports/clock.js';
 import { printable } from '../domain/printable.js';
 import { type TraceRowResult, traceRowOf } from '../sim/trace/from-training-job.js';
 import { generateScenario, SCENARIOS, type ScenarioName } from '../sim/trace/scenarios.js';
-import { makeTrace, type TraceJob } from '../sim/trace/trace.js';
+import { isInputMode, makeTrace, type TraceJob } from '../sim/trace/trace.js';
 import { traceFormatOf, writeTrace } from '../sim/trace/write-trace.js';
 import { parseFlags, subcommandOf, withUsage } from './flag-problem.js';
 import type { CliIo } from './io.js';
@@ -440,7 +440,7 @@ function isProgressRow(value: unknown): value is TraceJob {
       value.tags,
       (v) => isRecord(v) && Object.values(v).every((t) => typeof t === 'string')
     ) &&
-    isOptional(value.inputMode, (v) => v === 'fsx' || v === 'ffm' || v === 'file') &&
+    isOptional(value.inputMode, isInputMode) &&
     isOptional(value.keepAliveMs, number)
   );
 }

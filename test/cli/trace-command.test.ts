@@ -705,11 +705,7 @@ describe('warden trace export', () => {
 
     try {
       // Act
-      const stderr = collector();
-      const error = await createTraceCommand(deps)(['export', '--days', '14', '--out', out], {
-        stdout: collector().stream,
-        stderr: stderr.stream,
-      }).catch((e: unknown) => e);
+      const { error, stderr } = await attempt(['export', '--days', '14', '--out', out], deps);
 
       // Assess
       expect(error).toBeInstanceOf(DependencyError);
@@ -718,7 +714,7 @@ describe('warden trace export', () => {
         /^SageMaker: ListTrainingJobs failed: \w+: a request has exceeded the configured 150 ms requestTimeout\.$/
       );
       // One prefix, as on the error line the CLI prints under it
-      expect(stderr.text).toContain('warden trace: nothing exported');
+      expect(stderr).toContain('warden trace: nothing exported');
       expect(await exists(`${out}.checkpoint.json`)).toBe(false);
     } finally {
       await closeServer(silent);

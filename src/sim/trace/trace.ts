@@ -21,7 +21,13 @@ interface TraceJob {
   readonly line?: number;
 }
 
-type InputMode = 'fsx' | 'ffm' | 'file';
+const INPUT_MODES = ['fsx', 'ffm', 'file'] as const;
+
+type InputMode = (typeof INPUT_MODES)[number];
+
+function isInputMode(value: unknown): value is InputMode {
+  return (INPUT_MODES as readonly unknown[]).includes(value);
+}
 
 interface Trace {
   /** Sorted by submitTime (stable). */
@@ -159,6 +165,7 @@ function unevaluableRules(
 export type { InputMode, Trace, TraceFacts, TraceJob };
 export {
   INSTANCE_TYPE,
+  isInputMode,
   MAX_KEEP_ALIVE_SECONDS,
   MILLIS_FROM,
   MIN_EPOCH_SECONDS,

@@ -253,23 +253,16 @@ describe('scenarios', () => {
     it('runs its search keys in chains of 200 days apart and its batch keys in nightly chains of 40 at 02:00', () => {
       const jobs = generateLargeTrace(20_000, 10).jobs;
       const ownJobs = (k: number) => jobs.filter((j) => j.owner === `user-${k}@example.com`);
-      const gapsOf = (own: readonly TraceJob[]) =>
-        own
-          .slice(1)
-          .map(
-            (j, i) =>
-              j.submitTime - ((own[i] as TraceJob).submitTime + (own[i] as TraceJob).durationMs)
-          );
 
       // A search key (k mod 3 = 1): 5–45 s between jobs, 1–3 days after every 200th
-      gapsOf(ownJobs(1)).forEach((gap, i) => {
+      gapsByKey(ownJobs(1)).forEach((gap, i) => {
         const [low, high] = (i + 1) % 200 === 0 ? [DAY, 3 * DAY] : [5_000, 45_000];
         expect(gap).toBeGreaterThanOrEqual(low - 1);
         expect(gap).toBeLessThanOrEqual(high + 1);
       });
       // A batch key (k mod 3 = 2): 5–30 s between jobs; every 41st job opens a night at 02:00 UTC
       const batch = ownJobs(2);
-      gapsOf(batch).forEach((gap, i) => {
+      gapsByKey(batch).forEach((gap, i) => {
         if ((i + 1) % 40 === 0) {
           expect((batch[i + 1]?.submitTime ?? 0) % DAY).toBe(2 * 60 * MINUTE);
         } else {
