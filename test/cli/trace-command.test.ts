@@ -786,8 +786,8 @@ describe('warden trace export', () => {
 
   it('resumes from a damaged progress file, redoing only the jobs it cannot take as done', async () => {
     // Prepare: six jobs; the progress file has job-0 as a row and job-1 as unreadable, each
-    // listed twice, beside lines it cannot take: a row missing its instance type (job-2), a
-    // skip of no known reason (job-3), a row of the wrong shape (job-4), no name, not an
+    // listed twice, beside lines it cannot take: a row of an unknown input mode and a row
+    // missing its instance type (job-2), a skip of no known reason (job-3), a row of the wrong shape (job-4), no name, not an
     // object, not JSON, and a torn last line
     loadJobs(6);
     await writeCheckpoint(14, sagemaker.clock.now());
@@ -804,6 +804,7 @@ describe('warden trace export', () => {
       { name: 'job-1', skip: 'invalid', why: 'job-1: no TrainingEndTime' },
       { name: 'job-0', skip: 'gone' },
       { name: 'job-1', row },
+      { name: 'job-2', row: { ...row, inputMode: 'lustre' } },
       { name: 'job-2', row: noType },
       { name: 'job-3', skip: 'lost' },
       { name: 'job-4', row: { ...row, tags: { team: 7 } } },
